@@ -1,0 +1,33 @@
+"""Constants of the Portal API and of the client, in one place."""
+
+from __future__ import annotations
+
+API_PREFIX = "/api/v1"
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PDF_CONTENT_TYPE = "application/pdf"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+DEFAULT_PAGE_LIMIT = 100
+MAX_PAGE_LIMIT = 1000
+
+# Sessions and MFA (the sandbox enforces these; the client shows them).
+ACCESS_TOKEN_TTL_S = 15 * 60
+REFRESH_TOKEN_TTL_S = 12 * 3600
+REMEMBER_DEVICE_DAYS = 30
+MFA_CODE_TTL_S = 5 * 60
+TOTP_PERIOD_S = 30
+LOCKOUT_AFTER_FAILURES = 5
+HOLDER_REQUEST_EXPECTED_HOURS = 48
+
+# Client network policy (issue: retries and timeouts).
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 30.0
+DOWNLOAD_DEADLINE_S = 300.0
+MAX_RETRIES = 2
+BACKOFF_BASE_S = 0.5
+BACKOFF_CAP_S = 8.0
+MAX_RETRY_AFTER_S = 60.0
+RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
+
+DEFAULT_CONCURRENCY = 6
+DEFAULT_FILENAME_TEMPLATE = "{policy}/{term}/{date}-{type}-{title}.pdf"

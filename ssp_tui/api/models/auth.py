@@ -1,0 +1,99 @@
+"""Authentication, MFA and the caller's identity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import msgspec
+
+from ssp_tui.api.models.common import Capability, Role
+
+
+class MfaFactor(StrEnum):
+    TOTP = "totp"
+    SMS = "sms"
+    VOICE = "voice"
+
+
+class LoginState(StrEnum):
+    MFA_REQUIRED = "mfa_required"
+    ENROLL_TOTP = "enroll_totp"
+    AUTHENTICATED = "authenticated"
+
+
+class User(msgspec.Struct, kw_only=True):
+    """The caller, as ``GET /me`` and every session describe them."""
+
+    id: str
+    username: str
+    display_name: str
+    email: str
+    role: Role
+    capabilities: list[Capability] = []
+    agency: str | None = None
+    """The agency name, for agents."""
+    customer_id: str | None = None
+    """The customer account the user belongs to (policyholders and insureds)."""
+
+
+class LoginRequest(msgspec.Struct, kw_only=True):
+    username: str
+    password: str
+    device_token: str | None = None
+    """A remember-device token from an earlier MFA verify; skips only the MFA step."""
+
+
+class Session(msgspec.Struct, kw_only=True):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    """Seconds until the access token expires."""
+    user: User
+    device_token: str | None = None
+    """Issued when the verify asked to remember the device (valid 30 days)."""
+
+
+class LoginResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
+    state: LoginState
+    mfa_token: str | None = None
+    factors: list[MfaFactor] = []
+    phone_hint: str | None = None
+    """The masked phone number SMS and voice codes go to, e.g. ``***-***-0142``."""
+    otpauth_uri: str | None = None
+    """For ``enroll_totp``: the authenticator secret as an otpauth:// URI."""
+    session: Session | None = None
+
+
+class MfaSendRequest(msgspec.Struct, kw_only=True):
+    mfa_token: str
+    factor: MfaFactor
+
+
+class MfaSendResponse(msgspec.Struct, kw_only=True):
+    sent_to: str
+    expires_in: int
+
+
+class MfaVerifyRequest(msgspec.Struct, kw_only=True):
+    mfa_token: str
+    factor: MfaFactor
+    code: str
+    remember_device: bool = False
+
+
+class RefreshRequest(msgspec.Struct, kw_only=True):
+    refresh_token: str
+
+
+class LogoutRequest(msgspec.Struct, kw_only=True):
+    refresh_token: str | None = None
+
+
+class OutboxMessage(msgspec.Struct, kw_only=True):
+    """A code the sandbox 'sent' by SMS or voice (sandbox only)."""
+
+    username: str
+    factor: MfaFactor
+    code: str
+    sent_at: datetime

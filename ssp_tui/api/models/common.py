@@ -1,0 +1,72 @@
+"""Shared pieces of the Portal API v1 contract: enums, pagination and problem details.
+
+Money is integer cents everywhere (fields end in ``_cents``); never a float.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+import msgspec
+
+T = TypeVar("T")
+
+
+class Role(StrEnum):
+    INSURED = "insured"
+    POLICYHOLDER = "policyholder"
+    AGENT = "agent"
+    SUPPORT = "support"
+
+
+class Capability(StrEnum):
+    PAY = "pay"
+    AGENT_LIBRARY = "agent_library"
+    SUPPORT_TRIAGE = "support_triage"
+    CREDENTIALING = "credentialing"
+
+
+class Term(StrEnum):
+    PREVIOUS = "previous"
+    CURRENT = "current"
+    RENEWAL = "renewal"
+
+
+class PolicyStatus(StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
+class StatusFilter(StrEnum):
+    """The Active / Cancelled / All choice of the portal's policy and insured searches."""
+
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    ALL = "all"
+
+
+class Page(msgspec.Struct, Generic[T], kw_only=True):
+    """One page of a cursor-paginated list."""
+
+    items: list[T]
+    next_cursor: str | None = None
+    """Opaque; pass back as ``cursor`` for the next page. ``None`` on the last page."""
+
+
+class FieldError(msgspec.Struct, kw_only=True):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """RFC 9457 problem details, the body of every error response."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    retry_after: int | None = None
+    """Seconds to wait, on 423 (locked) and 429 (throttled); mirrors the Retry-After header."""
+    errors: list[FieldError] = []
+    """Per-field messages on 422."""
