@@ -10,6 +10,16 @@ import msgspec
 from ssp_tui.api.models.common import Capability, Role
 
 
+def _redacted_repr(struct: msgspec.Struct, secret_fields: frozenset[str]) -> str:
+    """A repr that shows which secret fields are set but never their values (tokens, passwords, codes)."""
+    parts = []
+    for name in struct.__struct_fields__:
+        value = getattr(struct, name)
+        shown = "'***'" if name in secret_fields and value else repr(value)
+        parts.append(f"{name}={shown}")
+    return f"{type(struct).__name__}({', '.join(parts)})"
+
+
 class MfaFactor(StrEnum):
     TOTP = "totp"
     SMS = "sms"
@@ -43,6 +53,9 @@ class LoginRequest(msgspec.Struct, kw_only=True):
     device_token: str | None = None
     """A remember-device token from an earlier MFA verify; skips only the MFA step."""
 
+    def __repr__(self) -> str:
+        return _redacted_repr(self, frozenset({"password", "device_token")})
+
 
 class Session(msgspec.Struct, kw_only=True):
     access_token: str
@@ -52,6 +65,9 @@ class Session(msgspec.Struct, kw_only=True):
     user: User
     device_token: str | None = None
     """Issued when the verify asked to remember the device (valid 30 days)."""
+
+    def __repr__(self) -> str:
+        return _redacted_repr(self, frozenset({"access_token", "refresh_token", "device_token")})
 
 
 class LoginResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -64,10 +80,16 @@ class LoginResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
     """For ``enroll_totp``: the authenticator secret as an otpauth:// URI."""
     session: Session | None = None
 
+    def __repr__(self) -> str:
+        return _redacted_repr(self, frozenset({"mfa_token", "otpauth_uri")})
+
 
 class MfaSendRequest(msgspec.Struct, kw_only=True):
     mfa_token: str
     factor: MfaFactor
+
+    def __repr__(self) -> str:
+        return _redacted_repr(self, frozenset({"mfa_token"}))
 
 
 class MfaSendResponse(msgspec.Struct, kw_only=True):
@@ -81,13 +103,22 @@ class MfaVerifyRequest(msgspec.Struct, kw_only=True):
     code: str
     remember_device: bool = False
 
+    def __repr__(self) -> str:
+        return _redacted_repr(self, frozenset({"mfa_token", "code")})
+
 
 class RefreshRequest(msgspec.Struct, kw_only=True):
     refresh_token: str
 
+    def __repr__(self) -> str:
+        return _redacted_repr(self, frozenset({"refresh_token"}))
+
 
 class LogoutRequest(msgspec.Struct, kw_only=True):
     refresh_token: str | None = None
+
+    def __repr__(self) -> str:
+        return _redacted_repr(self, frozenset({"refresh_token"}))
 
 
 class OutboxMessage(msgspec.Struct, kw_only=True):
