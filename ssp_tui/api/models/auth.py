@@ -54,7 +54,7 @@ class LoginRequest(msgspec.Struct, kw_only=True):
     """A remember-device token from an earlier MFA verify; skips only the MFA step."""
 
     def __repr__(self) -> str:
-        return _redacted_repr(self, frozenset({"password", "device_token")})
+        return _redacted_repr(self, frozenset({"password", "device_token"}))
 
 
 class Session(msgspec.Struct, kw_only=True):
@@ -67,7 +67,7 @@ class Session(msgspec.Struct, kw_only=True):
     """Issued when the verify asked to remember the device (valid 30 days)."""
 
     def __repr__(self) -> str:
-        return _redacted_repr(self, frozenset({"access_token", "refresh_token", "device_token")})
+        return _redacted_repr(self, frozenset({"access_token", "refresh_token", "device_token"}))
 
 
 class LoginResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -81,7 +81,7 @@ class LoginResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
     session: Session | None = None
 
     def __repr__(self) -> str:
-        return _redacted_repr(self, frozenset({"mfa_token", "otpauth_uri")})
+        return _redacted_repr(self, frozenset({"mfa_token", "otpauth_uri"}))
 
 
 class MfaSendRequest(msgspec.Struct, kw_only=True):
@@ -104,7 +104,7 @@ class MfaVerifyRequest(msgspec.Struct, kw_only=True):
     remember_device: bool = False
 
     def __repr__(self) -> str:
-        return _redacted_repr(self, frozenset({"mfa_token", "code")})
+        return _redacted_repr(self, frozenset({"mfa_token", "code"}))
 
 
 class RefreshRequest(msgspec.Struct, kw_only=True):
