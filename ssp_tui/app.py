@@ -1,0 +1,195 @@
+"""The Textual app: the login mode, one mode per portal section the user may open, and the app-wide keys.
+
+Kept small on purpose: sections live in ``screens/sections.py``, sign-in glue in ``session_controller.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+
+from ssp_tui.commands import ScreenActionCommands, SectionCommands
+from ssp_tui.screens.login import LoginScreen
+from ssp_tui.screens.sections import HOME_SECTION_ID, SECTIONS, Section, section_by_id, sections_for
+from ssp_tui.session_controller import SessionController
+
+if TYPE_CHECKING:
+    from ssp_tui.api.config import Profile
+    from ssp_tui.portal_target import DemoLogin, PortalTarget
+
+log = logging.getLogger(__name__)
+LOGIN_MODE = "login"
+
+
+class SspApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "ProAssurance SSP"
+    MODES = {LOGIN_MODE: LoginScreen}
+    DEFAULT_MODE = LOGIN_MODE
+    COMMANDS = App.COMMANDS | {SectionCommands, ScreenActionCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key"),
+        Binding("f2", "settings", "Settings", tooltip="Theme, download folder, file names, concurrency"),
+        Binding("ctrl+x", "logout", "Log out", tooltip="End the session on the portal"),
+        *(Binding(str(n), f"section_key('{n}')", show=False) for n in range(1, 10)),
+    ]
+
+    def __init__(
+        self,
+        target: PortalTarget,
+        *,
+        profile_name: str,
+        profile: Profile,
+        registry: Sequence[Section] = SECTIONS,
+        show_clock: bool = True,
+    ) -> None:
+        super().__init__()
+        self.controller = SessionController(target, profile_name=profile_name, profile=profile)
+        self.controller.relogin_handler = self.ask_relogin
+        self.registry = tuple(registry)
+        self.show_clock = show_clock
+        """False in tests and snapshots: no countdown or clock text anywhere."""
+        self.demo_accounts: dict[str, DemoLogin] = {}
+        if profile.theme and profile.theme in self.available_themes:
+            self.theme = profile.theme
+
+    # -- sections --
+
+    def visible_sections(self) -> list[Section]:
+        user = self.controller.user
+        return sections_for(user, self.registry) if user is not None else []
+
+    def can_open(self, section_id: str) -> bool:
+        return any(section.id == section_id for section in self.visible_sections())
+
+    def open_section(self, section_id: str, intent: str | None = None) -> None:
+        if not self.can_open(section_id):
+            return
+        self.switch_mode(section_id)
+        if intent is not None:
+            # After the switch the section's screen is current (mounted on first visit).
+            self.call_after_refresh(self._deliver_intent, intent)
+
+    def _deliver_intent(self, intent: str) -> None:
+        from ssp_tui.screens.chrome import SectionScreen
+
+        if isinstance(self.screen, SectionScreen):
+            self.screen.open_intent(intent)
+
+    def action_section_key(self, key: str) -> None:
+        section = next((s for s in self.visible_sections() if s.key == key), None)
+        if section is not None:
+            self.open_section(section.id)
+
+    async def enter_portal(self) -> None:
+        """After sign-in: one mode per section this user may open, then Home."""
+        for section in self.visible_sections():
+            if section.id not in self._modes:
+                self.add_mode(section.id, section.screen_factory())
+        await self.switch_mode(HOME_SECTION_ID)
+
+    async def leave_portal(self) -> None:
+        await self.switch_mode(LOGIN_MODE)
+        for mode in [m for m in self._modes if section_by_id(m, self.registry) is not None]:
+            await self.remove_mode(mode)
+
+    # -- app-wide actions --
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "logout":
+            return self.controller.user is not None
+        if action == "section_key":
+            return any(s.key == parameters[0] for s in self.visible_sections()) if parameters else False
+        return True
+
+    def action_help(self) -> None:
+        from ssp_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        keys = [
+            (active.binding.key_display or self.get_key_display(active.binding), active.binding.description)
+            for active in self.screen.active_bindings.values()
+            if active.binding.show and active.binding.description and active.node is not self
+        ]
+        self.push_screen(HelpScreen(self.visible_sections(), keys))
+
+    def action_settings(self) -> None:
+        from ssp_tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.controller.profile))
+
+    async def action_logout(self) -> None:
+        if self.controller.user is None:
+            return
+        self.run_worker(self._logout(), exclusive=True, exit_on_error=False, group="logout")
+
+    async def _logout(self) -> None:
+        try:
+            await self.controller.logout()
+        except Exception as error:  # the session is forgotten here either way; say what the portal said
+            self.show_error(error)
+        await self.leave_portal()
+        self.notify("You are signed out.")
+
+    async def ask_relogin(self) -> bool:
+        """Opened by the controller when a call meets an expired session; True once signed in again."""
+        from ssp_tui.screens.relogin import ReloginScreen
+
+        user = self.controller.user
+        if user is None:
+            return False
+        return bool(await self.push_screen_wait(ReloginScreen(user.username)))
+
+    # -- profile and demo logins --
+
+    def demo_totp_secret(self, username: str) -> str | None:
+        account = self.demo_accounts.get(username)
+        return account.totp_secret if account else None
+
+    async def remember_username(self, username: str) -> None:
+        profile = self.controller.profile
+        if profile.username != username:
+            profile.username = username
+            await self.save_profile()
+
+    async def save_profile(self) -> None:
+        import asyncio
+
+        from ssp_tui.api.config import save_profile
+
+        await asyncio.to_thread(save_profile, self.controller.profile_name, self.controller.profile)
+
+    # -- errors --
+
+    def show_error(self, error: BaseException) -> None:
+        """The one way a failure reaches the screen: a notification, or the error modal when serious."""
+        from ssp_tui.screens.error_modal import ErrorModal, describe_error
+
+        title, message, serious = describe_error(error)
+        log.warning("action failed: %s", type(error).__name__)
+        if serious:
+            self.push_screen(ErrorModal(title, message))
+        else:
+            self.notify(message, title=title, severity="warning", timeout=8)
+
+    async def on_unmount(self) -> None:
+        await self.controller.aclose()
+
+
+def run_app(portal: str | None = None, profile: str | None = None, force_sandbox: bool = False) -> None:
+    """``ssp-tui`` with no subcommand: choose the portal, then run the TUI (the sandbox starts beside it)."""
+    from ssp_tui.api.config import load_profile
+    from ssp_tui.portal_target import EmbeddedSandboxPortal, FixedPortal
+
+    profile_name, loaded = load_profile(profile)
+    portal_url = portal or loaded.portal_url
+    target: PortalTarget = (
+        EmbeddedSandboxPortal() if force_sandbox or not portal_url else FixedPortal(portal_url)
+    )
+    SspApp(target, profile_name=profile_name, profile=loaded).run()

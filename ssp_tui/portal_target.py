@@ -1,0 +1,94 @@
+"""Where the TUI's portal lives: a configured remote portal, or the embedded sandbox started beside the UI.
+
+The app asks a target for its base URL in a worker, so the login screen is up before a sandbox child
+process has even printed its address. Tests hand the app a ``FixedPortal`` pointing at the test server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+
+class DemoLogin(Protocol):
+    """A sandbox demo account as ``ssp-tui sandbox accounts`` lists it."""
+
+    username: str
+    password: str
+    role: str
+    display_name: str
+    totp_secret: str | None
+    note: str
+
+
+class PortalTarget(Protocol):
+    is_sandbox: bool
+    """True for a sandbox: the login screen shows the SANDBOX badge and the demo accounts."""
+
+    def describe(self) -> str:
+        """A short label for the screen, e.g. the portal URL."""
+        ...
+
+    async def start(self) -> str:
+        """The base URL (without /api/v1), once the portal is reachable."""
+        ...
+
+    async def demo_accounts(self) -> Sequence[DemoLogin]: ...
+
+    async def stop(self) -> None: ...
+
+
+class FixedPortal:
+    """A portal already running at a known URL: a configured portal, or a sandbox started elsewhere."""
+
+    def __init__(
+        self, base_url: str, *, is_sandbox: bool = False, accounts: Sequence[DemoLogin] = ()
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.is_sandbox = is_sandbox
+        self._accounts = list(accounts)
+
+    def describe(self) -> str:
+        return self.base_url
+
+    async def start(self) -> str:
+        return self.base_url
+
+    async def demo_accounts(self) -> Sequence[DemoLogin]:
+        return self._accounts
+
+    async def stop(self) -> None:
+        return None
+
+
+class EmbeddedSandboxPortal:
+    """The sandbox as a child process (``ssp_tui.api.embedded.EmbeddedSandbox``), started by ``start()``."""
+
+    is_sandbox = True
+
+    def __init__(self) -> None:
+        # Imported here: the login screen must be up before any of the sandbox plumbing loads.
+        from ssp_tui.api.embedded import EmbeddedSandbox
+
+        self._sandbox = EmbeddedSandbox()
+        self._base_url: str | None = None
+
+    def describe(self) -> str:
+        return f"embedded sandbox at {self._base_url}" if self._base_url else "embedded sandbox (starting)"
+
+    async def start(self) -> str:
+        if self._base_url is None:
+            self._base_url = await self._sandbox.start()
+        return self._base_url
+
+    async def demo_accounts(self) -> Sequence[DemoLogin]:
+        return await self._sandbox.demo_accounts()
+
+    async def stop(self) -> None:
+        await _maybe_await(self._sandbox.stop())
+
+
+async def _maybe_await(result: object) -> None:
+    """``EmbeddedSandbox.stop`` may be sync or async; either way it has finished when this returns."""
+    if hasattr(result, "__await__"):
+        await result  # type: ignore[misc]
