@@ -1,0 +1,100 @@
+"""The shell's pure pieces: the section registry, settings validation, enrollment helpers, error wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssp_tui.api import errors
+from ssp_tui.api.models.auth import User
+from ssp_tui.api.models.common import Capability, Role
+from ssp_tui.screens.error_modal import describe_error
+from ssp_tui.screens.mfa_enroll import grouped, qr_text, totp_secret_from_uri
+from ssp_tui.screens.sections import SECTIONS, Section, _check_registry, section_by_id, sections_for
+from ssp_tui.screens.settings import check_concurrency, check_template
+
+
+def user(role: Role, *capabilities: Capability) -> User:
+    return User(
+        id="u",
+        username="u",
+        display_name="U",
+        email="u@example.com",
+        role=role,
+        capabilities=list(capabilities),
+    )
+
+
+SUPPORT_ONLY = Section(
+    "support", "Support", "8", "x:Y", roles=frozenset({Role.SUPPORT}), capability=Capability.SUPPORT_TRIAGE
+)
+AGENT_ONLY = Section("agent", "Agent", "7", "x:Y", roles=frozenset({Role.AGENT}))
+
+
+def test_home_is_for_every_role() -> None:
+    for role in Role:
+        assert [s.id for s in sections_for(user(role))] == ["home"]
+
+
+def test_roles_and_capabilities_both_restrict() -> None:
+    registry = (*SECTIONS, AGENT_ONLY, SUPPORT_ONLY)
+    assert [s.id for s in sections_for(user(Role.AGENT), registry)] == ["home", "agent"]
+    assert [s.id for s in sections_for(user(Role.SUPPORT), registry)] == ["home"]  # no capability
+    support = user(Role.SUPPORT, Capability.SUPPORT_TRIAGE)
+    assert [s.id for s in sections_for(support, registry)] == ["home", "support"]
+    assert section_by_id("support", registry) is SUPPORT_ONLY
+    assert section_by_id("nope", registry) is None
+
+
+def test_registry_refuses_duplicate_ids_and_keys() -> None:
+    with pytest.raises(ValueError):
+        _check_registry((*SECTIONS, Section("home", "Again", "9", "x:Y")))
+    with pytest.raises(ValueError):
+        _check_registry((*SECTIONS, Section("other", "Other", "1", "x:Y")))
+    with pytest.raises(ValueError):
+        _check_registry((Section("zero", "Zero", "0", "x:Y"),))
+
+
+def test_screen_factory_imports_lazily() -> None:
+    screen = SECTIONS[0].screen_factory()()
+    assert type(screen).__name__ == "HomeScreen"
+
+
+@pytest.mark.parametrize(
+    ("template", "ok"),
+    [
+        ("{policy}/{term}/{date}-{type}-{title}.pdf", True),
+        ("{policy}-{insured}-{holder}.pdf", True),
+        ("", False),
+        ("{nope}.pdf", False),
+        ("{}.pdf", False),
+        ("{policy", False),
+    ],
+)
+def test_filename_template_check(template: str, ok: bool) -> None:
+    assert (check_template(template) is None) is ok
+
+
+def test_concurrency_check() -> None:
+    assert check_concurrency("6") == 6
+    for bad in ("0", "17", "-1", "x", ""):
+        assert isinstance(check_concurrency(bad), str)
+
+
+def test_enrollment_secret_and_qr() -> None:
+    uri = "otpauth://totp/ProAssurance%20SSP:ph?secret=jbswy3dpehpk3pxp&issuer=ProAssurance%20SSP"
+    assert totp_secret_from_uri(uri) == "JBSWY3DPEHPK3PXP"
+    assert grouped("JBSWY3DPEHPK3PXP") == "JBSW Y3DP EHPK 3PXP"
+    lines = qr_text(uri).splitlines()
+    # Square: half as many text rows as columns (two modules per cell), quiet zone blank all round.
+    assert len(lines) == (len(lines[0]) + 1) // 2
+    assert set(lines[0]) == {" "} and set("".join(lines)) <= {" ", "█", "▀", "▄"}
+    assert "█" in "".join(lines)
+
+
+def test_error_wording_never_shows_exception_text() -> None:
+    title, message, serious = describe_error(RuntimeError("token=abc123 secret"))
+    assert serious and "abc123" not in message and "RuntimeError" in message
+    title, message, serious = describe_error(errors.RateLimited(429, "Too many attempts", retry_after=65))
+    assert not serious and "1 min" in message
+    title, message, serious = describe_error(errors.ConnectionFailed("cannot connect"))
+    assert serious and title == "Cannot reach the portal"
