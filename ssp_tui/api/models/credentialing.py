@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 import msgspec
 
@@ -59,17 +60,37 @@ class Certificate(msgspec.Struct, kw_only=True):
     claims_history_available: bool
 
 
+USPS_STATE_CODES: tuple[str, ...] = (
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI", "AA", "AE", "AP",
+)
+"""States, DC, territories and military mail codes."""
+
+# Constraints carried by the type, so decoding enforces them and the OpenAPI document states them.
+UspsState = Annotated[
+    str,
+    msgspec.Meta(pattern=f"^({'|'.join(USPS_STATE_CODES)})$", description="Two-letter USPS code, e.g. CA"),
+]
+ZipCode = Annotated[
+    str, msgspec.Meta(pattern=r"^[0-9]{5}(-?[0-9]{4})?$", description="Five digits, or ZIP+4")
+]
+FilledText = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+"""Not empty and not only spaces."""
+
+
 class HolderRequestCreate(msgspec.Struct, kw_only=True):
     """``POST /credentialing/holder-requests``; send an ``Idempotency-Key`` header."""
 
-    policy_id: str
-    insured_id: str
-    holder_name: str
-    address: str
-    city: str
-    state: str
+    policy_id: FilledText
+    insured_id: FilledText
+    holder_name: FilledText
+    address: FilledText
+    city: FilledText
+    state: UspsState
     """Two-letter USPS code."""
-    zip: str
+    zip: ZipCode
     """Five digits, or ZIP+4."""
     contact_name: str = ""
     contact_email: str = ""
