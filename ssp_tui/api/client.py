@@ -1,0 +1,131 @@
+"""``PortalClient``: the one way the app and the CLI talk to a portal.
+
+Use it as ``async with PortalClient(base_url) as client:``, sign in with ``client.auth``, then call the
+resources (``client.policies.list()``, ``client.download(...)``); see docs/client.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import httpx
+
+from ssp_tui.api.constants import API_PREFIX, DEFAULT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
+from ssp_tui.api.download import DownloadedFile, ProgressCallback, download
+from ssp_tui.api.errors import ConfigError
+from ssp_tui.api.models import User
+from ssp_tui.api.resources import (
+    AgentResourceApi,
+    AuthResource,
+    BillingResource,
+    CredentialingResource,
+    DocumentsResource,
+    HomeResource,
+    PoliciesResource,
+    RiskResourceApi,
+    SeminarsResource,
+    SupportResource,
+)
+from ssp_tui.api.transport import RetryPolicy, SessionCallback, Sleep, Transport
+
+
+def normalize_base_url(url: str) -> str:
+    """``https://host[:port][/path]`` without a trailing slash or ``/api/v1``; anything else: ConfigError."""
+    text = (url or "").strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{text!r} is not a portal URL (expected http:// or https:// and a host name)")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{text!r} is not a portal URL (it has a query or fragment)")
+    path = parts.path.rstrip("/")
+    if path.endswith(API_PREFIX):
+        path = path[: -len(API_PREFIX)]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+class PortalClient:
+    """Holds one httpx.AsyncClient for its whole life; close it (or use ``async with``) when done."""
+
+    def __init__(
+        self,
+        base_url: str,
+        transport: httpx.AsyncBaseTransport | None = None,
+        on_session: SessionCallback | None = None,
+        *,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        timeout: httpx.Timeout | None = None,
+        page_size: int = DEFAULT_PAGE_LIMIT,
+        download_deadline_s: float = DOWNLOAD_DEADLINE_S,
+    ) -> None:
+        self.base_url = normalize_base_url(base_url)
+        self._transport = Transport(
+            self.base_url,
+            transport=transport,
+            on_session=on_session,
+            retry=retry,
+            sleep=sleep,
+            rng=rng,
+            timeout=timeout,
+            page_size=page_size,
+        )
+        self.download_deadline_s = download_deadline_s
+        self.auth = AuthResource(self._transport)
+        self.home = HomeResource(self._transport)
+        self.billing = BillingResource(self._transport)
+        self.policies = PoliciesResource(self._transport)
+        self.documents = DocumentsResource(self._transport)
+        self.credentialing = CredentialingResource(self._transport)
+        self.risk = RiskResourceApi(self._transport)
+        self.seminars = SeminarsResource(self._transport)
+        self.agent = AgentResourceApi(self._transport)
+        self.support = SupportResource(self._transport)
+
+    def __repr__(self) -> str:
+        user = self.auth.session.user.username if self.auth.session else None
+        return f"PortalClient({self.base_url!r}, user={user!r})"
+
+    @property
+    def transport(self) -> Transport:
+        return self._transport
+
+    async def me(self) -> User:
+        return await self._transport.request("GET", "/me", User)
+
+    async def download(
+        self,
+        api_path: str,
+        dest: Path,
+        *,
+        expected_sha256: str | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> DownloadedFile:
+        """Download a PDF from ``api_path`` (see ``documents.content_path`` and the credentialing paths)
+        to ``dest``, verified; raises DownloadError (or a StatusError), never leaving an unverified file."""
+        return await download(
+            self._transport,
+            api_path,
+            dest,
+            expected_sha256=expected_sha256,
+            on_progress=on_progress,
+            deadline_s=self.download_deadline_s,
+        )
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> PortalClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()

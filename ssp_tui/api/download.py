@@ -1,0 +1,297 @@
+"""The one download path for every PDF: documents, certificates, claims histories, resource PDFs.
+
+The bytes stream to ``dest.part`` beside the destination, are counted against Content-Length, hashed,
+checked against the expected sha256 and checked to be a PDF that opens; then fsynced and renamed into place.
+A ``.part`` file survives only while it can be resumed: the transfer was interrupted and the portal gave a
+strong ETag (kept in ``dest.part.etag``). The next attempt asks for the rest with Range + If-Range, and
+starts again when the portal answers 200 (the document changed). Any verification failure deletes the part.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import httpx
+
+from ssp_tui.api.body import BodyError, TruncatedBody, decoded_chunks
+from ssp_tui.api.constants import DOWNLOAD_DEADLINE_S, PDF_CONTENT_TYPE
+from ssp_tui.api.errors import ConnectionFailed, DownloadError, RequestTimeout, StatusError
+from ssp_tui.api.transport import RequestSpec, Transport
+
+ProgressCallback = Callable[[int, int | None], None]
+"""``on_progress(bytes_done, bytes_total_or_None)``, called as chunks arrive."""
+
+PDF_TRAILER_WINDOW = 1024
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadedFile:
+    path: Path
+    bytes: int
+    sha256: str
+    etag: str | None
+    filename_hint: str | None
+    """The portal's suggested name (Content-Disposition), reduced to a bare name; only ever a hint."""
+
+
+class _Interrupted(Exception):
+    """The transfer stopped part-way; what arrived is intact and may be resumed."""
+
+
+class _PartFiles:
+    def __init__(self, dest: Path) -> None:
+        self.part = dest.with_name(dest.name + ".part")
+        self.etag_file = dest.with_name(dest.name + ".part.etag")
+
+    def resume_state(self) -> tuple[int, str | None]:
+        """(bytes already here, their strong ETag), or (0, None) after clearing a part that cannot resume."""
+        if self.part.exists() and self.etag_file.exists():
+            etag = self.etag_file.read_text(encoding="utf-8").strip()
+            size = self.part.stat().st_size
+            if etag and not etag.startswith("W/") and size > 0:
+                return size, etag
+        self.discard()
+        return 0, None
+
+    def remember_etag(self, etag: str | None) -> None:
+        if etag is None:
+            self.etag_file.unlink(missing_ok=True)
+        else:
+            self.etag_file.write_text(etag, encoding="utf-8")
+
+    def resumable(self) -> bool:
+        return self.part.exists() and self.etag_file.exists()
+
+    def discard(self) -> None:
+        self.part.unlink(missing_ok=True)
+        self.etag_file.unlink(missing_ok=True)
+
+
+async def download(
+    transport: Transport,
+    api_path: str,
+    dest: Path,
+    *,
+    expected_sha256: str | None = None,
+    on_progress: ProgressCallback | None = None,
+    deadline_s: float = DOWNLOAD_DEADLINE_S,
+) -> DownloadedFile:
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    files = _PartFiles(dest)
+    keep_part = False
+    try:
+        async with asyncio.timeout(deadline_s):
+            return await _download_with_resume(transport, api_path, dest, files, expected_sha256, on_progress)
+    except TimeoutError:
+        keep_part = True
+        raise DownloadError(f"{dest.name}: the download did not finish within {deadline_s:g} s") from None
+    except _Interrupted as exc:
+        keep_part = True
+        raise DownloadError(f"{dest.name}: {exc}") from None
+    except (ConnectionFailed, RequestTimeout, asyncio.CancelledError):
+        keep_part = True
+        raise
+    except StatusError as exc:
+        keep_part = exc.status >= 500 or exc.status == 429
+        raise
+    finally:
+        if not (keep_part and files.resumable()):
+            files.discard()
+
+
+async def _download_with_resume(
+    transport: Transport,
+    api_path: str,
+    dest: Path,
+    files: _PartFiles,
+    expected_sha256: str | None,
+    on_progress: ProgressCallback | None,
+) -> DownloadedFile:
+    interruptions = 0
+    while True:
+        resume_from, etag = files.resume_state()
+        headers = {"Accept": PDF_CONTENT_TYPE, "Accept-Encoding": "identity"}
+        if resume_from:
+            headers["Range"] = f"bytes={resume_from}-"
+            headers["If-Range"] = etag or ""
+        spec = RequestSpec("GET", api_path, headers=headers, retryable=True)
+        receiver = _Receiver(spec.endpoint, dest, files, resume_from, on_progress)
+        try:
+            received = await transport.exchange(spec, receiver.receive)
+        except _Interrupted:
+            if interruptions >= transport.retry.max_retries or not files.resumable():
+                raise
+            interruptions += 1
+            await transport.pause(interruptions - 1)
+            continue
+        except StatusError as exc:
+            if exc.status == 416 and resume_from:
+                files.discard()  # our part is longer than the document: start afresh
+                continue
+            raise
+        return await _finish(dest, files, received, expected_sha256)
+
+
+@dataclass(frozen=True, slots=True)
+class _Received:
+    size: int
+    sha256: str
+    etag: str | None
+    filename_hint: str | None
+
+
+class _Receiver:
+    def __init__(
+        self,
+        endpoint: str,
+        dest: Path,
+        files: _PartFiles,
+        resume_from: int,
+        on_progress: ProgressCallback | None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.dest = dest
+        self.files = files
+        self.resume_from = resume_from
+        self.on_progress = on_progress
+
+    async def receive(self, response: httpx.Response) -> _Received:
+        media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media != PDF_CONTENT_TYPE:
+            raise DownloadError(
+                f"{self.dest.name}: expected a PDF from {self.endpoint}, got {media or 'nothing'!r}"
+            )
+        etag = response.headers.get("etag")
+        strong_etag = etag if etag and not etag.startswith("W/") else None
+        hasher = hashlib.sha256()
+        if response.status_code == 206 and self.resume_from:
+            total = self._check_content_range(response.headers.get("content-range"))
+            done = self.resume_from
+            with self.files.part.open("rb") as existing:
+                for block in iter(lambda: existing.read(1 << 20), b""):
+                    hasher.update(block)
+            mode = "ab"
+        elif response.status_code == 200:
+            # A fresh start: no Range asked, or the document changed since the part was written.
+            length = response.headers.get("content-length")
+            total = int(length) if length and length.strip().isdigit() else None
+            done = 0
+            mode = "wb"
+        else:
+            raise DownloadError(
+                f"{self.dest.name}: unexpected answer {response.status_code} from {self.endpoint}"
+            )
+        self.files.remember_etag(strong_etag)
+        identity = response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
+        with self.files.part.open(mode) as out:
+            try:
+                async for _, chunk in decoded_chunks(response):
+                    out.write(chunk)
+                    hasher.update(chunk)
+                    done += len(chunk)
+                    if self.on_progress is not None:
+                        self.on_progress(done, total)
+            except TruncatedBody as exc:
+                out.flush()
+                if identity:
+                    raise _Interrupted(str(exc)) from None
+                raise DownloadError(f"{self.dest.name}: {exc}") from None
+            except BodyError as exc:
+                raise DownloadError(f"{self.dest.name}: {exc}") from None
+            except httpx.TransportError as exc:
+                # Not for the retry loop in Transport: it would repeat the request without the new offset.
+                out.flush()
+                raise _Interrupted(
+                    f"the connection broke after {done} bytes ({type(exc).__name__})"
+                ) from None
+            out.flush()
+            os.fsync(out.fileno())
+        if total is not None and done != total:
+            raise DownloadError(f"{self.dest.name}: {done} bytes arrived, the portal announced {total}")
+        hint = filename_hint(response.headers.get("content-disposition"))
+        return _Received(done, hasher.hexdigest(), strong_etag, hint)
+
+    def _check_content_range(self, header: str | None) -> int | None:
+        match = _CONTENT_RANGE.fullmatch((header or "").strip())
+        if match is None or int(match.group(1)) != self.resume_from:
+            raise DownloadError(
+                f"{self.dest.name}: the portal resumed at the wrong place (Content-Range {header!r})"
+            )
+        return None if match.group(3) == "*" else int(match.group(3))
+
+
+async def _finish(
+    dest: Path, files: _PartFiles, received: _Received, expected_sha256: str | None
+) -> DownloadedFile:
+    if expected_sha256 is not None and received.sha256 != expected_sha256.strip().lower():
+        raise DownloadError(
+            f"{dest.name}: the content does not match its checksum "
+            f"(sha256 {received.sha256[:12]}..., expected {expected_sha256.strip().lower()[:12]}...)"
+        )
+    await asyncio.to_thread(_check_pdf, files.part, dest.name)
+    os.replace(files.part, dest)
+    files.etag_file.unlink(missing_ok=True)
+    _fsync_directory(dest.parent)
+    return DownloadedFile(dest, received.size, received.sha256, received.etag, received.filename_hint)
+
+
+def _check_pdf(path: Path, name: str) -> None:
+    """Cheap checks first (header, and the %%EOF trailer that a cut-short file lacks), then a real parse."""
+    size = path.stat().st_size
+    with path.open("rb") as pdf:
+        head = pdf.read(5)
+        pdf.seek(max(0, size - PDF_TRAILER_WINDOW))
+        tail = pdf.read()
+    if head != b"%PDF-":
+        raise DownloadError(f"{name}: the portal did not send a PDF")
+    if b"%%EOF" not in tail:
+        raise DownloadError(
+            f"{name}: the PDF is incomplete (no end-of-file marker; the transfer was cut short)"
+        )
+    import pikepdf  # here, not at the top: only downloads pay for loading it
+
+    try:
+        with pikepdf.open(path):
+            pass
+    except pikepdf.PdfError as exc:
+        raise DownloadError(f"{name}: the PDF does not open ({exc})") from None
+
+
+def _fsync_directory(folder: Path) -> None:
+    # Makes the rename itself durable; not every platform can open a directory.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def filename_hint(header: str | None) -> str | None:
+    """The name a Content-Disposition header suggests, as a bare name with no folder part; never a path."""
+    if not header:
+        return None
+    star = re.search(r"filename\*\s*=\s*(?:[\w-]+)'[^']*'([^;]+)", header, re.IGNORECASE)
+    plain = re.search(r'filename\s*=\s*("(?:[^"\\]|\\.)*"|[^;]+)', header, re.IGNORECASE)
+    if star:
+        name = unquote(star.group(1).strip())
+    elif plain:
+        name = plain.group(1).strip().strip('"').replace('\\"', '"')
+    else:
+        return None
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    return name[:255] or None

@@ -1,0 +1,227 @@
+"""The client's one error tree, and the mapping from HTTP responses onto it.
+
+Every error carries ``user_message``: words fit for the screen (the portal's own title and detail where it
+sent them, the time to wait on 423 and 429). No error message ever holds a token, a password or a traceback.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+
+import msgspec
+
+from ssp_tui.api.constants import PROBLEM_CONTENT_TYPE
+from ssp_tui.api.models import FieldError, Problem
+
+
+class PortalError(Exception):
+    """The root of every error the client raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    @property
+    def user_message(self) -> str:
+        return self.message
+
+
+class ConnectionFailed(PortalError):
+    """The portal could not be reached, or the connection dropped mid-answer."""
+
+
+class RequestTimeout(PortalError):
+    """The portal did not answer (or stopped sending) within the time allowed."""
+
+
+class ProtocolError(PortalError):
+    """The portal answered something the contract does not promise."""
+
+    def __init__(self, endpoint: str, reason: str) -> None:
+        super().__init__(f"{endpoint}: {reason}")
+        self.endpoint = endpoint
+        self.reason = reason
+
+    @property
+    def user_message(self) -> str:
+        return f"The portal sent an answer this client does not understand ({self.endpoint}: {self.reason})."
+
+
+class DownloadError(PortalError):
+    """A download failed; no partial or unverified file is left where the caller asked for the file."""
+
+
+class ConfigError(PortalError):
+    """The configuration file (or a value given on the command line) is not usable."""
+
+
+class SecretStoreError(PortalError):
+    """Secrets cannot be stored: no OS keyring and no consent to use the file fallback."""
+
+
+class StatusError(PortalError):
+    """The portal answered with an error status; ``title`` and ``detail`` are the portal's own words."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str = "",
+        *,
+        endpoint: str = "",
+        retry_after: float | None = None,
+        errors: list[FieldError] | None = None,
+    ) -> None:
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.endpoint = endpoint
+        self.retry_after = retry_after
+        """Seconds to wait before trying again, when the portal said so (423, 429, 503)."""
+        self.errors: list[FieldError] = list(errors or [])
+        where = f" ({endpoint})" if endpoint else ""
+        super().__init__(f"{status} {title}{where}" + (f": {detail}" if detail else ""))
+
+    @property
+    def user_message(self) -> str:
+        text = self.title.rstrip(".")
+        if self.detail:
+            text = f"{text}: {self.detail}"
+        if not text.endswith((".", "!", "?")):
+            text += "."
+        if self.retry_after is not None:
+            text += f" Try again in {format_wait(self.retry_after)}."
+        return text
+
+
+class AuthenticationRequired(StatusError):
+    """401: not signed in, the session ended, or the credentials were wrong."""
+
+
+class Forbidden(StatusError):
+    """403: the caller's role may not do this."""
+
+
+class NotFound(StatusError):
+    """404: missing, or another customer's (the portal answers both alike)."""
+
+
+class Conflict(StatusError):
+    """409."""
+
+
+class ValidationFailed(StatusError):
+    """422: the request was refused; ``errors`` holds the per-field messages."""
+
+    @property
+    def user_message(self) -> str:
+        fields = "; ".join(f"{e.field}: {e.message}" for e in self.errors)
+        base = super().user_message
+        return f"{base} {fields}." if fields else base
+
+
+class Locked(StatusError):
+    """423: the login is locked after repeated failures."""
+
+
+class RateLimited(StatusError):
+    """429: too many attempts; ``retry_after`` says how long to wait."""
+
+
+class ServerError(StatusError):
+    """5xx: the portal (or a gateway in front of it) failed."""
+
+
+_BY_STATUS: dict[int, type[StatusError]] = {
+    401: AuthenticationRequired,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    422: ValidationFailed,
+    423: Locked,
+    429: RateLimited,
+}
+
+
+def error_class_for(status: int) -> type[StatusError]:
+    if status >= 500:
+        return ServerError
+    return _BY_STATUS.get(status, StatusError)
+
+
+def format_wait(seconds: float) -> str:
+    """``42 seconds``, ``1 minute``, ``15 minutes``, ``2 hours``: a wait in words."""
+    whole = max(1, round(seconds))
+    if whole < 60:
+        return f"{whole} second{'s' if whole != 1 else ''}"
+    minutes = round(whole / 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(minutes / 60)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds from now: either delay-seconds or an HTTP date (RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+_problem_decoder = msgspec.json.Decoder(Problem)
+
+
+def _decode_problem(content_type: str, body: bytes) -> Problem | None:
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media not in (PROBLEM_CONTENT_TYPE, "application/json") or not body:
+        return None
+    try:
+        return _problem_decoder.decode(body)
+    except msgspec.MsgspecError:
+        return None
+
+
+def status_error(
+    status: int, content_type: str, body: bytes, *, endpoint: str, retry_after_header: str | None
+) -> StatusError:
+    """Map an error response onto the tree; a body that is not problem+json still maps by status."""
+    problem = _decode_problem(content_type, body)
+    retry_after = parse_retry_after(retry_after_header)
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    if problem is not None:
+        title = problem.title or phrase
+        detail = problem.detail
+        errors = problem.errors
+        if retry_after is None and problem.retry_after is not None:
+            retry_after = float(problem.retry_after)
+    else:
+        # An HTML error page from a proxy, say: never show its markup, describe it instead.
+        title = phrase
+        detail = _generic_detail(status)
+        errors = []
+    cls = error_class_for(status)
+    return cls(status, title, detail, endpoint=endpoint, retry_after=retry_after, errors=errors)
+
+
+def _generic_detail(status: int) -> str:
+    if status in (502, 503, 504):
+        return "The portal cannot be reached through its gateway right now"
+    if status >= 500:
+        return "The portal failed to answer this request"
+    if status == 401:
+        return "Sign in again"
+    return f"The portal refused the request (HTTP {status})"
