@@ -1,0 +1,131 @@
+"""A content-addressed cache of downloaded PDFs: ``cache_dir/ab/abcdef....pdf``, plus an ETag index.
+
+A blob's name is the SHA-256 of its bytes, so a blob is either right or detectably wrong: every hit is
+re-hashed before use, and a blob that no longer matches its name is removed (and fetched again).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+_HASH_CHUNK = 1 << 20
+INDEX_NAME = "etag-index.json"
+INCOMING_DIR = "incoming"
+
+
+def normalise_sha256(value: str | None) -> str | None:
+    """Lower-case hex digest, or None when ``value`` is not one (server text never becomes a path)."""
+    if value is None:
+        return None
+    lowered = value.strip().lower()
+    return lowered if _SHA256_HEX.fullmatch(lowered) else None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CachedBlob:
+    path: Path
+    sha256: str
+    bytes: int
+
+
+class ContentCache:
+    """Blobs by SHA-256, and which strong ETag named which SHA-256. Not thread-safe; one per run is enough."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._etags: dict[str, str] = {}
+        self._index_dirty = False
+        self._load_index()
+
+    def blob_path(self, sha256: str) -> Path:
+        checked = normalise_sha256(sha256)
+        if checked is None:
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / checked[:2] / f"{checked}.pdf"
+
+    def lookup(self, *, sha256: str | None = None, etag: str | None = None) -> CachedBlob | None:
+        """The verified blob for this digest (or for the digest the ETag named), else None. Blocking I/O."""
+        wanted = normalise_sha256(sha256)
+        if wanted is None and etag:
+            wanted = self._etags.get(etag)
+        if wanted is None:
+            return None
+        path = self.blob_path(wanted)
+        try:
+            size = path.stat().st_size
+            actual = file_sha256(path)
+        except OSError:
+            return None
+        if actual != wanted:
+            # Corrupted on disk (or edited through a hard link): drop it so it is fetched again.
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+        return CachedBlob(path=path, sha256=wanted, bytes=size)
+
+    def new_staging_path(self) -> Path:
+        """A fresh path under ``incoming/`` for the client to download to (same filesystem as the blobs)."""
+        incoming = self.root / INCOMING_DIR
+        incoming.mkdir(parents=True, exist_ok=True)
+        return incoming / f"{secrets.token_hex(8)}.pdf"
+
+    def admit(self, staged: Path, sha256: str, *, etag: str | None = None) -> CachedBlob:
+        """Move a verified download into the cache (or drop it if the blob is already there)."""
+        path = self.blob_path(sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        size = staged.stat().st_size
+        os.replace(staged, path)
+        if etag:
+            self.remember_etag(etag, path.stem)
+        return CachedBlob(path=path, sha256=path.stem, bytes=size)
+
+    def remember_etag(self, etag: str, sha256: str) -> None:
+        checked = normalise_sha256(sha256)
+        if etag and checked and self._etags.get(etag) != checked:
+            self._etags[etag] = checked
+            self._index_dirty = True
+
+    def save_index(self) -> None:
+        """Write the ETag index atomically if it changed; a failure only costs future fetches."""
+        if not self._index_dirty:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        temp = self.root / f".{INDEX_NAME}.{secrets.token_hex(4)}.tmp"
+        try:
+            temp.write_text(
+                json.dumps({"version": 1, "etags": self._etags}, sort_keys=True), encoding="utf-8"
+            )
+            os.replace(temp, self.root / INDEX_NAME)
+            self._index_dirty = False
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+    def _load_index(self) -> None:
+        try:
+            data = json.loads((self.root / INDEX_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # no index yet, or unreadable: start empty (blobs are still found by SHA-256)
+        etags = data.get("etags") if isinstance(data, dict) else None
+        if isinstance(etags, dict):
+            self._etags = {
+                str(etag): digest
+                for etag, digest in etags.items()
+                if isinstance(digest, str) and normalise_sha256(digest) == digest
+            }

@@ -1,0 +1,82 @@
+"""``manifest.json`` beside separate downloads: what is there, what it should hash to, and what failed.
+
+A later run into the same folder merges into the manifest: files from earlier runs that are still on disk keep
+their entries; ``failed`` and ``missing`` describe the latest run only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ssp_tui.operations.download_types import BulkResult, DownloadJob
+from ssp_tui.operations.file_placement import temp_path_beside
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _job_fields(job: DownloadJob) -> dict[str, Any]:
+    return {"key": job.key, "title": job.title, "intended_file": str(job.relative_path)}
+
+
+def _earlier_files(manifest_path: Path, root: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    entries = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return {}
+    kept: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        name = entry.get("file") if isinstance(entry, dict) else None
+        # Only plain relative names that still exist inside the folder survive the merge.
+        plain = isinstance(name, str) and ".." not in Path(name).parts and not Path(name).is_absolute()
+        if plain and (root / name).is_file():
+            kept[name] = entry
+    return kept
+
+
+def build_manifest(result: BulkResult, root: Path, earlier: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    files = dict(earlier)
+    for saved in result.files:
+        name = _relative(saved.path, root)
+        files[name] = {
+            "file": name,
+            "key": saved.job.key,
+            "title": saved.job.title,
+            "sha256": saved.sha256,
+            "bytes": saved.bytes,
+        }
+    failed_keys = {failed.job.key for failed in result.failed}
+    return {
+        "version": MANIFEST_VERSION,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "complete": result.complete,
+        "files": sorted(files.values(), key=lambda entry: entry["file"]),
+        "failed": [{**_job_fields(failed.job), "message": failed.message} for failed in result.failed],
+        "missing": [_job_fields(job) for job in result.missing if job.key not in failed_keys],
+    }
+
+
+def write_manifest(result: BulkResult, root: Path) -> Path:
+    """Write (merge) ``root/manifest.json`` atomically; returns its path."""
+    path = root / MANIFEST_NAME
+    document = build_manifest(result, root, _earlier_files(path, root))
+    temp = temp_path_beside(path, ".tmp")
+    try:
+        temp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(temp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    return path

@@ -1,0 +1,104 @@
+"""One PDF from many, with pikepdf: pages appended as they are (streams preserved), a bookmark per document.
+
+Blocking (CPU and disk); the engine runs these functions in a worker thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+MAX_LISTED_MISSING = 50
+"""How many missing titles the "Missing" bookmark lists by name."""
+
+
+@dataclass(frozen=True, slots=True)
+class CombineSource:
+    path: Path
+    title: str
+
+
+@dataclass(slots=True)
+class OpenedSources:
+    """Sources that opened as PDFs (kept open: pikepdf copies their streams only when saving)."""
+
+    opened: list[tuple[int, CombineSource, pikepdf.Pdf]]
+    unreadable: list[tuple[int, str]]
+    """(index into the sources, message) for each file that is not a readable PDF."""
+
+    def close(self) -> None:
+        for _, _, pdf in self.opened:
+            with contextlib.suppress(Exception):
+                pdf.close()
+        self.opened.clear()
+
+
+def open_sources(sources: Sequence[CombineSource]) -> OpenedSources:
+    """Open every source; a bad one is reported, not raised.
+
+    Each file is read into memory rather than memory-mapped: a mapped file holds a descriptor until the save,
+    and 500 documents would exhaust the 256-1024 descriptors many systems allow.
+    """
+    result = OpenedSources(opened=[], unreadable=[])
+    for index, source in enumerate(sources):
+        try:
+            pdf = pikepdf.open(io.BytesIO(source.path.read_bytes()))
+            if len(pdf.pages) == 0:
+                pdf.close()
+                result.unreadable.append((index, "The PDF has no pages."))
+                continue
+        except pikepdf.PasswordError:
+            result.unreadable.append((index, "The PDF is password-protected."))
+            continue
+        except (pikepdf.PdfError, OSError, ValueError) as exc:
+            result.unreadable.append((index, f"Not a readable PDF ({type(exc).__name__})."))
+            continue
+        result.opened.append((index, source, pdf))
+    return result
+
+
+def _missing_bookmark(missing_titles: Sequence[str], total: int) -> pikepdf.OutlineItem:
+    item = pikepdf.OutlineItem(f"MISSING {len(missing_titles)} of {total} documents (see list)", 0)
+    for title in missing_titles[:MAX_LISTED_MISSING]:
+        item.children.append(pikepdf.OutlineItem(f"Missing: {title}", 0))
+    if len(missing_titles) > MAX_LISTED_MISSING:
+        item.children.append(
+            pikepdf.OutlineItem(f"... and {len(missing_titles) - MAX_LISTED_MISSING} more", 0)
+        )
+    return item
+
+
+def write_combined(
+    sources: OpenedSources, temp_path: Path, *, missing_titles: Sequence[str] = (), total: int | None = None
+) -> int:
+    """Write the opened sources, in order, to ``temp_path``; returns the page count.
+
+    One top-level bookmark per document, at its first page; when documents are missing, a first bookmark says
+    how many and lists them. Streams are copied as they are: no decoding, no recompression.
+    """
+    combined = pikepdf.new()
+    starts: list[tuple[str, int]] = []
+    for _, source, pdf in sources.opened:
+        starts.append((source.title, len(combined.pages)))
+        combined.pages.extend(pdf.pages)
+    with combined.open_outline() as outline:
+        if missing_titles:
+            count = total if total is not None else len(starts) + len(missing_titles)
+            outline.root.append(_missing_bookmark(missing_titles, count))
+        for title, first_page in starts:
+            outline.root.append(pikepdf.OutlineItem(title or "Untitled", first_page))
+    combined.save(
+        temp_path,
+        compress_streams=False,
+        recompress_flate=False,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+    )
+    pages = len(combined.pages)
+    combined.close()
+    return pages

@@ -1,0 +1,206 @@
+"""Safe file names and paths for anything a server or a template names.
+
+A server's filename, a document title or a template field can hold traversal (``../``), absolute paths,
+Windows device names, control characters or thousands of characters. Everything here turns such text into a
+single harmless path part, and checks that the final path stays inside the folder the user chose.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+import unicodedata
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path, PurePath, PurePosixPath
+
+MAX_NAME_BYTES = 120
+"""Cap on one path part, in UTF-8 bytes (filesystems allow 255: room for ` (2)` and temp names)."""
+MAX_EXTENSION_BYTES = 16
+"""A suffix longer than this is not treated as an extension worth keeping when a name is cut."""
+EMPTY_NAME = "unnamed"
+
+_PUNCTUATION_ALLOWED = frozenset(" ._-(),")
+_WINDOWS_DEVICES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
+)
+_REPLACEMENT = "_"
+_RUNS_OF_REPLACEMENT = re.compile(r"_{2,}")
+_RUNS_OF_SPACE = re.compile(r" {2,}")
+
+TEMPLATE_FIELDS = frozenset({"policy", "term", "date", "type", "title", "insured", "holder", "id"})
+"""The fields a filename template may use."""
+
+
+class UnsafePath(ValueError):
+    """A path would leave the folder it must stay in."""
+
+
+class TemplateError(ValueError):
+    """A filename template is malformed or names an unknown field."""
+
+
+def _allowed(char: str) -> bool:
+    if char in _PUNCTUATION_ALLOWED:
+        return True
+    category = unicodedata.category(char)
+    # Letters (any script), their combining marks, and decimal digits. Superscript digits (category No) are
+    # excluded on purpose: Windows treats COM¹ like COM1.
+    return category[0] in "LM" or category == "Nd"
+
+
+def _map_characters(text: str) -> str:
+    out: list[str] = []
+    for char in text:
+        if char in "\t\n\r\v\f":
+            out.append(" ")  # whitespace controls separate words; keep them apart
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            continue  # other control, format, surrogate and unassigned characters are dropped
+        elif _allowed(char):
+            out.append(char)
+        else:
+            out.append(_REPLACEMENT)
+    # Dropping a character can bring a letter and a combining mark together: compose them again.
+    mapped = unicodedata.normalize("NFC", "".join(out))
+    mapped = _RUNS_OF_REPLACEMENT.sub(_REPLACEMENT, mapped)
+    return _RUNS_OF_SPACE.sub(" ", mapped)
+
+
+def _last_path_part(text: str) -> str:
+    parts = [part for part in re.split(r"[/\\]", text) if part not in ("", ".", "..")]
+    return parts[-1] if parts else ""
+
+
+def _strip_edges(name: str) -> str:
+    # Leading dots would hide the file; trailing dots and spaces are dropped by Windows.
+    return name.lstrip(". ").rstrip(". ")
+
+
+def _is_device_name(name: str) -> bool:
+    return name.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_DEVICES
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit].decode("utf-8", errors="ignore")
+
+
+def _cap_length(name: str) -> str:
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    suffix = dot + extension
+    if stem and len(suffix.encode("utf-8")) <= MAX_EXTENSION_BYTES:
+        kept_stem = _cut_to_bytes(stem, MAX_NAME_BYTES - len(suffix.encode("utf-8"))).rstrip(". ")
+        if kept_stem:
+            return kept_stem + suffix
+    return _cut_to_bytes(name, MAX_NAME_BYTES).rstrip(". ")
+
+
+def safe_filename(text: str) -> str:
+    """One safe path part from any text: never empty, never a device name, at most 120 UTF-8 bytes.
+
+    Only the last path part of ``text`` is kept (``../../etc/passwd`` gives ``passwd``). Letters, digits,
+    space and ``. _ - ( ) ,`` pass; other characters become ``_``; control characters are dropped. Idempotent.
+    """
+    name = unicodedata.normalize("NFC", str(text))
+    name = _strip_edges(_map_characters(_last_path_part(name)).strip())
+    name = _strip_edges(_cap_length(name))
+    if not name:
+        name = EMPTY_NAME
+    if _is_device_name(name):
+        name = _cap_length(_REPLACEMENT + name)
+    return name
+
+
+def _field_text(value: object) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    # A title like "2026/2027 renewal" is one name, not a path: separators become dashes, not cuts.
+    return str(value).replace("/", "-").replace("\\", "-")
+
+
+def _parse_template(template: str) -> list[list[tuple[str, str | None]]]:
+    """Split a template into path segments of (literal, field or None) pairs, rejecting anything unknown."""
+    if not template or not template.strip():
+        raise TemplateError("The filename template is empty.")
+    if template.startswith("/") or "\\" in template:
+        raise TemplateError("The filename template must be a relative path using '/' between folders.")
+    segments: list[list[tuple[str, str | None]]] = []
+    for raw_segment in template.split("/"):
+        if raw_segment in ("", ".", ".."):
+            raise TemplateError(f"The filename template has an empty, '.' or '..' folder: {template!r}.")
+        try:
+            parsed = list(string.Formatter().parse(raw_segment))
+        except ValueError as exc:
+            raise TemplateError(f"The filename template is malformed ({exc}): {template!r}.") from None
+        pieces: list[tuple[str, str | None]] = []
+        for literal, field, spec, conversion in parsed:
+            if field is not None and (spec or conversion):
+                raise TemplateError(f"Template fields take no format or conversion: {{{field}}}.")
+            if field is not None and field not in TEMPLATE_FIELDS:
+                known = ", ".join(f"{{{name}}}" for name in sorted(TEMPLATE_FIELDS))
+                raise TemplateError(f"Unknown template field {{{field}}}; known fields are {known}.")
+            pieces.append((literal, field))
+        segments.append(pieces)
+    return segments
+
+
+def validate_template(template: str) -> None:
+    """Raise TemplateError if ``template`` could not render; for settings screens and option parsing."""
+    _parse_template(template)
+
+
+def render_template(template: str, fields: Mapping[str, object]) -> PurePosixPath:
+    """Render a template such as ``{policy}/{term}/{date}-{type}-{title}.pdf`` to a safe relative path.
+
+    Every field value is sanitised, and so is every rendered folder and file name, so the result has no
+    traversal, no absolute part and no device name. A field the template uses but ``fields`` lacks is an
+    error.
+    """
+    parts: list[str] = []
+    for pieces in _parse_template(template):
+        rendered: list[str] = []
+        for literal, field in pieces:
+            rendered.append(literal)
+            if field is None:
+                continue
+            if field not in fields or fields[field] is None:
+                raise TemplateError(f"The filename template uses {{{field}}}, which this item does not have.")
+            rendered.append(safe_filename(_field_text(fields[field])))
+        parts.append(safe_filename("".join(rendered)))
+    return PurePosixPath(*parts)
+
+
+def resolve_inside(root: Path, relative: str | PurePath) -> Path:
+    """``root / relative`` fully resolved (symlinks included); UnsafePath unless strictly inside root."""
+    resolved_root = Path(root).resolve()
+    candidate = (resolved_root / relative).resolve()
+    if candidate == resolved_root or resolved_root not in candidate.parents:
+        raise UnsafePath(f"{str(relative)!r} would be outside the folder {str(resolved_root)!r}.")
+    return candidate
+
+
+def numbered_path(path: Path, number: int) -> Path:
+    """``name (n).ext`` beside ``path``."""
+    return path.with_name(f"{path.stem} ({number}){path.suffix}")
+
+
+def unique_path(path: Path, *, max_attempts: int = 10_000) -> Path:
+    """``path`` if nothing is there, else the first free ``name (2).ext``, ``name (3).ext``, ...
+
+    A dangling symlink counts as taken. Callers that must not race other writers create the file with an
+    exclusive operation (``os.link``, ``open(..., 'x')``) and move on to the next number when it exists.
+    """
+    if not os.path.lexists(path):
+        return path
+    for number in range(2, max_attempts + 2):
+        candidate = numbered_path(path, number)
+        if not os.path.lexists(candidate):
+            return candidate
+    raise FileExistsError(f"Too many files named like {path.name!r} in {str(path.parent)!r}.")
