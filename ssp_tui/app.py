@@ -14,7 +14,7 @@ from textual.binding import Binding
 
 from ssp_tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.screens.login import LoginScreen
-from ssp_tui.screens.sections import HOME_SECTION_ID, SECTIONS, Section, section_by_id, sections_for
+from ssp_tui.screens.sections import HOME_SECTION_ID, SECTIONS, Section, sections_for
 from ssp_tui.session_controller import SessionController
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class SspApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key"),
         Binding("f2", "settings", "Settings", tooltip="Theme, download folder, file names, concurrency"),
-        Binding("ctrl+x", "logout", "Log out", tooltip="End the session on the portal"),
+        Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal"),
         *(Binding(str(n), f"section_key('{n}')", show=False) for n in range(1, 10)),
     ]
 
@@ -54,6 +54,8 @@ class SspApp(App[None]):
         self.show_clock = show_clock
         """False in tests and snapshots: no countdown or clock text anywhere."""
         self.demo_accounts: dict[str, DemoLogin] = {}
+        self._section_modes: set[str] = set()
+        """Modes added for the signed-in user; removed at log out so the next user gets their own."""
         if profile.theme and profile.theme in self.available_themes:
             self.theme = profile.theme
 
@@ -88,14 +90,16 @@ class SspApp(App[None]):
     async def enter_portal(self) -> None:
         """After sign-in: one mode per section this user may open, then Home."""
         for section in self.visible_sections():
-            if section.id not in self._modes:
+            if section.id not in self._section_modes:
                 self.add_mode(section.id, section.screen_factory())
+                self._section_modes.add(section.id)
         await self.switch_mode(HOME_SECTION_ID)
 
     async def leave_portal(self) -> None:
         await self.switch_mode(LOGIN_MODE)
-        for mode in [m for m in self._modes if section_by_id(m, self.registry) is not None]:
+        for mode in sorted(self._section_modes):
             await self.remove_mode(mode)
+        self._section_modes.clear()
 
     # -- app-wide actions --
 
@@ -185,11 +189,8 @@ class SspApp(App[None]):
 def run_app(portal: str | None = None, profile: str | None = None, force_sandbox: bool = False) -> None:
     """``ssp-tui`` with no subcommand: choose the portal, then run the TUI (the sandbox starts beside it)."""
     from ssp_tui.api.config import load_profile
-    from ssp_tui.portal_target import EmbeddedSandboxPortal, FixedPortal
+    from ssp_tui.portal_target import choose_target
 
     profile_name, loaded = load_profile(profile)
-    portal_url = portal or loaded.portal_url
-    target: PortalTarget = (
-        EmbeddedSandboxPortal() if force_sandbox or not portal_url else FixedPortal(portal_url)
-    )
+    target = choose_target(portal, loaded.portal_url, force_sandbox=force_sandbox)
     SspApp(target, profile_name=profile_name, profile=loaded).run()

@@ -26,7 +26,7 @@ class SectionCommands(Provider):
         commands.append(("Help", "FAQ, support contacts and keys (F1)", app.action_help))
         commands.append(("Settings", "Theme, download folder, names, concurrency (F2)", app.action_settings))
         if app.controller.user is not None:
-            commands.append(("Log out", "End the session on the portal (Ctrl+X)", app.action_logout))
+            commands.append(("Log out", "End the session on the portal (Ctrl+L)", app.action_logout))
         return commands
 
     async def discover(self) -> Hits:

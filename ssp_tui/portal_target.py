@@ -6,8 +6,11 @@ process has even printed its address. Tests hand the app a ``FixedPortal`` point
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Protocol
+
+PORTAL_ENV = "SSP_PORTAL"
 
 
 class DemoLogin(Protocol):
@@ -42,14 +45,21 @@ class FixedPortal:
     """A portal already running at a known URL: a configured portal, or a sandbox started elsewhere."""
 
     def __init__(
-        self, base_url: str, *, is_sandbox: bool = False, accounts: Sequence[DemoLogin] = ()
+        self,
+        base_url: str,
+        *,
+        is_sandbox: bool = False,
+        accounts: Sequence[DemoLogin] = (),
+        label: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.is_sandbox = is_sandbox
         self._accounts = list(accounts)
+        self._label = label
+        """Shown instead of the URL (snapshot tests, whose port changes every run)."""
 
     def describe(self) -> str:
-        return self.base_url
+        return self._label or self.base_url
 
     async def start(self) -> str:
         return self.base_url
@@ -92,3 +102,13 @@ async def _maybe_await(result: object) -> None:
     """``EmbeddedSandbox.stop`` may be sync or async; either way it has finished when this returns."""
     if hasattr(result, "__await__"):
         await result  # type: ignore[misc]
+
+
+def choose_target(portal: str | None, profile_portal: str | None, *, force_sandbox: bool) -> PortalTarget:
+    """``--portal``, else SSP_PORTAL, else the profile's portal, else the embedded sandbox (``--sandbox``
+    chooses the sandbox whatever is configured). The URL is checked when the client is made, in a worker,
+    so that a typo is reported on the sign-in screen rather than before it."""
+    url = portal or os.environ.get(PORTAL_ENV) or profile_portal
+    if force_sandbox or not url:
+        return EmbeddedSandboxPortal()
+    return FixedPortal(url)

@@ -71,6 +71,8 @@ def describe_error(error: BaseException) -> tuple[str, str, bool]:
         (errors.ProtocolError, "Unexpected answer from the portal", True),
         (errors.DownloadError, "Download failed", True),
         (errors.ServerError, "The portal had a problem", True),
+        (errors.ConfigError, "Check the configuration", True),
+        (errors.SecretStoreError, "Secrets cannot be kept", False),
     ]
     for error_type, title, serious in titles:
         if isinstance(error, error_type):

@@ -22,7 +22,7 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
     ("Tab / Shift+Tab", "Move between fields and controls"),
     ("Enter", "Submit a form, or choose the highlighted item"),
     ("Escape", "Close a dialog, or cancel"),
-    ("Ctrl+X", "Log out"),
+    ("Ctrl+L", "Log out"),
     ("Ctrl+Q", "Quit"),
 )
 

@@ -28,7 +28,7 @@ class LoginScreen(Screen[None]):
 
     AUTO_FOCUS = "#username"
     BINDINGS = [
-        Binding("ctrl+d", "focus_demo_accounts", "Demo accounts", tooltip="Pick a sandbox demo login"),
+        Binding("ctrl+o", "focus_demo_accounts", "Demo accounts", tooltip="Pick a sandbox demo login"),
     ]
 
     @dataclass
@@ -97,7 +97,7 @@ class LoginScreen(Screen[None]):
     async def start_portal(self) -> None:
         target = ssp_app(self).controller.target
         try:
-            await target.start()
+            await ssp_app(self).controller.client()  # starts the portal, and checks its URL
             accounts = await target.demo_accounts() if target.is_sandbox else []
         except Exception as error:  # any failure to start is shown, never raised into the UI
             self.post_message(self.PortalFailed(describe_error(error)[1]))
