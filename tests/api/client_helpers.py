@@ -47,11 +47,12 @@ def make_session(n: int = 1) -> Session:
     )
 
 
-def make_pdf(pages: int = 2, text: str = "hello") -> bytes:
+def make_pdf(pages: int = 2, filler_bytes: int = 20_000) -> bytes:
+    """A small valid PDF, padded with an incompressible stream so that it spans many chunks."""
     pdf = pikepdf.new()
     for _ in range(pages):
         pdf.add_blank_page()
-    pdf.docinfo["/Title"] = text
+    pdf.Root.Filler = pdf.make_stream(random.Random(pages).randbytes(filler_bytes))
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()

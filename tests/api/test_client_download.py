@@ -1,0 +1,246 @@
+"""The one download path: verified, atomic, resumable, and never leaving a bad file behind."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from client_helpers import Harness, make_pdf, problem_response
+
+from ssp_tui.api.download import filename_hint
+from ssp_tui.api.errors import DownloadError, NotFound
+
+PDF = make_pdf(pages=3)
+SHA = hashlib.sha256(PDF).hexdigest()
+ETAG = f'"{SHA[:16]}"'
+PATH = "/documents/d1/content"
+
+
+def pdf_response(
+    body: bytes = PDF, *, status: int = 200, length: bool = True, **headers: str
+) -> httpx.Response:
+    all_headers = {"content-type": "application/pdf", "etag": ETAG, **headers}
+    if length:
+        all_headers.setdefault("content-length", str(len(body)))
+    return httpx.Response(status, content=_stream(body), headers=all_headers)
+
+
+async def _stream(body: bytes, *, then_fail: bool = False) -> AsyncIterator[bytes]:
+    for start in range(0, len(body), 1000):
+        yield body[start : start + 1000]
+    if then_fail:
+        raise httpx.ReadError("connection reset")
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+class RangePortal:
+    """Serves PDF with Range/If-Range like the sandbox; ``cut_at`` makes the first answers stop early."""
+
+    def __init__(self, body: bytes = PDF, etag: str = ETAG) -> None:
+        self.body = body
+        self.etag = etag
+        self.requests: list[httpx.Request] = []
+        self.cut_first: int | None = None
+        self.fail_mid_stream_first = False
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        start = 0
+        status = 200
+        range_header = request.headers.get("range")
+        if range_header and request.headers.get("if-range") == self.etag:
+            start = int(range_header.removeprefix("bytes=").rstrip("-"))
+            status = 206
+        part = self.body[start:]
+        headers = {"content-type": "application/pdf", "etag": self.etag, "content-length": str(len(part))}
+        if status == 206:
+            headers["content-range"] = f"bytes {start}-{len(self.body) - 1}/{len(self.body)}"
+        if len(self.requests) == 1 and self.cut_first is not None:
+            return httpx.Response(status, content=_stream(part[: self.cut_first]), headers=headers)
+        if len(self.requests) == 1 and self.fail_mid_stream_first:
+            return httpx.Response(status, content=_stream(part[:4000], then_fail=True), headers=headers)
+        return httpx.Response(status, content=_stream(part), headers=headers)
+
+
+async def test_download_verifies_and_renames_into_place(harness: Harness, tmp_path: Path) -> None:
+    progress: list[tuple[int, int | None]] = []
+    answer = pdf_response(**{"content-disposition": 'attachment; filename="../../etc/Declarations 2026.pdf"'})
+    dest = tmp_path / "out" / "declarations.pdf"
+    async with harness.client(lambda r: answer) as client:
+        done = await client.download(
+            PATH, dest, expected_sha256=SHA.upper(), on_progress=lambda d, t: progress.append((d, t))
+        )
+    assert dest.read_bytes() == PDF
+    assert done.sha256 == SHA and done.bytes == len(PDF) and done.etag == ETAG
+    assert done.filename_hint == "Declarations 2026.pdf"
+    assert leftovers(dest.parent) == ["declarations.pdf"]
+    assert progress[-1] == (len(PDF), len(PDF))
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+
+
+async def test_pdf_requests_ask_for_identity_encoding(harness: Harness, tmp_path: Path) -> None:
+    portal = RangePortal()
+    async with harness.client(portal.handle) as client:
+        await client.download(PATH, tmp_path / "a.pdf")
+    (request,) = portal.requests
+    assert request.headers["accept-encoding"] == "identity"
+    assert request.headers["accept"] == "application/pdf"
+    assert request.url.path == "/api/v1/documents/d1/content"
+
+
+async def test_sha256_mismatch_leaves_no_file(harness: Harness, tmp_path: Path) -> None:
+    dest = tmp_path / "a.pdf"
+    async with harness.client(lambda r: pdf_response()) as client:
+        with pytest.raises(DownloadError, match="checksum"):
+            await client.download(PATH, dest, expected_sha256="0" * 64)
+    assert leftovers(tmp_path) == []
+
+
+async def test_cut_short_with_content_length_resumes_with_if_range(harness: Harness, tmp_path: Path) -> None:
+    portal = RangePortal()
+    portal.cut_first = 5000
+    dest = tmp_path / "a.pdf"
+    async with harness.client(portal.handle) as client:
+        done = await client.download(PATH, dest, expected_sha256=SHA)
+    assert dest.read_bytes() == PDF and done.sha256 == SHA
+    first, second = portal.requests
+    assert "range" not in first.headers
+    assert second.headers["range"] == "bytes=5000-"
+    assert second.headers["if-range"] == ETAG
+    assert leftovers(tmp_path) == ["a.pdf"]
+
+
+async def test_broken_connection_mid_body_resumes(harness: Harness, tmp_path: Path) -> None:
+    portal = RangePortal()
+    portal.fail_mid_stream_first = True
+    dest = tmp_path / "a.pdf"
+    async with harness.client(portal.handle) as client:
+        await client.download(PATH, dest, expected_sha256=SHA)
+    assert dest.read_bytes() == PDF
+    assert portal.requests[1].headers["range"] == "bytes=4000-"
+
+
+async def test_a_part_left_by_an_earlier_run_resumes_with_206(harness: Harness, tmp_path: Path) -> None:
+    dest = tmp_path / "a.pdf"
+    (tmp_path / "a.pdf.part").write_bytes(PDF[:7000])
+    (tmp_path / "a.pdf.part.etag").write_text(ETAG)
+    portal = RangePortal()
+    async with harness.client(portal.handle) as client:
+        await client.download(PATH, dest, expected_sha256=SHA)
+    assert dest.read_bytes() == PDF
+    assert portal.requests[0].headers["range"] == "bytes=7000-"
+    assert leftovers(tmp_path) == ["a.pdf"]
+
+
+async def test_a_200_to_a_range_request_starts_again(harness: Harness, tmp_path: Path) -> None:
+    dest = tmp_path / "a.pdf"
+    (tmp_path / "a.pdf.part").write_bytes(b"%PDF-old content of a previous version")
+    (tmp_path / "a.pdf.part.etag").write_text('"old-etag"')
+    portal = RangePortal()  # the ETag changed: If-Range fails, the portal sends the whole new document
+    async with harness.client(portal.handle) as client:
+        done = await client.download(PATH, dest, expected_sha256=SHA)
+    assert portal.requests[0].headers["if-range"] == '"old-etag"'
+    assert dest.read_bytes() == PDF and done.bytes == len(PDF)
+
+
+async def test_interrupted_again_and_again_keeps_a_resumable_part(harness: Harness, tmp_path: Path) -> None:
+    def always_short(request: httpx.Request) -> httpx.Response:
+        return pdf_response(PDF[:3000], **{"content-length": str(len(PDF))})
+
+    dest = tmp_path / "a.pdf"
+    async with harness.client(always_short) as client:
+        with pytest.raises(DownloadError, match="cut short"):
+            await client.download(PATH, dest)
+    assert leftovers(tmp_path) == ["a.pdf.part", "a.pdf.part.etag"]
+    assert not dest.exists()
+
+
+async def test_cut_short_without_a_strong_etag_leaves_nothing(harness: Harness, tmp_path: Path) -> None:
+    def weak(request: httpx.Request) -> httpx.Response:
+        return pdf_response(PDF[:3000], **{"content-length": str(len(PDF)), "etag": 'W/"weak"'})
+
+    async with harness.client(weak) as client:
+        with pytest.raises(DownloadError, match="3000 of"):
+            await client.download(PATH, tmp_path / "a.pdf")
+    assert leftovers(tmp_path) == []
+
+
+async def test_cut_short_without_content_length_is_caught_by_the_pdf_check(
+    harness: Harness, tmp_path: Path
+) -> None:
+    async with harness.client(lambda r: pdf_response(PDF[: len(PDF) - 600], length=False)) as client:
+        with pytest.raises(DownloadError, match="incomplete"):
+            await client.download(PATH, tmp_path / "a.pdf")
+    assert leftovers(tmp_path) == []
+
+
+async def test_truncated_gzip_body_fails(harness: Harness, tmp_path: Path) -> None:
+    cut = gzip.compress(PDF)[:-8]  # inflates to the whole PDF, but the stream never ended
+    answer = pdf_response(cut, **{"content-encoding": "gzip"})
+    async with harness.client(lambda r: answer) as client:
+        with pytest.raises(DownloadError, match="compressed stream did not end"):
+            await client.download(PATH, tmp_path / "a.pdf", expected_sha256=SHA)
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (httpx.Response(200, html="<html>sign in</html>"), "expected a PDF"),
+        (pdf_response(b"<html>not a pdf</html>\n%%EOF"), "did not send a PDF"),
+        (pdf_response(b"%PDF-1.7\ngarbage that is no PDF at all\n%%EOF\n"), "does not open"),
+    ],
+)
+async def test_what_is_not_a_pdf_is_refused(
+    harness: Harness, tmp_path: Path, answer: httpx.Response, message: str
+) -> None:
+    async with harness.client(lambda r: answer) as client:
+        with pytest.raises(DownloadError, match=message):
+            await client.download(PATH, tmp_path / "a.pdf")
+    assert leftovers(tmp_path) == []
+
+
+async def test_status_errors_propagate_and_leave_nothing(harness: Harness, tmp_path: Path) -> None:
+    (tmp_path / "a.pdf.part").write_bytes(PDF[:100])
+    (tmp_path / "a.pdf.part.etag").write_text(ETAG)
+    async with harness.client(lambda r: problem_response(404, "Not found", "No such document.")) as client:
+        with pytest.raises(NotFound):
+            await client.download(PATH, tmp_path / "a.pdf")
+    assert leftovers(tmp_path) == []
+
+
+async def test_overall_deadline_stops_a_slow_drip(harness: Harness, tmp_path: Path) -> None:
+    async def drip() -> AsyncIterator[bytes]:
+        yield PDF[:100]
+        await asyncio.Event().wait()  # and then nothing, for ever
+        yield b""
+
+    answer = httpx.Response(200, content=drip(), headers={"content-type": "application/pdf"})
+    async with harness.client(lambda r: answer, download_deadline_s=0.05) as client:
+        with pytest.raises(DownloadError, match="did not finish within"):
+            await client.download(PATH, tmp_path / "a.pdf")
+    assert leftovers(tmp_path) == []  # no strong ETag: nothing to resume from
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        ('attachment; filename="report.pdf"', "report.pdf"),
+        ("attachment; filename*=UTF-8''Cert%20of%20Insurance.pdf", "Cert of Insurance.pdf"),
+        ('attachment; filename="..\\\\..\\\\windows\\\\evil.pdf"', "evil.pdf"),
+        ('attachment; filename="/etc/passwd"', "passwd"),
+        ('attachment; filename="..."', None),
+        ("inline", None),
+        (None, None),
+    ],
+)
+def test_content_disposition_is_only_a_bare_name(header: str | None, hint: str | None) -> None:
+    assert filename_hint(header) == hint

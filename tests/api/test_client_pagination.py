@@ -1,0 +1,134 @@
+"""Pagination and the query each resource sends."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+import pytest
+from client_helpers import Harness, json_response
+
+from ssp_tui.api.errors import ProtocolError
+from ssp_tui.api.models import AgentCategory, CertificateTerm, SearchBy, StatusFilter, Term
+
+
+def policy(n: int) -> dict:
+    return {
+        "id": f"p{n}",
+        "policy_number": f"NC-{n:05d}",
+        "policyholder": f"Holder {n}",
+        "insurer": "NORCAL",
+        "coverage_type": "physician",
+        "status": "active",
+        "term_start": "2026-01-01",
+        "term_end": "2027-01-01",
+    }
+
+
+class PagedPortal:
+    def __init__(self, total: int, page_size: int) -> None:
+        self.total = total
+        self.page_size = page_size
+        self.requests: list[httpx.Request] = []
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        start = int(request.url.params.get("cursor", "0"))
+        end = min(start + self.page_size, self.total)
+        next_cursor = str(end) if end < self.total else None
+        return json_response(
+            200, {"items": [policy(n) for n in range(start, end)], "next_cursor": next_cursor}
+        )
+
+
+async def test_async_for_follows_next_cursor(harness: Harness) -> None:
+    portal = PagedPortal(total=250, page_size=100)
+    async with harness.client(portal.handle) as client:
+        numbers = [p.policy_number async for p in client.policies.list(status=StatusFilter.ALL, q="NC")]
+    assert numbers == [f"NC-{n:05d}" for n in range(250)]
+    cursors = [r.url.params.get("cursor") for r in portal.requests]
+    assert cursors == [None, "100", "200"]
+    assert all(r.url.params["status"] == "all" and r.url.params["q"] == "NC" for r in portal.requests)
+    assert all(r.url.params["limit"] == "100" for r in portal.requests)
+
+
+async def test_pages_report_progress_and_collect_stops_early(harness: Harness) -> None:
+    portal = PagedPortal(total=250, page_size=100)
+    async with harness.client(portal.handle, page_size=100) as client:
+        sizes = [len(page.items) async for page in client.policies.list().pages()]
+        assert sizes == [100, 100, 50]
+        portal.requests.clear()
+        first = await client.policies.list().collect(limit=120)
+    assert len(first) == 120
+    assert len(portal.requests) == 2  # the third page was never asked for
+
+
+async def test_a_repeated_cursor_is_a_protocol_error_not_an_endless_loop(harness: Harness) -> None:
+    def looping(request: httpx.Request) -> httpx.Response:
+        return json_response(200, {"items": [policy(1)], "next_cursor": "same"})
+
+    async with harness.client(looping) as client:
+        with pytest.raises(ProtocolError, match="repeated a page cursor"):
+            await client.policies.list().collect()
+
+
+async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -> None:
+    seen: list[httpx.Request] = []
+
+    def empty_page(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return json_response(200, {"items": [], "next_cursor": None})
+
+    async with harness.client(empty_page) as client:
+        await client.documents.list("pol/1", term=Term.RENEWAL).collect()
+        await client.credentialing.insureds("smith", by=SearchBy.POLICY_NUMBER).collect()
+        await client.credentialing.certificates("p1", term=CertificateTerm.RENEWAL, insured_id="i1").collect()
+        await client.credentialing.holder_requests().collect()
+        await client.risk.list(q="consent").collect()
+        await client.seminars.catalog().collect()
+        await client.seminars.activity(
+            participant="Lee", date_from=date(2026, 1, 1), date_to=date(2026, 6, 30)
+        ).collect()
+        await client.agent.resources(category=AgentCategory.BULLETINS).collect()
+        await client.support.search("past due").collect()
+        await client.billing.accounts().collect()
+        await client.billing.policies().collect()
+    paths = [r.url.raw_path.decode().split("?")[0] for r in seen]
+    assert paths == [
+        "/api/v1/policies/pol%2F1/documents",  # an id never escapes its path segment
+        "/api/v1/credentialing/insureds",
+        "/api/v1/credentialing/certificates",
+        "/api/v1/credentialing/holder-requests",
+        "/api/v1/risk/resources",
+        "/api/v1/seminars",
+        "/api/v1/seminars/activity",
+        "/api/v1/agent/resources",
+        "/api/v1/support/accounts",
+        "/api/v1/billing/accounts",
+        "/api/v1/billing/policies",
+    ]
+    params = [dict(r.url.params) for r in seen]
+    assert params[0]["term"] == "renewal"
+    assert params[1] == {"q": "smith", "by": "policy_number", "status": "all", "limit": "100"}
+    assert (
+        params[2]["policy_id"] == "p1" and params[2]["term"] == "renewal" and params[2]["insured_id"] == "i1"
+    )
+    assert "category" not in params[4] and params[4]["q"] == "consent"
+    assert (
+        params[6]["from"] == "2026-01-01"
+        and params[6]["to"] == "2026-06-30"
+        and params[6]["participant"] == "Lee"
+    )
+    assert params[7]["category"] == "bulletins"
+    assert params[8]["q"] == "past due"
+
+
+def test_pdf_paths() -> None:
+    from ssp_tui.api.resources import CredentialingResource, DocumentsResource
+
+    assert DocumentsResource.content_path("d1") == "/documents/d1/content"
+    assert CredentialingResource.certificate_pdf_path("c1") == "/credentialing/certificates/c1/pdf"
+    assert (
+        CredentialingResource.claims_history_path("i 1", "p&1")
+        == "/credentialing/insureds/i%201/claims-history?policy_id=p%261"
+    )
