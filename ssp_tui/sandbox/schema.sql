@@ -38,6 +38,12 @@ CREATE TABLE users (
     demo_password TEXT                           -- sandbox only: shown by `sandbox accounts`
 );
 
+-- Sandbox only: the demo logins `sandbox accounts` lists, in order (the paying policyholder first), each
+-- with a note saying what it shows.
+CREATE TABLE demo_accounts (
+    position INTEGER PRIMARY KEY, user_id TEXT NOT NULL UNIQUE REFERENCES users(id), note TEXT NOT NULL
+);
+
 CREATE TABLE billing_accounts (
     id TEXT PRIMARY KEY, account_number TEXT NOT NULL UNIQUE, customer_id TEXT NOT NULL REFERENCES customers(id),
     name TEXT NOT NULL, insurer TEXT NOT NULL,
