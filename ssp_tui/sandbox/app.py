@@ -1,0 +1,201 @@
+"""The sandbox portal as a Starlette app: every route of ``ssp_tui.api.contract.ROUTES`` under /api/v1.
+
+One generic endpoint per contract route reads the request (bearer token, declared query parameters parsed to
+their contract types, the body decoded into its msgspec Struct), runs the handler in a worker thread with its
+own SQLite connection, and encodes the answer with msgspec. Anything that goes wrong on the way is a
+problem+json answer: 400 for unreadable input, 422 for input of the wrong shape or value, 404/405 for unknown
+paths and methods.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from ssp_tui.api.constants import API_PREFIX
+from ssp_tui.api.contract import ROUTES, QueryParam
+from ssp_tui.api.contract import Route as ContractRoute
+from ssp_tui.api.models import FieldError, LogoutRequest
+from ssp_tui.sandbox import (
+    routes_auth,
+    routes_billing,
+    routes_content,
+    routes_credentialing,
+    routes_policies,
+    routes_support,
+)
+from ssp_tui.sandbox.auth_tokens import SecurityPolicy, authenticate_bearer
+from ssp_tui.sandbox.db import open_db
+from ssp_tui.sandbox.http_io import Call
+from ssp_tui.sandbox.openapi import openapi_document
+from ssp_tui.sandbox.problems import (
+    ProblemError,
+    handle_http_exception,
+    handle_problem,
+    handle_unexpected,
+    invalid,
+)
+
+Handler = Callable[[Call], Any]
+Clock = Callable[[], datetime]
+
+MAX_BODY_BYTES = 64 * 1024
+_JSON = "application/json"
+_ERROR_PATH = re.compile(r"at `\$\.?([^`]*)`")
+
+HANDLERS: Mapping[str, Handler] = {
+    **routes_auth.HANDLERS,
+    **routes_billing.HANDLERS,
+    **routes_policies.HANDLERS,
+    **routes_credentialing.HANDLERS,
+    **routes_content.HANDLERS,
+    **routes_support.HANDLERS,
+}
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    """A connection for one request: autocommit (handlers open their own write transactions), rows by name."""
+    conn = sqlite3.connect(db_path, isolation_level=None, timeout=15.0, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _parse_query_value(param: QueryParam, raw: str) -> Any:
+    if param.type is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise invalid(param.name, "expected a whole number") from None
+    if isinstance(param.type, type) and issubclass(param.type, Enum):
+        try:
+            return param.type(raw)
+        except ValueError:
+            choices = ", ".join(member.value for member in param.type)
+            raise invalid(param.name, f"expected one of: {choices}") from None
+    return raw
+
+
+def parse_query(route: ContractRoute, params: QueryParams) -> dict[str, Any]:
+    """The route's declared parameters; an empty value counts as absent, undeclared ones are ignored."""
+    parsed: dict[str, Any] = {}
+    for param in route.query:
+        raw = params.get(param.name)
+        if raw is None or raw == "":
+            if param.required:
+                raise invalid(param.name, "is required")
+            continue
+        parsed[param.name] = _parse_query_value(param, raw)
+    return parsed
+
+
+def decode_body(route: ContractRoute, raw: bytes) -> Any:
+    if route.body is None:
+        return None
+    if len(raw) > MAX_BODY_BYTES:
+        raise ProblemError(413, "The request body is too large.", title="Content too large")
+    if not raw.strip():
+        if route.body is LogoutRequest:  # every field optional: no body means no refresh token to revoke
+            return LogoutRequest()
+        raise ProblemError(400, "This endpoint needs a JSON body.")
+    try:
+        return msgspec.json.decode(raw, type=route.body)
+    except msgspec.ValidationError as exc:
+        where = _ERROR_PATH.search(str(exc))
+        field = where.group(1) if where and where.group(1) else "body"
+        raise ProblemError(422, str(exc), errors=[FieldError(field=field, message=str(exc))]) from None
+    except msgspec.DecodeError:
+        raise ProblemError(400, "The body is not valid JSON.", title="Malformed JSON") from None
+
+
+def render(route: ContractRoute, result: Any) -> Response:
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return Response(status_code=route.status)
+    return Response(msgspec.json.encode(result), status_code=route.status, media_type=_JSON)
+
+
+def _endpoint(
+    route: ContractRoute, handler: Handler, db_path: Path, clock: Clock, state: dict[str, Any]
+) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> Response:
+        raw = await request.body() if route.body is not None else b""
+        client_ip = request.client.host if request.client else "unknown"
+        now = clock()
+
+        def work() -> Response:
+            conn = connect(db_path)
+            try:
+                caller = None
+                if not route.public:
+                    caller = authenticate_bearer(conn, request.headers.get("authorization"), now)
+                call = Call(
+                    conn=conn,
+                    route=route,
+                    path_params=dict(request.path_params),
+                    query=parse_query(route, request.query_params),
+                    body=decode_body(route, raw),
+                    headers=request.headers,
+                    client_ip=client_ip,
+                    now=now,
+                    caller=caller,
+                    state=state,
+                )
+                return render(route, handler(call))
+            finally:
+                conn.close()
+
+        return await run_in_threadpool(work)
+
+    return endpoint
+
+
+def _system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    db_path: Path, *, security: SecurityPolicy | None = None, clock: Clock | None = None
+) -> Starlette:
+    """The sandbox portal over the database at ``db_path`` (created and seeded on first use).
+
+    ``security`` and ``clock`` exist for tests: tighter throttles, and time that can be moved.
+    """
+    db_path = Path(db_path)
+    open_db(db_path).close()
+    state: dict[str, Any] = {"security": security or SecurityPolicy()}
+    spec = msgspec.json.encode(openapi_document())
+
+    async def openapi_endpoint(_request: Request) -> Response:
+        return Response(spec, media_type=_JSON)
+
+    routes: list[Route] = []
+    for route in ROUTES:
+        if route.name == "openapi":
+            endpoint: Callable[[Request], Any] = openapi_endpoint
+        else:
+            endpoint = _endpoint(route, HANDLERS[route.name], db_path, clock or _system_clock, state)
+        routes.append(Route(route.path, endpoint, methods=[route.method], name=route.name))
+    return Starlette(
+        routes=[Mount(API_PREFIX, routes=routes)],
+        exception_handlers={
+            ProblemError: handle_problem,
+            HTTPException: handle_http_exception,
+            Exception: handle_unexpected,
+        },
+    )

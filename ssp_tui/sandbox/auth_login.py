@@ -1,0 +1,270 @@
+"""The login flow: password, then MFA (or TOTP enrollment), then a session.
+
+Rules, as the real portal applies them:
+- an unknown user and a wrong password get the same 401 (and the same scrypt work, so timing tells nothing);
+- ``lockout_after`` consecutive failures (passwords or MFA codes) lock the login until support unlocks
+  it: 423;
+- attempts are throttled per username and per client address: 429 with Retry-After;
+- a remember-device token skips only the MFA step, never the password;
+- TOTP accepts one step of clock drift either way, and a step at or below the last accepted one is refused,
+  so an accepted code is never accepted again;
+- SMS and voice codes are single-use, expire, and only the latest one sent is valid.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import sqlite3
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+import pyotp
+
+from ssp_tui.api.constants import TOTP_PERIOD_S
+from ssp_tui.api.models import (
+    LoginRequest,
+    LoginResponse,
+    LoginState,
+    MfaFactor,
+    MfaSendRequest,
+    MfaSendResponse,
+    MfaVerifyRequest,
+    Session,
+)
+from ssp_tui.sandbox.auth_tokens import (
+    SecurityPolicy,
+    device_is_remembered,
+    new_token,
+    open_session,
+    remember_device,
+    token_hash,
+    write_transaction,
+)
+from ssp_tui.sandbox.http_io import parse_utc, utc_text
+from ssp_tui.sandbox.passwords import hash_password, verify_password
+from ssp_tui.sandbox.problems import ProblemError, invalid, unauthenticated
+
+TOTP_ISSUER = "ProAssurance SSP Sandbox"
+_BAD_LOGIN = "The username or password is not correct."
+_CHALLENGE_GONE = "This sign-in has expired or ended; start again with your password."
+_MAX_SENDS_PER_CHALLENGE = 5
+
+
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    """A real scrypt hash to verify against for unknown users, so they cost what a known user costs."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def locked_problem() -> ProblemError:
+    return ProblemError(
+        423,
+        "This login is locked after too many failed attempts. Contact support to unlock it.",
+        title="Login locked",
+    )
+
+
+def _throttle(conn: sqlite3.Connection, keys: list[tuple[str, int]], now: datetime, window_s: int) -> None:
+    """Count one attempt against every key; 429 when any key is over its limit for the current window."""
+    retry_after = 0
+    with write_transaction(conn):
+        for key, limit in keys:
+            row = conn.execute("SELECT * FROM login_throttle WHERE key = ?", [key]).fetchone()
+            if row is None or (now - parse_utc(row["window_start"])).total_seconds() >= window_s:
+                conn.execute(
+                    "INSERT OR REPLACE INTO login_throttle (key, window_start, attempts) VALUES (?, ?, 1)",
+                    [key, utc_text(now)],
+                )
+                continue
+            conn.execute("UPDATE login_throttle SET attempts = attempts + 1 WHERE key = ?", [key])
+            if row["attempts"] + 1 > limit:
+                elapsed = (now - parse_utc(row["window_start"])).total_seconds()
+                retry_after = max(retry_after, max(1, int(window_s - elapsed + 0.999)))
+    if retry_after:
+        raise ProblemError(
+            429, "Too many sign-in attempts; wait before trying again.", retry_after=retry_after
+        )
+
+
+def _record_failure(conn: sqlite3.Connection, user_id: str, now: datetime, policy: SecurityPolicy) -> bool:
+    """Count a failed password or code; True when this failure locked the login."""
+    conn.execute("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?", [user_id])
+    row = conn.execute("SELECT failed_logins, locked_at FROM users WHERE id = ?", [user_id]).fetchone()
+    if row["locked_at"] is None and row["failed_logins"] >= policy.lockout_after:
+        conn.execute("UPDATE users SET locked_at = ? WHERE id = ?", [utc_text(now), user_id])
+        conn.execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", [user_id])
+        return True
+    return False
+
+
+def phone_hint(phone: str) -> str:
+    digits = [c for c in phone if c.isdigit()]
+    return "***-***-" + "".join(digits[-4:])
+
+
+def login(
+    conn: sqlite3.Connection, body: LoginRequest, client_ip: str, now: datetime, policy: SecurityPolicy
+) -> LoginResponse:
+    username = body.username.strip()
+    _throttle(
+        conn,
+        [
+            (f"user:{username.lower()}", policy.throttle_per_username),
+            (f"ip:{client_ip}", policy.throttle_per_ip),
+        ],
+        now,
+        policy.throttle_window_s,
+    )
+    user = conn.execute("SELECT * FROM users WHERE username = ?", [username]).fetchone() if username else None
+    # scrypt runs outside any transaction: it is the slow part and needs no lock.
+    password_ok = verify_password(body.password, user["password_hash"] if user else _decoy_hash())
+    if user is None:
+        raise unauthenticated(_BAD_LOGIN)
+    if user["locked_at"] is not None:
+        raise locked_problem()
+    if not password_ok:
+        with write_transaction(conn):
+            locked = _record_failure(conn, user["id"], now, policy)
+        raise locked_problem() if locked else unauthenticated(_BAD_LOGIN)
+
+    with write_transaction(conn):
+        if device_is_remembered(conn, user["id"], body.device_token, now):
+            session = open_session(conn, user, now, policy, device_token=None)
+            return LoginResponse(state=LoginState.AUTHENTICATED, session=session)
+        mfa_token = new_token()
+        enroll_secret = pyotp.random_base32() if user["totp_secret"] is None else None
+        conn.execute(
+            "INSERT INTO mfa_challenges (token_hash, user_id, expires_at, enroll_secret) VALUES (?, ?, ?, ?)",
+            [
+                token_hash(mfa_token),
+                user["id"],
+                utc_text(now + timedelta(seconds=policy.challenge_ttl_s)),
+                enroll_secret,
+            ],
+        )
+    if enroll_secret is not None:
+        uri = pyotp.TOTP(enroll_secret).provisioning_uri(name=user["username"], issuer_name=TOTP_ISSUER)
+        return LoginResponse(
+            state=LoginState.ENROLL_TOTP, mfa_token=mfa_token, factors=[MfaFactor.TOTP], otpauth_uri=uri
+        )
+    return LoginResponse(
+        state=LoginState.MFA_REQUIRED,
+        mfa_token=mfa_token,
+        factors=[MfaFactor.TOTP, MfaFactor.SMS, MfaFactor.VOICE],
+        phone_hint=phone_hint(user["phone"]),
+    )
+
+
+def _live_challenge(conn: sqlite3.Connection, mfa_token: str, now: datetime) -> sqlite3.Row:
+    row = conn.execute(
+        "SELECT * FROM mfa_challenges WHERE token_hash = ? AND used = 0 AND expires_at > ?",
+        [token_hash(mfa_token), utc_text(now)],
+    ).fetchone()
+    if row is None:
+        raise unauthenticated(_CHALLENGE_GONE)
+    return row
+
+
+def send_code(
+    conn: sqlite3.Connection, body: MfaSendRequest, now: datetime, policy: SecurityPolicy
+) -> MfaSendResponse:
+    if body.factor is MfaFactor.TOTP:
+        raise invalid("factor", "TOTP codes come from your authenticator app; send is for sms or voice")
+    code = f"{secrets.randbelow(10**6):06d}"
+    with write_transaction(conn):
+        challenge = _live_challenge(conn, body.mfa_token, now)
+        if challenge["enroll_secret"] is not None:
+            raise invalid("factor", "this login must first set up an authenticator app (TOTP)")
+        sent = conn.execute(
+            "SELECT COUNT(*) FROM mfa_codes WHERE challenge_hash = ?", [challenge["token_hash"]]
+        ).fetchone()[0]
+        if sent >= _MAX_SENDS_PER_CHALLENGE:
+            remaining = int((parse_utc(challenge["expires_at"]) - now).total_seconds()) + 1
+            raise ProblemError(429, "Too many codes sent for this sign-in.", retry_after=max(1, remaining))
+        user = conn.execute("SELECT * FROM users WHERE id = ?", [challenge["user_id"]]).fetchone()
+        # Only the latest code sent is valid.
+        conn.execute("UPDATE mfa_codes SET used = 1 WHERE challenge_hash = ?", [challenge["token_hash"]])
+        conn.execute(
+            "INSERT INTO mfa_codes (challenge_hash, factor, code, expires_at) VALUES (?, ?, ?, ?)",
+            [
+                challenge["token_hash"],
+                body.factor.value,
+                token_hash(code),
+                utc_text(now + timedelta(seconds=policy.code_ttl_s)),
+            ],
+        )
+        conn.execute(
+            "INSERT INTO outbox (username, factor, code, sent_at) VALUES (?, ?, ?, ?)",
+            [user["username"], body.factor.value, code, utc_text(now)],
+        )
+    return MfaSendResponse(sent_to=phone_hint(user["phone"]), expires_in=policy.code_ttl_s)
+
+
+def matching_totp_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step (one either side of now allowed) whose code is ``code``, or None."""
+    totp = pyotp.TOTP(secret)
+    current = int(now.timestamp()) // TOTP_PERIOD_S
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.at(step * TOTP_PERIOD_S), code):
+            return step
+    return None
+
+
+def _code_accepted(
+    conn: sqlite3.Connection, challenge: sqlite3.Row, user: sqlite3.Row, body: MfaVerifyRequest, now: datetime
+) -> bool:
+    """Check the code and consume it (TOTP step or single-use SMS/voice code) when it is right."""
+    code = body.code.strip()
+    if body.factor is MfaFactor.TOTP:
+        secret = challenge["enroll_secret"] or user["totp_secret"]
+        step = matching_totp_step(secret, code, now)
+        if step is None or step <= user["totp_last_step"]:
+            return False
+        conn.execute("UPDATE users SET totp_last_step = ? WHERE id = ?", [step, user["id"]])
+        if challenge["enroll_secret"] is not None:
+            conn.execute(
+                "UPDATE users SET totp_secret = ? WHERE id = ?", [challenge["enroll_secret"], user["id"]]
+            )
+        return True
+    if challenge["enroll_secret"] is not None:
+        raise invalid("factor", "this login must first set up an authenticator app (TOTP)")
+    row = conn.execute(
+        "SELECT id FROM mfa_codes WHERE challenge_hash = ? AND factor = ? AND code = ? AND used = 0 "
+        "AND expires_at > ?",
+        [challenge["token_hash"], body.factor.value, token_hash(code), utc_text(now)],
+    ).fetchone()
+    if row is None:
+        return False
+    conn.execute("UPDATE mfa_codes SET used = 1 WHERE id = ?", [row["id"]])
+    return True
+
+
+def verify_code(
+    conn: sqlite3.Connection, body: MfaVerifyRequest, now: datetime, policy: SecurityPolicy
+) -> Session:
+    with write_transaction(conn):
+        challenge = _live_challenge(conn, body.mfa_token, now)
+        user = conn.execute("SELECT * FROM users WHERE id = ?", [challenge["user_id"]]).fetchone()
+        if user["locked_at"] is not None:
+            raise locked_problem()
+        if _code_accepted(conn, challenge, user, body, now):
+            conn.execute("UPDATE mfa_challenges SET used = 1 WHERE token_hash = ?", [challenge["token_hash"]])
+            device = remember_device(conn, user["id"], now, policy) if body.remember_device else None
+            return open_session(conn, user, now, policy, device_token=device)
+        failures = challenge["failures"] + 1
+        conn.execute(
+            "UPDATE mfa_challenges SET failures = ?, used = ? WHERE token_hash = ?",
+            [failures, int(failures >= policy.challenge_max_failures), challenge["token_hash"]],
+        )
+        locked = _record_failure(conn, user["id"], now, policy)
+    if locked:
+        raise locked_problem()
+    if failures >= policy.challenge_max_failures:
+        raise unauthenticated("Too many wrong codes; start again with your password.")
+    raise ProblemError(
+        401,
+        "The code is not correct or has expired.",
+        title="Code not accepted",
+        headers={"WWW-Authenticate": 'Bearer realm="ssp"'},
+    )

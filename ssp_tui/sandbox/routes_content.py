@@ -1,0 +1,255 @@
+"""Home, risk-management resources, seminars and their activity, and the agent resource library."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from decimal import Decimal
+
+from ssp_tui.api.models import (
+    AgentCategory,
+    AgentResource,
+    Announcement,
+    AttentionItem,
+    AttentionKind,
+    BillingTerm,
+    Home,
+    Page,
+    RiskCategory,
+    RiskHighlight,
+    RiskResource,
+    Role,
+    Seminar,
+    SeminarActivity,
+    SeminarFormat,
+)
+from ssp_tui.sandbox.access import (
+    Caller,
+    billing_account_filter,
+    policy_filter,
+    require_role,
+    seminar_activity_filter,
+)
+from ssp_tui.sandbox.http_io import Call, like_pattern, money, paged_list, paged_query, parse_date
+from ssp_tui.sandbox.routes_billing import term_figures, term_installments
+from ssp_tui.sandbox.routes_credentialing import holder_requests_filter
+from ssp_tui.sandbox.routes_policies import caller_coverage_types
+
+HOME_ANNOUNCEMENTS = 5
+ATTENTION_PER_KIND = 20
+
+
+def _risk_resource(r: sqlite3.Row) -> RiskResource:
+    return RiskResource(
+        id=r["id"],
+        title=r["title"],
+        category=RiskCategory(r["category"]),
+        coverage_types=json.loads(r["coverage_types"]),
+        summary=r["summary"],
+        published_on=date.fromisoformat(r["published_on"]),
+        document_id=r["document_id"],
+        url=r["url"],
+    )
+
+
+def _visible_risk_resources(conn: sqlite3.Connection, caller: Caller, where: str, args: list[object]) -> list:
+    mine = caller_coverage_types(conn, caller)
+    rows = conn.execute(
+        f"SELECT * FROM risk_resources WHERE {where} ORDER BY published_on DESC, title, id", args
+    ).fetchall()
+    resources = [_risk_resource(r) for r in rows]
+    return [r for r in resources if mine is None or mine.intersection(r.coverage_types)]
+
+
+def _attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
+    """What the caller should act on: money owed, renewal papers ready, certificate requests under way."""
+    if caller.role is Role.SUPPORT:
+        return []  # support triages through /support, not a personal to-do list
+    items: list[AttentionItem] = []
+    sql, params = billing_account_filter(caller)
+    owing = conn.execute(
+        f"SELECT b.id, b.account_number FROM billing_accounts b WHERE {sql} AND EXISTS (SELECT 1 "
+        "FROM installments i WHERE i.account_id = b.id AND i.term = 'current' "
+        "AND i.status IN ('due', 'past_due')) "
+        "ORDER BY b.account_number LIMIT ?",
+        [*params, ATTENTION_PER_KIND],
+    ).fetchall()
+    for account in owing:
+        figures = term_figures(term_installments(conn, account["id"], BillingTerm.CURRENT, (1, 1)))
+        if figures.past_due_cents:
+            items.append(
+                AttentionItem(
+                    kind=AttentionKind.PAST_DUE,
+                    ref_id=account["id"],
+                    message=f"Account {account['account_number']}: {money(figures.past_due_cents)} past due "
+                    f"since {figures.due_on}",
+                )
+            )
+        elif figures.amount_due_cents and caller.role is not Role.AGENT:
+            items.append(
+                AttentionItem(
+                    kind=AttentionKind.AMOUNT_DUE,
+                    ref_id=account["id"],
+                    message=f"Account {account['account_number']}: {money(figures.amount_due_cents)} due "
+                    f"on {figures.due_on}",
+                )
+            )
+    pol_sql, pol_params = policy_filter(caller)
+    renewals = conn.execute(
+        f"SELECT p.id, p.policy_number FROM policies p WHERE {pol_sql} AND EXISTS (SELECT 1 FROM documents d "
+        "WHERE d.policy_id = p.id AND d.term = 'renewal') ORDER BY p.policy_number LIMIT ?",
+        [*pol_params, ATTENTION_PER_KIND],
+    ).fetchall()
+    items += [
+        AttentionItem(
+            kind=AttentionKind.RENEWAL_DOCUMENTS,
+            ref_id=p["id"],
+            message=f"Renewal documents for policy {p['policy_number']} are ready",
+        )
+        for p in renewals
+    ]
+    hr_sql, hr_params = holder_requests_filter(caller)
+    open_requests = conn.execute(
+        f"SELECT COUNT(*) FROM holder_requests hr WHERE {hr_sql} AND hr.status IN ('submitted', 'in_review')",
+        hr_params,
+    ).fetchone()[0]
+    if open_requests:
+        noun = "request" if open_requests == 1 else "requests"
+        items.append(
+            AttentionItem(
+                kind=AttentionKind.HOLDER_REQUESTS,
+                message=f"{open_requests} certificate holder {noun} in progress",
+            )
+        )
+    return items
+
+
+def home(call: Call) -> Home:
+    conn = call.conn
+    announcements = conn.execute(
+        "SELECT * FROM announcements ORDER BY published_on DESC, id LIMIT ?", [HOME_ANNOUNCEMENTS]
+    ).fetchall()
+    highlights = _visible_risk_resources(conn, call.user, "highlight = 1", [])
+    return Home(
+        announcements=[
+            Announcement(
+                id=a["id"],
+                title=a["title"],
+                body=a["body"],
+                published_on=date.fromisoformat(a["published_on"]),
+                category=a["category"],
+            )
+            for a in announcements
+        ],
+        risk_highlights=[
+            RiskHighlight(id=r.id, title=r.title, summary=r.summary, resource_id=r.id) for r in highlights
+        ],
+        attention=_attention(conn, call.user),
+    )
+
+
+def risk_resources(call: Call) -> Page[RiskResource]:
+    where, args = ["1"], []
+    if category := call.query.get("category"):
+        where.append("category = ?")
+        args.append(category.value)
+    if q := call.query.get("q", "").strip():
+        where.append("(title LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')")
+        args += [like_pattern(q), like_pattern(q)]
+    return paged_list(call, _visible_risk_resources(call.conn, call.user, " AND ".join(where), args))
+
+
+def seminars(call: Call) -> Page[Seminar]:
+    return paged_query(
+        call,
+        "SELECT * FROM seminars ORDER BY format, event_on, title, id",
+        [],
+        lambda r: Seminar(
+            id=r["id"],
+            title=r["title"],
+            format=SeminarFormat(r["format"]),
+            cme_credits=Decimal(r["cme_credits"]),
+            url=r["url"],
+            description=r["description"],
+            event_on=date.fromisoformat(r["event_on"]) if r["event_on"] else None,
+        ),
+    )
+
+
+def seminar_activity_model(r: sqlite3.Row) -> SeminarActivity:
+    """A seminar_activity row joined with its seminar's title and format."""
+    return SeminarActivity(
+        id=r["id"],
+        participant=r["participant"],
+        policy_number=r["policy_number"],
+        policyholder=r["policyholder"],
+        seminar_id=r["seminar_id"],
+        title=r["title"],
+        format=SeminarFormat(r["format"]),
+        completed_on=date.fromisoformat(r["completed_on"]),
+        credits=Decimal(r["credits"]),
+    )
+
+
+def seminar_activity(call: Call) -> Page[SeminarActivity]:
+    sql, params = seminar_activity_filter(call.user)
+    where, args = [sql], list(params)
+    for name, column in (
+        ("participant", "a.participant"),
+        ("policyholder", "a.policyholder"),
+        ("title", "s.title"),
+    ):
+        if value := call.query.get(name, "").strip():
+            where.append(f"{column} LIKE ? ESCAPE '\\'")
+            args.append(like_pattern(value))
+    if number := call.query.get("policy_number", "").strip():
+        where.append("a.policy_number LIKE ? ESCAPE '\\'")  # exact or prefix
+        args.append(like_pattern(number)[1:])
+    if "from" in call.query:
+        where.append("a.completed_on >= ?")
+        args.append(parse_date("from", call.query["from"]).isoformat())
+    if "to" in call.query:
+        where.append("a.completed_on <= ?")
+        args.append(parse_date("to", call.query["to"]).isoformat())
+    return paged_query(
+        call,
+        "SELECT a.*, s.title, s.format FROM seminar_activity a JOIN seminars s ON s.id = a.seminar_id "
+        f"WHERE {' AND '.join(where)} ORDER BY a.completed_on DESC, a.id",
+        args,
+        seminar_activity_model,
+    )
+
+
+def agent_resources(call: Call) -> Page[AgentResource]:
+    require_role(call.user, Role.AGENT, detail="The agent resource library is for agents.")
+    where, args = ["1"], []
+    if category := call.query.get("category"):
+        where.append("category = ?")
+        args.append(category.value)
+    if q := call.query.get("q", "").strip():
+        where.append("(title LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')")
+        args += [like_pattern(q), like_pattern(q)]
+    return paged_query(
+        call,
+        f"SELECT * FROM agent_resources WHERE {' AND '.join(where)} ORDER BY published_on DESC, title, id",
+        args,
+        lambda r: AgentResource(
+            id=r["id"],
+            title=r["title"],
+            category=AgentCategory(r["category"]),
+            published_on=date.fromisoformat(r["published_on"]),
+            summary=r["summary"],
+            document_id=r["document_id"],
+            url=r["url"],
+        ),
+    )
+
+
+HANDLERS = {
+    "home": home,
+    "risk_resources": risk_resources,
+    "seminars": seminars,
+    "seminar_activity": seminar_activity,
+    "agent_resources": agent_resources,
+}
