@@ -37,7 +37,15 @@ def cli(
 
 def _register_subcommands() -> None:
     """Subcommand groups live in their own modules; each adds itself to ``cli``."""
-    from ssp_tui.cli import sandbox_commands  # noqa: F401
+    from ssp_tui.cli import (  # noqa: F401
+        auth_commands,
+        billing_commands,
+        coi_commands,
+        content_commands,
+        policy_commands,
+        sandbox_commands,
+        support_commands,
+    )
 
 
 def main() -> None:

@@ -1,0 +1,181 @@
+"""``ssp-tui login``, ``logout`` and ``whoami``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import click
+
+from ssp_tui.api.errors import PortalError
+from ssp_tui.api.models import MfaFactor, User
+from ssp_tui.api.secrets import env_credentials
+from ssp_tui.cli.context import CliRun, make_output, run_portal
+from ssp_tui.cli.login_flow import sign_in, totp_now
+from ssp_tui.cli.output import Output, json_option
+from ssp_tui.cli.root import cli
+
+_FACTOR_LABELS = {
+    MfaFactor.TOTP: "Authenticator",
+    MfaFactor.SMS: "Text message",
+    MfaFactor.VOICE: "Voice call",
+}
+
+
+def _show_user(output: Output, user: User, portal_label: str) -> None:
+    if output.as_json:
+        output.json(user)
+        return
+    output.fields(
+        [
+            ("Username", user.username),
+            ("Name", user.display_name),
+            ("Email", user.email),
+            ("Role", user.role.value),
+            ("Capabilities", [capability.value for capability in user.capabilities]),
+            ("Agency", user.agency),
+            ("Portal", portal_label),
+        ]
+    )
+
+
+@cli.command("login")
+@click.option(
+    "--username", "-u", metavar="NAME", help="Defaults to SSP_USERNAME, then the profile's username."
+)
+@click.option(
+    "--mfa-code", metavar="CODE", help="The MFA code (else SSP_TOTP_SECRET, else a prompt or stdin)."
+)
+@click.option(
+    "--factor",
+    type=click.Choice([factor.value for factor in MfaFactor]),
+    help="How to get the MFA code: totp (authenticator, the default), sms or voice.",
+)
+@click.option("--remember-device", is_flag=True, help="Skip MFA on this device for 30 days.")
+@json_option
+@click.pass_context
+def login(
+    ctx: click.Context,
+    username: str | None,
+    mfa_code: str | None,
+    factor: str | None,
+    remember_device: bool,
+    as_json: bool,
+) -> None:
+    """Log in and keep the session for later commands (in the keyring).
+
+    Without a prompt: SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET (or --mfa-code, or a code on stdin).
+    Otherwise it asks for what is missing; the password is never echoed.
+
+    \b
+    Examples:
+      ssp-tui login
+      SSP_USERNAME=jdoe SSP_PASSWORD=... SSP_TOTP_SECRET=... ssp-tui --portal https://portal.example login
+      ssp-tui login -u jdoe --factor sms
+    """
+    output = make_output(ctx, as_json=as_json)
+
+    async def body(run: CliRun) -> User:
+        await _revoke_kept_session(run)
+        env = env_credentials()
+        name = username or env.username or run.profile.username or click.prompt("Username", err=True)
+        # SSP_PASSWORD belongs to SSP_USERNAME; it is not tried for another user named with --username.
+        password = env.password if name == (env.username or name) else None
+        password = password or await asyncio.to_thread(run.store.password, name)
+        password = password or click.prompt("Password", hide_input=True, err=True)
+
+        def code_for(chosen: MfaFactor) -> str:
+            if mfa_code:
+                return mfa_code
+            if chosen is MfaFactor.TOTP:
+                secret = env.totp_secret or run.store.totp_secret(name)
+                if secret:
+                    return totp_now(secret)
+            return str(click.prompt(f"{_FACTOR_LABELS[chosen]} code", err=True)).strip()
+
+        session = await sign_in(
+            run.client,
+            run.store,
+            name,
+            password,
+            code_for=code_for,
+            factor=MfaFactor(factor) if factor else None,
+            remember_device=remember_device,
+            notify=output.warn,
+        )
+        _remember_username(run, name)
+        return session.user
+
+    user = run_portal(ctx, body, output=output, require_session=False)
+    output.info(f"Logged in as {user.username} ({user.role.value}).")
+    if output.as_json:
+        output.json(user)
+
+
+async def _revoke_kept_session(run: CliRun) -> None:
+    """A new login replaces the kept session; revoke the old one on the portal rather than leave it live."""
+    kept = await asyncio.to_thread(run.store.load)
+    if kept is None:
+        return
+    run.client.auth.set_session(kept)
+    with contextlib.suppress(PortalError):
+        await run.client.auth.logout()
+
+
+def _remember_username(run: CliRun, username: str) -> None:
+    """The next login's default; the username is not a secret, so it lives in the profile."""
+    if run.profile.username == username:
+        return
+    from ssp_tui.api.config import save_profile
+
+    run.profile.username = username
+    with contextlib.suppress(PortalError, OSError):
+        save_profile(run.profile_name, run.profile)
+
+
+@cli.command("logout")
+@click.pass_context
+def logout(ctx: click.Context) -> None:
+    """End the kept session: revoke it on the portal and forget it here.
+
+    \b
+    Example:
+      ssp-tui logout
+    """
+    output = make_output(ctx)
+
+    async def body(run: CliRun) -> bool:
+        kept = await asyncio.to_thread(run.store.load)
+        if kept is None:
+            return False
+        run.client.auth.set_session(kept)
+        # The client forgets the session (and the store with it) even when the portal cannot be told.
+        with contextlib.suppress(PortalError):
+            await run.client.auth.logout()
+        run.store.clear()
+        return True
+
+    if run_portal(ctx, body, output=output, require_session=False):
+        output.info("Logged out.")
+    else:
+        output.info("Not logged in.")
+
+
+@cli.command("whoami")
+@json_option
+@click.pass_context
+def whoami(ctx: click.Context, as_json: bool) -> None:
+    """Who the kept session belongs to, as the portal says (GET /me).
+
+    \b
+    Examples:
+      ssp-tui whoami
+      ssp-tui whoami --json | jq -r .role
+    """
+    output = make_output(ctx, as_json=as_json)
+
+    async def body(run: CliRun) -> tuple[User, str]:
+        return await run.client.me(), run.portal_label
+
+    user, portal_label = run_portal(ctx, body, output=output)
+    _show_user(output, user, portal_label)

@@ -1,0 +1,341 @@
+"""``ssp-tui coi ...``: certificates of insurance, claims histories and certificate-holder requests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import msgspec
+
+from ssp_tui.api.errors import ValidationFailed
+from ssp_tui.api.models import (
+    Certificate,
+    HolderRequest,
+    HolderRequestCreate,
+    HolderRequestStatus,
+    InsuredRef,
+    PolicyDetail,
+)
+from ssp_tui.api.models.credentialing import USPS_STATE_CODES
+from ssp_tui.cli.coi_search import CertificateQuery, find_certificates, query_options
+from ssp_tui.cli.context import CliRun, make_output, run_portal
+from ssp_tui.cli.download_run import check_concurrency, destination, report, run_jobs
+from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.cli.lookup import resolve_policy
+from ssp_tui.cli.output import Column, Output, json_option, when
+from ssp_tui.cli.root import cli
+from ssp_tui.operations.download_types import BulkResult, DownloadJob
+from ssp_tui.operations.safe_names import render_template
+
+COI_TEMPLATE = "{policy}/{term}/{insured}/{title}.pdf"
+"""Separate certificate files: one folder per policy, term and insured; the holder names the file."""
+OPEN_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
+
+BY_INSURED: list[Column[Certificate]] = [
+    Column("Insured", lambda c: c.insured_name),
+    Column("Policy", lambda c: c.policy_number),
+    Column("Term", lambda c: c.term.value),
+    Column("Holder", lambda c: c.holder_name),
+    Column("Holder city", lambda c: f"{c.holder_city}, {c.holder_state}"),
+    Column("Claims history", lambda c: c.claims_history_available),
+    Column("Certificate", lambda c: c.id),
+]
+BY_COI: list[Column[Certificate]] = [
+    BY_INSURED[3],
+    BY_INSURED[4],
+    BY_INSURED[0],
+    *BY_INSURED[1:3],
+    *BY_INSURED[5:],
+]
+
+
+@cli.group("coi")
+def coi_group() -> None:
+    """Credentialing: certificates of insurance, claims histories, certificate-holder requests."""
+
+
+@coi_group.command("list")
+@query_options
+@click.option(
+    "--group",
+    type=click.Choice(["insured", "coi"]),
+    default="insured",
+    show_default=True,
+    help="Group by insured, or by certificate holder (COI).",
+)
+@json_option
+@click.pass_context
+def coi_list(ctx: click.Context, query: CertificateQuery, group: str, as_json: bool) -> None:
+    """Search insureds and list their certificates, one row per insured and certificate holder.
+
+    \b
+    Examples:
+      ssp-tui coi list --query "Bay Area Surgical" --by policyholder
+      ssp-tui coi list --query NC-2041178 --by policy-number --term renewal --group coi --json
+    """
+    output = make_output(ctx, as_json=as_json)
+
+    async def body(run: CliRun) -> list[Certificate]:
+        return await find_certificates(run.client, query)
+
+    certificates = run_portal(ctx, body, output=output)
+    if group == "coi":
+        certificates.sort(
+            key=lambda c: (c.holder_name.casefold(), c.insured_name.casefold(), c.policy_number)
+        )
+        columns = BY_COI
+    else:
+        certificates.sort(
+            key=lambda c: (c.insured_name.casefold(), c.policy_number, c.holder_name.casefold())
+        )
+        columns = BY_INSURED
+    output.listing(certificates, columns, empty="No certificates match.")
+
+
+def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_history: bool) -> list[DownloadJob]:
+    """A job per certificate, and with ``claims_history`` one claims-history letter per insured and policy."""
+    credentialing = run.client.credentialing
+    jobs: list[DownloadJob] = []
+    letters: set[tuple[str, str]] = set()
+    for cert in certificates:
+        fields = {
+            "policy": cert.policy_number,
+            "term": cert.term.value,
+            "insured": cert.insured_name,
+            "id": cert.id,
+        }
+        jobs.append(
+            DownloadJob(
+                key=f"certificate:{cert.id}",
+                api_path=credentialing.certificate_pdf_path(cert.id),
+                relative_path=render_template(COI_TEMPLATE, {**fields, "title": f"COI - {cert.holder_name}"}),
+                title=f"COI {cert.insured_name} - {cert.holder_name}",
+            )
+        )
+        pair = (cert.insured_id, cert.policy_id)
+        if not claims_history or pair in letters:
+            continue
+        letters.add(pair)
+        if not cert.claims_history_available:
+            run.output.warn(
+                f"No claims history is available for {cert.insured_name} on {cert.policy_number}; "
+                "ask for it with `ssp-tui coi request-holder`."
+            )
+            continue
+        jobs.append(
+            DownloadJob(
+                key=f"claims-history:{cert.insured_id}:{cert.policy_id}",
+                api_path=credentialing.claims_history_path(cert.insured_id, cert.policy_id),
+                relative_path=render_template(COI_TEMPLATE, {**fields, "title": "Claims history"}),
+                title=f"Claims history {cert.insured_name} ({cert.policy_number})",
+            )
+        )
+    return jobs
+
+
+@coi_group.command("download")
+@click.argument("certificate_ids", metavar="[CERTIFICATE...]", nargs=-1)
+@query_options
+@click.option("--claims-history", is_flag=True, help="Also the claims-history letter of each insured.")
+@click.option(
+    "--single", type=click.Path(path_type=Path, dir_okay=False), help="One PDF, a bookmark per file."
+)
+@click.option("--separate", type=click.Path(path_type=Path, file_okay=False), help="Separate PDFs here.")
+@click.option("--concurrency", type=int, help="Parallel downloads (default: the profile's, 6).")
+@click.option("--allow-missing", is_flag=True, help="With --single: write the PDF even if some files fail.")
+@click.pass_context
+def coi_download(
+    ctx: click.Context,
+    certificate_ids: tuple[str, ...],
+    query: CertificateQuery,
+    claims_history: bool,
+    single: Path | None,
+    separate: Path | None,
+    concurrency: int | None,
+    allow_missing: bool,
+) -> None:
+    """Download certificates (ids from `coi list`), or every certificate a --query finds.
+
+    With ids, --query (and the other search options) only narrows where they are looked for; without
+    --term both the current and the renewal term are searched. Exit 4 when some files failed.
+
+    \b
+    Examples:
+      ssp-tui coi download CERT_8f2k CERT_19ab --claims-history --separate ./coi
+      ssp-tui coi download --query "Bay Area Surgical" --term renewal --single renewal-cois.pdf
+    """
+    output = make_output(ctx)
+    where = destination(single, separate, combined_flag="--single", folder_flag="--separate")
+    if not certificate_ids and not query.text:
+        raise click.UsageError("Name the certificates to download, or give --query to download all it finds.")
+
+    async def body(run: CliRun) -> BulkResult:
+        found = await find_certificates(run.client, query, every_term=bool(certificate_ids))
+        if certificate_ids:
+            by_id = {cert.id: cert for cert in found}
+            unknown = [cert_id for cert_id in certificate_ids if cert_id not in by_id]
+            if unknown:
+                raise CommandFailed(f"No certificate {', '.join(unknown)} among those you may see.")
+            found = [by_id[cert_id] for cert_id in dict.fromkeys(certificate_ids)]
+        if not found:
+            raise CommandFailed("No certificates match.")
+        jobs = certificate_jobs(run, found, claims_history)
+        workers = check_concurrency(concurrency, run.profile.concurrency)
+        return await run_jobs(run, jobs, where, concurrency=workers, allow_missing=allow_missing)
+
+    report(output, run_portal(ctx, body, output=output))
+
+
+def _state(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    code = value.strip().upper()
+    if code not in USPS_STATE_CODES:
+        raise click.BadParameter(f"{value!r} is not a two-letter USPS state code (e.g. CA).", param=param)
+    return code
+
+
+def _zip(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    text = value.strip()
+    digits = text.replace("-", "")
+    if not digits.isdigit() or len(digits) not in (5, 9) or text.count("-") > (len(digits) == 9):
+        raise click.BadParameter(f"{value!r} is not a ZIP code (five digits, or ZIP+4).", param=param)
+    return text
+
+
+def _insured(policy: PolicyDetail, reference: str) -> InsuredRef:
+    text = reference.strip().casefold()
+    matches = [i for i in policy.insureds if text in (i.id.casefold(), i.name.casefold())]
+    if len(matches) != 1:
+        names = "; ".join(f"{i.name} ({i.id})" for i in policy.insureds) or "none"
+        problem = "is ambiguous" if matches else "is not an insured"
+        raise CommandFailed(f"{reference!r} {problem} on {policy.policy_number}. Insureds: {names}.")
+    return matches[0]
+
+
+@coi_group.command("request-holder")
+@click.option("--policy", "policy_ref", required=True, metavar="P", help="Policy number or id.")
+@click.option("--insured", "insured_ref", required=True, metavar="I", help="Insured id or full name.")
+@click.option("--name", "holder_name", required=True, metavar="N", help="Certificate holder's name.")
+@click.option("--address", required=True, metavar="A")
+@click.option("--city", required=True, metavar="C")
+@click.option("--state", required=True, metavar="S", callback=_state, help="Two-letter USPS code.")
+@click.option("--zip", "zip_code", required=True, metavar="Z", callback=_zip, help="Five digits, or ZIP+4.")
+@click.option("--contact", "contact_name", default="", metavar="NAME", help="Contact person at the holder.")
+@click.option("--contact-email", default="", metavar="EMAIL")
+@click.option(
+    "--idempotency-key", metavar="KEY", help="Resubmit an earlier attempt without a second request."
+)
+@json_option
+@click.pass_context
+def coi_request_holder(
+    ctx: click.Context,
+    policy_ref: str,
+    insured_ref: str,
+    holder_name: str,
+    address: str,
+    city: str,
+    state: str,
+    zip_code: str,
+    contact_name: str,
+    contact_email: str,
+    idempotency_key: str | None,
+    as_json: bool,
+) -> None:
+    """Ask for a new certificate holder (answered within 48 hours).
+
+    Sent with an Idempotency-Key, so a retry never makes a second request.
+
+    \b
+    Example:
+      ssp-tui coi request-holder --policy NC-2041178 --insured "Dana Whitfield" \\
+        --name "Mercy General Hospital" --address "4001 J St" --city Sacramento --state CA --zip 95819
+    """
+    output = make_output(ctx, as_json=as_json)
+    # Made once, before any network call, so the repeat after a re-login sends the same key.
+    key = idempotency_key or uuid.uuid4().hex
+
+    async def body(run: CliRun) -> HolderRequest:
+        policy = await resolve_policy(run.client, policy_ref)
+        insured = _insured(policy, insured_ref)
+        fields = {
+            "policy_id": policy.id,
+            "insured_id": insured.id,
+            "holder_name": holder_name.strip(),
+            "address": address.strip(),
+            "city": city.strip(),
+            "state": state,
+            "zip": zip_code,
+            "contact_name": contact_name.strip(),
+            "contact_email": contact_email.strip(),
+        }
+        try:
+            request = msgspec.convert(fields, type=HolderRequestCreate)
+        except msgspec.ValidationError as exc:
+            raise click.UsageError(f"The request is not complete: {exc}") from None
+        try:
+            return await run.client.credentialing.create_holder_request(request, idempotency_key=key)
+        except ValidationFailed as exc:
+            raise CommandFailed(exc.user_message) from None
+
+    created = run_portal(ctx, body, output=output)
+    if output.as_json:
+        output.json(created)
+        return
+    _show_request(output, created)
+    output.info(f"Submitted; expect it by {when(created.expected_by)}. Idempotency key: {key}")
+
+
+def _show_request(output: Output, request: HolderRequest) -> None:
+    output.fields(
+        [
+            ("Request", request.id),
+            ("Status", request.status.value.replace("_", " ")),
+            ("Holder", request.holder_name),
+            ("Policy", request.policy_number),
+            ("Insured", request.insured_name),
+            ("Submitted", request.submitted_at),
+            ("Expected by", request.expected_by),
+        ]
+    )
+
+
+def request_age(request: HolderRequest, now: datetime) -> str:
+    hours = max(0, int((now - request.submitted_at).total_seconds() // 3600))
+    return f"{hours // 24} d {hours % 24} h" if hours >= 24 else f"{hours} h"
+
+
+def is_overdue(request: HolderRequest, now: datetime) -> bool:
+    return request.status in OPEN_STATUSES and now > request.expected_by
+
+
+@coi_group.command("requests")
+@json_option
+@click.pass_context
+def coi_requests(ctx: click.Context, as_json: bool) -> None:
+    """Your certificate-holder requests with status and age; open ones past 48 hours are marked OVERDUE.
+
+    \b
+    Examples:
+      ssp-tui coi requests
+      ssp-tui coi requests --json | jq '.[] | select(.status == "submitted")'
+    """
+    output = make_output(ctx, as_json=as_json)
+
+    async def body(run: CliRun) -> list[HolderRequest]:
+        return await run.client.credentialing.holder_requests().collect()
+
+    requests = run_portal(ctx, body, output=output)
+    now = datetime.now(UTC)
+    columns: list[Column[HolderRequest]] = [
+        Column("Request", lambda r: r.id),
+        Column("Status", lambda r: r.status.value.replace("_", " ")),
+        Column("Age", lambda r: request_age(r, now), "right"),
+        Column("Overdue", lambda r: "OVERDUE" if is_overdue(r, now) else ""),
+        Column("Holder", lambda r: r.holder_name),
+        Column("Policy", lambda r: r.policy_number),
+        Column("Insured", lambda r: r.insured_name),
+        Column("Submitted", lambda r: r.submitted_at),
+        Column("Expected by", lambda r: r.expected_by),
+    ]
+    output.listing(requests, columns, empty="No certificate-holder requests.")

@@ -1,0 +1,213 @@
+"""``ssp-tui policies list``, ``docs list`` and ``docs download``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ssp_tui.api.client import PortalClient
+from ssp_tui.api.models import Document, DocumentType, PolicyDetail, PolicySummary, StatusFilter, Term
+from ssp_tui.cli.context import CliRun, make_output, run_portal
+from ssp_tui.cli.download_run import check_concurrency, destination, report, run_jobs
+from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.cli.lookup import resolve_policy
+from ssp_tui.cli.output import Column, json_option
+from ssp_tui.cli.root import cli
+from ssp_tui.operations.download_types import BulkResult, DownloadJob
+from ssp_tui.operations.safe_names import TemplateError, render_template
+
+ALL_TERMS = "all"
+_TERM_CHOICES = [*(term.value for term in Term), ALL_TERMS]
+
+POLICY_COLUMNS: list[Column[PolicySummary]] = [
+    Column("Policy", lambda p: p.policy_number),
+    Column("Id", lambda p: p.id),
+    Column("Policyholder", lambda p: p.policyholder),
+    Column("Insurer", lambda p: p.insurer),
+    Column("Coverage", lambda p: p.coverage_type),
+    Column("Status", lambda p: p.status.value),
+    Column("Term", lambda p: f"{p.term_start} to {p.term_end}"),
+    Column("Renewal", lambda p: p.has_renewal),
+]
+
+DOCUMENT_COLUMNS: list[Column[Document]] = [
+    Column("Id", lambda d: d.id),
+    Column("Policy", lambda d: d.policy_number),
+    Column("Term", lambda d: d.term.value if d.term else ""),
+    Column("Type", lambda d: d.type.value),
+    Column("Title", lambda d: d.title),
+    Column("Issued", lambda d: d.issued_on),
+    Column("Pages", lambda d: d.pages, "right"),
+    Column("Bytes", lambda d: d.bytes, "right"),
+]
+
+
+@cli.group("policies")
+def policies_group() -> None:
+    """Policies you may see (Policy Services)."""
+
+
+@policies_group.command("list")
+@click.option(
+    "--status",
+    type=click.Choice([status.value for status in StatusFilter]),
+    default=StatusFilter.ACTIVE.value,
+    show_default=True,
+)
+@click.option("--query", "-q", metavar="Q", help="Matches a policy number or a policyholder.")
+@json_option
+@click.pass_context
+def policies_list(ctx: click.Context, status: str, query: str | None, as_json: bool) -> None:
+    """List policies.
+
+    \b
+    Examples:
+      ssp-tui policies list
+      ssp-tui policies list --status all --query "Bay Area" --json
+    """
+    output = make_output(ctx, as_json=as_json)
+
+    async def body(run: CliRun) -> list[PolicySummary]:
+        return await run.client.policies.list(status=StatusFilter(status), q=query).collect()
+
+    output.listing(run_portal(ctx, body, output=output), POLICY_COLUMNS, empty="No policies match.")
+
+
+@cli.group("docs")
+def docs_group() -> None:
+    """Policy documents: list them, download them as separate PDFs or one combined PDF."""
+
+
+def _terms_of(policy: PolicyDetail, wanted: str) -> list[Term]:
+    offered = [term.term for term in policy.terms]
+    if wanted == ALL_TERMS:
+        return offered
+    term = Term(wanted)
+    if term not in offered:
+        raise CommandFailed(f"Policy {policy.policy_number} has no {term.value} term.")
+    return [term]
+
+
+async def _documents(client: PortalClient, policy: PolicyDetail, wanted_term: str) -> list[Document]:
+    documents: list[Document] = []
+    for term in _terms_of(policy, wanted_term):
+        async for document in client.documents.list(policy.id, term=term):
+            # Older portals may leave these out of the listing; the file name template needs them.
+            if document.policy_number is None or document.term is None:
+                document = _with_policy(document, policy, term)
+            documents.append(document)
+    return documents
+
+
+def _with_policy(document: Document, policy: PolicyDetail, term: Term) -> Document:
+    import msgspec
+
+    return msgspec.structs.replace(
+        document,
+        policy_id=document.policy_id or policy.id,
+        policy_number=document.policy_number or policy.policy_number,
+        term=document.term or term,
+    )
+
+
+@docs_group.command("list")
+@click.argument("policy")
+@click.option("--term", type=click.Choice(_TERM_CHOICES), default=Term.CURRENT.value, show_default=True)
+@json_option
+@click.pass_context
+def docs_list(ctx: click.Context, policy: str, term: str, as_json: bool) -> None:
+    """List a policy's documents. POLICY is a policy number or id.
+
+    \b
+    Examples:
+      ssp-tui docs list NC-2041178
+      ssp-tui docs list NC-2041178 --term all --json
+    """
+    output = make_output(ctx, as_json=as_json)
+
+    async def body(run: CliRun) -> list[Document]:
+        return await _documents(run.client, await resolve_policy(run.client, policy), term)
+
+    output.listing(run_portal(ctx, body, output=output), DOCUMENT_COLUMNS, empty="No documents.")
+
+
+def document_job(client: PortalClient, document: Document, template: str) -> DownloadJob:
+    fields = {
+        "policy": document.policy_number,
+        "term": document.term.value if document.term else None,
+        "date": document.issued_on,
+        "type": document.type.value,
+        "title": document.title,
+        "id": document.id,
+    }
+    return DownloadJob(
+        key=document.id,
+        api_path=client.documents.content_path(document.id),
+        relative_path=render_template(template, fields),
+        title=f"{document.policy_number} {document.title}",
+        expected_sha256=document.sha256,
+        pages=document.pages,
+    )
+
+
+@docs_group.command("download")
+@click.argument("policies", metavar="POLICY...", nargs=-1, required=True)
+@click.option("--term", type=click.Choice(_TERM_CHOICES), default=Term.CURRENT.value, show_default=True)
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice([kind.value for kind in DocumentType]),
+    help="Only documents of this type (repeatable).",
+)
+@click.option(
+    "--combine", type=click.Path(path_type=Path, dir_okay=False), help="One PDF, a bookmark per document."
+)
+@click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False), help="Separate PDFs here.")
+@click.option("--concurrency", type=int, help="Parallel downloads (default: the profile's, 6).")
+@click.option(
+    "--allow-missing", is_flag=True, help="With --combine: write the PDF even if some documents fail."
+)
+@click.pass_context
+def docs_download(
+    ctx: click.Context,
+    policies: tuple[str, ...],
+    term: str,
+    types: tuple[str, ...],
+    combine: Path | None,
+    folder: Path | None,
+    concurrency: int | None,
+    allow_missing: bool,
+) -> None:
+    """Download policy documents, verified, through the shared cache (a second run fetches nothing).
+
+    Separate files are named by the profile's filename template and listed in DIR/manifest.json.
+    Exit 4 when some files failed: the others are complete and the failed ones are named on stderr and in
+    the manifest.
+
+    \b
+    Examples:
+      ssp-tui docs download NC-2041178 --dir ~/policy-docs
+      ssp-tui docs download NC-2041178 PA-3100452 --term all --type declarations --combine decs.pdf
+    """
+    output = make_output(ctx)
+    where = destination(combine, folder, combined_flag="--combine", folder_flag="--dir")
+    wanted_types = {DocumentType(kind) for kind in types}
+
+    async def body(run: CliRun) -> BulkResult:
+        template = run.profile.filename_template
+        documents: list[Document] = []
+        for reference in dict.fromkeys(policies):  # a policy named twice is downloaded once
+            found = await _documents(run.client, await resolve_policy(run.client, reference), term)
+            documents.extend(d for d in found if not wanted_types or d.type in wanted_types)
+        if not documents:
+            raise CommandFailed("No documents match.")
+        try:
+            jobs = [document_job(run.client, document, template) for document in documents]
+        except TemplateError as exc:
+            raise CommandFailed(f"The profile's filename template cannot be used: {exc}") from None
+        workers = check_concurrency(concurrency, run.profile.concurrency)
+        return await run_jobs(run, jobs, where, concurrency=workers, allow_missing=allow_missing)
+
+    report(output, run_portal(ctx, body, output=output))

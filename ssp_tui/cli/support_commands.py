@@ -1,0 +1,139 @@
+"""``ssp-tui support search|account``: read-only triage for support staff (403 for every other role)."""
+
+from __future__ import annotations
+
+import click
+
+from ssp_tui.api.models import (
+    Document,
+    HolderRequest,
+    PolicySummary,
+    SeminarActivity,
+    SupportAccount,
+    SupportAccountHit,
+    SupportBilling,
+    SupportUser,
+)
+from ssp_tui.cli.context import CliRun, make_output, run_portal
+from ssp_tui.cli.output import Column, Output, json_option, money
+from ssp_tui.cli.root import cli
+
+HIT_COLUMNS: list[Column[SupportAccountHit]] = [
+    Column("Account", lambda h: h.id),
+    Column("Name", lambda h: h.name),
+    Column("Policies", lambda h: h.policy_numbers),
+    Column("Users", lambda h: h.usernames),
+    Column("Flags", lambda h: "; ".join(flag.message for flag in h.flags)),
+]
+POLICY_COLUMNS: list[Column[PolicySummary]] = [
+    Column("Policy", lambda p: p.policy_number),
+    Column("Status", lambda p: p.status.value),
+    Column("Insurer", lambda p: p.insurer),
+    Column("Term", lambda p: f"{p.term_start} to {p.term_end}"),
+]
+BILLING_COLUMNS: list[Column[SupportBilling]] = [
+    Column("Billing account", lambda b: b.account_number),
+    Column("Plan", lambda b: b.plan.value.replace("_", " ")),
+    Column("Amount due", lambda b: money(b.amount_due_cents), "right"),
+    Column("Past due", lambda b: money(b.past_due_cents) if b.past_due_cents else "", "right"),
+    Column("Past due since", lambda b: b.past_due_since),
+    Column("AutoPay", lambda b: b.autopay),
+]
+USER_COLUMNS: list[Column[SupportUser]] = [
+    Column("Username", lambda u: u.username),
+    Column("Name", lambda u: u.display_name),
+    Column("Role", lambda u: u.role.value),
+    Column("MFA", lambda u: "enrolled" if u.mfa_enrolled else "NOT ENROLLED"),
+    Column("Locked", lambda u: f"LOCKED since {u.locked_since or '?'}" if u.locked else "no"),
+    Column("Last login", lambda u: u.last_login),
+]
+REQUEST_COLUMNS: list[Column[HolderRequest]] = [
+    Column("Request", lambda r: r.id),
+    Column("Status", lambda r: r.status.value.replace("_", " ")),
+    Column("Holder", lambda r: r.holder_name),
+    Column("Submitted", lambda r: r.submitted_at),
+    Column("Expected by", lambda r: r.expected_by),
+]
+DOCUMENT_COLUMNS: list[Column[Document]] = [
+    Column("Document", lambda d: d.title),
+    Column("Policy", lambda d: d.policy_number),
+    Column("Issued", lambda d: d.issued_on),
+]
+ACTIVITY_COLUMNS: list[Column[SeminarActivity]] = [
+    Column("Participant", lambda a: a.participant),
+    Column("Seminar", lambda a: a.title),
+    Column("Completed", lambda a: a.completed_on),
+    Column("Credits", lambda a: a.credits, "right"),
+]
+
+
+@cli.group("support")
+def support_group() -> None:
+    """Support triage (support staff only, read-only)."""
+
+
+@support_group.command("search")
+@click.argument("query")
+@json_option
+@click.pass_context
+def support_search(ctx: click.Context, query: str, as_json: bool) -> None:
+    """Find accounts by policy number, policyholder, insured, username or email; each with its flags.
+
+    \b
+    Examples:
+      ssp-tui support search jdoe
+      ssp-tui support search NC-2041178 --json
+    """
+    output = make_output(ctx, as_json=as_json)
+
+    async def body(run: CliRun) -> list[SupportAccountHit]:
+        return await run.client.support.search(query).collect()
+
+    output.listing(run_portal(ctx, body, output=output), HIT_COLUMNS, empty="No accounts match.")
+
+
+@support_group.command("account")
+@click.argument("account_id", metavar="ID")
+@json_option
+@click.pass_context
+def support_account(ctx: click.Context, account_id: str, as_json: bool) -> None:
+    """One account at a glance, its problems first: policies, billing, users, requests, documents, seminars.
+
+    \b
+    Examples:
+      ssp-tui support account ACCT_x81k2
+      ssp-tui support account ACCT_x81k2 --json | jq '.flags'
+    """
+    output = make_output(ctx, as_json=as_json)
+
+    async def body(run: CliRun) -> SupportAccount:
+        return await run.client.support.account(account_id)
+
+    account = run_portal(ctx, body, output=output)
+    if output.as_json:
+        output.json(account)
+        return
+    show_account(output, account)
+
+
+def show_account(output: Output, account: SupportAccount) -> None:
+    output.fields([("Account", account.id), ("Name", account.name)], title=account.name)
+    output.blank()
+    if account.flags:
+        output.line("Problems:")
+        for flag in account.flags:
+            output.line(f"  ! {flag.message}")
+    else:
+        output.line("No problems found.")
+    sections = (
+        ("Policies", account.policies, POLICY_COLUMNS),
+        ("Billing", account.billing, BILLING_COLUMNS),
+        ("Users", account.users, USER_COLUMNS),
+        ("Holder requests", account.holder_requests, REQUEST_COLUMNS),
+        ("Recent documents", account.recent_documents, DOCUMENT_COLUMNS),
+        ("Seminar activity", account.seminar_activity, ACTIVITY_COLUMNS),
+    )
+    for title, items, columns in sections:
+        if items:
+            output.blank()
+            output.table(columns, items, title=title)  # type: ignore[arg-type]
