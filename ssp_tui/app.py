@@ -19,6 +19,7 @@ from ssp_tui.session_controller import SessionController
 
 if TYPE_CHECKING:
     from ssp_tui.api.config import Profile
+    from ssp_tui.api.secrets import SecretStore
     from ssp_tui.portal_target import DemoLogin, PortalTarget
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,12 @@ class SspApp(App[None]):
         profile: Profile,
         registry: Sequence[Section] = SECTIONS,
         show_clock: bool = True,
+        secret_store: SecretStore | None = None,
     ) -> None:
         super().__init__()
-        self.controller = SessionController(target, profile_name=profile_name, profile=profile)
+        self.controller = SessionController(
+            target, profile_name=profile_name, profile=profile, secret_store=secret_store
+        )
         self.controller.relogin_handler = self.ask_relogin
         self.registry = tuple(registry)
         self.show_clock = show_clock
@@ -189,8 +193,13 @@ class SspApp(App[None]):
 def run_app(portal: str | None = None, profile: str | None = None, force_sandbox: bool = False) -> None:
     """``ssp-tui`` with no subcommand: choose the portal, then run the TUI (the sandbox starts beside it)."""
     from ssp_tui.api.config import load_profile
+    from ssp_tui.api.errors import ConfigError
     from ssp_tui.portal_target import choose_target
 
-    profile_name, loaded = load_profile(profile)
-    target = choose_target(portal, loaded.portal_url, force_sandbox=force_sandbox)
+    try:
+        profile_name, loaded = load_profile(profile)
+        target = choose_target(portal, loaded, force_sandbox=force_sandbox)
+    except ConfigError as error:
+        # Before the UI exists a plain message on stderr is the clearest place for it (exit status 1).
+        raise SystemExit(f"ssp-tui: {error.user_message}") from None
     SspApp(target, profile_name=profile_name, profile=loaded).run()

@@ -6,11 +6,11 @@ process has even printed its address. Tests hand the app a ``FixedPortal`` point
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-PORTAL_ENV = "SSP_PORTAL"
+if TYPE_CHECKING:
+    from ssp_tui.api.config import Profile
 
 
 class DemoLogin(Protocol):
@@ -104,11 +104,11 @@ async def _maybe_await(result: object) -> None:
         await result  # type: ignore[misc]
 
 
-def choose_target(portal: str | None, profile_portal: str | None, *, force_sandbox: bool) -> PortalTarget:
-    """``--portal``, else SSP_PORTAL, else the profile's portal, else the embedded sandbox (``--sandbox``
-    chooses the sandbox whatever is configured). The URL is checked when the client is made, in a worker,
-    so that a typo is reported on the sign-in screen rather than before it."""
-    url = portal or os.environ.get(PORTAL_ENV) or profile_portal
-    if force_sandbox or not url:
-        return EmbeddedSandboxPortal()
-    return FixedPortal(url)
+
+def choose_target(cli_portal: str | None, profile: Profile, *, force_sandbox: bool) -> PortalTarget:
+    """``--portal``, else SSP_PORTAL, else the profile's portal, else the embedded sandbox; ``--sandbox``
+    chooses the sandbox whatever is configured. Raises ConfigError for a URL that is not one."""
+    from ssp_tui.api.config import resolve_portal_url
+
+    url = None if force_sandbox else resolve_portal_url(cli_portal, profile)
+    return FixedPortal(url) if url else EmbeddedSandboxPortal()

@@ -7,6 +7,7 @@ Screens never hold a client of their own: a worker does ``await controller.call(
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -28,7 +29,14 @@ ReloginHandler = Callable[[], Awaitable[bool]]
 class SessionController:
     """One per app. Owns the PortalClient for the life of the app and the signed-in user."""
 
-    def __init__(self, target: PortalTarget, *, profile_name: str, profile: Profile) -> None:
+    def __init__(
+        self,
+        target: PortalTarget,
+        *,
+        profile_name: str,
+        profile: Profile,
+        secret_store: SecretStore | None = None,
+    ) -> None:
         self.target = target
         self.profile_name = profile_name
         self.profile = profile
@@ -36,7 +44,8 @@ class SessionController:
         self.relogin_handler: ReloginHandler | None = None
         self._client: PortalClient | None = None
         self._client_lock = asyncio.Lock()
-        self._secrets: SecretStore | None = None
+        self._secrets = secret_store
+        """Made on first use (importing keyring is slow); tests pass one with an in-memory backend."""
         self._relogin_lock = asyncio.Lock()
         self._generation = 0
         """Bumped on every installed session, so that calls that failed together re-login once."""
@@ -56,7 +65,7 @@ class SessionController:
         if self._secrets is None:
             from ssp_tui.api.secrets import SecretStore
 
-            self._secrets = SecretStore()
+            self._secrets = SecretStore(self.profile_name)
         return self._secrets
 
     async def aclose(self) -> None:
@@ -80,18 +89,37 @@ class SessionController:
         client = await self.client()
         return await client.auth.verify(mfa_token, factor, code, remember_device=remember_device)
 
-    async def install(self, session: Session, *, remembered_password: str | None = None) -> None:
-        """Make ``session`` the current one and keep what the user asked to keep."""
+    async def install(self, session: Session, *, remembered_password: str | None = None) -> list[str]:
+        """Make ``session`` the current one and keep what the user asked to keep.
+
+        Returns what could not be kept (no keyring and no consent to the file): the sign-in still succeeds,
+        and the screen tells the user why they will be asked again next time.
+        """
         client = await self.client()
         client.auth.set_session(session)
         self.user = session.user
         self._generation += 1
-        store = self.secrets()
         username = session.user.username
+        problems: list[str] = []
         if session.device_token:
-            await asyncio.to_thread(store.set_device_token, username, session.device_token)
+            await self._keep(
+                problems, "this device", self.secrets().set_device_token, username, session.device_token
+            )
         if remembered_password is not None:
-            await asyncio.to_thread(store.set_password, username, remembered_password)
+            await self._keep(
+                problems, "your password", self.secrets().set_password, username, remembered_password
+            )
+        return problems
+
+    async def _keep(
+        self, problems: list[str], what: str, store: Callable[[str, str], None], *args: str
+    ) -> None:
+        from ssp_tui.api.errors import SecretStoreError
+
+        try:
+            await asyncio.to_thread(store, *args)
+        except SecretStoreError as error:
+            problems.append(f"Could not remember {what}: {error.user_message}")
 
     async def logout(self) -> None:
         client = await self.client()
@@ -106,13 +134,20 @@ class SessionController:
         return await asyncio.to_thread(self.secrets().password, username)
 
     async def forget_password(self, username: str) -> None:
-        await asyncio.to_thread(self.secrets().delete_password, username)
+        from ssp_tui.api.errors import SecretStoreError
+
+        with contextlib.suppress(SecretStoreError):  # nothing can have been kept where nothing can be kept
+            await asyncio.to_thread(self.secrets().delete_password, username)
 
     async def totp_secret(self, username: str) -> str | None:
         return await asyncio.to_thread(self.secrets().totp_secret, username)
 
-    async def keep_totp_secret(self, username: str, secret: str) -> None:
-        await asyncio.to_thread(self.secrets().set_totp_secret, username, secret)
+    async def keep_totp_secret(self, username: str, secret: str) -> list[str]:
+        problems: list[str] = []
+        await self._keep(
+            problems, "the authenticator secret", self.secrets().set_totp_secret, username, secret
+        )
+        return problems
 
     # -- calls that survive an expired session --
 

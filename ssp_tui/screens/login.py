@@ -44,8 +44,12 @@ class LoginScreen(Screen[None]):
     class SignInFailed(Message):
         message: str
 
+    @dataclass
     class SignedIn(Message):
         """A session is installed: the app opens the sections."""
+
+        notes: list[str]
+        """What could not be remembered (no keyring), to tell the user."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -173,7 +177,7 @@ class LoginScreen(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="sign-in")
     async def sign_in(self, username: str, password: str, remember: bool) -> None:
-        from ssp_tui.screens.mfa import finish_sign_in
+        from ssp_tui.screens.mfa import finish_sign_in, sign_in_error_text
 
         app = ssp_app(self)
         try:
@@ -182,25 +186,27 @@ class LoginScreen(Screen[None]):
             if session is None:
                 self.post_message(self.SignInFailed("Sign-in cancelled."))
                 return
-            await app.controller.install(session, remembered_password=password if remember else None)
+            notes = await app.controller.install(session, remembered_password=password if remember else None)
             if remember:
                 await app.remember_username(username)
             else:
                 await app.controller.forget_password(username)
         except Exception as error:  # shown on the form: a wrong password is not an app error
-            title, text, _ = describe_error(error)
-            self.post_message(self.SignInFailed(f"{title}: {text}"))
+            self.post_message(self.SignInFailed(sign_in_error_text(error)))
             return
-        self.post_message(self.SignedIn())
+        self.post_message(self.SignedIn(notes))
 
     def on_login_screen_sign_in_failed(self, message: SignInFailed) -> None:
         self.query_one("#sign-in", Button).disabled = False
         self._set_status(message.message, error=True)
         self.query_one("#password", Input).focus()
 
-    async def on_login_screen_signed_in(self) -> None:
+    async def on_login_screen_signed_in(self, message: SignedIn) -> None:
         self._set_status("")
-        await ssp_app(self).enter_portal()
+        app = ssp_app(self)
+        await app.enter_portal()
+        for note in message.notes:
+            app.notify(note, title="Not remembered", severity="warning", timeout=10)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#login-status", Static)

@@ -116,7 +116,8 @@ class EnrollScreen(ModalScreen[Session | None]):
                 self._mfa_token, MfaFactor.TOTP, code, remember_device=remember_device
             )
             if keep_secret and self._secret:
-                await controller.keep_totp_secret(self._username, self._secret)
+                for note in await controller.keep_totp_secret(self._username, self._secret):
+                    self.app.notify(note, title="Not remembered", severity="warning", timeout=10)
         except Exception as error:  # a wrong code or lockout: say so; the user may try again
             self.query_one("#enroll-code", Input).value = ""
             self._set_status(sign_in_error_text(error), error=True)

@@ -67,7 +67,8 @@ class ReloginScreen(ModalScreen[bool]):
             response = await app.controller.login(self._username, password)
             session = await finish_sign_in(app, response, self._username)
             if session is not None:
-                await app.controller.install(session)
+                for note in await app.controller.install(session):
+                    app.notify(note, title="Not remembered", severity="warning", timeout=10)
         except Exception as error:  # a wrong password or lockout: shown here, the user may retry
             self._failed(sign_in_error_text(error))
             return

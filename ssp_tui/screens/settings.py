@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from string import Formatter
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -13,30 +12,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from ssp_tui.api.config import MAX_CONCURRENCY
 from ssp_tui.screens.chrome import ssp_app
 
 if TYPE_CHECKING:
     from ssp_tui.api.config import Profile
 
-TEMPLATE_FIELDS = frozenset({"policy", "term", "date", "type", "title", "insured", "holder", "id"})
-"""Names a filename template may use (documents use the first five; certificates add insured and holder)."""
-MAX_CONCURRENCY = 16
-TERMINAL_COLOUR_THEMES = ("ansi-dark", "ansi-light")
-"""Themes drawn with the terminal's own palette."""
-
-
 def check_template(template: str) -> str | None:
-    """None when usable, else what is wrong with it."""
-    if not template.strip():
-        return "The filename template cannot be empty."
+    """None when usable, else what is wrong with it (the download engine's own rules)."""
+    from ssp_tui.operations.safe_names import TemplateError, validate_template
+
     try:
-        names = {field for _, field, _, _ in Formatter().parse(template) if field is not None}
-    except ValueError as error:
-        return f"The filename template is not valid: {error}."
-    unknown = sorted(name for name in names if name not in TEMPLATE_FIELDS)
-    if "" in names or unknown:
-        known = ", ".join(sorted(TEMPLATE_FIELDS))
-        return f"Unknown field(s) in the template: {', '.join(unknown) or '{}'}. Known: {known}."
+        validate_template(template)
+    except TemplateError as error:
+        return str(error)
     return None
 
 
