@@ -1,0 +1,203 @@
+"""DownloadProgressPanel: overall and per-file progress of a batch of downloads, with a cancel key.
+
+It is fed plain values (keys, names, byte counts, messages), so it knows nothing of the API or of how the
+files are fetched; the screen that runs the downloads calls its methods from the progress callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import ProgressBar, Static
+
+_UNITS = ("B", "KB", "MB", "GB", "TB")
+
+
+def format_bytes(count: int) -> str:
+    """A byte count for people: 999 -> "999 B", 1536 -> "1.5 KB" (powers of 1024)."""
+    value = float(count)
+    for unit in _UNITS:
+        if abs(value) < 1024 or unit == _UNITS[-1]:
+            return f"{count} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable: the last unit always returns")
+
+
+@dataclass
+class _ActiveFile:
+    name: str
+    done: int = 0
+    total: int | None = None
+
+
+@dataclass
+class _Progress:
+    """Counters of one batch (plain data, so the arithmetic is easy to follow and to test)."""
+
+    total_files: int = 0
+    total_bytes: int | None = None
+    files_done: int = 0
+    finished_bytes: int = 0
+    active: dict[Hashable, _ActiveFile] = field(default_factory=dict)
+    failed: dict[Hashable, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def bytes_done(self) -> int:
+        return self.finished_bytes + sum(item.done for item in self.active.values())
+
+
+class DownloadProgressPanel(Vertical, can_focus=True):
+    """Files n/total, bytes, a progress bar, a line per active file and per failure; `c`/escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c,escape", "cancel", "Cancel downloads", tooltip="Stop the downloads still running"),
+    ]
+
+    DEFAULT_CSS = """
+    DownloadProgressPanel {
+        height: auto;
+        border: round $primary;
+        padding: 0 1;
+        & > #download-summary { height: 1; }
+        & > ProgressBar { height: 1; }
+        & > #download-files { height: auto; max-height: 12; }
+    }
+    """
+
+    MAX_ACTIVE_LINES = 8
+    """Active files shown one per line; the rest are summed up in one line."""
+
+    @dataclass
+    class Cancelled(Message):
+        """The user asked to stop the downloads (posted once per batch)."""
+
+        panel: DownloadProgressPanel
+
+        @property
+        def control(self) -> DownloadProgressPanel:
+            return self.panel
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._progress = _Progress()
+        self._state = "idle"  # idle, running, cancelling, finished
+        self._summary = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="download-summary")
+        yield ProgressBar(total=None, show_eta=True, id="download-bar")
+        yield Static("", id="download-files")
+
+    @property
+    def is_running(self) -> bool:
+        return self._state in ("running", "cancelling")
+
+    @property
+    def failed_count(self) -> int:
+        return len(self._progress.failed)
+
+    def start(self, total_files: int, total_bytes: int | None = None) -> None:
+        """Begin a batch; `total_bytes` when the sizes are known (the bar then counts bytes, else files)."""
+        if total_files < 0 or (total_bytes is not None and total_bytes < 0):
+            raise ValueError("totals cannot be negative")
+        self._progress = _Progress(total_files=total_files, total_bytes=total_bytes)
+        self._state = "running"
+        self._summary = ""
+        self._redraw()
+
+    def file_progress(self, key: Hashable, name: str, done: int, total: int | None = None) -> None:
+        """A file has `done` bytes of `total` (None when the size is unknown)."""
+        self._progress.active[key] = _ActiveFile(name, done, total)
+        self._redraw()
+
+    def file_done(self, key: Hashable, size: int | None = None) -> None:
+        """A file finished; `size` counts its bytes when no progress was reported for it (e.g. cached)."""
+        progress = self._progress
+        active = progress.active.pop(key, None)
+        if active is not None:
+            progress.finished_bytes += active.total if active.total is not None else active.done
+        elif size is not None:
+            progress.finished_bytes += size
+        progress.files_done += 1
+        self._redraw()
+
+    def file_failed(self, key: Hashable, name: str, message: str) -> None:
+        """A file failed; it stays listed with the reason."""
+        progress = self._progress
+        progress.active.pop(key, None)
+        progress.failed[key] = (name, message)
+        self._redraw()
+
+    def finish(self, summary: str) -> None:
+        """The batch ended (completed, failed or cancelled): show the summary; cancelling is off."""
+        self._state = "finished"
+        self._summary = summary
+        self._progress.active.clear()
+        self._redraw()
+
+    def action_cancel(self) -> None:
+        if self._state != "running":
+            return
+        self._state = "cancelling"
+        self._redraw()
+        self.post_message(self.Cancelled(self))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return self._state == "running"
+        return True
+
+    def _redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        progress = self._progress
+        bar = self.query_one(ProgressBar)
+        if progress.total_bytes is not None:
+            done = min(progress.bytes_done, progress.total_bytes)
+            bar.update(total=max(progress.total_bytes, 1), progress=done)
+        elif self._state == "idle":
+            bar.update(total=None)
+        else:
+            bar.update(total=max(progress.total_files, 1), progress=progress.files_done)
+        self.query_one("#download-summary", Static).update(self._summary_text())
+        self.query_one("#download-files", Static).update(self._files_text())
+        self.refresh_bindings()
+
+    def _summary_text(self) -> str:
+        progress = self._progress
+        if self._state == "finished":
+            return self._summary
+        files = f"{progress.files_done:,} of {progress.total_files:,} files"
+        if progress.total_bytes is not None:
+            files += f" · {format_bytes(progress.bytes_done)} of {format_bytes(progress.total_bytes)}"
+        else:
+            files += f" · {format_bytes(progress.bytes_done)}"
+        if progress.failed:
+            files += f" · {len(progress.failed):,} failed"
+        return f"Cancelling… {files}" if self._state == "cancelling" else f"Downloading {files}"
+
+    def _files_text(self) -> Text:
+        progress = self._progress
+        text = Text()
+        active = list(progress.active.values())
+        for item in active[: self.MAX_ACTIVE_LINES]:
+            if item.total:
+                amount = f"{item.done * 100 // item.total}% of {format_bytes(item.total)}"
+            else:
+                amount = format_bytes(item.done)
+            text.append("↓ ", style="bold")
+            text.append(f"{item.name}  {amount}\n")
+        if len(active) > self.MAX_ACTIVE_LINES:
+            text.append(f"  and {len(active) - self.MAX_ACTIVE_LINES:,} more\n", style="dim")
+        for name, message in progress.failed.values():
+            text.append("✗ ", style="bold red")
+            text.append(f"{name}: {message}\n")
+        text.rstrip()
+        return text
