@@ -1,0 +1,60 @@
+"""Run the sandbox portal with uvicorn on 127.0.0.1.
+
+The socket is bound and listening before anything is printed, so the base URL (the first stdout line, e.g.
+``http://127.0.0.1:43117``) can be used the moment it is read: early connections wait in the backlog until
+uvicorn starts accepting. uvicorn handles SIGINT and SIGTERM with a graceful shutdown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sys
+from datetime import date
+from pathlib import Path
+
+import uvicorn
+
+from ssp_tui.sandbox.app import create_app
+from ssp_tui.sandbox.db import create_and_seed
+
+LOOPBACK = "127.0.0.1"
+
+
+def bind_loopback(port: int = 0) -> socket.socket:
+    """A listening TCP socket on 127.0.0.1; port 0 lets the system pick a free one."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((LOOPBACK, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def base_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://{host}:{port}"
+
+
+def make_server(db_path: Path) -> uvicorn.Server:
+    config = uvicorn.Config(create_app(db_path), log_level="warning", lifespan="off", access_log=False)
+    return uvicorn.Server(config)
+
+
+def serve(db_path: Path, *, port: int = 0, scale: int = 1, today: date | None = None) -> None:
+    """Serve until SIGINT/SIGTERM. A missing database is created first with the given scale."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile: serve that one
+            create_and_seed(db_path, scale=scale, today=today)
+    server = make_server(db_path)
+    sock = bind_loopback(port)
+    try:
+        sys.stdout.write(base_url(sock) + "\n")
+        sys.stdout.flush()
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,0 +1,37 @@
+"""Fixtures shared by every test: a sandbox portal over real loopback HTTP, and fresh copies of its database.
+
+- ``sandbox`` (session): a ``SandboxServer`` (``.base_url`` without /api/v1, ``.api_url``, ``.db_path``,
+  ``.accounts``, ``.account(role, index)``, ``.session(username)`` cached, ``.fresh_session(username)``,
+  ``.device_token(username)``), seeded with seed 1, scale 1, today 2026-11-28. Do not change its data in ways
+  other tests would notice (lock, enroll or log out shared users): use ``fresh_db`` for that.
+- ``sandbox_template_db`` (session): the seeded database file; ``fresh_db``: a private copy of it per test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sandbox_harness import SandboxServer, ServerThread, copy_db, read_accounts, seed_template
+
+
+@pytest.fixture(scope="session")
+def sandbox_template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seed_template(tmp_path_factory.mktemp("sandbox-template"))
+
+
+@pytest.fixture
+def fresh_db(sandbox_template_db: Path, tmp_path: Path) -> Path:
+    return copy_db(sandbox_template_db, tmp_path / "sandbox.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def sandbox(sandbox_template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    db_path = copy_db(sandbox_template_db, tmp_path_factory.mktemp("sandbox") / "sandbox.sqlite3")
+    thread = ServerThread(db_path)
+    thread.start()
+    try:
+        yield SandboxServer(base_url=thread.base_url, db_path=db_path, accounts=read_accounts(db_path))
+    finally:
+        thread.stop()
