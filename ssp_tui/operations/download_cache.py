@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,11 +80,19 @@ class ContentCache:
             return None
         return CachedBlob(path=path, sha256=wanted, bytes=size)
 
-    def new_staging_path(self) -> Path:
-        """A fresh path under ``incoming/`` for the client to download to (same filesystem as the blobs)."""
-        incoming = self.root / INCOMING_DIR
-        incoming.mkdir(parents=True, exist_ok=True)
-        return incoming / f"{secrets.token_hex(8)}.pdf"
+    def new_staging_path(self, name: str) -> Path:
+        """A fresh ``incoming/<random>/<name>`` for the client to download to (same filesystem as the blobs).
+
+        The folder is per download, so the client's error messages can name the file as the user knows it.
+        """
+        folder = self.root / INCOMING_DIR / secrets.token_hex(8)
+        folder.mkdir(parents=True)
+        return folder / name
+
+    @staticmethod
+    def discard_staging(path: Path) -> None:
+        """Remove a download's staging folder and whatever the attempt left in it (``.part`` and all)."""
+        shutil.rmtree(path.parent, ignore_errors=True)
 
     def admit(self, staged: Path, sha256: str, *, etag: str | None = None) -> CachedBlob:
         """Move a verified download into the cache (or drop it if the blob is already there)."""

@@ -31,7 +31,7 @@ from ssp_tui.operations.download_types import (
 from ssp_tui.operations.file_placement import move_into_place, place_file, temp_path_beside
 from ssp_tui.operations.manifest import MANIFEST_NAME, write_manifest
 from ssp_tui.operations.pdf_combine import CombineSource, open_sources, write_combined
-from ssp_tui.operations.safe_names import UnsafePath, numbered_path, resolve_inside
+from ssp_tui.operations.safe_names import UnsafePath, numbered_path, resolve_inside, safe_filename
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ class BulkDownloader:
                 return await self._fetch(state, index, job, expected), False
 
     async def _fetch(self, state: _Run, index: int, job: DownloadJob, expected: str | None) -> CachedBlob:
-        staging = self.cache.new_staging_path()
+        staging = self.cache.new_staging_path(safe_filename(job.title or job.key) + ".pdf")
         state.emit(index, JobState.DOWNLOADING)
 
         def progress(done: int, total: int | None) -> None:
@@ -238,9 +238,7 @@ class BulkDownloader:
             )
         finally:
             # Whatever happened, nothing of this attempt stays in the staging area.
-            for leftover in staging.parent.glob(f"{staging.stem}*"):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
+            self.cache.discard_staging(staging)  # sync: must run even while being cancelled
 
     def _admit(self, path: Path, reported_sha256: str, etag: str | None) -> CachedBlob:
         _check_pdf_header(path)
