@@ -136,13 +136,13 @@ def credentialing_certificates(call: Call) -> Page[Certificate]:
 
 
 def certificate_pdf(call: Call) -> Response:
-    row = call.conn.execute(f"{_CERTIFICATE_SELECT} WHERE ce.id = ?", [call.id]).fetchone()
+    ins_sql, ins_params = insured_filter(call.user, "ce.insured_id")
+    row = call.conn.execute(
+        f"{_CERTIFICATE_SELECT} WHERE ce.id = ? AND {ins_sql}", [call.id, *ins_params]
+    ).fetchone()
     if row is None:
         raise not_found("certificate")
     visible_policy(call.conn, call.user, row["policy_id"], what="certificate")
-    ins_sql, ins_params = insured_filter(call.user, "?")
-    if not call.conn.execute(f"SELECT {ins_sql}", [row["insured_id"], *ins_params]).fetchone()[0]:
-        raise not_found("certificate")
     blob = ensure_certificate_blob(call.conn, row["id"])
     filename = f"COI-{row['policy_number']}-{row['insured_name']}-{row['holder_name']}"
     return pdf_response(blob, filename, call.headers)
