@@ -104,8 +104,9 @@ def visible_policy(
 def visible_insured_on_policy(
     conn: sqlite3.Connection, caller: Caller, insured_id: str, policy_id: str
 ) -> sqlite3.Row:
-    """The insured row when the insured is on a visible policy and the caller may see them; else 404."""
-    visible_policy(conn, caller, policy_id)
+    """The insured row when the insured is on a visible policy and the caller may see them; else 404 (one
+    answer whichever of the two ids is wrong)."""
+    visible_policy(conn, caller, policy_id, what="insured")
     sql, params = insured_filter(caller, "i.id")
     row = conn.execute(
         f"SELECT i.* FROM insureds i JOIN policy_insureds pi ON pi.insured_id = i.id "

@@ -1,0 +1,289 @@
+"""The authorization matrix: every role x every endpoint x (own object, another customer's, a missing id).
+
+The expected scope of each role is computed here straight from the database (an oracle independent of
+sandbox/access.py): policyholder = their customer; insured = the policies they are on; agent = their agency's
+customers; support = everything, read-only. Another customer's object must answer exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from sandbox_harness import SandboxServer, ServerThread, copy_db, read_accounts
+
+ROLE_USERS = {
+    "policyholder": "dr.patel",
+    "insured": "dr.nguyen",
+    "agent": "agent.rivera",
+    "support": "support.morgan",
+}
+MISSING = "zz_missingmissing00"
+
+
+@pytest.fixture(scope="module")
+def portal(sandbox_template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """A private server: this module files holder requests, which other tests must not see."""
+    db_path = copy_db(sandbox_template_db, tmp_path_factory.mktemp("authz") / "sandbox.sqlite3")
+    thread = ServerThread(db_path)
+    thread.start()
+    try:
+        yield SandboxServer(base_url=thread.base_url, db_path=db_path, accounts=read_accounts(db_path))
+    finally:
+        thread.stop()
+
+
+@dataclass
+class Scope:
+    """What one user may see, by the oracle, and sample objects inside and outside it."""
+
+    role: str
+    insured_id: str | None
+    policies: set[str]
+    accounts: set[str]
+    activity: set[str]
+    own: dict[str, str]
+    other: dict[str, str]
+
+
+def _ids(conn: sqlite3.Connection, sql: str, *params: object) -> set[str]:
+    return {row[0] for row in conn.execute(sql, params)}
+
+
+def oracle(db_path: Path, username: str) -> Scope:
+    conn = sqlite3.connect(db_path)
+    user = conn.execute(
+        "SELECT role, customer_id, insured_id, agency_id FROM users WHERE username = ?", [username]
+    ).fetchone()
+    role, customer, insured, agency = user
+    customers = {
+        "policyholder": _ids(conn, "SELECT id FROM customers WHERE id = ?", customer),
+        "insured": _ids(conn, "SELECT id FROM customers WHERE id = ?", customer),
+        "agent": _ids(conn, "SELECT id FROM customers WHERE agency_id = ?", agency),
+        "support": _ids(conn, "SELECT id FROM customers"),
+    }[role]
+    all_policies = conn.execute("SELECT id, customer_id, billing_account_id FROM policies").fetchall()
+    if role == "insured":
+        policies = _ids(conn, "SELECT policy_id FROM policy_insureds WHERE insured_id = ?", insured)
+    else:
+        policies = {p for p, c, _ in all_policies if c in customers}
+    accounts = {a for p, _, a in all_policies if p in policies}
+    activity_rows = conn.execute(
+        "SELECT a.id, a.customer_id, a.participant FROM seminar_activity a"
+    ).fetchall()
+    me_name = (
+        conn.execute("SELECT name FROM insureds WHERE id = ?", [insured]).fetchone() if insured else None
+    )
+    activity = {
+        a for a, c, who in activity_rows if c in customers and (role != "insured" or who == me_name[0])
+    }
+
+    def pick(inside: bool) -> dict[str, str]:
+        chosen_policies = policies if inside else {p for p, _, _ in all_policies} - policies
+        if not chosen_policies:
+            return {}
+        marks = ",".join("?" * len(chosen_policies))
+        me = insured if (inside and role == "insured") else None
+        cert = conn.execute(
+            f"SELECT c.id, c.policy_id, c.insured_id FROM certificates c "
+            f"JOIN policies p ON p.id = c.policy_id "
+            f"JOIN billing_accounts b ON b.id = p.billing_account_id JOIN insureds i ON i.id = c.insured_id "
+            f"WHERE c.policy_id IN ({marks}) AND p.status = 'active' AND c.term = 'current' "
+            f"AND i.claims_history_available = 1 AND (? IS NULL OR c.insured_id = ?) "
+            f"AND EXISTS (SELECT 1 FROM documents d WHERE d.policy_id = p.id AND d.term = 'current') "
+            f"ORDER BY b.can_pay_online DESC, c.id LIMIT 1",
+            [*chosen_policies, me, me],
+        ).fetchone()
+        policy = cert[1]
+        document = conn.execute("SELECT MIN(id) FROM documents WHERE policy_id = ?", [policy]).fetchone()[0]
+        account = conn.execute("SELECT billing_account_id FROM policies WHERE id = ?", [policy]).fetchone()[0]
+        customer_id = conn.execute("SELECT customer_id FROM policies WHERE id = ?", [policy]).fetchone()[0]
+        return {
+            "policy": policy,
+            "certificate": cert[0],
+            "insured": cert[2],
+            "document": document,
+            "account": account,
+            "customer": customer_id,
+        }
+
+    scope = Scope(role, insured, policies, accounts, activity, pick(True), pick(False))
+    conn.close()
+    return scope
+
+
+ID_ROUTES = [
+    ("GET", "/billing/accounts/{account}"),
+    ("GET", "/billing/policies/{policy}"),
+    ("GET", "/policies/{policy}"),
+    ("GET", "/policies/{policy}/documents"),
+    ("GET", "/documents/{document}/content"),
+    ("GET", "/credentialing/certificates?policy_id={policy}"),
+    ("GET", "/credentialing/certificates/{certificate}/pdf"),
+    ("GET", "/credentialing/insureds/{insured}/claims-history?policy_id={policy}"),
+]
+PAY_ROUTES = [
+    ("POST", "/billing/accounts/{account}/pay-link"),
+    ("POST", "/billing/policies/{policy}/pay-link"),
+]
+SUPPORT_ID_ROUTES = [("GET", "/support/accounts/{customer}")]
+PLAIN_ROUTES = [
+    "/me",
+    "/home",
+    "/billing/accounts",
+    "/billing/policies",
+    "/policies",
+    "/forms/frequent",
+    "/credentialing/insureds",
+    "/credentialing/holder-requests",
+    "/risk/resources",
+    "/seminars",
+    "/seminars/activity",
+    "/openapi.json",
+]
+ROLE_ONLY_ROUTES = {"/agent/resources": "agent", "/support/accounts": "support"}
+
+
+def _missing(objects: dict[str, str], kind_in_path: str) -> dict[str, str]:
+    """Own objects with the one the path is about replaced by a missing id (claims: the insured)."""
+    changed = dict(objects)
+    changed[kind_in_path] = MISSING
+    return changed
+
+
+def _subject(path: str) -> str:
+    return "insured" if "claims-history" in path else path.split("{")[1].split("}")[0]
+
+
+def _holder_body(objects: dict[str, str]) -> dict[str, str]:
+    return {
+        "policy_id": objects["policy"],
+        "insured_id": objects["insured"],
+        "holder_name": "Mercy General",
+        "address": "1 Main St",
+        "city": "Fresno",
+        "state": "CA",
+        "zip": "93701",
+    }
+
+
+def _expected(role: str, method: str, path: str, relation: str, payable: bool) -> int:
+    if path in PAY_ROUTES_PATHS:
+        if role != "policyholder":
+            return 403
+        return {"own": 200 if payable else 403, "other": 404, "missing": 404}[relation]
+    if path.startswith("/support/"):
+        return {"own": 200, "missing": 404}[relation] if role == "support" else 403
+    return 200 if relation == "own" else 404
+
+
+PAY_ROUTES_PATHS = {p for _, p in PAY_ROUTES}
+
+
+@pytest.mark.parametrize("role", list(ROLE_USERS))
+def test_every_id_route_answers_by_role_and_ownership(portal: SandboxServer, role: str) -> None:
+    scope = oracle(portal.db_path, ROLE_USERS[role])
+    with sqlite3.connect(portal.db_path) as conn:
+        payable = bool(
+            conn.execute(
+                "SELECT can_pay_online FROM billing_accounts WHERE id = ?", [scope.own["account"]]
+            ).fetchone()[0]
+        )
+    mismatches = []
+    with portal.client(portal.token(ROLE_USERS[role])) as client:
+        for method, template in ID_ROUTES + PAY_ROUTES + SUPPORT_ID_ROUTES:
+            subject = _subject(template)
+            relations = {"own": scope.own, "missing": _missing(scope.own, subject)}
+            if scope.other:
+                relations["other"] = scope.other
+            bodies = {}
+            for relation, objects in relations.items():
+                path = template.format(**objects)
+                answer = client.request(method, path)
+                want = _expected(role, method, template, relation, payable)
+                if answer.status_code != want:
+                    mismatches.append(f"{method} {path} ({relation}): {answer.status_code}, expected {want}")
+                if answer.status_code == 404:
+                    bodies[relation] = answer.content
+            if "other" in bodies and "missing" in bodies and bodies["other"] != bodies["missing"]:
+                mismatches.append(f"{template}: another customer's 404 differs from a missing id's")
+    assert not mismatches, "\n".join(mismatches)
+
+
+@pytest.mark.parametrize("role", list(ROLE_USERS))
+def test_holder_requests_by_role_and_ownership(portal: SandboxServer, role: str) -> None:
+    scope = oracle(portal.db_path, ROLE_USERS[role])
+    cases = {"own": scope.own, "missing": {**scope.own, "policy": MISSING}}
+    if scope.other:
+        cases["other"] = scope.other
+    with portal.client(portal.token(ROLE_USERS[role])) as client:
+        for relation, objects in cases.items():
+            answer = client.post(
+                "/credentialing/holder-requests",
+                json=_holder_body(objects),
+                headers={"Idempotency-Key": f"matrix-{role}-{relation}"},
+            )
+            want = 403 if role == "support" else (201 if relation == "own" else 404)
+            assert answer.status_code == want, (relation, answer.text)
+
+
+@pytest.mark.parametrize("role", list(ROLE_USERS))
+def test_role_only_routes(portal: SandboxServer, role: str) -> None:
+    with portal.client(portal.token(ROLE_USERS[role])) as client:
+        for path in PLAIN_ROUTES:
+            assert client.get(path).status_code == 200, path
+        for path, only in ROLE_ONLY_ROUTES.items():
+            assert client.get(path).status_code == (200 if role == only else 403), path
+
+
+def _collect(client: httpx.Client, path: str, **params: str) -> list[dict]:
+    items, cursor = [], None
+    while True:
+        query = {**params, "limit": "1000", **({"cursor": cursor} if cursor else {})}
+        page = client.get(path, params=query)
+        assert page.status_code == 200, (path, page.text)
+        items += page.json()["items"]
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            return items
+
+
+@pytest.mark.parametrize("role", list(ROLE_USERS))
+def test_no_list_shows_another_customers_data(portal: SandboxServer, role: str) -> None:
+    scope = oracle(portal.db_path, ROLE_USERS[role])
+    with portal.client(portal.token(ROLE_USERS[role])) as client:
+        assert {a["id"] for a in _collect(client, "/billing/accounts")} == scope.accounts
+        assert {p["id"] for p in _collect(client, "/billing/policies")} == scope.policies
+        assert {p["id"] for p in _collect(client, "/policies")} == scope.policies
+        assert {p["id"] for p in _collect(client, "/policies", q="a")} <= scope.policies
+        insureds = _collect(client, "/credentialing/insureds")
+        assert {i["policy_id"] for i in insureds} == scope.policies
+        requests = _collect(client, "/credentialing/holder-requests")
+        assert {r["policy_id"] for r in requests} <= scope.policies
+        assert {a["id"] for a in _collect(client, "/seminars/activity")} == scope.activity
+        certificates = _collect(client, "/credentialing/certificates", policy_id=scope.own["policy"])
+        assert certificates
+        if role == "insured":
+            assert {i["id"] for i in insureds} == {scope.insured_id}
+            assert {r["insured_id"] for r in requests} <= {scope.insured_id}
+            assert {c["insured_id"] for c in certificates} == {scope.insured_id}
+        attention = client.get("/home").json()["attention"]
+        assert {a["ref_id"] for a in attention if a["ref_id"]} <= scope.accounts | scope.policies
+        if scope.other:
+            leaked = json.dumps(_collect(client, "/policies"))
+            assert scope.other["policy"] not in leaked
+
+
+def test_without_a_token_every_private_route_is_401(portal: SandboxServer) -> None:
+    objects = oracle(portal.db_path, "dr.patel").own
+    with portal.client() as client:
+        for method, template in ID_ROUTES + PAY_ROUTES + SUPPORT_ID_ROUTES:
+            assert client.request(method, template.format(**objects)).status_code == 401, template
+        for path in [*PLAIN_ROUTES, *ROLE_ONLY_ROUTES]:
+            want = 200 if path in {"/forms/frequent", "/openapi.json"} else 401
+            assert client.get(path).status_code == want, path
