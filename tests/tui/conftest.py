@@ -1,0 +1,83 @@
+"""TUI test fixtures: an app wired to the test sandbox, an isolated config and an in-memory keyring."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from keyring.backend import KeyringBackend
+from sandbox_harness import SandboxServer, ServerThread, read_accounts
+from tui_helpers import SandboxLike
+
+from ssp_tui.api.config import Profile
+from ssp_tui.api.secrets import SecretStore
+from ssp_tui.app import SspApp
+from ssp_tui.portal_target import FixedPortal
+
+SANDBOX_LABEL = "sandbox (test)"
+"""Shown instead of the URL, whose port changes every run (snapshots)."""
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that forgets everything with the test."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.values.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Settings and 'remember me' write here, never to the real config file."""
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("SSP_CONFIG", str(path))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    yield path
+
+
+@pytest.fixture
+def keyring_backend() -> MemoryKeyring:
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def private_sandbox(fresh_db: Path) -> Iterator[SandboxServer]:
+    """A sandbox of this test's own, for tests that change what others would notice (revoked sessions,
+    failed attempts, an enrolled authenticator)."""
+    thread = ServerThread(fresh_db)
+    thread.start()
+    try:
+        yield SandboxServer(base_url=thread.base_url, db_path=fresh_db, accounts=read_accounts(fresh_db))
+    finally:
+        thread.stop()
+
+
+@pytest.fixture
+def make_app(sandbox: SandboxLike, tmp_path: Path, keyring_backend: MemoryKeyring) -> Callable[..., SspApp]:
+    """``make_app()``: an SspApp on the shared test sandbox (or ``make_app(server=...)``), showing no clock
+    or countdown."""
+
+    def make(profile: Profile | None = None, server: SandboxLike | None = None) -> SspApp:
+        server = server or sandbox
+        target = FixedPortal(server.base_url, is_sandbox=True, accounts=server.accounts, label=SANDBOX_LABEL)
+        return SspApp(
+            target,
+            profile_name="test",
+            profile=profile or Profile(download_dir=tmp_path / "downloads"),
+            show_clock=False,
+            secret_store=SecretStore("test", backend=keyring_backend),
+        )
+
+    return make

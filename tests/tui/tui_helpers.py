@@ -1,0 +1,137 @@
+"""Pilot steps shared by the TUI tests: wait for a state, sign in through MFA, read the sandbox outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import pyotp
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from ssp_tui.api.constants import TOTP_PERIOD_S
+from ssp_tui.app import SspApp
+from ssp_tui.sandbox.db import DemoAccount
+from ssp_tui.screens.home import HomeScreen
+from ssp_tui.screens.mfa import MfaScreen
+
+
+class SandboxLike(Protocol):
+    """What the tests use of tests/conftest.py's ``sandbox`` fixture."""
+
+    base_url: str
+    db_path: Path
+    accounts: list[DemoAccount]
+
+    def account(self, role: str, index: int = 0) -> DemoAccount: ...
+
+
+MAX_WAIT_STEPS = 600
+"""0.025 s each: a bound so a broken flow fails the test instead of hanging it (not a timing assertion)."""
+
+
+async def wait_for(pilot: Pilot, predicate: Callable[[], object], what: str) -> None:
+    for _ in range(MAX_WAIT_STEPS):
+        if predicate():
+            return
+        await pilot.pause(0.025)
+    raise AssertionError(f"gave up waiting for {what}; the screen is {type(pilot.app.screen).__name__}")
+
+
+def usable_account(sandbox: SandboxLike, role: str, index: int) -> DemoAccount:
+    """The ``index``-th login of ``role`` that can sign in (enrolled in MFA, not locked)."""
+    usable = [
+        a for a in sandbox.accounts if a.role == role and a.totp_secret and "locked" not in a.note.lower()
+    ]
+    return usable[index]
+
+
+def app_of(pilot: Pilot) -> SspApp:
+    assert isinstance(pilot.app, SspApp)
+    return pilot.app
+
+
+async def enter_password(pilot: Pilot, username: str, password: str) -> None:
+    """Type the sign-in form as a user would: username (focused at start), Tab, password, Enter."""
+    app = app_of(pilot)
+    await wait_for(pilot, lambda: app.demo_accounts, "the sandbox's demo accounts")
+    assert app.focused is not None and app.focused.id == "username"
+    await pilot.press(*username, "tab", *password, "enter")
+
+
+def db(db_path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db_path, timeout=10)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+async def fresh_totp(db_path: Path, username: str, secret: str) -> str:
+    """A TOTP code the sandbox will accept: its replay guard refuses a step already used by this user (by
+    another test in this process), so wait for the next step in that case."""
+    with db(db_path) as conn:
+        row = conn.execute("SELECT totp_last_step FROM users WHERE username = ?", [username]).fetchone()
+    last_step = int(row["totp_last_step"]) if row else 0
+    while int(time.time()) // TOTP_PERIOD_S <= last_step:
+        await asyncio.sleep(0.5)
+    return pyotp.TOTP(secret).now()
+
+
+def last_outbox_id(db_path: Path) -> int:
+    with db(db_path) as conn:
+        return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM outbox").fetchone()[0])
+
+
+def outbox_code_after(db_path: Path, username: str, after_id: int) -> str | None:
+    with db(db_path) as conn:
+        row = conn.execute(
+            "SELECT code FROM outbox WHERE username = ? AND id > ? ORDER BY id DESC LIMIT 1",
+            [username, after_id],
+        ).fetchone()
+    return row["code"] if row else None
+
+
+async def sign_in_totp(
+    pilot: Pilot, sandbox: SandboxLike, account: DemoAccount, *, remember_device: bool = False
+) -> None:
+    """Password, then the authenticator code (the default factor, already focused), then Home."""
+    app = app_of(pilot)
+    await enter_password(pilot, account.username, account.password)
+    await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA dialog")
+    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "mfa-code", "focus on the code")
+    if remember_device:
+        await pilot.click("#remember-device")
+        app.screen.query_one("#mfa-code", Input).focus()
+    code = await fresh_totp(sandbox.db_path, account.username, account.totp_secret)
+    await pilot.press(*code, "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "Home")
+
+
+async def sign_in_sms(pilot: Pilot, sandbox: SandboxLike, account: DemoAccount) -> None:
+    """Password, then 'Text message': the sandbox puts the code in its outbox, which the test reads."""
+    app = app_of(pilot)
+    before = last_outbox_id(sandbox.db_path)
+    await enter_password(pilot, account.username, account.password)
+    await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA dialog")
+    await pilot.click("#factor-sms")
+    code: list[str] = []
+
+    def code_arrived() -> bool:
+        found = outbox_code_after(sandbox.db_path, account.username, before)
+        if found:
+            code.append(found)
+        return bool(found)
+
+    await wait_for(pilot, code_arrived, "the SMS code in the sandbox outbox")
+    assert app.focused is not None and app.focused.id == "mfa-code"
+    await pilot.press(*code[0], "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "Home")
+
+
+def nav_section_ids(app: SspApp) -> list[str]:
+    from textual.widgets import Tab
+
+    return [(tab.id or "").removeprefix("nav-") for tab in app.screen.query(Tab)]
