@@ -101,7 +101,7 @@ async def sign_in_totp(
     app = app_of(pilot)
     await enter_password(pilot, account.username, account.password)
     await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA dialog")
-    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "mfa-code", "focus on the code")
+    await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "mfa-code", "focus on the code")
     if remember_device:
         await pilot.click("#remember-device")
         app.screen.query_one("#mfa-code", Input).focus()
