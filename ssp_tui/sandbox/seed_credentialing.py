@@ -12,6 +12,7 @@ from ssp_tui.sandbox.seed_model import Customer, SeedContext, instant, iso_insta
 CLAIMS_YEARS = 10
 _INSURED_WITH_CLAIMS_SHARE = 0.12
 _HOLDER_REQUEST_EXPECTED = timedelta(hours=48)
+_WEST_HOLDER_SHARE = 0.65
 _HOLDER_KINDS = {"hospital": 45, "surgery_center": 30, "health_plan": 25}
 _SUFFIXES = {
     "hospital": names.HOSPITAL_SUFFIXES,
@@ -44,13 +45,24 @@ def _zip(ctx: SeedContext, prefix: str) -> str:
     return f"{prefix}{ctx.rng.randrange(100):02d}"
 
 
-def seed_holders(ctx: SeedContext) -> list[Holder]:
-    """Hospitals, surgery centres and health plans that ask for certificates; names are distinct."""
-    holders: list[Holder] = []
+def region(customer: Customer) -> str:
+    """Where a customer practises: NORCAL's western states or ProAssurance's others."""
+    return "west" if customer.city in names.WEST_CITIES else "east"
+
+
+def seed_holders(ctx: SeedContext) -> dict[str, list[Holder]]:
+    """Hospitals, surgery centres and health plans that ask for certificates, by region; names are distinct.
+
+    A customer's certificates and requests go to holders in its own region (a Sacramento practice credentials
+    with California hospitals, not Ohio ones).
+    """
+    holders: dict[str, list[Holder]] = {"west": [], "east": []}
     taken: dict[str, None] = {}
     for _ in range(24 + 6 * ctx.scale):
         kind = ctx.weighted(list(_HOLDER_KINDS), list(_HOLDER_KINDS.values()))
-        city, state, zip_prefix, _ = ctx.rng.choice((*names.WEST_CITIES, *names.EAST_CITIES))
+        where = "west" if ctx.rng.random() < _WEST_HOLDER_SHARE else "east"
+        cities = names.WEST_CITIES if where == "west" else names.EAST_CITIES
+        city, state, zip_prefix, _ = ctx.rng.choice(cities)
         name = f"{ctx.rng.choice(names.PLACE_WORDS)} {ctx.rng.choice(_SUFFIXES[kind])}"
         if name in taken:
             name = f"{name} of {city}"
@@ -59,20 +71,21 @@ def seed_holders(ctx: SeedContext) -> list[Holder]:
         taken[name] = None
         address = _street(ctx) + (f", Suite {ctx.rng.randint(1, 9)}00" if kind == "health_plan" else "")
         holder = Holder(ctx.new_id("ch"), name, address, city, state, _zip(ctx, zip_prefix))
-        holders.append(holder)
+        holders[where].append(holder)
         ctx.add("certificate_holders", (holder.id, name, kind, address, city, state, holder.zip))
     return holders
 
 
-def seed_certificates(ctx: SeedContext, holders: list[Holder]) -> None:
+def seed_certificates(ctx: SeedContext, holders: dict[str, list[Holder]]) -> None:
     """Each insured of an active policy has certificates for one to three holders, current and renewal."""
     for customer in ctx.customers:
+        nearby = holders[region(customer)]
         for policy in customer.policies:
             if policy.cancelled_on:
                 continue
             terms = [t.term for t in policy.terms if t.term in ("current", "renewal")]
             for insured in policy.insureds:
-                for holder in ctx.rng.sample(holders, ctx.rng.randint(1, 3)):
+                for holder in ctx.rng.sample(nearby, ctx.rng.randint(1, 3)):
                     for term in terms:
                         ctx.add("certificates", (ctx.new_id("ce"), policy.id, insured.id, holder.id, term))
 
@@ -126,13 +139,13 @@ def _request_times(ctx: SeedContext, status: str, overdue: bool) -> tuple[str, s
 
 
 def _add_request(
-    ctx: SeedContext, customer: Customer, holders: list[Holder], status: str, overdue: bool
+    ctx: SeedContext, customer: Customer, holders: dict[str, list[Holder]], status: str, overdue: bool
 ) -> None:
     rng = ctx.rng
     policies = [p for p in customer.policies if not p.cancelled_on] or customer.policies
     policy = rng.choice(policies)
     insured = rng.choice(policy.insureds)
-    holder = rng.choice(holders)
+    holder = rng.choice(holders[region(customer)])
     first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
     email = f"credentialing@{slug(holder.name).replace('-', '')[:24]}.example"
     submitted, expected, closed = _request_times(ctx, status, overdue)
@@ -159,7 +172,7 @@ def _add_request(
     )
 
 
-def seed_holder_requests(ctx: SeedContext, holders: list[Holder]) -> None:
+def seed_holder_requests(ctx: SeedContext, holders: dict[str, list[Holder]]) -> None:
     """Requests in every status; the demo customers' are fixed, a fifth of the others have a few at random."""
     statuses = ("submitted", "in_review", "completed", "rejected")
     for customer in ctx.customers:

@@ -14,7 +14,8 @@ from seeded_db import TODAY, day, scalar, seeded_connection
 
 from ssp_tui.api.models.content import AgentCategory, RiskCategory
 from ssp_tui.api.models.policies import DocumentType
-from ssp_tui.sandbox.seed_catalog import INSURERS, NORCAL, NORCAL_SPECIALTY
+from ssp_tui.sandbox.seed_catalog import INSURERS, NORCAL, NORCAL_SPECIALTY, PROASSURANCE
+from ssp_tui.sandbox.seed_names import WEST_CITIES
 
 PAGES = {
     "declarations": 2,
@@ -174,6 +175,16 @@ def test_certificates_and_holders(conn: sqlite3.Connection) -> None:
         == 0
     )
     assert {r[0] for r in conn.execute("SELECT term FROM certificates")} == {"current", "renewal"}
+    # NORCAL writes in the West: its insureds' certificate holders are western hospitals and plans.
+    holder_states = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT h.state FROM certificates c JOIN policies p ON p.id = c.policy_id "
+            "JOIN certificate_holders h ON h.id = c.holder_id WHERE p.insurer != ?",
+            (PROASSURANCE,),
+        )
+    }
+    assert holder_states and holder_states <= {state for _, state, _, _ in WEST_CITIES}
 
 
 def test_claims_histories(conn: sqlite3.Connection) -> None:
