@@ -1,0 +1,110 @@
+"""Download jobs from the portal's listings, named by the user's filename template.
+
+The TUI screens and the CLI build their jobs here, so a document, a certificate or a claims history gets
+the same name and the same cache identity whichever front end asked for it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ssp_tui.api.constants import DEFAULT_FILENAME_TEMPLATE
+from ssp_tui.api.models.credentialing import Certificate
+from ssp_tui.api.models.policies import Document
+from ssp_tui.api.resources.credentialing import CredentialingResource
+from ssp_tui.api.resources.documents import DocumentsResource
+from ssp_tui.operations.download_types import DownloadJob
+from ssp_tui.operations.safe_names import render_template
+
+CERTIFICATE_TYPE = "certificate"
+CLAIMS_HISTORY_TYPE = "claims_history"
+
+
+def document_job(
+    document: Document,
+    *,
+    template: str = DEFAULT_FILENAME_TEMPLATE,
+    policy_number: str | None = None,
+    term: str | None = None,
+) -> DownloadJob:
+    """A policy document; ``policy_number``/``term`` fill in what the listing left out."""
+    fields = {
+        "policy": document.policy_number or policy_number or "policy",
+        "term": document.term or term or "documents",
+        "date": document.issued_on,
+        "type": document.type,
+        "title": document.title,
+        "id": document.id,
+    }
+    return DownloadJob(
+        key=document.id,
+        api_path=DocumentsResource.content_path(document.id),
+        relative_path=render_template(template, fields),
+        title=document.title,
+        expected_sha256=document.sha256,
+        pages=document.pages,
+    )
+
+
+def resource_job(
+    document_id: str, title: str, published_on: date, *, template: str = DEFAULT_FILENAME_TEMPLATE
+) -> DownloadJob:
+    """A risk-management or agent-library PDF held in the portal (no policy, no term)."""
+    fields = {
+        "policy": "resources",
+        "term": "library",
+        "date": published_on,
+        "type": "resource",
+        "title": title,
+        "id": document_id,
+    }
+    return DownloadJob(
+        key=document_id,
+        api_path=DocumentsResource.content_path(document_id),
+        relative_path=render_template(template, fields),
+        title=title,
+    )
+
+
+def _certificate_fields(
+    certificate: Certificate, kind: str, title: str, issued_on: date
+) -> dict[str, object]:
+    return {
+        "policy": certificate.policy_number,
+        "term": certificate.term,
+        "date": issued_on,
+        "type": kind,
+        "title": title,
+        "insured": certificate.insured_name,
+        "holder": certificate.holder_name,
+        "id": certificate.id,
+    }
+
+
+def certificate_job(
+    certificate: Certificate, *, issued_on: date, template: str = DEFAULT_FILENAME_TEMPLATE
+) -> DownloadJob:
+    """A certificate of insurance; ``issued_on`` (usually today) fills the ``{date}`` field."""
+    title = f"COI {certificate.insured_name} - {certificate.holder_name}"
+    return DownloadJob(
+        key=f"certificate:{certificate.id}",
+        api_path=CredentialingResource.certificate_pdf_path(certificate.id),
+        relative_path=render_template(
+            template, _certificate_fields(certificate, CERTIFICATE_TYPE, title, issued_on)
+        ),
+        title=title,
+    )
+
+
+def claims_history_job(
+    certificate: Certificate, *, issued_on: date, template: str = DEFAULT_FILENAME_TEMPLATE
+) -> DownloadJob:
+    """The claims-history letter for the certificate's insured and policy (one per insured and policy)."""
+    title = f"Claims history {certificate.insured_name}"
+    fields = _certificate_fields(certificate, CLAIMS_HISTORY_TYPE, title, issued_on)
+    return DownloadJob(
+        key=f"claims-history:{certificate.insured_id}:{certificate.policy_id}",
+        api_path=CredentialingResource.claims_history_path(certificate.insured_id, certificate.policy_id),
+        relative_path=render_template(template, fields),
+        title=title,
+    )
