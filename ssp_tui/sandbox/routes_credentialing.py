@@ -181,7 +181,7 @@ def holder_request_model(r: sqlite3.Row) -> HolderRequest:
 
 
 def _cleaned(body: HolderRequestCreate) -> HolderRequestCreate:
-    """Trimmed fields; the model's patterns already held, this also refuses a trailing newline they allow."""
+    """Every field trimmed, then state and ZIP matched in full (the model's ``$`` allows a final newline)."""
     fields = {name: getattr(body, name).strip() for name in body.__struct_fields__}
     fields["state"] = fields["state"].upper()
     if not _STATE.fullmatch(fields["state"]):
