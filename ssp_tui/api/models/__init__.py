@@ -79,8 +79,9 @@ from ssp_tui.api.models.support import (
 
 __all__ = [
     "AgentCategory", "AgentResource", "Announcement", "AppliedPayment", "AttentionItem", "AttentionKind",
-    "BilledPolicy", "BillingDetail", "BillingKind", "BillingSummary", "BillingTerm", "Capability", "Certificate",
-    "CertificateTerm", "CredentialedInsured", "Document", "DocumentType", "FieldError", "Flag", "FlagKind",
+    "BilledPolicy", "BillingDetail", "BillingKind", "BillingSummary", "BillingTerm", "Capability",
+    "Certificate", "CertificateTerm", "CredentialedInsured", "Document", "DocumentType", "FieldError", "Flag",
+    "FlagKind",
     "FrequentForms", "HolderRequest", "HolderRequestCreate", "HolderRequestStatus", "Home", "Installment",
     "InstallmentStatus", "InsuredRef", "LoginRequest", "LoginResponse", "LoginState", "LogoutRequest",
     "MfaFactor", "MfaSendRequest", "MfaSendResponse", "MfaVerifyRequest", "OutboxMessage", "Page", "PayLink",

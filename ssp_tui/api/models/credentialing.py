@@ -8,7 +8,7 @@ from typing import Annotated
 
 import msgspec
 
-from ssp_tui.api.models.common import PolicyStatus, Term
+from ssp_tui.api.models.common import PolicyStatus
 
 
 class SearchBy(StrEnum):
