@@ -185,8 +185,8 @@ class Transport:
         try:
             fresh = await self.request_spec(spec, Session)
         except StatusError as exc:
-            if exc.status >= 500:
-                raise
+            if exc.status >= 500 or exc.status in self.retry.statuses:
+                raise  # the portal is struggling, not refusing: keep the session for a later try
             self.set_session(None)
             raise _session_ended(spec.endpoint) from None
         if fresh.device_token is None and current.device_token is not None:
@@ -295,7 +295,7 @@ class Transport:
         )
 
     def _build(self, spec: RequestSpec, token: str | None) -> httpx.Request:
-        headers = dict(spec.headers)
+        headers = {"Accept": "application/json", **spec.headers}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         if spec.body is not None:

@@ -134,6 +134,16 @@ async def test_documents_download_verified_and_resumed(sandbox: SandboxServer, t
         assert network.statuses == [206]
         assert again.read_bytes() == whole and resumed.sha256 == document.sha256
         assert sorted(p.name for p in dest.parent.iterdir()) == ["again.pdf", "declarations.pdf"]
+        # A part that is already whole (a crash before the rename): the portal answers 416, the client
+        # starts again rather than failing.
+        whole_part = tmp_path / "docs" / "whole.pdf"
+        Path(f"{whole_part}.part").write_bytes(whole)
+        Path(f"{whole_part}.part.etag").write_text(done.etag)
+        network.statuses.clear()
+        await client.download(
+            client.documents.content_path(document.id), whole_part, expected_sha256=document.sha256
+        )
+        assert network.statuses == [416, 200] and whole_part.read_bytes() == whole
 
 
 async def test_certificate_and_claims_history_downloads(sandbox: SandboxServer, tmp_path: Path) -> None:
