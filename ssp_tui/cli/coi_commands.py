@@ -145,6 +145,7 @@ def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_histor
 @click.option("--separate", type=click.Path(path_type=Path, file_okay=False), help="Separate PDFs here.")
 @click.option("--concurrency", type=int, help="Parallel downloads (default: the profile's, 6).")
 @click.option("--allow-missing", is_flag=True, help="With --single: write the PDF even if some files fail.")
+@json_option
 @click.pass_context
 def coi_download(
     ctx: click.Context,
@@ -155,6 +156,7 @@ def coi_download(
     separate: Path | None,
     concurrency: int | None,
     allow_missing: bool,
+    as_json: bool,
 ) -> None:
     """Download certificates (ids from `coi list`), or every certificate a --query finds.
 
@@ -166,7 +168,7 @@ def coi_download(
       ssp-tui coi download CERT_8f2k CERT_19ab --claims-history --separate ./coi
       ssp-tui coi download --query "Bay Area Surgical" --term renewal --single renewal-cois.pdf
     """
-    output = make_output(ctx)
+    output = make_output(ctx, as_json=as_json)
     where = destination(single, separate, combined_flag="--single", folder_flag="--separate")
     if not certificate_ids and not query.text:
         raise click.UsageError("Name the certificates to download, or give --query to download all it finds.")

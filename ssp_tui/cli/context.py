@@ -94,6 +94,11 @@ def run_portal(ctx: click.Context, body: Body[T], *, output: Output, require_ses
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise CommandFailed(f"{exc.strerror or type(exc).__name__}{where}.") from None
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except Exception as exc:
+        # A bug, not the user's doing: say so plainly (its text could hold anything, so only its type).
+        raise CommandFailed(f"Unexpected error ({type(exc).__name__}); please report it.") from None
 
 
 async def _run(options: GlobalOptions, output: Output, body: Body[T], require_session: bool) -> T:
@@ -103,7 +108,7 @@ async def _run(options: GlobalOptions, output: Output, body: Body[T], require_se
     from ssp_tui.portal_target import choose_target
 
     profile_name, profile = await asyncio.to_thread(load_profile, options.profile)
-    target = choose_target(options.portal, profile.portal_url, force_sandbox=options.sandbox)
+    target = choose_target(options.portal, profile, force_sandbox=options.sandbox)
     try:
         base_url = normalize_base_url(await target.start())
         # The embedded sandbox listens on a new port every run, but its database (and sessions) persist.

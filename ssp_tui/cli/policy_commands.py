@@ -169,6 +169,7 @@ def document_job(client: PortalClient, document: Document, template: str) -> Dow
 @click.option(
     "--allow-missing", is_flag=True, help="With --combine: write the PDF even if some documents fail."
 )
+@json_option
 @click.pass_context
 def docs_download(
     ctx: click.Context,
@@ -179,6 +180,7 @@ def docs_download(
     folder: Path | None,
     concurrency: int | None,
     allow_missing: bool,
+    as_json: bool,
 ) -> None:
     """Download policy documents, verified, through the shared cache (a second run fetches nothing).
 
@@ -191,7 +193,7 @@ def docs_download(
       ssp-tui docs download NC-2041178 --dir ~/policy-docs
       ssp-tui docs download NC-2041178 PA-3100452 --term all --type declarations --combine decs.pdf
     """
-    output = make_output(ctx)
+    output = make_output(ctx, as_json=as_json)
     where = destination(combine, folder, combined_flag="--combine", folder_flag="--dir")
     wanted_types = {DocumentType(kind) for kind in types}
 

@@ -1,0 +1,122 @@
+"""Running ``ssp-tui`` in-process with click's CliRunner, in a private home: its own config file, cache and
+data folders, and an in-memory keyring, so that kept sessions survive from one invocation to the next exactly
+as they would between two commands in a shell."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keyring.backend
+import keyring.errors
+from click.testing import CliRunner, Result
+
+from ssp_tui.cli.root import _register_subcommands, cli
+
+_register_subcommands()
+
+CLEARED_ENV = ("SSP_PORTAL", "SSP_USERNAME", "SSP_PASSWORD", "SSP_TOTP_SECRET", "SSP_SECRETS_FILE")
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.items.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not found")
+
+
+@dataclass
+class CliHome:
+    """The folders and keyring of one pretend user; shared by every test in a worker."""
+
+    root: Path
+    keyring: MemoryKeyring = field(default_factory=MemoryKeyring)
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "config" / "config.toml"
+
+    @property
+    def cache_home(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def data_home(self) -> Path:
+        return self.root / "data"
+
+    def environ(self) -> dict[str, str]:
+        return {
+            "SSP_CONFIG": str(self.config_file),
+            "XDG_CACHE_HOME": str(self.cache_home),
+            "XDG_DATA_HOME": str(self.data_home),
+            "XDG_CONFIG_HOME": str(self.root / "config"),
+        }
+
+
+@dataclass
+class Cli:
+    """``cli.run("policies", "list", profile="agent")`` with the portal and profile put first."""
+
+    base_url: str
+    home: CliHome
+
+    def run(
+        self,
+        *args: str,
+        profile: str | None = None,
+        env: Mapping[str, str] | None = None,
+        input: str | None = None,
+        portal: bool = True,
+        json: bool = False,
+    ) -> Result:
+        options: list[str] = []
+        if portal:
+            options += ["--portal", self.base_url]
+        if profile:
+            options += ["--profile", profile]
+        if json:
+            options.append("--json")
+        environ: dict[str, str | None] = {name: None for name in CLEARED_ENV}
+        environ.update(self.home.environ())
+        environ.update(env or {})
+        runner = CliRunner()
+        result = runner.invoke(cli, [*options, *args], env=environ, input=input, catch_exceptions=True)
+        assert_no_traceback(result)
+        return result
+
+
+def assert_no_traceback(result: Result) -> None:
+    """A command ends with an exit code, never with an exception (nor a traceback on stderr)."""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        details = "".join(traceback.format_exception(result.exception))
+        raise AssertionError(f"the command raised:\n{details}\nstderr:\n{result.stderr}")
+    assert "Traceback" not in result.stderr, result.stderr
+
+
+def all_commands() -> list[Sequence[str]]:
+    """Every command path under the root group (groups included), e.g. ("docs", "download")."""
+    import click
+
+    paths: list[Sequence[str]] = []
+
+    def walk(group: click.Group, prefix: tuple[str, ...]) -> None:
+        for name, command in group.commands.items():
+            paths.append((*prefix, name))
+            if isinstance(command, click.Group):
+                walk(command, (*prefix, name))
+
+    walk(cli, ())
+    return paths

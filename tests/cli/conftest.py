@@ -1,0 +1,87 @@
+"""Fixtures for the CLI tests: a private home (config, cache, data, in-memory keyring) shared by the tests of
+a worker, a ``cli`` runner pointed at the shared sandbox, a ``login_as(role)`` that logs each demo role in
+once (through its remembered device, so TOTP replay protection never bites), and a private sandbox for tests
+that change data or must use a fresh TOTP code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from cli_helpers import Cli, CliHome
+from sandbox_harness import SandboxServer, ServerThread, read_accounts
+
+from ssp_tui.api.secrets import SecretStore
+
+LoginAs = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def cli_home(tmp_path_factory: pytest.TempPathFactory) -> CliHome:
+    return CliHome(tmp_path_factory.mktemp("cli-home"))
+
+
+@pytest.fixture(autouse=True)
+def _cli_keyring(cli_home: CliHome) -> Iterator[None]:
+    """The in-memory keyring for this test only; whatever other tests in the worker use is put back."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(cli_home.keyring)
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def cli(sandbox: SandboxServer, cli_home: CliHome) -> Cli:
+    return Cli(sandbox.base_url, cli_home)
+
+
+@pytest.fixture(scope="session")
+def _logged_in_profiles() -> set[str]:
+    return set()
+
+
+def prime_device(server: SandboxServer, home: CliHome, profile: str, username: str) -> None:
+    """Give the CLI's keyring the remember-device token the harness got for ``username``."""
+    SecretStore(profile, backend=home.keyring).set_device_token(username, server.device_token(username))
+
+
+def login_env(server: SandboxServer, username: str) -> dict[str, str]:
+    account = server.by_username(username)
+    return {"SSP_USERNAME": account.username, "SSP_PASSWORD": account.password}
+
+
+@pytest.fixture
+def login_as(sandbox: SandboxServer, cli: Cli, cli_home: CliHome, _logged_in_profiles: set[str]) -> LoginAs:
+    """``login_as("agent")`` -> the profile name whose kept session is that demo user's."""
+
+    def ensure(role: str, index: int = 0) -> str:
+        account = sandbox.account(role, index)
+        profile = f"{role}-{index}"
+        if profile not in _logged_in_profiles:
+            prime_device(sandbox, cli_home, profile, account.username)
+            result = cli.run("login", profile=profile, env=login_env(sandbox, account.username))
+            assert result.exit_code == 0, result.stderr
+            _logged_in_profiles.add(profile)
+        return profile
+
+    return ensure
+
+
+@pytest.fixture
+def private_sandbox(fresh_db: Path) -> Iterator[SandboxServer]:
+    """A sandbox of this test's own (a fresh copy of the seeded database), to change freely."""
+    thread = ServerThread(fresh_db)
+    thread.start()
+    try:
+        yield SandboxServer(base_url=thread.base_url, db_path=fresh_db, accounts=read_accounts(fresh_db))
+    finally:
+        thread.stop()
+
+
+@pytest.fixture
+def private_cli(private_sandbox: SandboxServer, cli_home: CliHome) -> Cli:
+    return Cli(private_sandbox.base_url, cli_home)

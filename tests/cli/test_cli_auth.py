@@ -1,0 +1,115 @@
+"""login, logout and whoami: without a prompt from SSP_* variables, with a code on stdin, with a remembered
+device; the session kept between commands; and what happens where secrets cannot be kept."""
+
+from __future__ import annotations
+
+import keyring.backends.fail
+import msgspec
+import pyotp
+import pytest
+from cli_helpers import Cli
+from conftest import LoginAs, login_env
+from sandbox_harness import SandboxServer
+
+from ssp_tui.api.models import Role, User
+from ssp_tui.cli.exit_codes import ExitCode
+
+
+def test_login_from_the_environment_then_commands_need_no_login(
+    private_sandbox: SandboxServer, private_cli: Cli
+) -> None:
+    account = private_sandbox.account(Role.AGENT, 1)
+    env = {**login_env(private_sandbox, account.username), "SSP_TOTP_SECRET": account.totp_secret or ""}
+    result = private_cli.run("login", profile="env-login", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert f"Logged in as {account.username}" in result.stderr
+    assert result.stdout == ""  # data only on stdout, and a login prints no data
+    # A later command: no variables, no prompt; the kept session is used (and refreshed as needed).
+    whoami = private_cli.run("whoami", "--json", profile="env-login")
+    assert whoami.exit_code == 0, whoami.stderr
+    user = msgspec.json.decode(whoami.stdout, type=User)
+    assert (user.username, user.role) == (account.username, Role.AGENT)
+    for secret in (account.password, account.totp_secret):
+        assert secret not in result.stderr + whoami.stderr + whoami.stdout
+
+
+def test_login_prompts_and_reads_the_code_from_stdin(
+    private_sandbox: SandboxServer, private_cli: Cli
+) -> None:
+    account = private_sandbox.account(Role.INSURED, 1)
+    code = pyotp.TOTP(account.totp_secret).now()
+    answers = f"{account.username}\n{account.password}\n{code}\n"
+    result = private_cli.run("login", profile="prompted", input=answers)
+    assert result.exit_code == 0, result.stderr
+    assert account.password not in result.stdout + result.stderr  # the password prompt does not echo
+    whoami = private_cli.run("whoami", profile="prompted")
+    assert whoami.exit_code == 0
+    assert f"Username: {account.username}" in whoami.stdout
+    assert "Role: insured" in whoami.stdout
+
+
+def test_logout_revokes_and_forgets_the_session(cli: Cli, login_as: LoginAs, sandbox: SandboxServer) -> None:
+    profile = "logout-test"
+    account = sandbox.account(Role.POLICYHOLDER, 1)
+    from conftest import prime_device
+
+    prime_device(sandbox, cli.home, profile, account.username)
+    assert cli.run("login", profile=profile, env=login_env(sandbox, account.username)).exit_code == 0
+    assert cli.run("whoami", profile=profile).exit_code == 0
+    result = cli.run("logout", profile=profile)
+    assert result.exit_code == 0
+    assert "Logged out." in result.stderr
+    after = cli.run("whoami", profile=profile)
+    assert after.exit_code == ExitCode.LOGIN_NEEDED
+    again = cli.run("logout", profile=profile)
+    assert again.exit_code == 0 and "Not logged in." in again.stderr
+
+
+def test_commands_log_in_from_the_environment_when_nothing_is_kept(cli: Cli, sandbox: SandboxServer) -> None:
+    """SSP_USERNAME + SSP_PASSWORD and a remembered device: no login command, no prompt."""
+    from conftest import prime_device
+
+    account = sandbox.account(Role.AGENT, 0)
+    prime_device(sandbox, cli.home, "env-only", account.username)
+    result = cli.run("whoami", "--json", profile="env-only", env=login_env(sandbox, account.username))
+    assert result.exit_code == 0, result.stderr
+    assert msgspec.json.decode(result.stdout, type=User).username == account.username
+
+
+def test_a_wrong_password_is_an_error_with_the_portals_words(cli: Cli, sandbox: SandboxServer) -> None:
+    account = sandbox.account(Role.SUPPORT)
+    env = {"SSP_USERNAME": account.username, "SSP_PASSWORD": "not-the-password"}
+    result = cli.run("login", profile="wrong", env=env, input="")
+    assert result.exit_code == ExitCode.LOGIN_NEEDED
+    assert result.stderr.startswith("Error: ")
+    assert "not-the-password" not in result.stderr
+
+
+def test_an_mfa_login_without_a_code_source_says_what_to_set(cli: Cli, sandbox: SandboxServer) -> None:
+    account = sandbox.account(Role.SUPPORT)
+    result = cli.run("policies", "list", profile="no-totp", env=login_env(sandbox, account.username))
+    assert result.exit_code == ExitCode.LOGIN_NEEDED
+    assert "SSP_TOTP_SECRET" in result.stderr
+
+
+def test_without_a_keyring_or_consent_the_session_is_not_kept_and_it_says_so(
+    private_sandbox: SandboxServer, private_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # the conftest puts the memory keyring back after
+    account = private_sandbox.account(Role.POLICYHOLDER, 0)
+    env = {**login_env(private_sandbox, account.username), "SSP_TOTP_SECRET": account.totp_secret or ""}
+    result = private_cli.run("login", profile="no-keyring", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "cannot be kept" in result.stderr and "SSP_USERNAME" in result.stderr
+    later = private_cli.run("whoami", profile="no-keyring")
+    assert later.exit_code == ExitCode.LOGIN_NEEDED
+
+
+def test_enrollment_is_refused_without_a_terminal_flow(
+    private_sandbox: SandboxServer, private_cli: Cli
+) -> None:
+    """A user with no authenticator cannot be enrolled from SSP_* variables; it says to run login."""
+    unenrolled = next(a for a in private_sandbox.accounts if a.totp_secret is None)
+    result = private_cli.run("whoami", profile="enroll", env=login_env(private_sandbox, unenrolled.username))
+    assert result.exit_code == ExitCode.LOGIN_NEEDED
+    assert "ssp-tui login" in result.stderr
