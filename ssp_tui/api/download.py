@@ -128,7 +128,8 @@ async def _download_with_resume(
         try:
             received = await transport.exchange(spec, receiver.receive)
         except _Interrupted:
-            if interruptions >= transport.retry.max_retries or not files.resumable():
+            # Try again like any GET: from where it stopped when the part can resume, else from the start.
+            if interruptions >= transport.retry.max_retries:
                 raise
             interruptions += 1
             await transport.pause(interruptions - 1)

@@ -164,13 +164,30 @@ async def test_interrupted_again_and_again_keeps_a_resumable_part(harness: Harne
 
 
 async def test_cut_short_without_a_strong_etag_leaves_nothing(harness: Harness, tmp_path: Path) -> None:
+    requests: list[httpx.Request] = []
+
     def weak(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
         return pdf_response(PDF[:3000], **{"content-length": str(len(PDF)), "etag": 'W/"weak"'})
 
     async with harness.client(weak) as client:
         with pytest.raises(DownloadError, match="3000 of"):
             await client.download(PATH, tmp_path / "a.pdf")
     assert leftovers(tmp_path) == []
+    assert len(requests) == 3 and not any("range" in r.headers for r in requests)  # whole again each time
+
+
+async def test_cut_short_without_etag_then_whole_succeeds(harness: Harness, tmp_path: Path) -> None:
+    answers = iter([PDF[:3000], PDF])
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        response = pdf_response(next(answers), **{"content-length": str(len(PDF))})
+        del response.headers["etag"]
+        return response
+
+    async with harness.client(flaky) as client:
+        done = await client.download(PATH, tmp_path / "a.pdf", expected_sha256=SHA)
+    assert done.etag is None and (tmp_path / "a.pdf").read_bytes() == PDF
 
 
 async def test_cut_short_without_content_length_is_caught_by_the_pdf_check(
