@@ -169,3 +169,31 @@ async def test_refresh_keeps_the_device_token_when_the_answer_omits_it(harness: 
         fresh = await client.auth.refresh()
     assert fresh.access_token == "access-token-2-SECRET"
     assert fresh.device_token == "device-SECRET"
+
+
+def test_request_and_session_structs_never_show_secrets_in_repr() -> None:
+    from ssp_tui.api.models import (
+        LoginRequest,
+        LogoutRequest,
+        MfaSendRequest,
+        MfaVerifyRequest,
+        RefreshRequest,
+    )
+
+    structs = [
+        LoginRequest(username="pat", password="pw-SECRET", device_token="device-SECRET"),
+        MfaSendRequest(mfa_token="mfa-SECRET", factor=MfaFactor.SMS),
+        MfaVerifyRequest(mfa_token="mfa-SECRET", factor=MfaFactor.TOTP, code="SECRET"),
+        RefreshRequest(refresh_token="refresh-SECRET"),
+        LogoutRequest(refresh_token="refresh-SECRET"),
+        msgspec.structs.replace(make_session(1), device_token="device-SECRET"),
+        LoginResponse(
+            state=LoginState.ENROLL_TOTP, mfa_token="mfa-SECRET", otpauth_uri="otpauth://x?secret=SECRET"
+        ),
+    ]
+    for struct in structs:
+        assert "SECRET" not in repr(struct) and "SECRET" not in str(struct)
+    assert "username='pat'" in repr(structs[0])  # what is not secret still shows, for debugging
+    assert (
+        msgspec.json.decode(msgspec.json.encode(structs[0]))["password"] == "pw-SECRET"
+    )  # the wire is intact
