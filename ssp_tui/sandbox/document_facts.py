@@ -147,8 +147,8 @@ def certificate_facts(conn: sqlite3.Connection, certificate_id: str) -> Certific
     )
 
 
-def claims_history_facts(conn: sqlite3.Connection, insured_id: str, policy_id: str) -> ClaimsHistoryFacts:
-    """Every claim against the insured reported in the ten years to the data's today, on any policy."""
+def check_claims_history_offered(conn: sqlite3.Connection, insured_id: str, policy_id: str) -> sqlite3.Row:
+    """The insured's row, when the insured is on the policy and the history is offered online."""
     on_policy = conn.execute(
         "SELECT 1 FROM policy_insureds WHERE policy_id = ? AND insured_id = ?", [policy_id, insured_id]
     ).fetchone()
@@ -157,6 +157,12 @@ def claims_history_facts(conn: sqlite3.Connection, insured_id: str, policy_id: s
     insured = _fetch(conn, "SELECT * FROM insureds WHERE id = ?", [insured_id], "insured")
     if not insured["claims_history_available"]:
         raise ClaimsHistoryUnavailable("this insured's claims history is not available online")
+    return insured
+
+
+def claims_history_facts(conn: sqlite3.Connection, insured_id: str, policy_id: str) -> ClaimsHistoryFacts:
+    """Every claim against the insured reported in the ten years to the data's today, on any policy."""
+    insured = check_claims_history_offered(conn, insured_id, policy_id)
     policy = _fetch(conn, "SELECT * FROM policies WHERE id = ?", [policy_id], "policy")
     customer = _fetch(conn, "SELECT name FROM customers WHERE id = ?", [policy["customer_id"]], "customer")
     today = data_today(conn)

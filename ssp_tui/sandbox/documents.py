@@ -23,6 +23,7 @@ from ssp_tui.sandbox import seed_catalog
 from ssp_tui.sandbox.document_facts import (
     ClaimsHistoryUnavailable,
     certificate_facts,
+    check_claims_history_offered,
     claims_history_facts,
     document_params,
     param,
@@ -131,6 +132,8 @@ def ensure_certificate_blob(conn: sqlite3.Connection, certificate_id: str) -> Bl
 def ensure_claims_history_blob(conn: sqlite3.Connection, insured_id: str, policy_id: str) -> Blob:
     """The claims-history letter; ``LookupError`` when the insured is not on the policy, and its subclass
     ``ClaimsHistoryUnavailable`` when the insured's history is not offered online."""
+    # Checked before the cache: a letter stored earlier is never served once it may no longer be.
+    check_claims_history_offered(conn, insured_id, policy_id)
     return _ensure(
         conn,
         f"claims:{insured_id}:{policy_id}",
