@@ -146,8 +146,11 @@ async def test_documents_download_verified_and_resumed(sandbox: SandboxServer, t
         assert network.statuses == [416, 200] and whole_part.read_bytes() == whole
 
 
-async def test_certificate_and_claims_history_downloads(sandbox: SandboxServer, tmp_path: Path) -> None:
-    async with signed_in(sandbox, Role.INSURED) as client:
+@pytest.mark.parametrize("role", [Role.POLICYHOLDER, Role.INSURED, Role.AGENT])
+async def test_certificate_and_claims_history_downloads(
+    sandbox: SandboxServer, tmp_path: Path, role: Role
+) -> None:
+    async with signed_in(sandbox, role) as client:
         insured = (await client.credentialing.insureds().collect())[0]
         certificates = await client.credentialing.certificates(insured.policy_id).collect()
         assert certificates
