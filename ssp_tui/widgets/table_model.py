@@ -79,7 +79,8 @@ class TableModel:
         self._key_function = key
         self._text_getters = []
         self._append(rows)
-        self._selected &= self._index_by_key.keys()
+        known = self._index_by_key
+        self._selected = {row_key for row_key in self._selected if row_key in known}
         self._rebuild_view(cursor_key)
 
     def append_rows(self, rows: Iterable[Row]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -31,6 +31,18 @@ COLUMN_GAP = 1
 CHECKBOX_CELLS = 3
 CHECKED, UNCHECKED = "[x]", "[ ]"
 SORT_ARROWS = {False: " ▲", True: " ▼"}
+
+
+class _LineStyles(NamedTuple):
+    """The styles of one render pass (and the width drawn)."""
+
+    base: Style
+    header: Style
+    even: Style
+    selected: Style
+    cursor: Style
+    empty: Style
+    width: int
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -142,6 +154,7 @@ class VirtualTable(ScrollView, can_focus=True):
         multi_select: bool = True,
         zebra_stripes: bool = False,
         empty_text: str = "No rows",
+        index_in_background: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -151,11 +164,14 @@ class VirtualTable(ScrollView, can_focus=True):
         self._model = TableModel(columns)
         self.multi_select = multi_select
         self.empty_text = empty_text
+        self.index_in_background = index_in_background
+        """Build the filter's search index in a thread after rows arrive (else on the first keystroke)."""
         self.set_reactive(VirtualTable.zebra_stripes, zebra_stripes)
         self._natural_widths = natural_widths(self._model.columns, ())
         self._widths = list(self._natural_widths)
         self._fitted_for: int | None = None
         self._all_shown_selected: bool | None = None
+        self._pass_styles: _LineStyles | None = None
 
     # Public API -------------------------------------------------------------------------------------------
 
@@ -355,10 +371,11 @@ class VirtualTable(ScrollView, can_focus=True):
         if self._model.selected_keys != selected_before:
             self.post_message(self.SelectionChanged(self, self._model.selected_keys))
         if self.is_attached:
-            self._start_search_index()
+            # After the frame that shows the rows, so the index thread does not delay it (the GIL).
+            self.call_after_refresh(self._start_search_index)
 
     def _start_search_index(self) -> None:
-        if self._model.row_count and not self._model.has_search_index:
+        if self.index_in_background and self._model.row_count and not self._model.has_search_index:
             self.run_worker(
                 self._build_search_index, thread=True, exclusive=True, group="index", exit_on_error=False
             )
@@ -440,7 +457,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         # ScrollView's own on_mount runs too: Textual calls the handler of every class in the MRO.
         self._update_virtual_size()
-        self._start_search_index()
+        self.call_after_refresh(self._start_search_index)
 
     def watch_zebra_stripes(self) -> None:
         self.refresh()
@@ -450,34 +467,52 @@ class VirtualTable(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # The vertical scrollbar appearing narrows the content without a resize event: refit here.
         self._refit()
-        return super().render_lines(crop)
+        # Resolve the styles once per pass: `rich_style` walks the ancestors and costs more than a row.
+        self._pass_styles = self._line_styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = None
+
+    def _line_styles(self) -> _LineStyles:
+        base = self.rich_style
+        component = self.get_component_rich_style
+        return _LineStyles(
+            base=base,
+            header=base + component("virtual-table--header"),
+            even=component("virtual-table--even-row"),
+            selected=component("virtual-table--selected"),
+            cursor=component("virtual-table--cursor"),
+            empty=base + component("virtual-table--empty"),
+            width=self.scrollable_content_region.width,
+        )
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        styles = self._pass_styles or self._line_styles()
+        width = styles.width
         scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
         if y == 0:
-            header_style = base + self.get_component_rich_style("virtual-table--header")
-            return self._header_strip(header_style).crop_extend(scroll_x, scroll_x + width, header_style)
+            header = styles.header
+            return self._header_strip(header).crop_extend(scroll_x, scroll_x + width, header)
         model = self._model
         if model.shown_count == 0:
-            return self._empty_strip(y, width, base)
+            return self._empty_strip(y, styles)
         position = scroll_y + y - 1
         if position >= model.shown_count:
-            return Strip.blank(width, base)
-        style = self._row_style(position, base)
+            return Strip.blank(width, styles.base)
+        style = self._row_style(position, styles)
         strip = self._row_strip(model.row_index(position), style)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
 
-    def _row_style(self, position: int, base: Style) -> Style:
+    def _row_style(self, position: int, styles: _LineStyles) -> Style:
         model = self._model
-        style = base
+        style = styles.base
         if self.zebra_stripes and position % 2:
-            style += self.get_component_rich_style("virtual-table--even-row")
+            style += styles.even
         if model.is_selected(model.row_index(position)):
-            style += self.get_component_rich_style("virtual-table--selected")
+            style += styles.selected
         if position == model.cursor:
-            style += self.get_component_rich_style("virtual-table--cursor")
+            style += styles.cursor
         return style
 
     def _row_strip(self, index: int, style: Style) -> Strip:
@@ -503,13 +538,12 @@ class VirtualTable(ScrollView, can_focus=True):
             segments += [Segment(fit_cell(label, width, column.align), style), gap]
         return Strip(segments[:-1])
 
-    def _empty_strip(self, y: int, width: int, base: Style) -> Strip:
+    def _empty_strip(self, y: int, styles: _LineStyles) -> Strip:
         if y != 1:
-            return Strip.blank(width, base)
+            return Strip.blank(styles.width, styles.base)
         model = self._model
         text = f"No rows match “{model.filter_text.strip()}”" if model.row_count else self.empty_text
-        style = base + self.get_component_rich_style("virtual-table--empty")
-        return Strip([Segment(fit_cell(text, width, "center"), style)], width)
+        return Strip([Segment(fit_cell(text, styles.width, "center"), styles.empty)], styles.width)
 
     def _shown_all_selected(self) -> bool:
         """Whether the header checkbox is ticked (cached: it is a pass over every shown row)."""

@@ -1,0 +1,110 @@
+"""DownloadProgressPanel: counts, per-file lines, failures and the cancel key."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import ProgressBar, Static
+
+from ssp_tui.widgets.download_panel import DownloadProgressPanel, format_bytes
+
+
+class PanelApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancelled: list[DownloadProgressPanel.Cancelled] = []
+
+    def compose(self) -> ComposeResult:
+        yield DownloadProgressPanel(id="panel")
+
+    def on_mount(self) -> None:
+        self.query_one(DownloadProgressPanel).focus()
+
+    def on_download_progress_panel_cancelled(self, message: DownloadProgressPanel.Cancelled) -> None:
+        self.cancelled.append(message)
+
+
+def shown(app: PanelApp) -> tuple[str, str]:
+    summary = str(app.query_one("#download-summary", Static).render())
+    files = str(app.query_one("#download-files", Static).render())
+    return summary, files
+
+
+def test_format_bytes() -> None:
+    assert format_bytes(0) == "0 B"
+    assert format_bytes(1023) == "1023 B"
+    assert format_bytes(1536) == "1.5 KB"
+    assert format_bytes(5 * 1024**3) == "5.0 GB"
+
+
+async def test_progress_counts_files_and_bytes_and_lists_active_and_failed_files() -> None:
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        panel.start(3, total_bytes=4096)
+        panel.file_progress("a", "policy-a.pdf", 512, 1024)
+        panel.file_progress("b", "policy-b.pdf", 1024, 2048)
+        await pilot.pause()
+        summary, files = shown(app)
+        assert summary == "Downloading 0 of 3 files · 1.5 KB of 4.0 KB"
+        assert "policy-a.pdf  50% of 1.0 KB" in files and "policy-b.pdf  50% of 2.0 KB" in files
+        assert app.query_one(ProgressBar).progress == 1536
+
+        panel.file_done("a")
+        panel.file_failed("b", "policy-b.pdf", "The portal did not answer in time.")
+        panel.file_done("c", size=1024)  # served from the cache: no progress was reported
+        await pilot.pause()
+        summary, files = shown(app)
+        assert summary == "Downloading 2 of 3 files · 2.0 KB of 4.0 KB · 1 failed"
+        assert "policy-a.pdf" not in files
+        assert "✗ policy-b.pdf: The portal did not answer in time." in files
+        assert panel.failed_count == 1
+
+        panel.finish("2 files saved, 1 failed")
+        await pilot.pause()
+        assert shown(app)[0] == "2 files saved, 1 failed"
+        assert not panel.is_running
+
+
+async def test_unknown_sizes_count_files_on_the_bar() -> None:
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        panel.start(4)
+        panel.file_progress("a", "a.pdf", 300)
+        panel.file_done("a")
+        await pilot.pause()
+        bar = app.query_one(ProgressBar)
+        assert (bar.total, bar.progress) == (4, 1)
+        assert shown(app)[0] == "Downloading 1 of 4 files · 300 B"
+
+
+async def test_cancel_posts_once_and_not_after_finish() -> None:
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        await pilot.press("c")
+        assert app.cancelled == []  # nothing running yet
+        panel.start(2)
+        await pilot.press("c")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.cancelled) == 1 and app.cancelled[0].panel is panel
+        assert shown(app)[0].startswith("Cancelling… 0 of 2 files")
+        panel.start(1)
+        panel.finish("Done")
+        await pilot.press("c")
+        await pilot.pause()
+        assert len(app.cancelled) == 1
+
+
+async def test_many_active_files_are_summed_up() -> None:
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        panel.start(20)
+        for number in range(12):
+            panel.file_progress(number, f"file-{number}.pdf", 10, 100)
+        await pilot.pause()
+        files = shown(app)[1]
+        assert files.count("↓") == DownloadProgressPanel.MAX_ACTIVE_LINES
+        assert "and 4 more" in files
