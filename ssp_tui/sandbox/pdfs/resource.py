@@ -32,15 +32,15 @@ CATEGORY_NAMES = {
 RISK_OPENINGS = (
     "Closed-claim reviews return to {topic} again and again: the care was often sound, but the record and "
     "the process around it could not show it. This section sets out what a defensible practice looks like.",
-    "{topic} is where small gaps in office systems turn into allegations. The practices below are drawn from "
+    "{Topic} is where small gaps in office systems turn into allegations. The practices below are drawn from "
     "the company's claims experience and from accreditation standards.",
     "Patients, surveyors and plaintiff's counsel all look at {topic} the same way: is there a consistent "
     "process, and does the record prove it was followed?",
 )
 AGENT_OPENINGS = (
-    "{topic}: what agents placing medical professional liability need to know this season, in brief.",
+    "{Topic}: what agents placing medical professional liability need to know this season, in brief.",
     "This section covers {topic}, with the points underwriting most often asks agents to clarify.",
-    "{topic} changes how submissions are reviewed; the notes below summarise what to send and when.",
+    "{Topic} changes how submissions are reviewed; the notes below summarise what to send and when.",
 )
 RISK_PRACTICES = (
     "Assign one person to own the process, with a named backup.",
@@ -84,6 +84,11 @@ def _spread(topics: tuple[str, ...], pages: int) -> list[list[str]]:
     return chunks
 
 
+def _mid_sentence(phrase: str) -> str:
+    """ "Ongoing evaluation" -> "ongoing evaluation", but "Q&A session" and "HIPAA rules" stay as they are."""
+    return phrase[0].lower() + phrase[1:] if phrase[1:2].islower() else phrase
+
+
 def _topic_section(layout: Layout, facts: ResourceFacts, topic: str, share: int) -> None:
     """A topic's heading and body; ``share`` topics share the page, so each gets less room when crowded."""
     pick = zlib.crc32(f"{facts.title}\x00{topic}".encode())
@@ -91,11 +96,12 @@ def _topic_section(layout: Layout, facts: ResourceFacts, topic: str, share: int)
         (AGENT_OPENINGS, AGENT_PRACTICES) if facts.audience == "agent" else (RISK_OPENINGS, RISK_PRACTICES)
     )
     layout.heading(topic)
-    layout.paragraph(openings[pick % len(openings)].format(topic=topic.lower() if pick % 3 else topic))
+    layout.paragraph(openings[pick % len(openings)].format(topic=_mid_sentence(topic), Topic=topic))
     if share <= 2:
         layout.paragraph(
-            f"{facts.summary} In this part of \u201c{facts.title}\u201d the emphasis is on {topic.lower()}: "
-            "who is responsible, what is recorded, and how the practice checks that it happened."
+            f"{facts.summary} In this part of \u201c{facts.title}\u201d the emphasis is on "
+            f"{_mid_sentence(topic)}: who is responsible, what is recorded, and how the practice checks "
+            "that it happened."
         )
     count = 5 if share == 1 else 3
     layout.bullets([practices[(pick + step) % len(practices)] for step in range(count)])
