@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError, XlsxWriterException
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_DATA_ROWS = 1_048_575
@@ -146,8 +147,12 @@ def export_rows(
         os.replace(temp, path)
     except OSError as exc:
         raise ExportError(f"Could not write {path.name}: {exc.strerror or type(exc).__name__}.") from None
-    except xlsxwriter.exceptions.XlsxWriterException as exc:
-        raise ExportError(f"Could not write {path.name}: {exc}.") from None
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+        reason = cause.strerror if cause is not None and cause.strerror else "the file could not be created"
+        raise ExportError(f"Could not write {path.name}: {reason}.") from None
+    except XlsxWriterException as exc:
+        raise ExportError(f"Could not write {path.name}: {str(exc).rstrip('.')}.") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()

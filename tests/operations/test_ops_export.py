@@ -144,8 +144,12 @@ def test_bad_values_and_formats_give_clear_errors_and_leave_nothing(tmp_path: Pa
         export_rows([{"n": "many"}], [("N", "n", "int")], tmp_path / "a.csv")
     with pytest.raises(ExportError, match=r"\.xlsx or \.csv"):
         export_rows([], [("N", "n")], tmp_path / "a.txt")
-    with pytest.raises(ExportError, match="Could not write"):
+    with pytest.raises(ExportError, match=r"Could not write a\.csv: No such file or directory"):
         export_rows([{"n": 1}], [("N", "n")], tmp_path / "missing-folder" / "a.csv")
+    with pytest.raises(ExportError, match=r"^Could not write a.xlsx: No such file or directory\.$"):
+        export_rows([{"n": 1}], [("N", "n")], tmp_path / "missing-folder" / "a.xlsx")
+    with pytest.raises(ExportError, match="sheetname"):
+        export_rows([{"n": 1}], [("N", "n")], tmp_path / "a.xlsx", sheet_name="bad[name]")
     assert list(tmp_path.iterdir()) == []
 
 
