@@ -233,6 +233,13 @@ def test_the_certificate_carries_the_acord_fields() -> None:
         assert expected in text, expected
 
 
+def test_a_solo_physician_is_not_care_of_themselves() -> None:
+    solo = replace(POLICY, named_insured=Party("Priya Patel, MD"))
+    text = all_text(build_certificate(replace(CERTIFICATE, policy=solo)).content)
+    assert "Priya Patel, MD" in text and "c/o" not in text
+    assert "c/o Bayview Medical Group" in all_text(build_certificate(CERTIFICATE).content)
+
+
 def test_a_direct_policy_certificate_names_no_agency() -> None:
     text = all_text(build_certificate(replace(CERTIFICATE, policy=replace(POLICY, producer=None))).content)
     assert "Written direct" in text

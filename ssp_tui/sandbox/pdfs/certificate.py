@@ -150,7 +150,7 @@ def build_certificate(facts: CertificateFacts) -> BuiltPdf:
 
 def _insured_lines(insured: InsuredFacts, policy: PolicyFacts) -> list[str]:
     lines = [insured.display_name]
-    if policy.named_insured.name != insured.name:
+    if policy.named_insured.name not in (insured.name, insured.display_name):
         lines.append(f"c/o {policy.named_insured.name}")
     lines.extend(policy.named_insured.address_lines)
     return lines
