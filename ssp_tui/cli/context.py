@@ -153,6 +153,6 @@ async def _stop(target: PortalTarget) -> None:
 
 def cache_dir() -> Path:
     """The download engine's content-addressed cache, shared by the TUI and the CLI."""
-    from platformdirs import user_cache_path
+    from ssp_tui.operations.download_cache import default_cache_dir
 
-    return user_cache_path("ssp-tui", appauthor=False) / "downloads"
+    return default_cache_dir()

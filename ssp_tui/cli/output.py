@@ -20,16 +20,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ssp_tui.formatting import money as money  # re-exported: the CLI commands import it from here
+
 T = TypeVar("T")
-
-
-def money(cents: int | None) -> str:
-    """``$1,240.00`` (``-$5.00`` for a credit); empty for None."""
-    if cents is None:
-        return ""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}${whole:,}.{part:02d}"
 
 
 def when(value: date | datetime | None) -> str:

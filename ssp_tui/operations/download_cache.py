@@ -138,3 +138,10 @@ class ContentCache:
                 for etag, digest in etags.items()
                 if isinstance(digest, str) and normalise_sha256(digest) == digest
             }
+
+
+def default_cache_dir() -> Path:
+    """Where the TUI and the CLI both keep the cache, so neither fetches a file the other already has."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path("ssp-tui", appauthor=False) / "downloads"

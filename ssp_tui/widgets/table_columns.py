@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from rich.cells import cell_len, set_cell_size
 
+from ssp_tui.formatting import money
+
 Align = Literal["left", "right", "center"]
 Row = Any
 """A row is any plain Python value: a tuple or list (read by column position), a mapping (read by column key)
@@ -59,13 +61,8 @@ def default_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def format_cents(cents: int | None) -> str:
-    """Money held as integer cents, shown as dollars: 123456 -> "$1,234.56", -5 -> "-$0.05"."""
-    if cents is None:
-        return ""
-    sign = "-" if cents < 0 else ""
-    dollars, remainder = divmod(abs(cents), 100)
-    return f"{sign}${dollars:,}.{remainder:02d}"
+format_cents = money
+"""Integer cents shown as dollars: the app's one money format, ``ssp_tui.formatting.money``."""
 
 
 def format_count(count: int | None) -> str:

@@ -1,0 +1,12 @@
+"""Formatting shared by the CLI, the screens and the widgets (no Textual, no click: anyone may import it)."""
+
+from __future__ import annotations
+
+
+def money(cents: int | None) -> str:
+    """Integer cents as dollars: 123456 -> ``$1,234.56``, -500 -> ``-$5.00`` (a credit); None -> ``""``."""
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    dollars, remainder = divmod(abs(cents), 100)
+    return f"{sign}${dollars:,}.{remainder:02d}"
