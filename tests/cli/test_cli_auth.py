@@ -8,7 +8,7 @@ import msgspec
 import pyotp
 import pytest
 from cli_helpers import Cli
-from conftest import LoginAs, login_env
+from conftest import login_env, prime_device
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.models import Role, User
@@ -48,11 +48,9 @@ def test_login_prompts_and_reads_the_code_from_stdin(
     assert "Role: insured" in whoami.stdout
 
 
-def test_logout_revokes_and_forgets_the_session(cli: Cli, login_as: LoginAs, sandbox: SandboxServer) -> None:
+def test_logout_revokes_and_forgets_the_session(cli: Cli, sandbox: SandboxServer) -> None:
     profile = "logout-test"
     account = sandbox.account(Role.POLICYHOLDER, 1)
-    from conftest import prime_device
-
     prime_device(sandbox, cli.home, profile, account.username)
     assert cli.run("login", profile=profile, env=login_env(sandbox, account.username)).exit_code == 0
     assert cli.run("whoami", profile=profile).exit_code == 0
@@ -67,8 +65,6 @@ def test_logout_revokes_and_forgets_the_session(cli: Cli, login_as: LoginAs, san
 
 def test_commands_log_in_from_the_environment_when_nothing_is_kept(cli: Cli, sandbox: SandboxServer) -> None:
     """SSP_USERNAME + SSP_PASSWORD and a remembered device: no login command, no prompt."""
-    from conftest import prime_device
-
     account = sandbox.account(Role.AGENT, 0)
     prime_device(sandbox, cli.home, "env-only", account.username)
     result = cli.run("whoami", "--json", profile="env-only", env=login_env(sandbox, account.username))
@@ -76,10 +72,12 @@ def test_commands_log_in_from_the_environment_when_nothing_is_kept(cli: Cli, san
     assert msgspec.json.decode(result.stdout, type=User).username == account.username
 
 
-def test_a_wrong_password_is_an_error_with_the_portals_words(cli: Cli, sandbox: SandboxServer) -> None:
-    account = sandbox.account(Role.SUPPORT)
+def test_a_wrong_password_is_an_error_with_the_portals_words(
+    private_sandbox: SandboxServer, private_cli: Cli
+) -> None:
+    account = private_sandbox.account(Role.SUPPORT)
     env = {"SSP_USERNAME": account.username, "SSP_PASSWORD": "not-the-password"}
-    result = cli.run("login", profile="wrong", env=env, input="")
+    result = private_cli.run("login", profile="wrong", env=env, input="")
     assert result.exit_code == ExitCode.LOGIN_NEEDED
     assert result.stderr.startswith("Error: ")
     assert "not-the-password" not in result.stderr
