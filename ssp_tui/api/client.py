@@ -10,13 +10,11 @@ import asyncio
 import random
 from pathlib import Path
 from types import TracebackType
-from urllib.parse import urlsplit
 
 import httpx
 
-from ssp_tui.api.constants import API_PREFIX, DEFAULT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
+from ssp_tui.api.constants import DEFAULT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
 from ssp_tui.api.download import DownloadedFile, ProgressCallback, download
-from ssp_tui.api.errors import ConfigError
 from ssp_tui.api.models import User
 from ssp_tui.api.resources import (
     AgentResourceApi,
@@ -31,20 +29,9 @@ from ssp_tui.api.resources import (
     SupportResource,
 )
 from ssp_tui.api.transport import RetryPolicy, SessionCallback, Sleep, Transport
+from ssp_tui.api.urls import normalize_base_url
 
-
-def normalize_base_url(url: str) -> str:
-    """``https://host[:port][/path]`` without a trailing slash or ``/api/v1``; anything else: ConfigError."""
-    text = (url or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{text!r} is not a portal URL (expected http:// or https:// and a host name)")
-    if parts.query or parts.fragment:
-        raise ConfigError(f"{text!r} is not a portal URL (it has a query or fragment)")
-    path = parts.path.rstrip("/")
-    if path.endswith(API_PREFIX):
-        path = path[: -len(API_PREFIX)]
-    return f"{parts.scheme}://{parts.netloc}{path}"
+__all__ = ["PortalClient", "normalize_base_url"]
 
 
 class PortalClient:

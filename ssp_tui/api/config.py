@@ -27,10 +27,10 @@ from typing import Any
 
 import platformdirs
 
-from ssp_tui.api.client import normalize_base_url
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
 from ssp_tui.api.errors import ConfigError
 from ssp_tui.api.toml_writer import atomic_write_text, dumps_toml
+from ssp_tui.api.urls import normalize_base_url
 
 APP_NAME = "ssp-tui"
 CONFIG_ENV = "SSP_CONFIG"
