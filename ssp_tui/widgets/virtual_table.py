@@ -1,51 +1,31 @@
-"""VirtualTable: a table for very large lists on Textual's Line API.
+"""VirtualTable: a table for very large lists (100,000 rows show at once) on Textual's Line API.
 
-Only the lines on screen are rendered (render_line), so 100,000 rows show at once: rows are kept as given
-and a row's cells are formatted only when it is drawn. Filtering, sorting, the cursor and the selection
-live in TableModel (no Textual); this module draws them and maps keys and the mouse onto them.
+Filtering, sorting, the cursor and the selection live in TableModel (no Textual); TableView draws them;
+this module maps keys and the mouse onto them and tells the rest of the app through messages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive, var
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
+from textual.reactive import var
 from textual.worker import get_current_worker
 
-from ssp_tui.widgets.table_columns import Column, Row, fit_cell, fit_widths, natural_widths
+from ssp_tui.widgets.table_columns import Column, Row
+from ssp_tui.widgets.table_lines import CHECKBOX_CELLS
 from ssp_tui.widgets.table_model import RowKey, TableModel
+from ssp_tui.widgets.table_view import TableView
 
 WIDTH_SAMPLE_ROWS = 500
 """Column widths are fitted from this many rows plus the header; the rest are truncated with an ellipsis."""
-COLUMN_GAP = 1
-CHECKBOX_CELLS = 3
-CHECKED, UNCHECKED = "[x]", "[ ]"
-SORT_ARROWS = {False: " ▲", True: " ▼"}
 
 
-class _LineStyles(NamedTuple):
-    """The styles of one render pass (and the width drawn)."""
-
-    base: Style
-    header: Style
-    even: Style
-    selected: Style
-    cursor: Style
-    empty: Style
-    width: int
-
-
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(TableView, can_focus=True):
     """A virtual table: cursor, sorting, type-ahead filter and multi-select over any number of plain rows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,36 +45,6 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("S", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order"),
     ]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "virtual-table--header",
-        "virtual-table--cursor",
-        "virtual-table--selected",
-        "virtual-table--even-row",
-        "virtual-table--empty",
-    }
-
-    DEFAULT_CSS = """
-    VirtualTable {
-        background: $surface;
-        color: $foreground;
-        height: 1fr;
-        & > .virtual-table--header { text-style: bold; background: $panel; color: $foreground; }
-        & > .virtual-table--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-        }
-        &:focus > .virtual-table--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-        & > .virtual-table--selected { background: $accent 30%; }
-        & > .virtual-table--even-row { background: $surface-lighten-1 50%; }
-        & > .virtual-table--empty { color: $text-muted; text-style: italic; }
-    }
-    """
-
-    zebra_stripes: reactive[bool] = reactive(False)
     view_counts: var[tuple[int, int, int]] = var((0, 0, 0), init=False)
     """(shown, total, selected): watch it to show a count (FilterBar does)."""
 
@@ -160,18 +110,18 @@ class VirtualTable(ScrollView, can_focus=True):
         classes: str | None = None,
         disabled: bool = False,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self._model = TableModel(columns)
-        self.multi_select = multi_select
-        self.empty_text = empty_text
+        super().__init__(
+            TableModel(columns),
+            multi_select=multi_select,
+            zebra_stripes=zebra_stripes,
+            empty_text=empty_text,
+            name=name,
+            id=id,
+            classes=classes,
+            disabled=disabled,
+        )
         self.index_in_background = index_in_background
         """Build the filter's search index in a thread after rows arrive (else on the first keystroke)."""
-        self.set_reactive(VirtualTable.zebra_stripes, zebra_stripes)
-        self._natural_widths = natural_widths(self._model.columns, ())
-        self._widths = list(self._natural_widths)
-        self._fitted_for: int | None = None
-        self._all_shown_selected: bool | None = None
-        self._pass_styles: _LineStyles | None = None
 
     # Public API -------------------------------------------------------------------------------------------
 
@@ -179,10 +129,6 @@ class VirtualTable(ScrollView, can_focus=True):
     def model(self) -> TableModel:
         """The rows, view, cursor and selection (read it; change them through the table's methods)."""
         return self._model
-
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        return self._model.columns
 
     @property
     def selected_keys(self) -> frozenset[Hashable]:
@@ -209,7 +155,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """
         before = (self._model.cursor_key, self._model.selected_keys)
         self._model.set_rows(rows, key)
-        self._natural_widths = natural_widths(self.columns, self._model.sample_texts(WIDTH_SAMPLE_ROWS))
+        self._remeasure(WIDTH_SAMPLE_ROWS)
         self._after_rows_changed(before)
 
     def append_rows(self, rows: Iterable[Row]) -> None:
@@ -218,7 +164,7 @@ class VirtualTable(ScrollView, can_focus=True):
         sampled = self._model.row_count < WIDTH_SAMPLE_ROWS
         self._model.append_rows(rows)
         if sampled:
-            self._natural_widths = natural_widths(self.columns, self._model.sample_texts(WIDTH_SAMPLE_ROWS))
+            self._remeasure(WIDTH_SAMPLE_ROWS)
         self._after_rows_changed(before)
 
     def clear(self) -> None:
@@ -339,20 +285,15 @@ class VirtualTable(ScrollView, can_focus=True):
             self.action_activate()
 
     def _click_header(self, x: int) -> None:
-        start = 0
-        if self.multi_select:
-            if x < CHECKBOX_CELLS:
-                if self._shown_all_selected():
-                    self.action_select_none()
-                else:
-                    self.action_select_all()
-                return
-            start = CHECKBOX_CELLS + COLUMN_GAP
-        for column, width in zip(self.columns, self._widths, strict=True):
-            if start <= x < start + width:
-                self.sort_by(column.key)
-                return
-            start += width + COLUMN_GAP
+        if self.multi_select and x < CHECKBOX_CELLS:
+            if self._shown_all_selected():
+                self.action_select_none()
+            else:
+                self.action_select_all()
+            return
+        column = self.column_at(x)
+        if column is not None:
+            self.sort_by(column.key)
 
     # Internals: state changes -----------------------------------------------------------------------------
 
@@ -365,8 +306,6 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _after_rows_changed(self, before: tuple[RowKey | None, frozenset[Hashable]]) -> None:
         cursor_before, selected_before = before
-        self._fitted_for = None
-        self._refit()
         self._view_changed(cursor_before=cursor_before)
         if self._model.selected_keys != selected_before:
             self.post_message(self.SelectionChanged(self, self._model.selected_keys))
@@ -393,7 +332,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._update_virtual_size()
         self._scroll_cursor_into_view()
         self.refresh()
-        if self._model.cursor_key != cursor_before or cursor_before is None:
+        if self._model.cursor_key != cursor_before:
             self._post_cursor_moved()
 
     def _cursor_changed(self) -> None:
@@ -415,138 +354,7 @@ class VirtualTable(ScrollView, can_focus=True):
         model = self._model
         self.view_counts = (model.shown_count, model.row_count, model.selected_count)
 
-    # Internals: geometry ----------------------------------------------------------------------------------
-
-    def _body_height(self) -> int:
-        """Rows visible below the header."""
-        return max(1, self.scrollable_content_region.height - 1)
-
-    def _scroll_cursor_into_view(self) -> None:
-        cursor = self._model.cursor
-        if cursor < 0:
-            return
-        top = self.scroll_offset.y
-        body = self._body_height()
-        if cursor < top:
-            self.scroll_to(y=cursor, animate=False, force=True)
-        elif cursor >= top + body:
-            self.scroll_to(y=cursor - body + 1, animate=False, force=True)
-
-    def _checkbox_space(self) -> int:
-        return CHECKBOX_CELLS + COLUMN_GAP if self.multi_select else 0
-
-    def _refit(self) -> None:
-        """Fit the column widths to the width on screen (cheap: the natural widths are already measured)."""
-        available = self.scrollable_content_region.width
-        if available <= 0 or available == self._fitted_for:
-            return
-        self._fitted_for = available
-        columns_space = available - self._checkbox_space()
-        self._widths = fit_widths(self.columns, self._natural_widths, columns_space, COLUMN_GAP)
-        self._update_virtual_size()
-        self.refresh()
-
-    def _update_virtual_size(self) -> None:
-        width = self._checkbox_space() + sum(self._widths) + COLUMN_GAP * (len(self._widths) - 1)
-        self.virtual_size = Size(width, self._model.shown_count + 1)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._refit()
-        self._scroll_cursor_into_view()
-
     def on_mount(self) -> None:
         # ScrollView's own on_mount runs too: Textual calls the handler of every class in the MRO.
         self._update_virtual_size()
         self.call_after_refresh(self._start_search_index)
-
-    def watch_zebra_stripes(self) -> None:
-        self.refresh()
-
-    # Internals: drawing -----------------------------------------------------------------------------------
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # The vertical scrollbar appearing narrows the content without a resize event: refit here.
-        self._refit()
-        # Resolve the styles once per pass: `rich_style` walks the ancestors and costs more than a row.
-        self._pass_styles = self._line_styles()
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._pass_styles = None
-
-    def _line_styles(self) -> _LineStyles:
-        base = self.rich_style
-        component = self.get_component_rich_style
-        return _LineStyles(
-            base=base,
-            header=base + component("virtual-table--header"),
-            even=component("virtual-table--even-row"),
-            selected=component("virtual-table--selected"),
-            cursor=component("virtual-table--cursor"),
-            empty=base + component("virtual-table--empty"),
-            width=self.scrollable_content_region.width,
-        )
-
-    def render_line(self, y: int) -> Strip:
-        styles = self._pass_styles or self._line_styles()
-        width = styles.width
-        scroll_x, scroll_y = self.scroll_offset
-        if y == 0:
-            header = styles.header
-            return self._header_strip(header).crop_extend(scroll_x, scroll_x + width, header)
-        model = self._model
-        if model.shown_count == 0:
-            return self._empty_strip(y, styles)
-        position = scroll_y + y - 1
-        if position >= model.shown_count:
-            return Strip.blank(width, styles.base)
-        style = self._row_style(position, styles)
-        strip = self._row_strip(model.row_index(position), style)
-        return strip.crop_extend(scroll_x, scroll_x + width, style)
-
-    def _row_style(self, position: int, styles: _LineStyles) -> Style:
-        model = self._model
-        style = styles.base
-        if self.zebra_stripes and position % 2:
-            style += styles.even
-        if model.is_selected(model.row_index(position)):
-            style += styles.selected
-        if position == model.cursor:
-            style += styles.cursor
-        return style
-
-    def _row_strip(self, index: int, style: Style) -> Strip:
-        segments: list[Segment] = []
-        gap = Segment(" " * COLUMN_GAP, style)
-        if self.multi_select:
-            segments += [Segment(CHECKED if self._model.is_selected(index) else UNCHECKED, style), gap]
-        texts = self._model.texts(index)
-        for column, width, text in zip(self.columns, self._widths, texts, strict=True):
-            segments += [Segment(fit_cell(text, width, column.align), style), gap]
-        return Strip(segments[:-1])
-
-    def _header_strip(self, style: Style) -> Strip:
-        model = self._model
-        segments: list[Segment] = []
-        gap = Segment(" " * COLUMN_GAP, style)
-        if self.multi_select:
-            segments += [Segment(CHECKED if self._shown_all_selected() else UNCHECKED, style), gap]
-        for column, width in zip(self.columns, self._widths, strict=True):
-            label = column.label
-            if column.key == model.sort_column:
-                label += SORT_ARROWS[model.sort_descending]
-            segments += [Segment(fit_cell(label, width, column.align), style), gap]
-        return Strip(segments[:-1])
-
-    def _empty_strip(self, y: int, styles: _LineStyles) -> Strip:
-        if y != 1:
-            return Strip.blank(styles.width, styles.base)
-        model = self._model
-        text = f"No rows match “{model.filter_text.strip()}”" if model.row_count else self.empty_text
-        return Strip([Segment(fit_cell(text, styles.width, "center"), styles.empty)], styles.width)
-
-    def _shown_all_selected(self) -> bool:
-        """Whether the header checkbox is ticked (cached: it is a pass over every shown row)."""
-        if self._all_shown_selected is None:
-            self._all_shown_selected = self._model.all_shown_selected()
-        return self._all_shown_selected

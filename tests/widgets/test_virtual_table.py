@@ -223,7 +223,10 @@ async def test_enter_and_double_click_activate_the_row() -> None:
         await pilot.double_click(VirtualTable, offset=(10, 3))
         await pilot.pause()
         activated = [m for m in app.messages if isinstance(m, VirtualTable.RowActivated)]
-        assert [(m.row_key, m.row[1]) for m in activated] == [("P000001", "Blake Jones"), ("P000002", "Casey Garcia")]
+        assert [(m.row_key, m.row[1]) for m in activated] == [
+            ("P000001", "Blake Jones"),
+            ("P000002", "Casey Garcia"),
+        ]
         moved = [m for m in app.messages if isinstance(m, VirtualTable.CursorMoved)]
         assert moved[-1].row_key == "P000002" and moved[-1].position == 2
 
@@ -239,7 +242,9 @@ async def test_selection_keys_do_nothing_when_multi_select_is_off() -> None:
 
 
 async def test_resize_refits_the_columns_to_the_terminal() -> None:
-    long_rows = [(f"P{i:06d}", "A policyholder with a rather long registered name " * 2, i) for i in range(100)]
+    long_rows = [
+        (f"P{i:06d}", "A policyholder with a rather long registered name " * 2, i) for i in range(100)
+    ]
     app = TableApp(long_rows)
     async with app.run_test(size=(120, 10)) as pilot:
         await pilot.pause()
@@ -254,3 +259,32 @@ async def test_resize_refits_the_columns_to_the_terminal() -> None:
         assert "$0.00" in narrow  # the money column is still on screen
         assert "P000000" in narrow and "A policyholder" in narrow and "…" in narrow
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+class EarlyRowsApp(App[None]):
+    """Rows handed over before the table is mounted (in compose), as a screen with data at hand does."""
+
+    def compose(self) -> ComposeResult:
+        table = VirtualTable(COLUMNS, zebra_stripes=True, multi_select=False)
+        table.set_rows(make_rows(30), key=lambda row: row[0])
+        yield table
+
+
+async def test_rows_given_before_mount_show_and_loading_covers_the_table() -> None:
+    app = EarlyRowsApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(VirtualTable)
+        assert body_numbers_no_checkbox(table)[:3] == ["P000000", "P000001", "P000002"]
+        assert table.view_counts == (30, 30, 0)
+        assert "P000000" in app.export_screenshot()
+        table.loading = True  # Textual's own loading state: an indicator covers the rows
+        await pilot.pause()
+        assert "P000000" not in app.export_screenshot()
+        table.loading = False
+        await pilot.pause()
+        assert "P000000" in app.export_screenshot()
+
+
+def body_numbers_no_checkbox(table: VirtualTable) -> list[str]:
+    return [line.split()[0] for line in lines(table)[1:] if line.strip()]

@@ -1,0 +1,64 @@
+"""Drawing one line of a VirtualTable (header, row or message) as a Strip, from plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from ssp_tui.widgets.table_columns import Column, fit_cell
+
+COLUMN_GAP = " "
+CHECKBOX_CELLS = 3
+CHECKED, UNCHECKED = "[x]", "[ ]"
+SORT_ARROWS = {False: " ▲", True: " ▼"}
+
+
+class LineStyles(NamedTuple):
+    """The styles of one render pass, resolved once (and the width drawn)."""
+
+    base: Style
+    header: Style
+    even: Style
+    selected: Style
+    cursor: Style
+    empty: Style
+    width: int
+
+    def row(self, *, even: bool, selected: bool, cursor: bool) -> Style:
+        """A row's style: zebra stripe, then selection, then the cursor on top."""
+        style = self.base
+        if even:
+            style += self.even
+        if selected:
+            style += self.selected
+        if cursor:
+            style += self.cursor
+        return style
+
+
+def header_labels(columns: Sequence[Column], sort_column: str | None, descending: bool) -> list[str]:
+    """Column labels, the sort column's with an arrow (fitted widths leave room for it)."""
+    return [
+        column.label + SORT_ARROWS[descending] if column.key == sort_column else column.label
+        for column in columns
+    ]
+
+
+def line_strip(
+    texts: Sequence[str], columns: Sequence[Column], widths: Sequence[int], checked: bool | None, style: Style
+) -> Strip:
+    """A checkbox cell (unless `checked` is None), then each text fitted to its column, in one segment."""
+    cells = [] if checked is None else [CHECKED if checked else UNCHECKED]
+    for column, width, text in zip(columns, widths, texts, strict=True):
+        cells.append(fit_cell(text, width, column.align))
+    line = COLUMN_GAP.join(cells)
+    return Strip([Segment(line, style)], len(line) if line.isascii() else None)
+
+
+def message_strip(text: str, width: int, style: Style) -> Strip:
+    """A line of text centred across the table (the empty states)."""
+    return Strip([Segment(fit_cell(text, width, "center"), style)], width)
