@@ -182,7 +182,7 @@ def test_new_rows_keep_selection_of_surviving_keys_and_sort_and_filter() -> None
     model.set_rows([("P-100", "Avery Smith", 1), ("P-200", "Zed Smith", 0), ("P-300", "Nobody", 5)], key=None)
     # key=None: keys are positions now, so the old string keys are gone
     assert model.selected_keys == frozenset()
-    model.set_rows(ROWS[:2] + [("P-200", "Zed Smith", 0)], key=lambda row: row[0])
+    model.set_rows([*ROWS[:2], ("P-200", "Zed Smith", 0)], key=lambda row: row[0])
     model.set_selected_keys(["P-100"])
     model.set_rows(ROWS, key=lambda row: row[0])
     assert model.selected_keys == {"P-100"}
