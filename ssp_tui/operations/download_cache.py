@@ -141,7 +141,7 @@ class ContentCache:
 
 
 def default_cache_dir() -> Path:
-    """Where the TUI and the CLI both keep the cache, so neither fetches a file the other already has."""
+    """Where the TUI and the CLI both keep the cache: neither fetches a file the other already has."""
     from platformdirs import user_cache_path
 
     return user_cache_path("ssp-tui", appauthor=False) / "downloads"

@@ -170,7 +170,8 @@ class BulkDownloader:
             # The caller's task was cancelled: stop the jobs and let their cleanup run before giving up.
             for task in tasks:
                 task.cancel()
-            await asyncio.wait(tasks)
+            if tasks:
+                await asyncio.wait(tasks)
             raise
         finally:
             if watcher is not None:

@@ -283,3 +283,11 @@ async def test_hard_links_are_used_when_possible(portal: FakePortal, dirs) -> No
     result = await BulkDownloader(portal, cache).run([job], target)
     blob = cache / job.expected_sha256[:2] / f"{job.expected_sha256}.pdf"
     assert os.path.samefile(result.files[0].path, blob)
+
+
+async def test_no_jobs_is_a_complete_empty_run(portal: FakePortal, dirs) -> None:
+    cache, target = dirs
+    separate = await BulkDownloader(portal, cache).run([], target)
+    assert separate.complete and separate.files == [] and separate.manifest_path is not None
+    combined = await BulkDownloader(portal, cache).run([], target, DownloadMode.COMBINED)
+    assert combined.combined_path is None and combined.missing == []
