@@ -161,7 +161,7 @@ def coi_download(
     """Download certificates (ids from `coi list`), or every certificate a --query finds.
 
     With ids, --query (and the other search options) only narrows where they are looked for; without
-    --term both the current and the renewal term are searched. Exit 4 when some files failed.
+    --term and --status every term and policy is searched. Exit 4 when some files failed.
 
     \b
     Examples:
@@ -174,7 +174,7 @@ def coi_download(
         raise click.UsageError("Name the certificates to download, or give --query to download all it finds.")
 
     async def body(run: CliRun) -> BulkResult:
-        found = await find_certificates(run.client, query, every_term=bool(certificate_ids))
+        found = await find_certificates(run.client, query, for_ids=bool(certificate_ids))
         if certificate_ids:
             by_id = {cert.id: cert for cert in found}
             unknown = [cert_id for cert_id in certificate_ids if cert_id not in by_id]

@@ -25,7 +25,8 @@ _PARALLEL_POLICIES = 6
 class CertificateQuery:
     text: str | None
     by: SearchBy = SearchBy.POLICYHOLDER
-    status: StatusFilter = StatusFilter.ACTIVE
+    status: StatusFilter | None = None
+    """None: active policies (or, to find certificates by id, every policy)."""
     term: CertificateTerm | None = None
     """None: the current term (or, to find certificates by id, every term)."""
 
@@ -35,12 +36,12 @@ def query_options(command: F) -> F:
 
     @functools.wraps(command)
     def with_query(
-        *args: Any, query_text: str | None, by: str, status: str, term: str | None, **kwargs: Any
+        *args: Any, query_text: str | None, by: str, status: str | None, term: str | None, **kwargs: Any
     ) -> Any:
         query = CertificateQuery(
             text=(query_text or "").strip() or None,
             by=_BY_CHOICES[by],
-            status=StatusFilter(status),
+            status=StatusFilter(status) if status else None,
             term=CertificateTerm(term) if term else None,
         )
         return command(*args, query=query, **kwargs)
@@ -53,8 +54,7 @@ def query_options(command: F) -> F:
         click.option(
             "--status",
             type=click.Choice([s.value for s in StatusFilter]),
-            default=StatusFilter.ACTIVE.value,
-            show_default=True,
+            help="Policy status to search (default: active).",
         ),
         click.option(
             "--term",
@@ -69,16 +69,18 @@ def query_options(command: F) -> F:
 
 
 async def find_certificates(
-    client: PortalClient, query: CertificateQuery, *, every_term: bool = False
+    client: PortalClient, query: CertificateQuery, *, for_ids: bool = False
 ) -> list[Certificate]:
-    """The certificates of the insureds the search finds, in the order the portal lists them."""
+    """The certificates of the insureds the search finds, in the order the portal lists them. ``for_ids``:
+    the caller looks for certificates by id, so whatever the options leave open is searched in full."""
     if query.term is not None:
         terms = [query.term]
+    elif for_ids:
+        terms = [CertificateTerm.CURRENT, CertificateTerm.RENEWAL]
     else:
-        terms = (
-            [CertificateTerm.CURRENT, CertificateTerm.RENEWAL] if every_term else [CertificateTerm.CURRENT]
-        )
-    insureds = await client.credentialing.insureds(q=query.text, by=query.by, status=query.status).collect()
+        terms = [CertificateTerm.CURRENT]
+    status = query.status or (StatusFilter.ALL if for_ids else StatusFilter.ACTIVE)
+    insureds = await client.credentialing.insureds(q=query.text, by=query.by, status=status).collect()
     wanted: dict[str, set[str]] = {}
     renewing: set[str] = set()
     for insured in insureds:

@@ -111,3 +111,26 @@ def test_enrollment_is_refused_without_a_terminal_flow(
     result = private_cli.run("whoami", profile="enroll", env=login_env(private_sandbox, unenrolled.username))
     assert result.exit_code == ExitCode.LOGIN_NEEDED
     assert "ssp-tui login" in result.stderr
+
+
+def test_an_ended_session_with_credentials_in_the_environment_logs_in_again(
+    cli: Cli, sandbox: SandboxServer
+) -> None:
+    from ssp_tui.api.client import normalize_base_url
+    from ssp_tui.api.models import Session
+    from ssp_tui.api.secrets import SecretStore
+    from ssp_tui.cli.session_store import session_key
+
+    account = sandbox.account(Role.AGENT, 1)
+    profile = "relogin"
+    prime_device(sandbox, cli.home, profile, account.username)
+    user = User(id="u", username=account.username, display_name="x", email="x@example.com", role=Role.AGENT)
+    stale = Session(access_token="revoked-access", refresh_token="revoked-refresh", expires_in=1, user=user)
+    store = SecretStore(profile, backend=cli.home.keyring)
+    key = session_key(normalize_base_url(sandbox.base_url))
+    store.set_secret(key, msgspec.json.encode(stale).decode())
+    result = cli.run("whoami", "--json", profile=profile, env=login_env(sandbox, account.username))
+    assert result.exit_code == 0, result.stderr
+    assert msgspec.json.decode(result.stdout, type=User).username == account.username
+    kept = msgspec.json.decode(store.get_secret(key) or "", type=Session)
+    assert kept.refresh_token != "revoked-refresh"  # the new session replaced the ended one

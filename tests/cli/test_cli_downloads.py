@@ -72,6 +72,9 @@ def test_separate_files_with_a_manifest_and_a_second_run_fetches_nothing(
     assert all(f["from_cache"] for f in report["files"])
     assert sorted(Path(f["path"]) for f in report["files"]) == sorted(paths)  # the same files, no copies
     assert len(list(out.rglob("*.pdf"))) == len(expected)
+    quiet = cli.run("--quiet", "docs", "download", policy.id, "--dir", str(out), profile=profile)
+    assert quiet.exit_code == 0 and quiet.stderr == ""  # --quiet: results only
+    assert sorted(Path(line) for line in quiet.stdout.splitlines()) == sorted(paths)
 
 
 def test_one_combined_pdf_with_a_bookmark_per_document(cli: Cli, login_as: LoginAs, tmp_path: Path) -> None:
