@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from textual import events
@@ -315,13 +316,18 @@ class VirtualTable(TableView, can_focus=True):
 
     def _start_search_index(self) -> None:
         if self.index_in_background and self._model.row_count and not self._model.has_search_index:
+            # The snapshot is taken here, on the main thread; the thread only reads it and the columns.
+            generation, rows = self._model.search_snapshot()
             self.run_worker(
-                self._build_search_index, thread=True, exclusive=True, group="index", exit_on_error=False
+                partial(self._build_search_index, generation, rows),
+                thread=True,
+                exclusive=True,
+                group="index",
+                exit_on_error=False,
             )
 
-    def _build_search_index(self) -> None:
+    def _build_search_index(self, generation: int, rows: list[Row]) -> None:
         """Worker thread: index the rows for the filter so the first keystroke is as quick as the rest."""
-        generation, rows = self._model.search_snapshot()
         texts = self._model.build_search_texts(rows)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._model.adopt_search_texts, generation, texts)

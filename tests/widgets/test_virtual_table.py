@@ -50,6 +50,9 @@ class TableApp(App[None]):
     def on_virtual_table_cursor_moved(self, message: VirtualTable.CursorMoved) -> None:
         self.messages.append(message)
 
+    def on_virtual_table_sort_changed(self, message: VirtualTable.SortChanged) -> None:
+        self.messages.append(message)
+
 
 def lines(table: VirtualTable) -> list[str]:
     """What the table shows, line by line (header first)."""
@@ -288,3 +291,22 @@ async def test_rows_given_before_mount_show_and_loading_covers_the_table() -> No
 
 def body_numbers_no_checkbox(table: VirtualTable) -> list[str]:
     return [line.split()[0] for line in lines(table)[1:] if line.strip()]
+
+
+async def test_appended_pages_join_the_sorted_filtered_view_and_the_cursor_stays() -> None:
+    app = TableApp(make_rows(100))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(VirtualTable)
+        table.sort_by("number", descending=True)
+        table.set_filter("avery")
+        assert table.cursor_key == "P000000"  # kept on its row through the sort and the filter
+        await pilot.press("home", "down")
+        assert table.cursor_key == "P000090"
+        table.append_rows([("P000500", "Avery Smith", 1), ("P000501", "Blake Jones", 2)])
+        await pilot.pause()
+        assert table.cursor_key == "P000090"
+        assert table.view_counts == (21, 102, 0)
+        assert [row[0] for row in table.shown_rows()[:2]] == ["P000500", "P000095"]
+        sorts = [m for m in app.messages if isinstance(m, VirtualTable.SortChanged)]
+        assert [(m.column_key, m.descending) for m in sorts] == [("number", True)]
