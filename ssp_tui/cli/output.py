@@ -65,11 +65,18 @@ def _tsv_field(text: str) -> str:
 class Output:
     """One per command run; built inside the command so that it writes to the streams click gave it."""
 
-    def __init__(self, *, as_json: bool = False, quiet: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        as_json: bool = False,
+        quiet: bool = False,
+        stdout: Console | None = None,
+        stderr: Console | None = None,
+    ) -> None:
         self.as_json = as_json
         self.quiet = quiet
-        self._stdout = Console(file=sys.stdout, highlight=False, soft_wrap=False)
-        self._stderr = Console(file=sys.stderr, highlight=False, soft_wrap=True)
+        self._stdout = stdout or Console(file=sys.stdout, highlight=False, soft_wrap=False)
+        self._stderr = stderr or Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
     @property
     def stdout_is_terminal(self) -> bool:
