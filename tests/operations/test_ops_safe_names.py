@@ -30,7 +30,10 @@ def assert_safe(name: str) -> None:
     assert len(name.encode("utf-8")) <= MAX_NAME_BYTES
     assert name.split(".")[0].rstrip(" ").upper() not in DEVICES
     assert not name.endswith((".", " ")) and not name.startswith((".", " "))
-    assert all(ch in ALLOWED_PUNCTUATION or unicodedata.category(ch)[0] in "LMN" for ch in name)
+    assert all(
+        ch in ALLOWED_PUNCTUATION or unicodedata.category(ch)[0] in "LM" or unicodedata.category(ch) == "Nd"
+        for ch in name
+    )
 
 
 @pytest.mark.parametrize(
