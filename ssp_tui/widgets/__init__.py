@@ -1,0 +1,20 @@
+"""Reusable Textual widgets that know nothing of the portal API: plain values in, messages out."""
+
+from ssp_tui.widgets.download_panel import DownloadProgressPanel, format_bytes
+from ssp_tui.widgets.filter_bar import FilterBar
+from ssp_tui.widgets.table_columns import Column, format_cents, format_count
+from ssp_tui.widgets.table_model import RowKey, TableModel, describe_counts
+from ssp_tui.widgets.virtual_table import VirtualTable
+
+__all__ = [
+    "Column",
+    "DownloadProgressPanel",
+    "FilterBar",
+    "RowKey",
+    "TableModel",
+    "VirtualTable",
+    "describe_counts",
+    "format_bytes",
+    "format_cents",
+    "format_count",
+]

@@ -95,6 +95,9 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         yield ProgressBar(total=None, show_eta=True, id="download-bar")
         yield Static("", id="download-files")
 
+    def on_mount(self) -> None:
+        self._redraw()  # start() may have been called before the panel was mounted
+
     @property
     def is_running(self) -> bool:
         return self._state in ("running", "cancelling")
@@ -111,6 +114,7 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         self._state = "running"
         self._summary = ""
         self._redraw()
+        self.refresh_bindings()
 
     def file_progress(self, key: Hashable, name: str, done: int, total: int | None = None) -> None:
         """A file has `done` bytes of `total` (None when the size is unknown)."""
@@ -141,12 +145,14 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         self._summary = summary
         self._progress.active.clear()
         self._redraw()
+        self.refresh_bindings()
 
     def action_cancel(self) -> None:
         if self._state != "running":
             return
         self._state = "cancelling"
         self._redraw()
+        self.refresh_bindings()
         self.post_message(self.Cancelled(self))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -168,7 +174,6 @@ class DownloadProgressPanel(Vertical, can_focus=True):
             bar.update(total=max(progress.total_files, 1), progress=progress.files_done)
         self.query_one("#download-summary", Static).update(self._summary_text())
         self.query_one("#download-files", Static).update(self._files_text())
-        self.refresh_bindings()
 
     def _summary_text(self) -> str:
         progress = self._progress
