@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -140,7 +141,7 @@ def seminars_activity(
     if target is None:
         output.listing(activity, ACTIVITY_COLUMNS, empty="No seminar activity matches.")
         if activity and not output.as_json:
-            credits = sum((row.credits for row in activity), start=activity[0].credits * 0)
+            credits = sum((row.credits for row in activity), start=Decimal(0))
             output.info(f"{len(activity)} completions, {credits.normalize():f} credits.")
         return
     _export(output, activity, target, export.ExportFormat.XLSX if xlsx else export.ExportFormat.CSV)

@@ -201,7 +201,12 @@ def docs_download(
         template = run.profile.filename_template
         documents: list[Document] = []
         for reference in dict.fromkeys(policies):  # a policy named twice is downloaded once
-            found = await _documents(run.client, await resolve_policy(run.client, reference), term)
+            policy = await resolve_policy(run.client, reference)
+            if term != ALL_TERMS and Term(term) not in {t.term for t in policy.terms}:
+                # Among many policies, one without (say) a renewal is skipped, not a reason to stop.
+                output.warn(f"Policy {policy.policy_number} has no {term} term; skipped.")
+                continue
+            found = await _documents(run.client, policy, term)
             documents.extend(d for d in found if not wanted_types or d.type in wanted_types)
         if not documents:
             raise CommandFailed("No documents match.")
