@@ -1,0 +1,158 @@
+"""What the Credentialing screen has ticked, and the download jobs it makes: no Textual here, so the grouping,
+selection and job rules are tested on their own.
+
+Each certificate (one insured x one certificate holder, for a term) is ticked or not and has an access level
+as the portal names it: "COI Access" (the certificate) or "COI and Claims History Access" (the certificate and
+the insured's claims-history letter for that policy, once per insured and policy however many holders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from ssp_tui.api.constants import DEFAULT_FILENAME_TEMPLATE
+from ssp_tui.api.models.credentialing import Certificate
+from ssp_tui.operations.download_jobs import certificate_job, claims_history_job
+from ssp_tui.operations.download_types import DownloadJob
+
+
+class Grouping(StrEnum):
+    INSURED = "insured"
+    """One group per insured on a policy; its items are the insured's certificate holders."""
+    COI = "coi"
+    """One group per certificate holder; its items are the insureds holding a certificate for it."""
+
+
+GROUPING_LABELS: dict[Grouping, str] = {Grouping.INSURED: "Group by Insured", Grouping.COI: "Group by COI"}
+
+
+class Access(StrEnum):
+    COI = "coi"
+    COI_AND_CLAIMS = "coi_and_claims"
+
+
+ACCESS_LABELS: dict[Access, str] = {
+    Access.COI: "COI Access",
+    Access.COI_AND_CLAIMS: "COI and Claims History Access",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateGroup:
+    key: str
+    title: str
+    certificates: tuple[Certificate, ...]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(certificate.id for certificate in self.certificates)
+
+
+def group_certificates(certificates: Iterable[Certificate], grouping: Grouping) -> list[CertificateGroup]:
+    """Groups in name order, their items in name order (ties broken by ids, so the order is stable)."""
+    buckets: dict[str, list[Certificate]] = {}
+    for certificate in certificates:
+        buckets.setdefault(_group_key(certificate, grouping), []).append(certificate)
+    groups = []
+    for key, members in buckets.items():
+        first = members[0]
+        if grouping is Grouping.INSURED:
+            title = f"{first.insured_name} · {first.policy_number}"
+            members.sort(key=lambda c: (c.holder_name.casefold(), c.id))
+        else:
+            title = f"{first.holder_name} · {first.holder_city}, {first.holder_state}"
+            members.sort(key=lambda c: (c.insured_name.casefold(), c.policy_number, c.id))
+        groups.append(CertificateGroup(key, title, tuple(members)))
+    groups.sort(key=lambda g: (g.title.casefold(), g.key))
+    return groups
+
+
+def _group_key(certificate: Certificate, grouping: Grouping) -> str:
+    if grouping is Grouping.INSURED:
+        return f"{certificate.insured_id}:{certificate.policy_id}"
+    return certificate.holder_id
+
+
+class CertificateSelection:
+    """The certificates on show, which are ticked, and each one's access level (COI Access by default)."""
+
+    def __init__(self) -> None:
+        self.certificates: dict[str, Certificate] = {}
+        self.selected: set[str] = set()
+        self.access: dict[str, Access] = {}
+
+    def replace(self, certificates: Iterable[Certificate]) -> None:
+        """Show a new search's certificates; ticks and access levels of those still shown are kept."""
+        self.certificates = {certificate.id: certificate for certificate in certificates}
+        self.selected &= self.certificates.keys()
+        self.access = {key: value for key, value in self.access.items() if key in self.certificates}
+
+    def is_selected(self, certificate_id: str) -> bool:
+        return certificate_id in self.selected
+
+    def access_of(self, certificate_id: str) -> Access:
+        return self.access.get(certificate_id, Access.COI)
+
+    def toggle(self, ids: Sequence[str]) -> None:
+        """Tick them all, or, when all are ticked already, untick them (a group's checkbox)."""
+        if all(i in self.selected for i in ids):
+            self.selected.difference_update(ids)
+        else:
+            self.selected.update(i for i in ids if i in self.certificates)
+
+    def select_all(self) -> None:
+        self.selected = set(self.certificates)
+
+    def select_none(self) -> None:
+        self.selected.clear()
+
+    def cycle_access(self, ids: Sequence[str]) -> Access:
+        """COI and Claims History Access for them all, or back to COI Access when they all have it."""
+        everyone_has_claims = all(self.access_of(i) is Access.COI_AND_CLAIMS for i in ids)
+        chosen = Access.COI if everyone_has_claims else Access.COI_AND_CLAIMS
+        for certificate_id in ids:
+            self.access[certificate_id] = chosen
+        return chosen
+
+    def chosen(self, order: Iterable[str]) -> list[Certificate]:
+        """The ticked certificates in ``order`` (the order the user sees them)."""
+        return [self.certificates[i] for i in order if i in self.selected and i in self.certificates]
+
+
+@dataclass(slots=True)
+class DownloadPlan:
+    jobs: list[DownloadJob] = field(default_factory=list)
+    without_claims_history: list[Certificate] = field(default_factory=list)
+    """One per insured and policy asked for with claims history where none is available online."""
+    certificates: int = 0
+    claims_histories: int = 0
+
+
+def plan_downloads(
+    certificates: Sequence[Certificate],
+    selection: CertificateSelection,
+    *,
+    issued_on: date,
+    template: str = DEFAULT_FILENAME_TEMPLATE,
+) -> DownloadPlan:
+    """A certificate job per ticked certificate, in the order given; a claims-history letter follows the
+    first certificate of its insured and policy that asks for one. Raises ``TemplateError`` for a template
+    that uses a field certificates do not have."""
+    plan = DownloadPlan()
+    letters_done: set[tuple[str, str]] = set()
+    for certificate in certificates:
+        plan.jobs.append(certificate_job(certificate, issued_on=issued_on, template=template))
+        plan.certificates += 1
+        pair = (certificate.insured_id, certificate.policy_id)
+        if selection.access_of(certificate.id) is not Access.COI_AND_CLAIMS or pair in letters_done:
+            continue
+        letters_done.add(pair)
+        if not certificate.claims_history_available:
+            plan.without_claims_history.append(certificate)
+            continue
+        plan.jobs.append(claims_history_job(certificate, issued_on=issued_on, template=template))
+        plan.claims_histories += 1
+    return plan
