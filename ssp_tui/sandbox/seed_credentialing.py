@@ -96,9 +96,13 @@ def seed_claims(ctx: SeedContext) -> None:
     for customer in ctx.customers:
         for policy in customer.policies:
             for insured in policy.insureds:
-                if not insured.is_person or rng.random() >= _INSURED_WITH_CLAIMS_SHARE:
+                if insured.claims is not None:
+                    count = insured.claims
+                elif insured.is_person and rng.random() < _INSURED_WITH_CLAIMS_SHARE:
+                    count = rng.choices((1, 2, 3), weights=(6, 3, 1))[0]
+                else:
                     continue
-                for _ in range(rng.choices((1, 2, 3), weights=(6, 3, 1))[0]):
+                for _ in range(count):
                     incident = ctx.days_ago(180, CLAIMS_YEARS * 365 - 400)
                     reported = min(incident + timedelta(days=rng.randint(30, 400)), today)
                     closed = reported + timedelta(days=rng.randint(120, 1500))

@@ -18,6 +18,10 @@ class PersonSpec:
     last: str
     specialty: str
     credentials: str
+    claims: int = 0
+    """Claims in the ten-year history (demo people have exactly these, none drawn at random)."""
+    claims_history: bool = True
+    """False: the claims-history letter is not available online for this insured."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +68,16 @@ DEMO_AGENCIES: tuple[tuple[str, str, str], ...] = (
 DEMO_CUSTOMERS: tuple[CustomerSpec, ...] = (
     CustomerSpec(
         key="patel", kind="group", name="Patel Family Medicine, Inc.",
-        people=(PersonSpec("Priya", "Patel", "Family Medicine", "MD"),
+        people=(PersonSpec("Priya", "Patel", "Family Medicine", "MD", claims=1),
                 PersonSpec("Ethan", "Brooks", "Physician Assistant", "PA-C")),
         insurer=NORCAL, plan="monthly", agency_index=0, city=("Sacramento", "CA", "958", "916"),
         current_start_days_ago=300, separate_allied_policy=True,
     ),
     CustomerSpec(
         key="lakes", kind="group", name="Great Lakes Orthopedic Associates",
-        people=(PersonSpec("Lucas", "Nguyen", "Orthopedic Surgery", "MD"),
+        people=(PersonSpec("Lucas", "Nguyen", "Orthopedic Surgery", "MD", claims=2),
                 PersonSpec("Grace", "Okafor", "Orthopedic Surgery", "MD"),
-                PersonSpec("Samuel", "Hoffman", "Anesthesiology", "DO")),
+                PersonSpec("Samuel", "Hoffman", "Anesthesiology", "DO", claims_history=False)),
         extra_insureds=3, insurer=PROASSURANCE, plan="quarterly", agency_index=1,
         city=("Grand Rapids", "MI", "495", "616"), current_start_days_ago=120,
     ),

@@ -88,6 +88,8 @@ class Insured:
     credentials: str
     specialty: Specialty
     claims_history_available: bool = True
+    claims: int | None = None
+    """How many claims to seed; None draws it at random."""
 
     @property
     def is_person(self) -> bool:

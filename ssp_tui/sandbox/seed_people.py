@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ssp_tui.sandbox import seed_catalog as cat
 from ssp_tui.sandbox import seed_names as names
-from ssp_tui.sandbox.seed_demo import DEMO_AGENCIES, CustomerSpec
+from ssp_tui.sandbox.seed_demo import DEMO_AGENCIES, CustomerSpec, PersonSpec
 from ssp_tui.sandbox.seed_model import Agency, Customer, Insured, SeedContext
 
 _SPECIALTIES_BY_NAME = {s.name: s for s in (*cat.PHYSICIAN_SPECIALTIES, *cat.ALLIED_SPECIALTIES)}
@@ -54,10 +54,19 @@ def new_npi(ctx: SeedContext) -> str:
 
 
 def _add_insured(
-    ctx: SeedContext, customer: Customer, name: str, credentials: str, specialty: cat.Specialty
+    ctx: SeedContext,
+    customer: Customer,
+    name: str,
+    credentials: str,
+    specialty: cat.Specialty,
+    person: PersonSpec | None = None,
 ) -> Insured:
-    history = not (credentials != "Facility" and ctx.rng.random() < _NO_CLAIMS_HISTORY_SHARE)
-    insured = Insured(ctx.new_id("in"), name, credentials, specialty, history)
+    if person is not None:
+        history = person.claims_history
+    else:
+        history = not (credentials != "Facility" and ctx.rng.random() < _NO_CLAIMS_HISTORY_SHARE)
+    claims = person.claims if person is not None else None
+    insured = Insured(ctx.new_id("in"), name, credentials, specialty, history, claims)
     customer.insureds.append(insured)
     ctx.add(
         "insureds",
@@ -106,7 +115,7 @@ def seed_spec_customer(ctx: SeedContext, spec: CustomerSpec) -> Customer:
         _add_insured(ctx, customer, spec.name, "Facility", _facility_entity(spec.name))
     for person in spec.people:
         specialty = _SPECIALTIES_BY_NAME[person.specialty]
-        _add_insured(ctx, customer, f"{person.first} {person.last}", person.credentials, specialty)
+        _add_insured(ctx, customer, f"{person.first} {person.last}", person.credentials, specialty, person)
     for _ in range(spec.extra_insureds):
         _add_random_insured(ctx, customer, _random_specialty(ctx, allied_share=0.25))
     return customer

@@ -125,6 +125,16 @@ def test_insured_logins_sit_on_the_second_policyholders_group_policy(conn: sqlit
             user["insured_id"],
         )
         assert on_group_policy == 1
+    # Claims histories to show: an insured with claims, a clean one, and a colleague whose letter is offline.
+    claims = dict(
+        conn.execute(
+            "SELECT u.username, count(c.id) FROM users u LEFT JOIN claims c ON c.insured_id = u.insured_id "
+            "WHERE u.username IN ('dr.nguyen', 'dr.okafor') GROUP BY u.username"
+        ).fetchall()
+    )
+    assert claims == {"dr.nguyen": 2, "dr.okafor": 0}
+    unavailable = "SELECT count(*) FROM insureds WHERE customer_id = ? AND claims_history_available = 0"
+    assert scalar(conn, unavailable, customer_id) >= 1
 
 
 def test_first_policyholder_pays_norcal_online_and_has_documents(conn: sqlite3.Connection) -> None:
