@@ -37,7 +37,13 @@ def _write_table(lines: list[str], prefix: tuple[str, ...], table: dict[str, Any
 
 
 def _key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    return key if _BARE_KEY.fullmatch(key) else _basic_string(key)
+
+
+def _basic_string(text: str) -> str:
+    # A JSON string is a TOML basic string (the same escapes: \" \\ \n \t \uXXXX), except that TOML also
+    # forbids a raw DEL, which JSON leaves as it is.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _value(value: Any) -> str:
@@ -52,8 +58,7 @@ def _value(value: Any) -> str:
             return "inf" if value > 0 else "-inf"
         return repr(value)
     if isinstance(value, str):
-        # A JSON string is a valid TOML basic string: the same escapes (\\" \\\\ \\n \\t \\uXXXX).
-        return json.dumps(value, ensure_ascii=False)
+        return _basic_string(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, list | tuple):

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ssp_tui.api.config import (
     Profile,
@@ -130,4 +132,22 @@ def test_toml_writer_round_trips_what_tomllib_reads() -> None:
         "outer": {"inner": {"deep": "yes"}, "scalar": 1},
         "empty": {},
     }
+    assert tomllib.loads(dumps_toml(data)) == data
+
+
+_scalars = (
+    st.text(max_size=20)
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.booleans()
+    | st.floats(allow_nan=False, allow_infinity=True)
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=10), _values, max_size=6))
+def test_toml_writer_round_trips_any_document(data: dict) -> None:
     assert tomllib.loads(dumps_toml(data)) == data
