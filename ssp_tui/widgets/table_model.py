@@ -78,10 +78,13 @@ class TableModel:
         self._index_by_key = {}
         self._key_function = key
         self._text_getters = []
-        self._append(rows)
-        known = self._index_by_key
-        self._selected = {row_key for row_key in self._selected if row_key in known}
-        self._rebuild_view(cursor_key)
+        try:
+            self._append(rows)
+        finally:
+            # Even when the rows are refused (duplicate keys), the view must match the (now empty) rows.
+            known = self._index_by_key
+            self._selected = {row_key for row_key in self._selected if row_key in known}
+            self._rebuild_view(cursor_key)
 
     def append_rows(self, rows: Iterable[Row]) -> None:
         """Add rows (a page that just arrived) with the same key function; sort, filter, cursor stay."""
@@ -89,6 +92,7 @@ class TableModel:
         self._rebuild_view(self.cursor_key)
 
     def _append(self, rows: Iterable[Row]) -> None:
+        """Add rows; refused rows (a duplicate key, a failing key function) leave everything unchanged."""
         new_rows = list(rows)
         if not new_rows:
             return

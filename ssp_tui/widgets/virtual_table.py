@@ -155,9 +155,11 @@ class VirtualTable(TableView, can_focus=True):
         the filter is built in a background thread once the rows are shown.
         """
         before = (self._model.cursor_key, self._model.selected_keys)
-        self._model.set_rows(rows, key)
-        self._remeasure(WIDTH_SAMPLE_ROWS)
-        self._after_rows_changed(before)
+        try:
+            self._model.set_rows(rows, key)
+        finally:  # refused rows (duplicate keys) leave an empty table, drawn as such
+            self._remeasure(WIDTH_SAMPLE_ROWS)
+            self._after_rows_changed(before)
 
     def append_rows(self, rows: Iterable[Row]) -> None:
         """Add rows (e.g. the next page), keeping sort, filter, cursor and selection."""

@@ -200,8 +200,10 @@ def test_append_rows_extends_an_existing_search_index() -> None:
 
 def test_duplicate_keys_are_refused_with_the_key_named() -> None:
     model = TableModel(COLUMNS)
+    model.set_rows(ROWS, key=lambda row: row[0])
     with pytest.raises(ValueError, match="P-1"):
         model.set_rows([("P-1", "a", 1), ("P-1", "b", 2)], key=lambda row: row[0])
+    assert (model.row_count, model.shown_count, model.cursor) == (0, 0, -1)
     model.set_rows(ROWS, key=lambda row: row[0])
     with pytest.raises(ValueError, match="P-100"):
         model.append_rows([("P-100", "again", 1)])

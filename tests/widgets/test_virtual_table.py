@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import App, ComposeResult
 from textual.message import Message
-from textual.widgets import Label
+from textual.widgets import Input, Label
 
 from ssp_tui.widgets.filter_bar import FilterBar
 from ssp_tui.widgets.table_columns import Column, format_cents
@@ -310,3 +310,32 @@ async def test_appended_pages_join_the_sorted_filtered_view_and_the_cursor_stays
         assert [row[0] for row in table.shown_rows()[:2]] == ["P000500", "P000095"]
         sorts = [m for m in app.messages if isinstance(m, VirtualTable.SortChanged)]
         assert [(m.column_key, m.descending) for m in sorts] == [("number", True)]
+
+
+class UnboundFilterApp(App[None]):
+    """A FilterBar without a table: the screen handles Changed and sets the count itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(placeholder="Search")
+
+    def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
+        self.values.append(message.value)
+        message.filter_bar.set_count(len(message.value), 10)
+
+
+async def test_an_unbound_filter_bar_posts_every_keystroke() -> None:
+    app = UnboundFilterApp()
+    async with app.run_test() as pilot:
+        app.query_one(Input).focus()
+        await pilot.press("a", "b")
+        await pilot.pause()
+        assert app.values == ["a", "ab"]
+        assert str(app.query_one(".filter-bar--count", Label).content) == "2 of 10"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.values[-1] == ""
+        assert str(app.query_one(".filter-bar--count", Label).content) == "10 rows"
