@@ -153,6 +153,8 @@ async def test_typing_in_the_filter_bar_narrows_the_table_and_counts() -> None:
         await pilot.pause()
         assert table.view_counts[0] == ROW_COUNT
         assert str(app.query_one(".filter-bar--count", Label).content) == "100,000 rows"
+        await pilot.press("down")  # from the filter to the table
+        assert table.has_focus
 
 
 async def test_empty_states_say_why_nothing_shows() -> None:
