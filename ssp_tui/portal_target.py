@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ssp_tui.api.config import Profile
 
 
@@ -76,11 +78,12 @@ class EmbeddedSandboxPortal:
 
     is_sandbox = True
 
-    def __init__(self) -> None:
+    def __init__(self, db_path: Path | None = None) -> None:
         # Imported here: the login screen must be up before any of the sandbox plumbing loads.
         from ssp_tui.api.embedded import EmbeddedSandbox
 
-        self._sandbox = EmbeddedSandbox()
+        self._sandbox = EmbeddedSandbox(db_path)
+        """``db_path`` None: the sandbox's default database in the platform data folder."""
         self._base_url: str | None = None
 
     def describe(self) -> str:
@@ -94,14 +97,12 @@ class EmbeddedSandboxPortal:
     async def demo_accounts(self) -> Sequence[DemoLogin]:
         return await self._sandbox.demo_accounts()
 
+    @property
+    def running(self) -> bool:
+        return self._sandbox.running
+
     async def stop(self) -> None:
-        await _maybe_await(self._sandbox.stop())
-
-
-async def _maybe_await(result: object) -> None:
-    """``EmbeddedSandbox.stop`` may be sync or async; either way it has finished when this returns."""
-    if hasattr(result, "__await__"):
-        await result  # type: ignore[misc]
+        await self._sandbox.stop()
 
 
 

@@ -117,7 +117,7 @@ class LoginScreen(Screen[None]):
             options = self.query_one("#demo-accounts", OptionList)
             options.clear_options()
             options.add_options(
-                Option(f"{a.role:<12} {a.username:<18} {a.display_name}\n{'':12} {a.note}", id=a.username)
+                Option(f"{a.username:<20} {a.role:<13} {a.display_name}\n  {a.note}", id=a.username)
                 for a in message.accounts
             )
 

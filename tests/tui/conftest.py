@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from ssp_tui.api.config import Profile
 from ssp_tui.api.secrets import SecretStore
 from ssp_tui.app import SspApp
 from ssp_tui.portal_target import FixedPortal
+from ssp_tui.screens.sections import SECTIONS, Section
 
 SANDBOX_LABEL = "sandbox (test)"
 """Shown instead of the URL, whose port changes every run (snapshots)."""
@@ -69,13 +70,18 @@ def make_app(sandbox: SandboxLike, tmp_path: Path, keyring_backend: MemoryKeyrin
     """``make_app()``: an SspApp on the shared test sandbox (or ``make_app(server=...)``), showing no clock
     or countdown."""
 
-    def make(profile: Profile | None = None, server: SandboxLike | None = None) -> SspApp:
+    def make(
+        profile: Profile | None = None,
+        server: SandboxLike | None = None,
+        registry: Sequence[Section] = SECTIONS,
+    ) -> SspApp:
         server = server or sandbox
         target = FixedPortal(server.base_url, is_sandbox=True, accounts=server.accounts, label=SANDBOX_LABEL)
         return SspApp(
             target,
             profile_name="test",
             profile=profile or Profile(download_dir=tmp_path / "downloads"),
+            registry=registry,
             show_clock=False,
             secret_store=SecretStore("test", backend=keyring_backend),
         )

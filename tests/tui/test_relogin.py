@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.widgets import OptionList
-from tui_helpers import SandboxLike, db, sign_in_totp, usable_account, wait_for
+from tui_helpers import SandboxLike, db, sign_in_totp, usable_account, wait_for, wait_for_screen
 
 from ssp_tui.app import SspApp
 from ssp_tui.screens.home import HomeScreen
@@ -36,7 +36,7 @@ async def test_expired_session_asks_for_the_password_and_continues(
 
         revoke_sessions(private_sandbox, account.username)
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReloginScreen), "the re-login dialog")
+        await wait_for_screen(pilot, ReloginScreen, "#relogin-password")
         await wait_for(
             pilot, lambda: getattr(app.focused, "id", None) == "relogin-password", "password focus"
         )
@@ -59,7 +59,7 @@ async def test_cancelling_the_re_login_reports_the_expired_session(
         home = app.screen
         revoke_sessions(private_sandbox, account.username)
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReloginScreen), "the re-login dialog")
+        await wait_for_screen(pilot, ReloginScreen, "#relogin-password")
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is home, "back on Home")
         await wait_for(pilot, lambda: any(n.title == "Signed out" for n in app._notifications), "the notice")

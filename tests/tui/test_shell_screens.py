@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.widgets import Input, OptionList, Select, Static
-from tui_helpers import SandboxLike, sign_in_totp, usable_account, wait_for
+from tui_helpers import SandboxLike, sign_in_totp, usable_account, wait_for, wait_for_screen
 
 from ssp_tui.api.config import load_profile
 from ssp_tui.app import SspApp
@@ -31,7 +31,7 @@ async def test_help_palette_and_number_keys_after_sign_in(
         home = app.screen
 
         await pilot.press("f1")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "Help")
+        await wait_for_screen(pilot, HelpScreen, ".help-block")
         shown = texts(app.screen)
         for contact in SUPPORT_CONTACTS:
             assert contact.name in shown
@@ -61,7 +61,7 @@ async def test_settings_validate_and_save_to_the_profile(
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "Settings")
+        await wait_for_screen(pilot, SettingsScreen, "#settings-status")
         screen = app.screen
         screen.query_one("#filename-template", Input).value = "{policy}/{nope}.pdf"
         await pilot.click("#settings-save")
@@ -92,7 +92,7 @@ async def test_cancelled_settings_restore_the_theme(make_app: Callable[..., SspA
     async with app.run_test(size=(120, 36)) as pilot:
         before = app.theme
         await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "Settings")
+        await wait_for_screen(pilot, SettingsScreen, "#settings-status")
         app.screen.query_one("#theme", Select).value = "ansi-light"
         await pilot.pause()
         await pilot.press("escape")

@@ -117,6 +117,7 @@ async def test_wrong_code_keeps_the_dialog_open_with_a_message(
     async with app.run_test(size=(120, 36)) as pilot:
         await enter_password(pilot, account.username, account.password)
         await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA dialog")
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "mfa-code", "the dialog ready")
         await pilot.press(*"000000", "enter")
         status = app.screen.query_one("#mfa-status", Static)
         await wait_for(pilot, lambda: status.has_class("error"), "the wrong-code message")
@@ -134,6 +135,7 @@ async def test_first_sign_in_enrolls_the_authenticator(
     async with app.run_test(size=(120, 36)) as pilot:
         await enter_password(pilot, account.username, account.password)
         await wait_for(pilot, lambda: isinstance(app.screen, EnrollScreen), "the enrollment dialog")
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "enroll-code", "the dialog ready")
         assert "█" in str(app.screen.query_one("#enroll-qr", Static).render())
         secret = str(app.screen.query_one("#enroll-secret", Static).render()).replace(" ", "").strip()
         await pilot.click("#keep-secret")

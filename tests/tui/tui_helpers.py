@@ -50,6 +50,16 @@ def usable_account(sandbox: SandboxLike, role: str, index: int) -> DemoAccount:
     return usable[index]
 
 
+async def wait_for_screen(pilot: Pilot, screen_type: type, selector: str) -> None:
+    """Until a ``screen_type`` is on top and composed (``selector`` matches in it)."""
+    app = pilot.app
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, screen_type) and bool(app.screen.query(selector)),
+        f"{screen_type.__name__} with {selector}",
+    )
+
+
 def app_of(pilot: Pilot) -> SspApp:
     assert isinstance(pilot.app, SspApp)
     return pilot.app
@@ -116,6 +126,7 @@ async def sign_in_sms(pilot: Pilot, sandbox: SandboxLike, account: DemoAccount) 
     before = last_outbox_id(sandbox.db_path)
     await enter_password(pilot, account.username, account.password)
     await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA dialog")
+    await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "mfa-code", "the dialog ready")
     await pilot.click("#factor-sms")
     code: list[str] = []
 
