@@ -151,6 +151,10 @@ def error_class_for(status: int) -> type[StatusError]:
     return _BY_STATUS.get(status, StatusError)
 
 
+MAX_SANE_WAIT_S = 7 * 24 * 3600.0
+"""Longer waits are treated as this long: a portal's typo must not overflow anything downstream."""
+
+
 def format_wait(seconds: float) -> str:
     """``42 seconds``, ``1 minute``, ``15 minutes``, ``2 hours``: a wait in words."""
     whole = max(1, round(seconds))
@@ -168,15 +172,15 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(float(value), MAX_SANE_WAIT_S)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return min(max(0.0, (when - (now or datetime.now(UTC))).total_seconds()), MAX_SANE_WAIT_S)
 
 
 _problem_decoder = msgspec.json.Decoder(Problem)
@@ -207,7 +211,7 @@ def status_error(
         detail = problem.detail
         errors = problem.errors
         if retry_after is None and problem.retry_after is not None:
-            retry_after = float(problem.retry_after)
+            retry_after = float(min(max(problem.retry_after, 0), int(MAX_SANE_WAIT_S)))
     else:
         # An HTML error page from a proxy, say: never show its markup, describe it instead.
         title = phrase

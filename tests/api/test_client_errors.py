@@ -192,6 +192,8 @@ def test_retry_after_parses_seconds_and_http_dates() -> None:
     assert parse_retry_after("Sat, 28 Nov 2026 12:00:45 GMT", now=now) == 45.0
     assert parse_retry_after("Sat, 28 Nov 2026 11:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("soon") is None
+    assert parse_retry_after("²") is None  # a digit to str.isdigit, not to HTTP
+    assert parse_retry_after("9" * 400) == 7 * 24 * 3600  # absurd waits are capped, never inf
     assert parse_retry_after(None) is None
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssp_tui.api.download import filename_hint
-from ssp_tui.api.errors import StatusError, error_class_for, parse_retry_after, status_error
+from ssp_tui.api.errors import StatusError, error_class_for, format_wait, parse_retry_after, status_error
 
 
 @settings(max_examples=300, deadline=None)
@@ -22,7 +22,9 @@ def test_a_filename_hint_is_never_a_path(header: str) -> None:
 @given(st.text(max_size=60))
 def test_retry_after_never_raises_and_is_never_negative(value: str) -> None:
     seconds = parse_retry_after(value)
-    assert seconds is None or seconds >= 0
+    assert seconds is None or 0 <= seconds <= 7 * 24 * 3600
+    if seconds is not None:
+        assert format_wait(seconds)
 
 
 @settings(max_examples=300, deadline=None)
