@@ -49,8 +49,9 @@ class ScreenActionCommands(Provider):
         actions = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            # Hidden bindings (number keys, the palette's own key) are reachable in other ways.
-            if not binding.show or not binding.description or not active.enabled:
+            # Hidden bindings (number keys, the palette's own key) and the app's own (Help, Settings, Log out,
+            # listed by SectionCommands) are reachable in other ways.
+            if not binding.show or not binding.description or not active.enabled or active.node is self.app:
                 continue
             if binding.action in seen or "command_palette" in binding.action:
                 continue

@@ -101,3 +101,14 @@ def test_error_wording_never_shows_exception_text() -> None:
     assert not serious and "1 min" in message
     title, message, serious = describe_error(errors.ConnectionFailed("cannot connect"))
     assert serious and title == "Cannot reach the portal"
+
+
+def test_the_profile_theme_is_applied_at_start() -> None:
+    from ssp_tui.api.config import Profile
+    from ssp_tui.app import SspApp
+    from ssp_tui.portal_target import FixedPortal
+
+    app = SspApp(FixedPortal("http://127.0.0.1:9"), profile_name="t", profile=Profile(theme="nord"))
+    assert app.theme == "nord"
+    unknown = SspApp(FixedPortal("http://127.0.0.1:9"), profile_name="t", profile=Profile(theme="no-such"))
+    assert unknown.theme != "no-such"
