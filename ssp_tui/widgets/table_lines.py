@@ -49,14 +49,25 @@ def header_labels(columns: Sequence[Column], sort_column: str | None, descending
 
 
 def line_strip(
-    texts: Sequence[str], columns: Sequence[Column], widths: Sequence[int], checked: bool | None, style: Style
+    texts: Sequence[str],
+    columns: Sequence[Column],
+    widths: Sequence[int],
+    checked: bool | None,
+    style: Style,
+    window: tuple[int, int],
 ) -> Strip:
-    """A checkbox cell (unless `checked` is None), then each text fitted to its column, in one segment."""
+    """A checkbox cell (unless `checked` is None), then each text fitted to its column, as one segment,
+    cut to the cells `window` = (start, width) that are on screen (horizontal scrolling) and padded to it."""
     cells = [] if checked is None else [CHECKED if checked else UNCHECKED]
     for column, width, text in zip(columns, widths, texts, strict=True):
         cells.append(fit_cell(text, width, column.align))
     line = COLUMN_GAP.join(cells)
-    return Strip([Segment(line, style)], len(line) if line.isascii() else None)
+    start, width = window
+    if line.isascii():
+        # One character per cell: slice and pad directly, making one Strip instead of three.
+        visible = line[start : start + width]
+        return Strip([Segment(visible + " " * (width - len(visible)), style)], width)
+    return Strip([Segment(line, style)]).crop_extend(start, start + width, style)
 
 
 def message_strip(text: str, width: int, style: Style) -> Strip:

@@ -180,8 +180,7 @@ class TableView(ScrollView):
         if y == 0:
             labels = header_labels(self.columns, model.sort_column, model.sort_descending)
             checked = self._shown_all_selected() if self.multi_select else None
-            strip = line_strip(labels, self.columns, self._widths, checked, styles.header)
-            return strip.crop_extend(scroll_x, scroll_x + width, styles.header)
+            return line_strip(labels, self.columns, self._widths, checked, styles.header, (scroll_x, width))
         if model.shown_count == 0:
             if y != 1:
                 return Strip.blank(width, styles.base)
@@ -195,8 +194,7 @@ class TableView(ScrollView):
         even = self.zebra_stripes and position % 2 == 1
         style = styles.row(even=even, selected=selected, cursor=position == model.cursor)
         checked = selected if self.multi_select else None
-        strip = line_strip(model.texts(index), self.columns, self._widths, checked, style)
-        return strip.crop_extend(scroll_x, scroll_x + width, style)
+        return line_strip(model.texts(index), self.columns, self._widths, checked, style, (scroll_x, width))
 
     def _shown_all_selected(self) -> bool:
         """Whether the header checkbox is ticked (cached: it is a pass over every shown row)."""

@@ -341,3 +341,26 @@ async def test_an_unbound_filter_bar_posts_every_keystroke() -> None:
         await pilot.pause()
         assert app.values[-1] == ""
         assert str(app.query_one(".filter-bar--count", Label).content) == "10 rows"
+
+
+class WideColumnsApp(App[None]):
+    def compose(self) -> ComposeResult:
+        columns = [Column(key, key.title(), min_width=12) for key in ("alpha", "bravo", "charlie")]
+        table = VirtualTable(columns, multi_select=False)
+        table.set_rows([("a1", "b1", "c1"), ("a2", "b2", "c2")])
+        yield table
+
+
+async def test_columns_that_cannot_fit_scroll_horizontally() -> None:
+    app = WideColumnsApp()
+    async with app.run_test(size=(20, 6)) as pilot:
+        await pilot.pause()
+        table = app.query_one(VirtualTable)
+        assert table.virtual_size.width == 3 * 12 + 2 > table.scrollable_content_region.width
+        assert lines(table)[0].startswith("Alpha") and "Charlie" not in lines(table)[0]
+        await pilot.press("end")  # the cursor keys do not move sideways...
+        for _ in range(30):
+            await pilot.press("right")  # ...the arrows scroll, header and rows together
+        await pilot.pause()
+        assert "Charlie" in lines(table)[0]
+        assert "c1" in lines(table)[1] and "a1" not in lines(table)[1]
