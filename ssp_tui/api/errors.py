@@ -156,7 +156,7 @@ MAX_SANE_WAIT_S = 7 * 24 * 3600.0
 
 
 def format_wait(seconds: float) -> str:
-    """``42 seconds``, ``1 minute``, ``15 minutes``, ``2 hours``: a wait in words."""
+    """``42 seconds``, ``1 minute``, ``15 minutes``, ``2 hours``, ``7 days``: a wait in words."""
     whole = max(1, round(seconds))
     if whole < 60:
         return f"{whole} second{'s' if whole != 1 else ''}"
@@ -164,7 +164,9 @@ def format_wait(seconds: float) -> str:
     if minutes < 60:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     hours = round(minutes / 60)
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{round(hours / 24)} days"
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

@@ -202,6 +202,7 @@ def test_wait_in_words() -> None:
     assert format_wait(42) == "42 seconds"
     assert format_wait(120) == "2 minutes"
     assert format_wait(7200) == "2 hours"
+    assert format_wait(7 * 24 * 3600) == "7 days"
 
 
 def test_rate_limited_user_message() -> None:
