@@ -25,6 +25,7 @@ from typing import Any
 
 import platformdirs
 
+from ssp_tui.api.config import load_config
 from ssp_tui.api.errors import ConfigError, SecretStoreError
 from ssp_tui.api.toml_writer import atomic_write_text
 
@@ -52,8 +53,6 @@ def default_fallback_dir() -> Path:
 def _consent_from_settings() -> bool:
     if os.environ.get(CONSENT_ENV, "").strip().lower() in ("1", "true", "yes"):
         return True
-    from ssp_tui.api.config import load_config  # config imports the client; only needed here
-
     try:
         return load_config().secrets_file_consent
     except ConfigError:
