@@ -43,7 +43,8 @@ class Column:
     value: Callable[[Row], object] | None = None
     """Reads the cell value from a row; None reads by position, mapping key or attribute (see Row)."""
     formatter: Callable[[Any], str] | None = None
-    """Turns the value into the cell text; None uses str() and shows None as an empty cell."""
+    """Turns the value into the cell text; None uses str() and shows None as an empty cell. Keep it pure:
+    it also runs in a worker thread, building the filter's search index."""
     sort_key: Callable[[Any], Any] | None = None
     """Turns the value into the sort key; None: strings case-insensitively, other values as they are."""
 
