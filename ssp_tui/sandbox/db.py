@@ -98,18 +98,26 @@ def create_and_seed(path: Path, *, seed: int = 1, scale: int = 1, today: date | 
         raise FileExistsError(f"{path} already exists; use reset to rebuild it")
     temp = _build(path, seed, scale, today)
     try:
-        _remove_sidecars(path)
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: fall back to a plain (still atomic) rename
-            if path.exists():
-                raise FileExistsError(f"{path} already exists; use reset to rebuild it") from None
-            os.replace(temp, path)
+        if path.exists():  # created meanwhile by another process, which may be using its WAL: keep it all
+            raise FileExistsError(f"{path} already exists; use reset to rebuild it")
+        _remove_sidecars(path)  # leftovers of a deleted database
+        _install_new(temp, path)
     finally:
         temp.unlink(missing_ok=True)
     return path
+
+
+def _install_new(temp: Path, path: Path) -> None:
+    """Put ``temp`` at ``path`` unless something is already there (FileExistsError)."""
+    if not hasattr(os, "link"):
+        os.replace(temp, path)
+        return
+    try:
+        os.link(temp, path)  # never overwrites: the loser of a creation race gets FileExistsError
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: a plain rename is still atomic
+        os.replace(temp, path)
 
 
 def reset_db(path: Path, *, seed: int = 1, scale: int = 1, today: date | None = None) -> Path:

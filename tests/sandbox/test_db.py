@@ -158,3 +158,30 @@ def test_outbox_lists_sent_codes_oldest_first(tmp_path: Path) -> None:
         assert next(a for a in accounts if a.username == "dr.kim").totp_secret is None
     finally:
         conn.close()
+
+
+def test_losing_a_creation_race_keeps_the_winners_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "sandbox.sqlite3"
+    wal = Path(f"{path}-wal")
+    build = db._build
+
+    def build_while_another_process_wins(*args: object) -> Path:
+        built = build(*args)
+        build(path, 9, 1, TODAY).rename(path)  # the other process installs its database first
+        wal.write_bytes(b"the winner's live log")  # and is using it
+        return built
+
+    monkeypatch.setattr(db, "_build", build_while_another_process_wins)
+    with pytest.raises(FileExistsError):
+        db.create_and_seed(path, today=TODAY)
+    assert wal.read_bytes() == b"the winner's live log"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sandbox.sqlite3", "sandbox.sqlite3-wal"]
+    wal.unlink()
+    monkeypatch.setattr(db, "_build", build)
+    conn = db.open_db(path)  # open_db uses the winner's database as it is
+    try:
+        assert db.meta(conn)["seed"] == "9"
+    finally:
+        conn.close()
