@@ -11,6 +11,7 @@ import base64
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import NamedTuple
 
 from ssp_tui.sandbox import seed_names as names
 from ssp_tui.sandbox.passwords import SALT_BYTES, hash_password, unusable_hash
@@ -66,7 +67,18 @@ def _last_login(ctx: SeedContext, days_ago: int | None) -> str | None:
     )
 
 
-def _demo_row(ctx: SeedContext, spec: DemoUserSpec, by_key: dict[str, Customer]) -> tuple[tuple, str, bytes]:
+class _DemoUser(NamedTuple):
+    """A demo user's row around the password hash, which is computed afterwards (in parallel)."""
+
+    before_hash: tuple[object, ...]
+    """id .. agency_id"""
+    after_hash: tuple[object, ...]
+    """totp_secret .. demo_password"""
+    password: str
+    salt: bytes
+
+
+def _demo_user(ctx: SeedContext, spec: DemoUserSpec, by_key: dict[str, Customer]) -> _DemoUser:
     customer = by_key[spec.customer_key] if spec.customer_key else None
     agency = ctx.agencies[spec.agency_index] if spec.agency_index is not None else None
     insured = customer.insureds[spec.insured_index] if customer and spec.insured_index is not None else None
@@ -79,7 +91,7 @@ def _demo_row(ctx: SeedContext, spec: DemoUserSpec, by_key: dict[str, Customer])
     locked_at = iso_instant(instant(ctx.today - timedelta(days=2), 16, 5)) if spec.locked else None
     if customer and spec.role == "policyholder":
         customer.policyholder_user_id = user_id
-    row = (
+    before_hash = (
         user_id,
         spec.username,
         spec.display_name,
@@ -89,14 +101,10 @@ def _demo_row(ctx: SeedContext, spec: DemoUserSpec, by_key: dict[str, Customer])
         customer.id if customer else None,
         insured.id if insured else None,
         agency.id if agency else None,
-        None,
-        secret,
-        _FAILED_LOGINS_WHEN_LOCKED if spec.locked else 0,
-        locked_at,
-        _last_login(ctx, spec.logged_in_days_ago),
-        password,
     )
-    return row, password, salt
+    failed_logins = _FAILED_LOGINS_WHEN_LOCKED if spec.locked else 0
+    last_login = _last_login(ctx, spec.logged_in_days_ago)
+    return _DemoUser(before_hash, (secret, failed_logins, locked_at, last_login, password), password, salt)
 
 
 def seed_users(ctx: SeedContext) -> None:
@@ -107,12 +115,12 @@ def seed_users(ctx: SeedContext) -> None:
     usernames = _Usernames()
     for spec in DEMO_USERS:
         usernames.claim(spec.username)
-    demo = [_demo_row(ctx, spec, by_key) for spec in DEMO_USERS]
+    demo = [_demo_user(ctx, spec, by_key) for spec in DEMO_USERS]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        hashes = list(pool.map(lambda item: hash_password(item[1], salt=item[2]), demo))
-    for position, ((row, _, _), stored, spec) in enumerate(zip(demo, hashes, DEMO_USERS, strict=True), 1):
-        ctx.add("users", (*row[:9], stored, *row[10:]))
-        ctx.add("demo_accounts", (position, row[0], spec.note))
+        hashes = list(pool.map(lambda user: hash_password(user.password, salt=user.salt), demo))
+    for position, (user, stored, spec) in enumerate(zip(demo, hashes, DEMO_USERS, strict=True), 1):
+        ctx.add("users", (*user.before_hash, stored, *user.after_hash))
+        ctx.add("demo_accounts", (position, user.before_hash[0], spec.note))
     for customer in ctx.customers:
         if customer.policyholder_user_id:
             continue
