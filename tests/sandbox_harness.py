@@ -22,6 +22,7 @@ import uvicorn
 from ssp_tui.api.constants import API_PREFIX
 from ssp_tui.api.models import LoginResponse, LoginState, MfaFactor, Role, Session
 from ssp_tui.sandbox.app import create_app
+from ssp_tui.sandbox.auth_tokens import SecurityPolicy
 from ssp_tui.sandbox.db import DemoAccount, connect, create_and_seed, demo_accounts
 from ssp_tui.sandbox.server import base_url, bind_loopback
 
@@ -132,10 +133,9 @@ class SandboxServer:
 class ServerThread:
     """uvicorn in a background thread on a free loopback port."""
 
-    def __init__(self, db_path: Path) -> None:
-        self._server = uvicorn.Server(
-            uvicorn.Config(create_app(db_path), log_level="warning", lifespan="off")
-        )
+    def __init__(self, db_path: Path, security: SecurityPolicy | None = None) -> None:
+        app = create_app(db_path, security=security)
+        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
         self._socket = bind_loopback(0)
         self.base_url = base_url(self._socket)
         self._thread = threading.Thread(

@@ -91,11 +91,19 @@ def _parse_query_value(param: QueryParam, raw: str) -> Any:
 
 
 def parse_query(route: ContractRoute, params: QueryParams) -> dict[str, Any]:
-    """The route's declared parameters; an empty value counts as absent, undeclared ones are ignored."""
+    """The route's declared parameters parsed to their types; an undeclared one is a 422.
+
+    An empty value is a value: ``?status=`` is not a status (422), ``?q=`` is an empty search (no filter).
+    """
+    declared = {param.name for param in route.query}
+    unknown = sorted(set(params.keys()) - declared)
+    if unknown:
+        # Refused rather than ignored: a misspelt filter must not silently return everything.
+        raise invalid(unknown[0], "is not a query parameter of this endpoint")
     parsed: dict[str, Any] = {}
     for param in route.query:
         raw = params.get(param.name)
-        if raw is None or raw == "":
+        if raw is None or (raw == "" and param.required):
             if param.required:
                 raise invalid(param.name, "is required")
             continue
@@ -165,6 +173,15 @@ def _endpoint(
     return endpoint
 
 
+def _by_method(endpoints: dict[str, Callable[[Request], Any]]) -> Callable[[Request], Any]:
+    async def dispatch(request: Request) -> Response:
+        # Starlette answers HEAD on GET routes; anything else unlisted never reaches here (405 first).
+        method = "GET" if request.method == "HEAD" else request.method
+        return await endpoints[method](request)
+
+    return dispatch
+
+
 def _system_clock() -> datetime:
     return datetime.now(UTC)
 
@@ -184,13 +201,17 @@ def create_app(
     async def openapi_endpoint(_request: Request) -> Response:
         return Response(spec, media_type=_JSON)
 
-    routes: list[Route] = []
+    # One Starlette route per path, dispatching on the method, so a 405 lists every allowed method.
+    by_path: dict[str, dict[str, Callable[[Request], Any]]] = {}
     for route in ROUTES:
         if route.name == "openapi":
             endpoint: Callable[[Request], Any] = openapi_endpoint
         else:
             endpoint = _endpoint(route, HANDLERS[route.name], db_path, clock or _system_clock, state)
-        routes.append(Route(route.path, endpoint, methods=[route.method], name=route.name))
+        by_path.setdefault(route.path, {})[route.method] = endpoint
+    routes = [
+        Route(path, _by_method(endpoints), methods=list(endpoints)) for path, endpoints in by_path.items()
+    ]
     return Starlette(
         routes=[Mount(API_PREFIX, routes=routes)],
         exception_handlers={

@@ -169,11 +169,11 @@ def _live_challenge(conn: sqlite3.Connection, mfa_token: str, now: datetime) -> 
 def send_code(
     conn: sqlite3.Connection, body: MfaSendRequest, now: datetime, policy: SecurityPolicy
 ) -> MfaSendResponse:
-    if body.factor is MfaFactor.TOTP:
-        raise invalid("factor", "TOTP codes come from your authenticator app; send is for sms or voice")
     code = f"{secrets.randbelow(10**6):06d}"
     with write_transaction(conn):
         challenge = _live_challenge(conn, body.mfa_token, now)
+        if body.factor is MfaFactor.TOTP:
+            raise invalid("factor", "TOTP codes come from your authenticator app; send is for sms or voice")
         if challenge["enroll_secret"] is not None:
             raise invalid("factor", "this login must first set up an authenticator app (TOTP)")
         sent = conn.execute(

@@ -100,7 +100,7 @@ def page_window(call: Call) -> tuple[int, int]:
     if not 1 <= limit <= MAX_PAGE_LIMIT:
         raise invalid("limit", f"must be between 1 and {MAX_PAGE_LIMIT}")
     cursor = call.query.get("cursor")
-    return (decode_cursor(cursor) if cursor else 0), limit
+    return (decode_cursor(cursor) if cursor is not None else 0), limit
 
 
 def paged_query(

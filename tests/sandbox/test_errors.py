@@ -81,6 +81,8 @@ def test_unknown_paths_and_methods(sandbox: SandboxServer, patel: httpx.Client) 
         ("/seminars/activity?to=yesterday", "to"),
         ("/credentialing/certificates", "policy_id"),
         ("/risk/resources?category=x", "category"),
+        ("/policies?status=", "status"),
+        ("/policies?stauts=active", "stauts"),
     ],
 )
 def test_bad_query_values_are_422(patel: httpx.Client, path: str, field: str) -> None:
