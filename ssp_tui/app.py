@@ -75,10 +75,16 @@ class SspApp(App[None]):
     def open_section(self, section_id: str, intent: str | None = None) -> None:
         if not self.can_open(section_id):
             return
-        self.switch_mode(section_id)
+        mounted = self.switch_mode(section_id)
         if intent is not None:
-            # After the switch the section's screen is current (mounted on first visit).
-            self.call_after_refresh(self._deliver_intent, intent)
+
+            async def deliver() -> None:
+                # On a first visit the screen is still being composed: wait for it and for one refresh, so
+                # that widgets mounting children of their own (tabs) have them before the intent arrives.
+                await mounted
+                self.call_after_refresh(self._deliver_intent, intent)
+
+            self.call_later(deliver)
 
     def _deliver_intent(self, intent: str) -> None:
         from ssp_tui.screens.chrome import SectionScreen
