@@ -125,12 +125,17 @@ class SspApp(App[None]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        keys = [
-            (active.binding.key_display or self.get_key_display(active.binding), active.binding.description)
+        app_keys = [
+            (self.get_key_display(binding), binding.description)
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and binding.show
+        ]
+        screen_keys = [
+            (self.get_key_display(active.binding), active.binding.description)
             for active in self.screen.active_bindings.values()
             if active.binding.show and active.binding.description and active.node is not self
         ]
-        self.push_screen(HelpScreen(self.visible_sections(), keys))
+        self.push_screen(HelpScreen(self.visible_sections(), app_keys, screen_keys))
 
     def action_settings(self) -> None:
         from ssp_tui.screens.settings import SettingsScreen

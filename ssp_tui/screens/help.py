@@ -14,25 +14,30 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from ssp_tui.screens.portal_info import FAQ_TOPICS, SUPPORT_CONTACTS
 from ssp_tui.screens.sections import Section
 
-GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
-    ("F1", "Help (this screen)"),
-    ("F2", "Settings: theme, download folder, file names, concurrency"),
+GENERAL_KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+P", "Command palette: every section and every action of the current screen"),
     ("1-9", "Open the section with that number (shown in the menu bar)"),
     ("Tab / Shift+Tab", "Move between fields and controls"),
     ("Enter", "Submit a form, or choose the highlighted item"),
     ("Escape", "Close a dialog, or cancel"),
-    ("Ctrl+L", "Log out"),
     ("Ctrl+Q", "Quit"),
 )
+"""Keys of Textual itself and of the number-key bindings (hidden from the footer); the app's own bindings are
+added from ``SspApp.BINDINGS`` so this list cannot drift from them."""
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "close", "Close help")]
 
-    def __init__(self, sections: Iterable[Section], screen_keys: Iterable[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        sections: Iterable[Section],
+        app_keys: Iterable[tuple[str, str]],
+        screen_keys: Iterable[tuple[str, str]],
+    ) -> None:
         super().__init__()
         self._sections = list(sections)
+        self._app_keys = list(app_keys)
         self._screen_keys = list(screen_keys)
 
     def compose(self) -> ComposeResult:
@@ -59,7 +64,8 @@ class HelpScreen(ModalScreen[None]):
                     text = f"[b]{escape(contact.name)}[/b]\n" + "\n".join(details)
                     yield Static(text, classes="help-block")
             with TabPane("Keys", id="help-keys"), VerticalScroll():
-                yield Static(_key_table("Everywhere", GLOBAL_KEYS), classes="help-block")
+                everywhere = [*self._app_keys, *GENERAL_KEYS]
+                yield Static(_key_table("Everywhere", everywhere), classes="help-block")
                 if self._screen_keys:
                     yield Static(_key_table("On the current screen", self._screen_keys), classes="help-block")
         yield Footer()

@@ -38,6 +38,7 @@ async def test_help_palette_and_number_keys_after_sign_in(
             assert (contact.phone or contact.email or "") in shown
         assert "800-282-6242" in shown
         assert "Reload" in shown, "the current screen's own keys are listed"
+        assert "Log out" in shown and "Settings" in shown, "the app's own keys are listed"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is home, "Help closed")
 
