@@ -280,7 +280,13 @@ def coi_request_holder(
         except ValidationFailed as exc:
             raise CommandFailed(exc.user_message) from None
 
-    created = run_portal(ctx, body, output=output)
+    try:
+        created = run_portal(ctx, body, output=output)
+    except CommandFailed:
+        # The portal may have committed a request whose answer was lost: the key is what lets the user
+        # resubmit it without making a second one.
+        output.warn(f"To resubmit without a second request, add: --idempotency-key {key}")
+        raise
     if output.as_json:
         output.json(created)
         return

@@ -17,11 +17,13 @@ import pikepdf
 from click.testing import CliRunner, Result
 from sandbox_harness import SandboxServer
 
-from ssp_tui.api.client import PortalClient
-from ssp_tui.api.models import Document, Role, StatusFilter
+from ssp_tui.api.client import PortalClient, normalize_base_url
+from ssp_tui.api.models import Document, Role, Session, StatusFilter
 from ssp_tui.api.secrets import SecretStore
 from ssp_tui.api.transport import RetryPolicy
+from ssp_tui.cli.output import Output
 from ssp_tui.cli.root import _register_subcommands, cli
+from ssp_tui.cli.session_store import SessionStore, session_key
 from ssp_tui.operations.download_types import DownloadJob
 
 _register_subcommands()
@@ -63,6 +65,12 @@ class CliHome:
             "XDG_DATA_HOME": str(self.root / "data"),
             "XDG_STATE_HOME": str(self.root / "state"),
         }
+
+    def keep_session(self, portal: str, session: Session, profile: str = "default") -> None:
+        """Keep ``session`` for ``portal`` as a CLI login would: later commands run without logging in (so
+        the sandbox's sign-in throttling never bites a suite that runs many commands)."""
+        store = SecretStore(profile, backend=self.keyring)
+        SessionStore(store, session_key(normalize_base_url(portal)), Output()).keep(session)
 
     def prime_device(self, server: SandboxServer, username: str, profile: str = "default") -> None:
         """The remember-device token the harness got for ``username``: the CLI's logins then skip MFA."""
