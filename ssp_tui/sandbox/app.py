@@ -67,6 +67,28 @@ HANDLERS: Mapping[str, Handler] = {
 }
 
 
+# Indexes for the portal's own queries (scoping by customer, newest-first activity). Created when the app
+# starts, so a database seeded by any version gets them; IF NOT EXISTS makes it a no-op afterwards.
+QUERY_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS users_customer ON users(customer_id)",
+    "CREATE INDEX IF NOT EXISTS customers_agency ON customers(agency_id)",
+    "CREATE INDEX IF NOT EXISTS billing_accounts_customer ON billing_accounts(customer_id)",
+    "CREATE INDEX IF NOT EXISTS policies_billing_account ON policies(billing_account_id)",
+    "CREATE INDEX IF NOT EXISTS holder_requests_customer ON holder_requests(customer_id, status)",
+    "CREATE INDEX IF NOT EXISTS seminar_activity_newest ON seminar_activity(completed_on, id)",
+)
+
+
+def ensure_query_indexes(db_path: Path) -> None:
+    conn = open_db(db_path)
+    try:
+        for statement in QUERY_INDEXES:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def connect(db_path: Path) -> sqlite3.Connection:
     """A connection for one request: autocommit (handlers open their own write transactions), rows by name."""
     conn = sqlite3.connect(db_path, isolation_level=None, timeout=15.0, check_same_thread=False)
@@ -194,7 +216,7 @@ def create_app(
     ``security`` and ``clock`` exist for tests: tighter throttles, and time that can be moved.
     """
     db_path = Path(db_path)
-    open_db(db_path).close()
+    ensure_query_indexes(db_path)
     state: dict[str, Any] = {"security": security or SecurityPolicy()}
     spec = msgspec.json.encode(openapi_document())
 

@@ -215,7 +215,7 @@ def seminar_activity(call: Call) -> Page[SeminarActivity]:
     return paged_query(
         call,
         "SELECT a.*, s.title, s.format FROM seminar_activity a JOIN seminars s ON s.id = a.seminar_id "
-        f"WHERE {' AND '.join(where)} ORDER BY a.completed_on DESC, a.id",
+        f"WHERE {' AND '.join(where)} ORDER BY a.completed_on DESC, a.id DESC",
         args,
         seminar_activity_model,
     )

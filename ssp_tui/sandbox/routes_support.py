@@ -206,7 +206,7 @@ def support_account(call: Call) -> SupportAccount:
     ).fetchall()
     activity = conn.execute(
         "SELECT a.*, s.title, s.format FROM seminar_activity a JOIN seminars s ON s.id = a.seminar_id "
-        "WHERE a.customer_id = ? ORDER BY a.completed_on DESC, a.id LIMIT ?",
+        "WHERE a.customer_id = ? ORDER BY a.completed_on DESC, a.id DESC LIMIT ?",
         [cid, RECENT_ACTIVITY],
     ).fetchall()
     return SupportAccount(
