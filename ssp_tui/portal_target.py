@@ -105,7 +105,6 @@ class EmbeddedSandboxPortal:
         await self._sandbox.stop()
 
 
-
 def choose_target(cli_portal: str | None, profile: Profile, *, force_sandbox: bool) -> PortalTarget:
     """``--portal``, else SSP_PORTAL, else the profile's portal, else the embedded sandbox; ``--sandbox``
     chooses the sandbox whatever is configured. Raises ConfigError for a URL that is not one."""

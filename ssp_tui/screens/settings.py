@@ -18,6 +18,7 @@ from ssp_tui.screens.chrome import ssp_app
 if TYPE_CHECKING:
     from ssp_tui.api.config import Profile
 
+
 def check_template(template: str) -> str | None:
     """None when usable, else what is wrong with it (the download engine's own rules)."""
     from ssp_tui.operations.safe_names import TemplateError, validate_template
