@@ -106,9 +106,15 @@ def page_window(call: Call) -> tuple[int, int]:
 def paged_query(
     call: Call, sql: str, params: Iterable[object], convert: Callable[[sqlite3.Row], T]
 ) -> Page[T]:
-    """Run ``sql`` (already ordered) one page at a time; one extra row tells whether there is a next page."""
+    """Run ``sql`` (already ordered) one page at a time; one extra row tells whether there is a next page.
+
+    The window (``LIMIT ? OFFSET ?``) goes at the end, or where ``sql`` says ``{window}`` (a subquery that
+    pages over an index only); either way its two parameters come after ``params``.
+    """
     offset, limit = page_window(call)
-    rows = call.conn.execute(f"{sql} LIMIT ? OFFSET ?", [*params, limit + 1, offset]).fetchall()
+    window = "LIMIT ? OFFSET ?"
+    query = sql.replace("{window}", window) if "{window}" in sql else f"{sql} {window}"
+    rows = call.conn.execute(query, [*params, limit + 1, offset]).fetchall()
     next_cursor = encode_cursor(offset + limit) if len(rows) > limit else None
     return Page(items=[convert(row) for row in rows[:limit]], next_cursor=next_cursor)
 

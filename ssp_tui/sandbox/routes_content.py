@@ -212,10 +212,15 @@ def seminar_activity(call: Call) -> Page[SeminarActivity]:
     if "to" in call.query:
         where.append("a.completed_on <= ?")
         args.append(parse_date("to", call.query["to"]).isoformat())
+    # Pick the page's rows by rowid in a subquery over the (completed_on, id) index, so a deep page does not
+    # join and read the table for every row it skips.
+    title_join = "JOIN seminars s ON s.id = a.seminar_id" if "s.title" in " ".join(where) else ""
+    newest = "ORDER BY a.completed_on DESC, a.id DESC"
     return paged_query(
         call,
         "SELECT a.*, s.title, s.format FROM seminar_activity a JOIN seminars s ON s.id = a.seminar_id "
-        f"WHERE {' AND '.join(where)} ORDER BY a.completed_on DESC, a.id DESC",
+        f"WHERE a.rowid IN (SELECT a.rowid FROM seminar_activity a {title_join} "
+        f"WHERE {' AND '.join(where)} {newest} {{window}}) {newest}",
         args,
         seminar_activity_model,
     )
