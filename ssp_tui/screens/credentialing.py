@@ -122,10 +122,13 @@ class CredentialingScreen(SectionScreen):
         self.tree.focus()
 
     def open_intent(self, intent: str) -> None:
-        if intent == "create_coi":
-            # Home's "Create a COI": straight to the certificates, ready to tick and download.
-            self.query_one(TabbedContent).active = CERTIFICATES_TAB
-            self.tree.focus()
+        if intent != "create_coi" or not self.query(CertificateTree):
+            return  # a screen not composed yet opens on the certificates anyway (on_mount focuses them)
+        # Home's "Create a COI": straight to the certificates, ready to tick and download.
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == REQUESTS_TAB:
+            tabs.active = CERTIFICATES_TAB
+        self.tree.focus()
 
     # -- loading --
 
@@ -193,6 +196,8 @@ class CredentialingScreen(SectionScreen):
     @on(CoiSearchBar.SearchRequested)
     def search_requested(self, message: CoiSearchBar.SearchRequested) -> None:
         self.search(message.search)
+        if self.focused is self.query_one("#coi-query", Input):
+            self.tree.focus()  # Enter in the box: on to the results, ready to tick
 
     @on(CoiSearchBar.GroupingChanged)
     def grouping_changed(self) -> None:
