@@ -71,6 +71,21 @@ SECTIONS: tuple[Section, ...] = (
         screen="ssp_tui.screens.home:HomeScreen",
         description="News, risk-management highlights and what needs your attention",
     ),
+    Section(
+        id="payments",
+        title="Payments",
+        key="2",
+        screen="ssp_tui.screens.payments:PaymentsScreen",
+        description="Billing accounts and policies: amounts due, installments, payments, Pay",
+    ),
+    Section(
+        id="policy_services",
+        title="Policy Services",
+        key="3",
+        screen="ssp_tui.screens.policy_services:PolicyServicesScreen",
+        description="Policy documents by term: select, download, preview; frequently used forms",
+        intents=("documents",),
+    ),
 )
 """Every built section, in menu order. Number keys by portal order: 1 Home, 2 Payments, 3 Policy Services,
 4 Credentialing, 5 Risk Management, 6 Seminars, 7 Agent, 8 Support."""

@@ -1,0 +1,242 @@
+"""Policy Services: pick a policy and a term, select its documents, download them combined or separately,
+preview a first page as text, and open the Frequently Downloaded Forms."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from ssp_tui.api.models import Document, PolicyDetail, PolicySummary, StatusFilter, Term
+from ssp_tui.operations.download_jobs import document_job
+from ssp_tui.operations.pdf_text import PdfTextError, first_page_text
+from ssp_tui.operations.safe_names import TemplateError
+from ssp_tui.screens.chrome import SectionScreen
+from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, describe_result, fetch_one
+from ssp_tui.screens.links import open_link
+from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
+from ssp_tui.screens.policy_services_panes import TERM_LABELS, DocumentsPane, PolicyPicker
+from ssp_tui.widgets.virtual_table import VirtualTable
+
+
+class PolicyServicesScreen(SectionScreen):
+    SECTION_ID = "policy_services"
+    BINDINGS = [
+        Binding("d", "download", "Download", tooltip="Download the selected documents"),
+        Binding("p", "preview", "Preview", tooltip="Show the text of the highlighted document's first page"),
+        Binding("f", "frequent_forms", "Forms", tooltip="Open the Frequently Downloaded Forms page"),
+        Binding("slash", "search", "Search", tooltip="Search the policies"),
+        Binding("r", "reload", "Reload", tooltip="Fetch the policies again from the portal"),
+    ]
+
+    DEFAULT_CSS = """
+    #policy-services-main { height: 1fr; }
+    #policy-services { height: 1fr; }
+    """
+
+    @dataclass
+    class PoliciesLoaded(Message):
+        status: StatusFilter
+        policies: list[PolicySummary]
+
+    @dataclass
+    class PolicyLoaded(Message):
+        policy: PolicyDetail
+
+    @dataclass
+    class DocumentsLoaded(Message):
+        policy_id: str
+        term: Term
+        documents: list[Document]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.policy: PolicyDetail | None = None
+        self.term: Term = Term.CURRENT
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="policy-services"):
+            with Horizontal(id="policy-services-main"):
+                yield PolicyPicker(id="policy-picker")
+                yield DocumentsPane(id="documents-pane")
+            yield DownloadRunner(id="document-downloads")
+
+    @property
+    def picker(self) -> PolicyPicker:
+        return self.query_one(PolicyPicker)
+
+    @property
+    def documents(self) -> DocumentsPane:
+        return self.query_one(DocumentsPane)
+
+    @property
+    def runner(self) -> DownloadRunner:
+        return self.query_one(DownloadRunner)
+
+    def on_mount(self) -> None:
+        self.load_policies(StatusFilter.ACTIVE)
+        self.picker.table.focus()
+
+    def open_intent(self, intent: str) -> None:
+        if intent == "documents":
+            # Home's "Policy Documents": straight to the documents when a policy is shown, else to the list.
+            table = self.documents.table if self.policy is not None else self.picker.table
+            table.focus()
+
+    # -- loading --
+
+    @work(exclusive=True, exit_on_error=False, group="policies")
+    async def load_policies(self, status: StatusFilter) -> None:
+        policies = await self.controller.call(lambda c: c.policies.list(status=status).collect())
+        self.post_message(self.PoliciesLoaded(status, policies))
+
+    @work(exclusive=True, exit_on_error=False, group="policy")
+    async def load_policy(self, policy_id: str) -> None:
+        policy = await self.controller.call(lambda c: c.policies.get(policy_id))
+        self.post_message(self.PolicyLoaded(policy))
+
+    @work(exclusive=True, exit_on_error=False, group="documents")
+    async def load_documents(self, policy_id: str, term: Term) -> None:
+        documents = await self.controller.call(lambda c: c.documents.list(policy_id, term=term).collect())
+        self.post_message(self.DocumentsLoaded(policy_id, term, documents))
+
+    def on_policy_services_screen_policies_loaded(self, message: PoliciesLoaded) -> None:
+        if message.status is self.picker.status:
+            self.picker.show_policies(message.policies)
+
+    def on_policy_services_screen_policy_loaded(self, message: PolicyLoaded) -> None:
+        policy = message.policy
+        self.policy = policy
+        status = "cancelled" if policy.cancelled_on else policy.status.value
+        heading = f"{policy.policy_number} · {policy.policyholder} · {policy.coverage_type} · {status}"
+        self.term = self.documents.show_policy(heading, policy.terms, keep=self.term)
+        self.documents.show_loading()
+        self.load_documents(policy.id, self.term)
+
+    def on_policy_services_screen_documents_loaded(self, message: DocumentsLoaded) -> None:
+        if self.policy is not None and (message.policy_id, message.term) == (self.policy.id, self.term):
+            self.documents.show_documents(message.documents)
+
+    @on(PolicyPicker.StatusChanged)
+    def status_changed(self, message: PolicyPicker.StatusChanged) -> None:
+        self.load_policies(message.status)
+
+    @on(PolicyPicker.PolicyChosen)
+    def policy_chosen(self, message: PolicyPicker.PolicyChosen) -> None:
+        if self.policy is None or self.policy.id != message.policy.id:
+            self.load_policy(message.policy.id)
+
+    @on(DocumentsPane.TermChosen)
+    def term_chosen(self, message: DocumentsPane.TermChosen) -> None:
+        self.term = message.term
+        if self.policy is not None:
+            self.documents.show_loading()
+            self.load_documents(self.policy.id, message.term)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.state is WorkerState.ERROR and event.worker.group in ("policy", "documents"):
+            self.documents.query_one("#documents-heading").update(  # type: ignore[attr-defined]
+                "The documents could not be loaded. Press r to try again."
+            )
+
+    # -- actions --
+
+    def action_reload(self) -> None:
+        self.load_policies(self.picker.status)
+        if self.policy is not None:
+            self.load_documents(self.policy.id, self.term)
+
+    def action_search(self) -> None:
+        self.picker.query_one("#policy-search Input").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "download":
+            return not self.runner.is_running
+        return True
+
+    def action_download(self) -> None:
+        documents = self.documents.selected_documents()
+        if not documents:
+            self.notify("Select documents first: space selects one, a selects all.", severity="warning")
+            return
+        self.download(documents)
+
+    @work(exclusive=True, exit_on_error=False, group="download")
+    async def download(self, documents: list[Document]) -> None:
+        profile = self.controller.profile
+        policy_number = self.policy.policy_number if self.policy else "documents"
+        term_name = TERM_LABELS[self.term].split()[0].lower()
+        choice = await self.app.push_screen_wait(
+            DownloadDialog(
+                len(documents),
+                folder=profile.download_dir,
+                default_name=f"{policy_number}-{term_name}-documents.pdf",
+                template=profile.filename_template,
+            )
+        )
+        if choice is None:
+            return
+        try:
+            jobs = [
+                document_job(
+                    d, template=profile.filename_template, policy_number=policy_number, term=self.term
+                )
+                for d in documents
+            ]
+        except TemplateError as error:
+            self.notify(f"{error} Change the filename template in Settings (F2).", severity="error")
+            return
+        combined = Path(choice.combined_name) if choice.combined_name else None
+        request = DownloadRequest(jobs, choice.mode, choice.folder, combined_path=combined)
+        client = await self.controller.client()
+        try:
+            result = await self.runner.run(client, request, concurrency=profile.concurrency)
+        finally:
+            self.refresh_bindings()
+        severity = "information" if result.complete else "warning"
+        self.notify(describe_result(result), title="Download", severity=severity, timeout=10)
+
+    def action_preview(self) -> None:
+        document = self.documents.cursor_document()
+        if document is None:
+            self.notify("Highlight a document to preview.", severity="warning")
+            return
+        self.preview(document)
+
+    @work(exclusive=True, exit_on_error=False, group="preview")
+    async def preview(self, document: Document) -> None:
+        job = document_job(document, template="{id}.pdf")
+        client = await self.controller.client()
+        self.notify(f"Fetching {document.title}…", timeout=3)
+        # The file is only read for its text, so it lives in a folder that goes away with the preview
+        # (the engine's cache keeps the bytes, so a later download of it costs nothing).
+        with tempfile.TemporaryDirectory(prefix="ssp-preview-") as folder:
+            path = await fetch_one(client, job, Path(folder))
+            try:
+                text = await asyncio.to_thread(first_page_text, path)
+            except PdfTextError as error:
+                self.notify(error.user_message, title="No preview", severity="warning")
+                return
+        await self.app.push_screen(PreviewDialog(document.title, text))
+
+    def action_frequent_forms(self) -> None:
+        self.open_frequent_forms()
+
+    @work(exclusive=True, exit_on_error=False, group="forms")
+    async def open_frequent_forms(self) -> None:
+        forms = await self.controller.call(lambda c: c.documents.frequent_forms())
+        await open_link(self.app, forms.url, forms.title)
+
+    @on(VirtualTable.RowActivated, "#document-table")
+    def document_activated(self, event: VirtualTable.RowActivated) -> None:
+        event.stop()
+        self.action_preview()

@@ -1,0 +1,180 @@
+"""Policy Services (Pilot, against the sandbox): pick a policy and a term, select documents, download them as
+one combined PDF or as separate files at the template's paths, preview a first page, open the forms link,
+and Home's "Policy Documents" quick jump."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+import pytest
+from section_helpers import enter_as, shown_text
+from textual.pilot import Pilot
+from textual.widgets import Select
+from tui_helpers import SandboxLike, wait_for
+
+from ssp_tui.api.config import Profile
+from ssp_tui.api.models import Document, StatusFilter, Term
+from ssp_tui.app import SspApp
+from ssp_tui.operations.download_jobs import document_job
+from ssp_tui.screens import links
+from ssp_tui.screens.home import HomeScreen
+from ssp_tui.screens.policy_services import PolicyServicesScreen
+from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
+from ssp_tui.widgets.virtual_table import VirtualTable
+
+SIZE = (150, 44)
+TEMPLATE = "{policy}/{term}/{type}-{title}.pdf"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The engine's cache of this test only (so every test really downloads)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+async def open_documents(pilot: Pilot, app: SspApp) -> PolicyServicesScreen:
+    await pilot.press("3")
+    await wait_for(pilot, lambda: isinstance(app.screen, PolicyServicesScreen), "Policy Services")
+    screen = app.screen
+    assert isinstance(screen, PolicyServicesScreen)
+    await wait_for(pilot, lambda: screen.documents.table.model.row_count > 0, "the first policy's documents")
+    return screen
+
+
+def document_rows(screen: PolicyServicesScreen) -> list[Document]:
+    return [row for row in screen.documents.table.shown_rows() if isinstance(row, Document)]
+
+
+async def download_all(pilot: Pilot, app: SspApp, screen: PolicyServicesScreen, *, separate: bool) -> None:
+    screen.documents.table.focus()
+    await pilot.press("a", "d")
+    await wait_for(pilot, lambda: isinstance(app.screen, DownloadDialog), "the download dialog")
+    dialog = app.screen
+    await wait_for(pilot, lambda: dialog.query("#download-start"), "the dialog's buttons")
+    await pilot.pause()  # laid out, so that a click lands on the button
+    if separate:
+        await pilot.click("#mode-separate")
+        await wait_for(pilot, lambda: dialog.query_one("#download-name").disabled, "separate chosen")
+    await pilot.click("#download-start")
+    await wait_for(pilot, lambda: screen.runner.last_result is not None, "the download to finish")
+
+
+async def test_policyholder_downloads_one_combined_pdf(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path
+) -> None:
+    app = make_app(Profile(download_dir=tmp_path / "downloads"))
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "dr.patel")
+        screen = await open_documents(pilot, app)
+        documents = document_rows(screen)
+        assert screen.policy is not None and screen.policy.policy_number == "NCP1513214"
+        assert len(documents) == 5
+        shown = shown_text(screen)
+        assert "Current term" in shown
+        await download_all(pilot, app, screen, separate=False)
+        result = screen.runner.last_result
+        assert result is not None and result.complete
+        expected = (tmp_path / "downloads" / "NCP1513214-current-documents.pdf").resolve()
+        assert result.combined_path == expected
+        with pikepdf.open(expected) as pdf:
+            assert len(pdf.pages) == sum(d.pages for d in documents)
+            with pdf.open_outline() as outline:
+                assert [item.title for item in outline.root] == [d.title for d in documents]
+        assert "Combined 5 documents" in str(screen.runner.panel.query_one("#download-summary").render())
+
+
+async def test_separate_downloads_land_at_template_paths_with_a_manifest(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path
+) -> None:
+    folder = tmp_path / "pdfs"
+    app = make_app(Profile(download_dir=folder, filename_template=TEMPLATE))
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "dr.patel")
+        screen = await open_documents(pilot, app)
+        documents = document_rows(screen)
+        await download_all(pilot, app, screen, separate=True)
+        result = screen.runner.last_result
+        assert result is not None and result.complete
+        manifest = json.loads((folder / "manifest.json").read_text())
+        listed = {entry["key"]: entry for entry in manifest["files"]}
+        for document in documents:
+            relative = document_job(
+                document, template=TEMPLATE, policy_number="NCP1513214", term=Term.CURRENT
+            )
+            path = folder / relative.relative_path
+            assert path.is_file(), path
+            assert str(relative.relative_path).startswith("NCP1513214/current/")
+            assert listed[document.id]["file"] == relative.relative_path.as_posix()  # type: ignore[union-attr]
+            assert listed[document.id]["sha256"] == document.sha256
+            assert listed[document.id]["bytes"] == path.stat().st_size == document.bytes
+        assert manifest["complete"] is True
+
+
+async def test_agent_searches_policies_terms_preview_and_forms(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(links, "browser_can_open", lambda: True)
+    monkeypatch.setattr(links, "_open_in_browser", lambda url: opened.append(url) or True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "agent.rivera")
+        screen = await open_documents(pilot, app)
+        policies = screen.picker.table
+        active = policies.model.row_count
+        assert active > 1
+
+        screen.picker.query_one("#policy-status", Select).value = StatusFilter.ALL
+        await wait_for(pilot, lambda: policies.model.row_count > active, "cancelled policies too")
+        statuses = {row.status.value for row in policies.shown_rows()}
+        assert statuses == {"active", "cancelled"}
+
+        # Search: type part of Dr. Patel's policy number into the picker's filter.
+        await pilot.press("slash", *"NCP151")
+        await wait_for(pilot, lambda: policies.model.shown_count == 1, "one matching policy")
+        await wait_for(
+            pilot,
+            lambda: screen.policy is not None and screen.policy.policy_number == "NCP1513214",
+            "the matching policy's details",
+        )
+        term_select = screen.documents.query_one("#document-term", Select)
+        await wait_for(pilot, lambda: term_select.value == Term.CURRENT, "the terms")
+        offered = {value for _label, value in term_select._options if isinstance(value, Term)}
+        assert offered == {Term.CURRENT, Term.PREVIOUS, Term.RENEWAL}, "renewal is offered on this policy"
+        term_select.value = Term.RENEWAL
+        await wait_for(pilot, lambda: screen.term is Term.RENEWAL, "the renewal term")
+        await wait_for(pilot, lambda: document_rows(screen), "the renewal documents")
+        assert all(d.term in (Term.RENEWAL, None) for d in document_rows(screen))
+
+        screen.documents.table.focus()
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PreviewDialog), "the preview")
+        preview = app.screen
+        assert isinstance(preview, PreviewDialog)
+        assert "NCP1513214" in preview.text or preview.document_title in preview.text or preview.text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "back from the preview")
+
+        await pilot.press("f")
+        await wait_for(pilot, lambda: opened, "the forms link to open")
+        assert opened == ["https://www.proassurance.com/policyholders/frequently-downloaded-forms/"]
+
+
+async def test_home_quick_jump_opens_the_documents(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "dr.nguyen")
+        assert isinstance(app.screen, HomeScreen)
+        await wait_for(pilot, lambda: app.screen.query("#jump-policy_services"), "the quick jumps")
+        await pilot.click("#jump-policy_services")
+        await wait_for(pilot, lambda: isinstance(app.screen, PolicyServicesScreen), "Policy Services")
+        screen = app.screen
+        assert isinstance(screen, PolicyServicesScreen)
+        await wait_for(pilot, lambda: isinstance(app.focused, VirtualTable), "a table focused")
+        await wait_for(pilot, lambda: document_rows(screen), "the insured's documents")
