@@ -69,6 +69,9 @@ async def test_policyholder_sees_the_term_and_pays_in_the_browser(
         await wait_for(pilot, lambda: opened, "the browser to be asked to open the pay link")
         assert opened[0].startswith("https://") and "token=" in opened[0]
         assert not isinstance(app.screen, LinkDialog)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: len(opened) == 2, "the ERE page to open")
+        assert opened[1] == detail.ere_url
 
         await pilot.press("t")
         await wait_for(

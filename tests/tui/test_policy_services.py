@@ -155,7 +155,8 @@ async def test_agent_searches_policies_terms_preview_and_forms(
         await wait_for(pilot, lambda: isinstance(app.screen, PreviewDialog), "the preview")
         preview = app.screen
         assert isinstance(preview, PreviewDialog)
-        assert "NCP1513214" in preview.text or preview.document_title in preview.text or preview.text
+        await wait_for(pilot, lambda: preview.query("#preview-body"), "the preview's text")
+        assert "NCP1513214" in preview.text, preview.text[:300]
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "back from the preview")
 
