@@ -1,0 +1,150 @@
+"""Add a COI Holder (Pilot, against a sandbox of the test's own): the form refuses bad input without
+sending anything, a request whose response is lost on the network is created once, the confirmation gives
+the 48 hours, and the requests list marks the overdue ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+from section_helpers import enter_as, shown_text
+from test_credentialing import SIZE, move_to_group, open_credentialing
+from textual.widgets import Input, Static
+from tui_helpers import SandboxLike, db, wait_for
+
+from ssp_tui.api import client as client_module
+from ssp_tui.api.constants import IDEMPOTENCY_HEADER
+from ssp_tui.app import SspApp
+from ssp_tui.screens.credentialing_holder import HolderRequestDialog, HolderRequestSent
+from ssp_tui.screens.credentialing_requests import OVERDUE_MARK, HolderRequestsPane, RequestRow
+
+HOLDER = "Huron Valley Credentialing Office"
+
+
+class LoseFirstHolderResponse(httpx.AsyncBaseTransport):
+    """Real HTTP to the sandbox, except that the first holder-request POST reaches the portal and its response
+    is then lost (the connection drops while it is read), as on a flaky network."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.sent_keys: list[str | None] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method == "POST" and request.url.path.endswith("/credentialing/holder-requests"):
+            self.sent_keys.append(request.headers.get(IDEMPOTENCY_HEADER))
+            if len(self.sent_keys) == 1:
+                await response.aread()
+                await response.aclose()
+                raise httpx.ReadError("connection reset while reading the response", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@pytest.fixture
+def lossy(monkeypatch: pytest.MonkeyPatch) -> LoseFirstHolderResponse:
+    """The app's client goes through the lossy transport and retries at once (no backoff sleep)."""
+    transport = LoseFirstHolderResponse()
+    real_client = client_module.PortalClient
+
+    async def no_sleep(_seconds: float) -> None:
+        return None
+
+    def make_client(base_url: str) -> client_module.PortalClient:
+        return real_client(base_url, transport=transport, sleep=no_sleep)
+
+    monkeypatch.setattr(client_module, "PortalClient", make_client)
+    return transport
+
+
+def requests_for(db_path: object, holder_name: str) -> int:
+    with db(db_path) as conn:  # type: ignore[arg-type]
+        return int(
+            conn.execute(
+                "SELECT COUNT(*) FROM holder_requests WHERE holder_name = ?", [holder_name]
+            ).fetchone()[0]
+        )
+
+
+async def test_bad_input_is_refused_unsent_and_a_lost_response_creates_one_request(
+    private_sandbox: SandboxLike, make_app: Callable[..., SspApp], lossy: LoseFirstHolderResponse
+) -> None:
+    app = make_app(server=private_sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, private_sandbox, "office.lakes")
+        screen = await open_credentialing(pilot, app)
+        await move_to_group(pilot, screen.tree, "Lucas Nguyen")
+        nguyen = screen.tree.cursor_certificate()
+        assert nguyen is not None
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HolderRequestDialog), "the holder form")
+        dialog = app.screen
+        assert isinstance(dialog, HolderRequestDialog)
+        await wait_for(pilot, lambda: bool(dialog.query("#holder-holder_name")), "the form's fields")
+        choice = dialog.choice
+        assert choice is not None and (choice.insured_id, choice.policy_id) == (
+            nguyen.insured_id,
+            nguyen.policy_id,
+        )
+
+        await pilot.press(*HOLDER)  # the name box has the focus
+        dialog.query_one("#holder-city", Input).value = "Ann Arbor"
+        dialog.query_one("#holder-state", Input).value = "XX"
+        dialog.query_one("#holder-zip", Input).value = "4810"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        errors = {
+            name: str(dialog.query_one(f"#holder-{name}-error", Static).render())
+            for name in ("address", "state", "zip", "holder_name")
+        }
+        assert "Enter the street address" in errors["address"]
+        assert "not a USPS state" in errors["state"] and "5 digits" in errors["zip"]
+        assert errors["holder_name"] == ""
+        assert app.screen is dialog and app.focused is dialog.query_one("#holder-address", Input)
+        assert lossy.sent_keys == [] and requests_for(private_sandbox.db_path, HOLDER) == 0, "nothing sent"
+
+        await pilot.press(*"100 Main St")
+        dialog.query_one("#holder-state", Input).value = "mi"
+        dialog.query_one("#holder-zip", Input).value = "48104-1234"
+        await pilot.click("#holder-send")
+        await wait_for(pilot, lambda: isinstance(app.screen, HolderRequestSent), "the confirmation")
+        confirmation = shown_text(app.screen)
+        assert "48 hours" in confirmation and HOLDER in confirmation
+
+        # The first response was lost; the client sent the same request again with the same key.
+        assert len(lossy.sent_keys) == 2 and lossy.sent_keys[0] == lossy.sent_keys[1] is not None
+        assert requests_for(private_sandbox.db_path, HOLDER) == 1
+
+        await pilot.press("escape", "l")
+        pane = screen.query_one(HolderRequestsPane)
+        await wait_for(
+            pilot,
+            lambda: any(r.request.holder_name == HOLDER for r in pane.table.shown_rows()),
+            "the new request in the list",
+        )
+        mine = [
+            r
+            for r in pane.table.shown_rows()
+            if isinstance(r, RequestRow) and r.request.holder_name == HOLDER
+        ]
+        assert len(mine) == 1 and not mine[0].overdue and mine[0].request.status.value == "submitted"
+
+
+async def test_overdue_requests_are_marked(sandbox: SandboxLike, make_app: Callable[..., SspApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "credentialing.mercy")
+        screen = await open_credentialing(pilot, app)
+        await pilot.press("l")
+        pane = screen.query_one(HolderRequestsPane)
+        await wait_for(pilot, lambda: pane.table.has_focus and pane.table.model.row_count > 0, "the requests")
+        rows = [r for r in pane.table.shown_rows() if isinstance(r, RequestRow)]
+        overdue = [r for r in rows if r.overdue]
+        assert overdue, "the seed's overdue request"
+        assert all(r.request.status.value not in ("completed", "rejected") for r in overdue)
+        assert f"{len(overdue)} overdue" in shown_text(pane)
+        first_overdue = pane.table.model.index_of_key(overdue[0].request.id)
+        assert first_overdue is not None and pane.table.model.texts(first_overdue)[0] == OVERDUE_MARK
