@@ -86,6 +86,15 @@ SECTIONS: tuple[Section, ...] = (
         description="Policy documents by term: select, download, preview; frequently used forms",
         intents=("documents",),
     ),
+    Section(
+        id="credentialing",
+        title="Credentialing",
+        key="4",
+        screen="ssp_tui.screens.credentialing:CredentialingScreen",
+        roles=frozenset({Role.INSURED, Role.POLICYHOLDER, Role.AGENT}),
+        description="Certificates of insurance and claims histories; COI holder requests and their status",
+        intents=("create_coi",),
+    ),
 )
 """Every built section, in menu order. Number keys by portal order: 1 Home, 2 Payments, 3 Policy Services,
 4 Credentialing, 5 Risk Management, 6 Seminars, 7 Agent, 8 Support."""
