@@ -95,6 +95,30 @@ SECTIONS: tuple[Section, ...] = (
         description="Certificates of insurance and claims histories; COI holder requests and their status",
         intents=("create_coi",),
     ),
+    Section(
+        id="risk",
+        title="Risk Management",
+        key="5",
+        screen="ssp_tui.screens.risk:RiskManagementScreen",
+        description="Risk resources for your coverage by category: forms, guidelines, surveys, toolkits",
+    ),
+    Section(
+        id="seminars",
+        title="Seminars",
+        key="6",
+        screen="ssp_tui.screens.seminars:SeminarsScreen",
+        description="Seminar catalog and activity history: filter, count credits, export to Excel or CSV",
+        intents=("activity",),
+    ),
+    Section(
+        id="agent",
+        title="Agent",
+        key="7",
+        screen="ssp_tui.screens.agent_library:AgentLibraryScreen",
+        roles=frozenset({Role.AGENT}),
+        capability=Capability.AGENT_LIBRARY,
+        description="The agent resource library: newsletters, applications, manuals, bulletins",
+    ),
 )
 """Every built section, in menu order. Number keys by portal order: 1 Home, 2 Payments, 3 Policy Services,
 4 Credentialing, 5 Risk Management, 6 Seminars, 7 Agent, 8 Support."""

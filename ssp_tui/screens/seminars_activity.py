@@ -1,0 +1,183 @@
+"""Seminar activity: the filter form (sent to the portal as query parameters), the table's columns and the
+columns of an export, and the one-line summary (count and total credits)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Static
+
+from ssp_tui.api.models import Seminar, SeminarActivity
+from ssp_tui.operations.dates import DateParseError, parse_date_range
+from ssp_tui.operations.export import Column as ExportColumn
+from ssp_tui.operations.export import ColumnKind
+from ssp_tui.widgets.table_columns import Column
+
+
+def us_date(value: date | None) -> str:
+    return "" if value is None else f"{value:%m/%d/%Y}"
+
+
+def credits_text(value: Decimal) -> str:
+    """CME credits as the portal shows them: ``1.5``, ``2``, ``0.25``."""
+    return f"{value.normalize():f}"
+
+
+ACTIVITY_COLUMNS: tuple[Column, ...] = (
+    Column("participant", "Participant", max_width=30),
+    Column("policy_number", "Policy #", max_width=14),
+    Column("policyholder", "Policyholder", max_width=34),
+    Column("title", "Seminar", max_width=50),
+    Column("format", "Format", value=lambda a: a.format.value, formatter=str.capitalize, max_width=7),
+    Column("completed_on", "Completed", formatter=us_date, min_width=10),
+    Column("credits", "Credits", formatter=credits_text, align="right", min_width=7),
+)
+
+ACTIVITY_EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
+    ExportColumn("Participant", "participant"),
+    ExportColumn("Policy #", "policy_number"),
+    ExportColumn("Policyholder", "policyholder"),
+    ExportColumn("Seminar", "title"),
+    ExportColumn("Format", lambda a: a.format.value.capitalize()),
+    ExportColumn("Completed on", "completed_on", ColumnKind.DATE),
+    ExportColumn("Credits", "credits", ColumnKind.DECIMAL),
+)
+"""The same columns as the table, as an export writes them (a real date, a number for the credits)."""
+
+CATALOG_COLUMNS: tuple[Column, ...] = (
+    Column("title", "Title", max_width=60),
+    Column("format", "Format", value=lambda s: s.format.value, formatter=str.capitalize, max_width=7),
+    Column("cme_credits", "CME credits", formatter=credits_text, align="right", min_width=11),
+    Column("event_on", "Event date", formatter=us_date, min_width=10),
+    Column("url", "Link", max_width=60),
+)
+
+
+def catalog_detail(seminar: Seminar) -> str:
+    when = f" on {us_date(seminar.event_on)}" if seminar.event_on else ""
+    return f"{seminar.format.value.capitalize()}{when} · {seminar.description}"
+
+
+def activity_summary(rows: Iterable[SeminarActivity], *, filtered_from: int | None = None) -> str:
+    """``"1,234 completions · 1,851.5 credits"``, saying how many were loaded when the table filter hides
+    some."""
+    count = 0
+    total = Decimal(0)
+    for row in rows:
+        count += 1
+        total += row.credits
+    noun = "completion" if count == 1 else "completions"
+    text = f"{count:,} {noun} · {credits_text(total)} credits"
+    if filtered_from is not None and filtered_from != count:
+        text += f" (filtered from {filtered_from:,} loaded)"
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityFilters:
+    """What the portal is asked for (every field optional; the dates are inclusive)."""
+
+    participant: str = ""
+    policy_number: str = ""
+    policyholder: str = ""
+    title: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def describe(self) -> str:
+        parts = [
+            f"{label} {value!r}"
+            for label, value in (
+                ("participant", self.participant),
+                ("policy #", self.policy_number),
+                ("policyholder", self.policyholder),
+                ("title", self.title),
+            )
+            if value
+        ]
+        if self.date_from or self.date_to:
+            parts.append(f"{us_date(self.date_from) or 'the start'} to {us_date(self.date_to) or 'today'}")
+        return ", ".join(parts) if parts else "no filters"
+
+
+class ActivityFilterForm(Vertical):
+    """Participant, Policy #, Policyholder, title and a date range; Enter (or Apply) asks for them.
+
+    The dates take ISO and the common US forms; a date that is not one is named inline and nothing is sent.
+    """
+
+    DEFAULT_CSS: ClassVar[str] = """
+    ActivityFilterForm { height: auto; }
+    ActivityFilterForm > Horizontal { height: auto; }
+    ActivityFilterForm Input { width: 1fr; }
+    ActivityFilterForm .date-input { width: 22; }
+    ActivityFilterForm Button { min-width: 9; }
+    ActivityFilterForm > #activity-filter-error { height: auto; color: $error; }
+    """
+
+    @dataclass
+    class Applied(Message):
+        filters: ActivityFilters
+
+    FIELDS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("participant", "Participant"),
+        ("policy_number", "Policy #"),
+        ("policyholder", "Policyholder"),
+        ("title", "Seminar title"),
+    )
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            for field_name, placeholder in self.FIELDS:
+                yield Input(placeholder=placeholder, id=f"activity-{field_name}", compact=True)
+        with Horizontal():
+            yield Input(
+                placeholder="From (e.g. 01/31/2026)", id="activity-from", classes="date-input", compact=True
+            )
+            yield Input(
+                placeholder="To (e.g. 2026-11-28)", id="activity-to", classes="date-input", compact=True
+            )
+            yield Button("Apply", id="activity-apply", variant="primary", compact=True)
+            yield Button("Clear", id="activity-clear", compact=True)
+        yield Static("", id="activity-filter-error")
+
+    def _text(self, field_name: str) -> str:
+        return self.query_one(f"#activity-{field_name}", Input).value.strip()
+
+    def read(self) -> ActivityFilters:
+        """The filters as typed; DateParseError (fit to show) when a date is not one."""
+        first, last = parse_date_range(self._text("from"), self._text("to"))
+        texts = {field_name: self._text(field_name) for field_name, _ in self.FIELDS}
+        return ActivityFilters(**texts, date_from=first, date_to=last)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#activity-filter-error", Static).update(escape(message))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#activity-apply")
+    def apply(self, event: Input.Submitted | Button.Pressed) -> None:
+        event.stop()
+        try:
+            filters = self.read()
+        except DateParseError as error:
+            self.show_error(str(error))
+            return
+        self.show_error("")
+        self.post_message(self.Applied(filters))
+
+    @on(Button.Pressed, "#activity-clear")
+    def clear(self, event: Button.Pressed) -> None:
+        event.stop()
+        for field_name in (*(name for name, _ in self.FIELDS), "from", "to"):
+            self.query_one(f"#activity-{field_name}", Input).value = ""
+        self.show_error("")
+        self.post_message(self.Applied(ActivityFilters()))
