@@ -142,14 +142,11 @@ class CertificateTree(Tree[TreeItem]):
             self.move_cursor(node.parent)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[TreeItem]) -> None:
-        # Enter or a click on a certificate ticks it, as the checkbox does; on a group it opens or closes it.
+        # Enter or a click on the label ticks the item or the group, as space does; the arrow beside a group
+        # (or right/left) opens and closes it.
         event.stop()
         item = event.node.data
-        if item is None:
-            return
-        if item.is_group:
-            event.node.toggle()
-        else:
+        if item is not None:
             self.selection.toggle(item.certificate_ids)
             self._changed()
 

@@ -86,6 +86,10 @@ async def test_agent_ticks_an_insured_then_a_coi_holder_across_insureds(
         await pilot.press("space")  # the highlighted group: every certificate of the insured
         nguyen = current_certificate_ids(sandbox.db_path, "Lucas Nguyen")
         assert nguyen and screen.selection.selected == nguyen
+        await pilot.press("enter")  # Enter on the group unticks it all again
+        assert not screen.selection.selected
+        await pilot.press("space")
+        assert screen.selection.selected == nguyen
 
         await search_for(pilot, screen, "")  # the whole book again; the ticks stay
         assert screen.selection.selected == nguyen
