@@ -23,7 +23,7 @@ from ssp_tui.screens.chrome import SectionScreen
 from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, describe_result, fetch_one
 from ssp_tui.screens.links import open_link
 from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
-from ssp_tui.screens.policy_services_panes import TERM_LABELS, DocumentsPane, PolicyPicker
+from ssp_tui.screens.policy_services_panes import DocumentsPane, PolicyPicker
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 
@@ -131,7 +131,12 @@ class PolicyServicesScreen(SectionScreen):
 
     @on(PolicyPicker.PolicyChosen)
     def policy_chosen(self, message: PolicyPicker.PolicyChosen) -> None:
-        if self.policy is None or self.policy.id != message.policy.id:
+        if message.policy is None:
+            self.workers.cancel_group(self, "policy")
+            self.workers.cancel_group(self, "documents")
+            self.policy = None
+            self.documents.show_nothing()
+        elif self.policy is None or self.policy.id != message.policy.id:
             self.load_policy(message.policy.id)
 
     @on(DocumentsPane.TermChosen)
@@ -174,7 +179,7 @@ class PolicyServicesScreen(SectionScreen):
     async def download(self, documents: list[Document]) -> None:
         profile = self.controller.profile
         policy_number = self.policy.policy_number if self.policy else "documents"
-        term_name = TERM_LABELS[self.term].split()[0].lower()
+        term_name = self.term.value
         choice = await self.app.push_screen_wait(
             DownloadDialog(
                 len(documents),

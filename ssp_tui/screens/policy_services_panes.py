@@ -77,7 +77,8 @@ class PolicyPicker(Vertical):
 
     @dataclass
     class PolicyChosen(Message):
-        policy: PolicySummary
+        policy: PolicySummary | None
+        """None when the list shows no policy (e.g. no cancelled ones, or the search matches none)."""
 
     def compose(self) -> ComposeResult:
         yield Static("Policies", classes="card-title")
@@ -111,8 +112,7 @@ class PolicyPicker(Vertical):
     @on(VirtualTable.CursorMoved, "#policy-table")
     def cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
         event.stop()
-        if isinstance(event.row, PolicySummary):
-            self.post_message(self.PolicyChosen(event.row))
+        self.post_message(self.PolicyChosen(event.row if isinstance(event.row, PolicySummary) else None))
 
     @on(VirtualTable.RowActivated, "#policy-table")
     def row_activated(self, event: VirtualTable.RowActivated) -> None:
@@ -173,6 +173,13 @@ class DocumentsPane(Vertical):
         self.table.set_rows(documents, key=lambda document: document.id)
 
     def show_loading(self) -> None:
+        self.table.clear()
+
+    def show_nothing(self) -> None:
+        """No policy is chosen: no terms, no documents."""
+        self.query_one("#documents-heading", Static).update("Choose a policy on the left.")
+        with self.prevent(Select.Changed):
+            self.query_one("#document-term", Select).set_options([])
         self.table.clear()
 
     def selected_documents(self) -> list[Document]:

@@ -164,6 +164,10 @@ async def test_agent_searches_policies_terms_preview_and_forms(
         await wait_for(pilot, lambda: opened, "the forms link to open")
         assert opened == ["https://www.proassurance.com/policyholders/frequently-downloaded-forms/"]
 
+        await pilot.press("slash", *"zzz")
+        await wait_for(pilot, lambda: policies.model.shown_count == 0, "no matching policy")
+        await wait_for(pilot, lambda: screen.policy is None and not document_rows(screen), "no documents")
+
 
 async def test_home_quick_jump_opens_the_documents(
     sandbox: SandboxLike, make_app: Callable[..., SspApp]
