@@ -119,6 +119,15 @@ SECTIONS: tuple[Section, ...] = (
         capability=Capability.AGENT_LIBRARY,
         description="The agent resource library: newsletters, applications, manuals, bulletins",
     ),
+    Section(
+        id="support",
+        title="Support",
+        key="8",
+        screen="ssp_tui.screens.support:SupportScreen",
+        roles=frozenset({Role.SUPPORT}),
+        capability=Capability.SUPPORT_TRIAGE,
+        description="Find any account and see what is wrong: past due, locked, MFA, overdue requests",
+    ),
 )
 """Every built section, in menu order. Number keys by portal order: 1 Home, 2 Payments, 3 Policy Services,
 4 Credentialing, 5 Risk Management, 6 Seminars, 7 Agent, 8 Support."""
