@@ -197,6 +197,14 @@ class SspApp(App[None]):
         else:
             self.notify(message, title=title, severity="warning", timeout=8)
 
+    def on_ready(self) -> None:
+        # For benchmarks/bench_startup.py: with SSP_TUI_EXIT_WHEN_READY set, exit as soon as the login
+        # screen's first frame is shown and it takes keys, so start-up can be timed from outside.
+        import os
+
+        if os.environ.get("SSP_TUI_EXIT_WHEN_READY"):
+            self.call_after_refresh(self.exit)
+
     async def on_unmount(self) -> None:
         await self.controller.aclose()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ssp_tui import __version__
@@ -48,6 +50,29 @@ def _register_subcommands() -> None:
     )
 
 
+ROOT_OPTIONS_WITH_VALUE = frozenset({"--portal", "--profile"})
+ROOT_FLAGS = frozenset({"--sandbox", "--json", "--quiet", "-q"})
+
+
+def wants_only_the_tui(args: list[str]) -> bool:
+    """True when ``args`` hold root options only: the TUI starts, and no subcommand module is needed.
+
+    Importing every subcommand (and with them pikepdf, the download engine, the exporter) nearly doubled
+    the TUI's start-up (docs/performance.md), so they are registered only when a subcommand or help may be
+    named."""
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg in ROOT_OPTIONS_WITH_VALUE:
+            index += 2
+            continue
+        if arg not in ROOT_FLAGS and not any(arg.startswith(f"{o}=") for o in ROOT_OPTIONS_WITH_VALUE):
+            return False
+        index += 1
+    return True
+
+
 def main() -> None:
-    _register_subcommands()
+    if not wants_only_the_tui(sys.argv[1:]):
+        _register_subcommands()
     cli(prog_name="ssp-tui")
