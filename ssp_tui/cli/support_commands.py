@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
 
 from ssp_tui.api.models import (
@@ -17,6 +19,13 @@ from ssp_tui.api.models import (
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.output import Column, Output, json_option, money
 from ssp_tui.cli.root import cli
+from ssp_tui.support_summary import (
+    OVERDUE_MARK,
+    account_summary,
+    age_in_words,
+    request_is_open,
+    request_is_overdue,
+)
 
 HIT_COLUMNS: list[Column[SupportAccountHit]] = [
     Column("Account", lambda h: h.id),
@@ -47,13 +56,21 @@ USER_COLUMNS: list[Column[SupportUser]] = [
     Column("Locked", lambda u: f"LOCKED since {u.locked_since or '?'}" if u.locked else "no"),
     Column("Last login", lambda u: u.last_login),
 ]
-REQUEST_COLUMNS: list[Column[HolderRequest]] = [
-    Column("Request", lambda r: r.id),
-    Column("Status", lambda r: r.status.value.replace("_", " ")),
-    Column("Holder", lambda r: r.holder_name),
-    Column("Submitted", lambda r: r.submitted_at),
-    Column("Expected by", lambda r: r.expected_by),
-]
+
+
+def request_columns(now: datetime) -> list[Column[HolderRequest]]:
+    """Holder requests with their age at ``now``; open ones past the 48 hours are marked."""
+    return [
+        Column("Request", lambda r: r.id),
+        Column("Status", lambda r: r.status.value.replace("_", " ")),
+        Column("Age", lambda r: age_in_words(now - r.submitted_at) if request_is_open(r) else ""),
+        Column("Overdue", lambda r: OVERDUE_MARK if request_is_overdue(r, now) else ""),
+        Column("Holder", lambda r: r.holder_name),
+        Column("Submitted", lambda r: r.submitted_at),
+        Column("Expected by", lambda r: r.expected_by),
+    ]
+
+
 DOCUMENT_COLUMNS: list[Column[Document]] = [
     Column("Document", lambda d: d.title),
     Column("Policy", lambda d: d.policy_number),
@@ -94,15 +111,22 @@ def support_search(ctx: click.Context, query: str, as_json: bool) -> None:
 
 @support_group.command("account")
 @click.argument("account_id", metavar="ID")
+@click.option(
+    "--summary",
+    "as_summary",
+    is_flag=True,
+    help="Print the plain-text summary (the TUI's Copy summary), e.g. to paste into a ticket.",
+)
 @json_option
 @click.pass_context
-def support_account(ctx: click.Context, account_id: str, as_json: bool) -> None:
+def support_account(ctx: click.Context, account_id: str, as_summary: bool, as_json: bool) -> None:
     """One account at a glance, its problems first: policies, billing, users, requests, documents, seminars.
 
     \b
     Examples:
       ssp-tui support account ACCT_x81k2
       ssp-tui support account ACCT_x81k2 --json | jq '.flags'
+      ssp-tui support account ACCT_x81k2 --summary | pbcopy
     """
     output = make_output(ctx, as_json=as_json)
 
@@ -112,6 +136,9 @@ def support_account(ctx: click.Context, account_id: str, as_json: bool) -> None:
     account = run_portal(ctx, body, output=output)
     if output.as_json:
         output.json(account)
+        return
+    if as_summary:
+        click.echo(account_summary(account), nl=False)
         return
     show_account(output, account)
 
@@ -129,7 +156,7 @@ def show_account(output: Output, account: SupportAccount) -> None:
         ("Policies", account.policies, POLICY_COLUMNS),
         ("Billing", account.billing, BILLING_COLUMNS),
         ("Users", account.users, USER_COLUMNS),
-        ("Holder requests", account.holder_requests, REQUEST_COLUMNS),
+        ("Holder requests", account.holder_requests, request_columns(datetime.now(UTC))),
         ("Recent documents", account.recent_documents, DOCUMENT_COLUMNS),
         ("Seminar activity", account.seminar_activity, ACTIVITY_COLUMNS),
     )
