@@ -72,10 +72,6 @@ class CliHome:
         store = SecretStore(profile, backend=self.keyring)
         SessionStore(store, session_key(normalize_base_url(portal)), Output()).keep(session)
 
-    def prime_device(self, server: SandboxServer, username: str, profile: str = "default") -> None:
-        """The remember-device token the harness got for ``username``: the CLI's logins then skip MFA."""
-        SecretStore(profile, backend=self.keyring).set_device_token(username, server.device_token(username))
-
 
 def run_cli(portal: str, home: CliHome, *args: str, env: Mapping[str, str] | None = None) -> Result:
     """``ssp-tui --portal PORTAL ARGS...`` in-process, in ``home``; fails the test on any traceback."""
@@ -88,11 +84,6 @@ def run_cli(portal: str, home: CliHome, *args: str, env: Mapping[str, str] | Non
         raise AssertionError(f"the command raised:\n{details}\nstderr:\n{result.stderr}")
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
     return result
-
-
-def login_env(server: SandboxServer, role: Role = Role.POLICYHOLDER) -> dict[str, str]:
-    account = server.account(role)
-    return {"SSP_USERNAME": account.username, "SSP_PASSWORD": account.password}
 
 
 def signed_in_client(
