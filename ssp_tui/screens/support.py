@@ -14,6 +14,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -35,6 +36,7 @@ class SupportScreen(SectionScreen):
         Binding("r", "reload_account", "Reload", tooltip="Fetch the open account again from the portal"),
     ]
     DEFAULT_CSS: ClassVar[str] = """
+    SupportScreen #support-body { height: 1fr; }
     SupportScreen #support-search { height: 2fr; min-height: 8; }
     SupportScreen #support-overview { height: 3fr; border-top: solid $primary; }
     """
@@ -57,8 +59,10 @@ class SupportScreen(SectionScreen):
         """The account last asked for (reloaded by r, named when it fails to load)."""
 
     def compose_body(self) -> ComposeResult:
-        yield SupportSearchPane(id="support-search")
-        yield AccountOverview(id="support-overview")
+        # Stacked, not side by side: the results' problems and the overview's lines both want the full width.
+        with Vertical(id="support-body"):
+            yield SupportSearchPane(id="support-search")
+            yield AccountOverview(id="support-overview")
 
     @property
     def search_pane(self) -> SupportSearchPane:

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -81,7 +81,6 @@ class SummaryDialog(ModalScreen[None]):
     SummaryDialog { align: center middle; }
     SummaryDialog > #summary-dialog { width: 90%; height: 90%; border: thick $primary; background: $surface; }
     SummaryDialog #summary-scroll { height: 1fr; }
-    SummaryDialog #summary-text { width: auto; }
     SummaryDialog .buttons { height: auto; align-horizontal: right; }
     """
 
@@ -99,13 +98,17 @@ class SummaryDialog(ModalScreen[None]):
                 classes="hint",
                 id="summary-hint",
             )
-            with VerticalScroll(id="summary-scroll"):
+            # Scrolls both ways: the summary's lines are not wrapped, so its columns stay lined up.
+            with ScrollableContainer(id="summary-scroll"):
                 yield Static(Text(self.summary), id="summary-text")
             with Horizontal(classes="buttons"):
                 yield Button("Copy again", id="summary-copy", variant="primary")
                 yield Button("Close", id="summary-close")
 
     def on_mount(self) -> None:
+        # As wide as the longest line (an auto width stops at the dialog's edge), so it scrolls sideways.
+        widest = max((len(line) for line in self.summary.splitlines()), default=0)
+        self.query_one("#summary-text", Static).styles.width = widest + 1
         self.app.copy_to_clipboard(self.summary)
 
     @on(Button.Pressed, "#summary-copy")
