@@ -93,6 +93,7 @@ def certificate_job(
             template, _certificate_fields(certificate, CERTIFICATE_TYPE, title, issued_on)
         ),
         title=title,
+        expected_sha256=certificate.sha256,
     )
 
 

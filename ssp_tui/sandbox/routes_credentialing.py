@@ -89,9 +89,11 @@ def credentialing_insureds(call: Call) -> Page[CredentialedInsured]:
 _CERTIFICATE_SELECT = (
     "SELECT ce.id, ce.term, ce.insured_id, i.name AS insured_name, i.claims_history_available, "
     "ce.policy_id, p.policy_number, c.name AS policyholder, h.id AS holder_id, h.name AS holder_name, "
-    "h.city AS holder_city, h.state AS holder_state "
+    "h.city AS holder_city, h.state AS holder_state, b.sha256 "
     "FROM certificates ce JOIN insureds i ON i.id = ce.insured_id JOIN policies p ON p.id = ce.policy_id "
-    "JOIN customers c ON c.id = p.customer_id JOIN certificate_holders h ON h.id = ce.holder_id"
+    "JOIN customers c ON c.id = p.customer_id JOIN certificate_holders h ON h.id = ce.holder_id "
+    # The PDF is made on its first download; from then on the listing gives its digest.
+    "LEFT JOIN blobs b ON b.key = 'cert:' || ce.id"
 )
 
 
@@ -109,6 +111,7 @@ def _certificate(r: sqlite3.Row) -> Certificate:
         holder_city=r["holder_city"],
         holder_state=r["holder_state"],
         claims_history_available=bool(r["claims_history_available"]),
+        sha256=r["sha256"],
     )
 
 

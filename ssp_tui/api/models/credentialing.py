@@ -58,6 +58,9 @@ class Certificate(msgspec.Struct, kw_only=True):
     holder_city: str
     holder_state: str
     claims_history_available: bool
+    sha256: str | None = None
+    """The certificate PDF's SHA-256 when the portal has already produced it (so a copy can be reused and
+    verified); None when it will be made on the first download."""
 
 
 USPS_STATE_CODES: tuple[str, ...] = (

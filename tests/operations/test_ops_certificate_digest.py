@@ -1,0 +1,54 @@
+"""Certificates carry their PDF's digest once the portal has made it, so the engine verifies them and a later
+download of the same certificates is served from the cache without touching the network."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sandbox_harness import SandboxServer, ServerThread, read_accounts
+
+from ssp_tui.api.client import PortalClient
+from ssp_tui.api.models import Role
+from ssp_tui.operations.download_jobs import certificate_job
+from ssp_tui.operations.downloads import BulkDownloader
+
+TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture
+def private_sandbox(fresh_db: Path) -> Iterator[SandboxServer]:
+    """A sandbox of the test's own: no certificate PDF has been made in it yet."""
+    thread = ServerThread(fresh_db)
+    thread.start()
+    try:
+        yield SandboxServer(base_url=thread.base_url, db_path=fresh_db, accounts=read_accounts(fresh_db))
+    finally:
+        thread.stop()
+
+
+async def test_a_downloaded_certificate_is_listed_with_its_digest_and_then_served_from_the_cache(
+    private_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    async with PortalClient(private_sandbox.base_url) as client:
+        client.auth.set_session(private_sandbox.session(private_sandbox.account(Role.AGENT).username))
+        insured = (await client.credentialing.insureds().collect())[0]
+        listed = (await client.credentialing.certificates(insured.policy_id).collect())[:2]
+        assert listed and all(cert.sha256 is None for cert in listed), "not made yet: no digest to promise"
+        assert certificate_job(listed[0], issued_on=TODAY).expected_sha256 is None
+
+        engine = BulkDownloader(client, tmp_path / "cache")
+        first = await engine.run([certificate_job(c, issued_on=TODAY) for c in listed], tmp_path / "first")
+        assert first.complete and first.fetched == len(listed)
+
+        again = {c.id: c for c in await client.credentialing.certificates(insured.policy_id).collect()}
+        for saved, cert in zip(first.files, listed, strict=True):
+            assert again[cert.id].sha256 == saved.sha256
+        jobs = [certificate_job(again[c.id], issued_on=TODAY) for c in listed]
+        assert [job.expected_sha256 for job in jobs] == [saved.sha256 for saved in first.files]
+
+        second = await engine.run(jobs, tmp_path / "second")
+        assert second.complete and second.fetched == 0, "every certificate came from the cache"
+        assert [saved.sha256 for saved in second.files] == [saved.sha256 for saved in first.files]
