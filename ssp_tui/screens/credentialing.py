@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
 from ssp_tui.api.models import (
     Certificate,
@@ -165,6 +166,11 @@ class CredentialingScreen(SectionScreen):
     async def load_requests(self) -> None:
         requests = await self.controller.call(lambda c: c.credentialing.holder_requests().collect())
         self.post_message(self.RequestsLoaded(requests))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.state is WorkerState.ERROR and event.worker.group == "coi-search":
+            self.query_one("#coi-summary", Static).update("The search failed. Press r to try again.")
 
     def on_credentialing_screen_certificates_found(self, message: CertificatesFound) -> None:
         self.insureds = message.insureds

@@ -114,7 +114,7 @@ class HolderRequestDialog(ModalScreen[HolderRequestCreate | None]):
                 yield Static("Insured and policy", classes="hint")
                 yield Select(
                     [(choice.label, index) for index, choice in enumerate(self.choices)],
-                    value=self.choices.index(self.preselected) if self.preselected else Select.BLANK,
+                    value=self.choices.index(self.preselected) if self.preselected else Select.NULL,
                     prompt="Choose the insured",
                     id="holder-insured",
                 )

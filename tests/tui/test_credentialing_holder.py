@@ -10,13 +10,14 @@ import httpx
 import pytest
 from section_helpers import enter_as, shown_text
 from test_credentialing import SIZE, move_to_group, open_credentialing
+from textual.app import App
 from textual.widgets import Input, Static
 from tui_helpers import SandboxLike, db, wait_for
 
 from ssp_tui.api import client as client_module
 from ssp_tui.api.constants import IDEMPOTENCY_HEADER
 from ssp_tui.app import SspApp
-from ssp_tui.screens.credentialing_holder import HolderRequestDialog, HolderRequestSent
+from ssp_tui.screens.credentialing_holder import HolderRequestDialog, HolderRequestSent, InsuredChoice
 from ssp_tui.screens.credentialing_requests import OVERDUE_MARK, HolderRequestsPane, RequestRow
 
 HOLDER = "Huron Valley Credentialing Office"
@@ -148,3 +149,29 @@ async def test_overdue_requests_are_marked(sandbox: SandboxLike, make_app: Calla
         assert f"{len(overdue)} overdue" in shown_text(pane)
         first_overdue = pane.table.model.index_of_key(overdue[0].request.id)
         assert first_overdue is not None and pane.table.model.texts(first_overdue)[0] == OVERDUE_MARK
+
+
+async def test_without_a_highlighted_insured_the_form_asks_for_one() -> None:
+    choices = [
+        InsuredChoice("ins-1", "pol-1", "Lucas Nguyen"),
+        InsuredChoice("ins-2", "pol-1", "Grace Okafor"),
+    ]
+    results: list[object] = []
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        app.push_screen(HolderRequestDialog(choices, None), results.append)
+        await wait_for(pilot, lambda: bool(app.screen.query("#holder-insured-error")), "the form")
+        dialog = app.screen
+        assert isinstance(dialog, HolderRequestDialog) and dialog.choice is None
+        for name, value in (
+            ("holder_name", "X Clinic"),
+            ("address", "1 A St"),
+            ("city", "Troy"),
+            ("zip", "48083"),
+        ):
+            dialog.query_one(f"#holder-{name}", Input).value = value
+        dialog.query_one("#holder-state", Input).value = "MI"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Choose the insured" in str(dialog.query_one("#holder-insured-error", Static).render())
+        assert app.screen is dialog and not results
