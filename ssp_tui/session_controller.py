@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -55,6 +56,9 @@ class SessionController:
     async def client(self) -> PortalClient:
         async with self._client_lock:
             if self._client is None:
+                # httpx and the models take most of a second to import on a busy machine: in a thread, so
+                # the login screen's first frame is not held up by them (docs/performance.md, start-up).
+                await asyncio.to_thread(importlib.import_module, "ssp_tui.api.client")
                 from ssp_tui.api.client import PortalClient
 
                 base_url = await self.target.start()

@@ -86,7 +86,9 @@ class LoginScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_status("Connecting to the portal…")
-        self.start_portal()
+        # After the first frame: importing the HTTP client and starting the sandbox would otherwise hold the
+        # screen back by about as long again as the rest of start-up (docs/performance.md).
+        self.call_after_refresh(self.start_portal)
         if ssp_app(self).controller.profile.username:
             self.fill_remembered_password()
 

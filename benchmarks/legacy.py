@@ -1,0 +1,116 @@
+"""Results of the benchmarks that print for people only (table, export, downloads), read from their output.
+
+They were written before benchmarks/common.py; rather than change their measuring, the runner reads the
+lines they print. A parser that finds nothing returns no result, and the runner says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from benchmarks.common import Result
+
+NUMBER = r"([\d.]+)"
+TABLE_LINE = re.compile(
+    rf"^\s+(.+?)\s+{NUMBER} ms wall\s+{NUMBER} ms CPU(?:\s+ratio\s+{NUMBER}x wall\s+{NUMBER}x CPU)?",
+    re.MULTILINE,
+)
+
+
+def table(output: str, load: list[float]) -> list[Result]:
+    lines = {
+        label.strip(): tuple(float(v) if v else None for v in rest)
+        for label, *rest in TABLE_LINE.findall(output)
+    }
+    results = []
+    show = lines.get("show (set_rows -> first frame)")
+    if show and show[2]:
+        wall, cpu, wall_ratio, cpu_ratio = show
+        results.append(
+            Result(
+                "table",
+                "100k rows shown, wall",
+                wall,
+                "ms",
+                wall / wall_ratio,
+                "ms formatting every cell once",
+                load=load,
+                note=f"CPU {cpu:.0f} ms, {cpu_ratio:.2f}x the formatting pass's CPU",
+            )
+        )
+    keystrokes = next((value for label, value in lines.items() if label.startswith("keystroke, all ")), None)
+    if keystrokes:
+        wall, cpu, *_ = keystrokes
+        results.append(Result("table", "filter keystroke, wall", wall, "ms", goal=("<=", 100.0), load=load))
+        results.append(Result("table", "filter keystroke, CPU", cpu, "ms", goal=("<=", 100.0), load=load))
+    return results
+
+
+def export(output: str, load: list[float]) -> list[Result]:
+    direct = re.search(rf"constant_memory directly:\s+{NUMBER} s", output)
+    ours = re.search(rf"export_rows:\s+{NUMBER} s", output)
+    memory = re.search(rf"export_rows {NUMBER} MB \({NUMBER} MB at a tenth", output)
+    results = []
+    if direct and ours:
+        results.append(
+            Result(
+                "export",
+                "Excel export of 100k rows",
+                float(ours[1]) * 1000,
+                "ms",
+                float(direct[1]) * 1000,
+                "ms xlsxwriter constant_memory directly",
+                ("<=", 1.2),
+                load=load,
+            )
+        )
+    if memory:
+        results.append(
+            Result(
+                "export",
+                "export peak memory, all rows vs a tenth",
+                float(memory[1]),
+                "MB",
+                float(memory[2]),
+                "MB at a tenth of the rows",
+                ("<=", 1.5),
+                load=load,
+                note="flat: the peak hardly grows with ten times the rows (tracemalloc)",
+            )
+        )
+    return results
+
+
+def downloads(output: str, load: list[float]) -> list[Result]:
+    times = {
+        name.strip(): float(seconds) * 1000
+        for name, seconds in re.findall(rf"^\s+([a-z ()]+?)\s+{NUMBER} s\s+peak RSS", output, re.MULTILINE)
+    }
+    results = []
+    pairs = [
+        ("bulk download, separate", "engine separate (cold)", "baseline separate", ("<=", 1.25)),
+        ("bulk download, combined", "engine combined (cold)", "baseline combined", ("<=", 1.25)),
+        ("warm cache speed-up, separate", "engine separate (cold)", "engine separate (warm)", (">=", 10.0)),
+        ("warm cache speed-up, combined", "engine combined (cold)", "engine combined (warm)", (">=", 10.0)),
+    ]
+    for name, case, baseline, goal in pairs:
+        if case in times and baseline in times:
+            results.append(
+                Result(
+                    "downloads", name, times[case], "ms", times[baseline], f"ms {baseline}", goal, load=load
+                )
+            )
+    peak = re.search(rf"peak RSS of the engine: {NUMBER} MB", output)
+    if peak:
+        results.append(
+            Result("downloads", "engine peak RSS", float(peak[1]), "MB", goal=("<=", 250.0), load=load)
+        )
+    return results
+
+
+PARSERS: dict[str, Callable[[str, list[float]], list[Result]]] = {
+    "table": table,
+    "export": export,
+    "downloads": downloads,
+}
