@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from rich.markup import escape
@@ -28,6 +29,7 @@ from ssp_tui.screens.seminars_activity import (
     ActivityFilterForm,
     ActivityFilters,
     activity_summary,
+    activity_summary_of,
     catalog_detail,
 )
 from ssp_tui.screens.seminars_export import ExportDialog
@@ -68,6 +70,7 @@ class SeminarsScreen(SectionScreen):
         self.filters = ActivityFilters()
         self.loading = False
         self.loaded_rows = 0
+        self.loaded_credits = Decimal(0)
         self.last_export: Path | None = None
         self.seminars: dict[str, Seminar] = {}
         """The catalog by id (an activity row opens its seminar's link)."""
@@ -144,8 +147,11 @@ class SeminarsScreen(SectionScreen):
     async def _fetch_activity(self, client: PortalClient, filters: ActivityFilters) -> int:
         # Runs again from the first page after a re-login, so it starts from an empty table every time.
         table = self.activity_table
+        # The filter's search index is built once, after the last page, not again for every batch.
+        table.index_in_background = False
         table.clear()
         self.loaded_rows = 0
+        self.loaded_credits = Decimal(0)
         self._set_status(f"Loading ({filters.describe()})…")
         pending: list[SeminarActivity] = []
         pages = client.seminars.activity(
@@ -156,16 +162,21 @@ class SeminarsScreen(SectionScreen):
             date_from=filters.date_from,
             date_to=filters.date_to,
         ).pages()
-        async for page in pages:
-            pending.extend(page.items)
-            self.loaded_rows += len(page.items)
-            # Rows reach the table in batches that double in size, so 100,000 rows cost a few dozen
-            # table updates rather than one per page, and the first page shows at once.
-            if len(pending) >= max(1, table.model.row_count):
-                table.append_rows(pending)
-                pending = []
-            self._set_status(f"Loaded {self.loaded_rows:,} rows…")
-        table.append_rows(pending)
+        try:
+            async for page in pages:
+                pending.extend(page.items)
+                self.loaded_rows += len(page.items)
+                self.loaded_credits += sum((row.credits for row in page.items), Decimal(0))
+                # Rows reach the table in batches that double in size, so 100,000 rows cost a dozen
+                # table updates rather than one per page, and the first page shows at once.
+                if len(pending) >= max(1, table.model.row_count):
+                    table.append_rows(pending)
+                    pending = []
+                self._set_status(f"Loaded {self.loaded_rows:,} rows…")
+        finally:
+            # Also when stopped: every row fetched is shown, and then indexed for the filter.
+            table.index_in_background = True
+            table.append_rows(pending)
         return self.loaded_rows
 
     def _set_status(self, text: str) -> None:
@@ -173,8 +184,10 @@ class SeminarsScreen(SectionScreen):
 
     def _show_summary(self, counts: tuple[int, int, int]) -> None:
         shown, total, _selected = counts
-        rows = self.activity_table.shown_rows()
-        text = activity_summary(rows, filtered_from=total if shown != total else None)
+        if shown == total == self.loaded_rows:
+            text = activity_summary_of(total, self.loaded_credits)  # kept as the pages arrive
+        else:
+            text = activity_summary(self.activity_table.shown_rows(), filtered_from=total)
         self.query_one("#activity-summary", Static).update(escape(text))
 
     @on(ActivityFilterForm.Applied)

@@ -75,8 +75,12 @@ def activity_summary(rows: Iterable[SeminarActivity], *, filtered_from: int | No
     for row in rows:
         count += 1
         total += row.credits
+    return activity_summary_of(count, total, filtered_from=filtered_from)
+
+
+def activity_summary_of(count: int, credits: Decimal, *, filtered_from: int | None = None) -> str:
     noun = "completion" if count == 1 else "completions"
-    text = f"{count:,} {noun} · {credits_text(total)} credits"
+    text = f"{count:,} {noun} · {credits_text(credits)} credits"
     if filtered_from is not None and filtered_from != count:
         text += f" (filtered from {filtered_from:,} loaded)"
     return text

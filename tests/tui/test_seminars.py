@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -18,10 +19,12 @@ from textual.widgets import Input, Static, TabbedContent
 from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
 
 from ssp_tui.api.config import Profile
-from ssp_tui.api.models import Seminar, SeminarActivity
+from ssp_tui.api.models import Page, Seminar, SeminarActivity, SeminarFormat
+from ssp_tui.api.pagination import Paginator
 from ssp_tui.app import SspApp
 from ssp_tui.screens import links
 from ssp_tui.screens.seminars import CATALOG_TAB, SeminarsScreen
+from ssp_tui.screens.seminars_activity import ActivityFilters
 from ssp_tui.screens.seminars_export import ExportDialog
 
 SIZE = (150, 44)
@@ -261,3 +264,56 @@ async def test_catalog_link_and_home_quick_jump(
         assert f"{live.event_on:%m/%d/%Y}" in shown_text(screen)
         await pilot.press("enter")
         await wait_for(pilot, lambda: opened == [live.url], "the browser to open the link")
+
+
+class _ActivityPages:
+    """``client.seminars`` of a fake portal: ``count`` activity rows in pages of ``page_size``."""
+
+    def __init__(self, count: int, page_size: int) -> None:
+        self.rows = [
+            SeminarActivity(
+                id=f"sa_{index:06d}",
+                participant=f"Participant {index:06d}",
+                policy_number=f"NCP{index % 997:07d}",
+                policyholder=f"Practice {index % 251}",
+                seminar_id="se_1",
+                title="Informed consent",
+                format=SeminarFormat.ONLINE,
+                completed_on=date(2026, 1, 1) + timedelta(days=index % 300),
+                credits=Decimal("0.5"),
+            )
+            for index in range(count)
+        ]
+        self.page_size = page_size
+
+    def activity(self, **filters: object) -> Paginator[SeminarActivity]:
+        async def fetch_page(cursor: str | None) -> Page[SeminarActivity]:
+            start = int(cursor or 0)
+            end = start + self.page_size
+            following = str(end) if end < len(self.rows) else None
+            return Page(items=self.rows[start:end], next_cursor=following)
+
+        return Paginator(fetch_page, endpoint="GET /seminars/activity")
+
+
+async def test_the_activity_table_takes_100k_rows_page_by_page(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "dr.patel")
+        screen = await open_seminars(pilot, app)
+        fake = SimpleNamespace(seminars=_ActivityPages(100_000, page_size=1000))
+        total = await screen._fetch_activity(fake, ActivityFilters())  # type: ignore[arg-type]
+        await pilot.pause()
+        table = screen.activity_table
+        assert total == table.model.row_count == 100_000
+        assert "Loaded 100,000 rows" in status(screen, "#activity-status")
+        assert status(screen, "#activity-summary") == "100,000 completions · 50000 credits"
+        assert [row.id for row in activity_rows(screen)[:3]] == ["sa_000000", "sa_000001", "sa_000002"]
+        table.focus()
+        await pilot.press("slash", *"09999")
+        expected = [row.id for row in fake.seminars.rows if "09999" in row.participant]
+        assert [row.id for row in activity_rows(screen)] == expected and len(expected) == 11
+        summary = status(screen, "#activity-summary")
+        assert summary == "11 completions · 5.5 credits (filtered from 100,000 loaded)"
