@@ -104,6 +104,8 @@ class SupportScreen(SectionScreen):
         self.post_message(self.AccountLoaded(account))
 
     async def on_support_screen_account_loaded(self, message: AccountLoaded) -> None:
+        if self._chosen is not None and message.account.id != self._chosen.id:
+            return  # an earlier choice that arrived after the user picked another account
         self.account = message.account
         self.refresh_bindings()
         await self.overview.show_account(message.account, datetime.now(UTC))
