@@ -212,11 +212,10 @@ class ResourceLibraryScreen(SectionScreen):
     @on(VirtualTable.CursorMoved)
     def cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
         item = event.row if isinstance(event.row, LibraryItem) else None
-        detail = (
-            ""
-            if item is None
-            else f"{item.summary}  ({'PDF in the portal' if item.document_id else item.url})"
-        )
+        detail = ""
+        if item is not None:
+            where = "a PDF in the portal" if item.document_id else item.url
+            detail = f"{item.category_label} · {item.summary} ({where})"
         self.query_one(f"#{self.ID_PREFIX}-detail", Static).update(escape(detail))
 
     @on(VirtualTable.RowActivated)

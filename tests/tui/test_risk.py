@@ -77,6 +77,9 @@ async def test_each_role_sees_the_resources_for_its_coverage_by_category(
         assert ranks == sorted(ranks)  # by category in the portal's order, newest first within each
         summary = str(screen.query_one("#risk-summary", Static).render())
         assert f"{len(shown)} resources in all categories" in summary
+        first = shown[0]
+        detail = f"{RISK_CATEGORY_LABELS[first.category]} · {first.summary}"
+        await wait_for(pilot, lambda: detail in str(screen.query_one("#risk-detail").render()), "the detail")
 
 
 async def test_category_search_and_type_ahead(sandbox: SandboxLike, make_app: Callable[..., SspApp]) -> None:
