@@ -22,6 +22,7 @@ from ssp_tui.cli.lookup import date_option_value
 from ssp_tui.cli.output import Column, Output, json_option
 from ssp_tui.cli.root import cli
 from ssp_tui.operations import export
+from ssp_tui.operations.export_columns import SEMINAR_ACTIVITY_COLUMNS
 
 SEMINAR_COLUMNS: list[Column[Seminar]] = [
     Column("Title", lambda s: s.title),
@@ -38,15 +39,6 @@ ACTIVITY_COLUMNS: list[Column[SeminarActivity]] = [
     Column("Format", lambda a: a.format.value),
     Column("Completed", lambda a: a.completed_on),
     Column("Credits", lambda a: a.credits, "right"),
-]
-ACTIVITY_EXPORT_COLUMNS = [
-    export.Column("Participant", "participant"),
-    export.Column("Policy #", "policy_number"),
-    export.Column("Policyholder", "policyholder"),
-    export.Column("Seminar", "title"),
-    export.Column("Format", lambda a: a.format.value),
-    export.Column("Completed", "completed_on", export.ColumnKind.DATE),
-    export.Column("Credits", "credits", export.ColumnKind.DECIMAL),
 ]
 RISK_COLUMNS: list[Column[RiskResource]] = [
     Column("Title", lambda r: r.title),
@@ -149,7 +141,7 @@ def seminars_activity(
 
 def _export(output: Output, rows: list[SeminarActivity], path: Path, fmt: export.ExportFormat) -> None:
     try:
-        result = export.export_rows(rows, ACTIVITY_EXPORT_COLUMNS, path.expanduser(), fmt)
+        result = export.export_rows(rows, SEMINAR_ACTIVITY_COLUMNS, path.expanduser(), fmt)
     except export.ExportError as exc:
         raise CommandFailed(exc.user_message) from None
     output.line(str(result.path.resolve()))

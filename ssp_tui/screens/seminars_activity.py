@@ -18,8 +18,7 @@ from textual.widgets import Button, Input, Static
 
 from ssp_tui.api.models import Seminar, SeminarActivity
 from ssp_tui.operations.dates import DateParseError, parse_date_range
-from ssp_tui.operations.export import Column as ExportColumn
-from ssp_tui.operations.export import ColumnKind
+from ssp_tui.operations.export_columns import SEMINAR_ACTIVITY_COLUMNS
 from ssp_tui.widgets.table_columns import Column
 
 
@@ -42,16 +41,8 @@ ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column("credits", "Credits", formatter=credits_text, align="right", min_width=7),
 )
 
-ACTIVITY_EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
-    ExportColumn("Participant", "participant"),
-    ExportColumn("Policy #", "policy_number"),
-    ExportColumn("Policyholder", "policyholder"),
-    ExportColumn("Seminar", "title"),
-    ExportColumn("Format", lambda a: a.format.value.capitalize()),
-    ExportColumn("Completed on", "completed_on", ColumnKind.DATE),
-    ExportColumn("Credits", "credits", ColumnKind.DECIMAL),
-)
-"""The same columns as the table, as an export writes them (a real date, a number for the credits)."""
+ACTIVITY_EXPORT_COLUMNS = SEMINAR_ACTIVITY_COLUMNS
+"""The same columns as the table, as an export writes them (shared with `ssp-tui seminars activity`)."""
 
 CATALOG_COLUMNS: tuple[Column, ...] = (
     Column("title", "Title", max_width=60),

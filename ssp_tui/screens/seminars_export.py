@@ -56,6 +56,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         self.rows = rows
         self.default_path = default_path
         self._confirmed: Path | None = None
+        self._confirmed_text = ""
+        """The file-name field's text when the user was asked whether to replace ``_confirmed``."""
 
     def compose(self) -> ComposeResult:
         plural = "row" if self.rows == 1 else "rows"
@@ -84,7 +86,11 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             field.value = str(path.with_suffix(SUFFIXES[self.format]))
 
     @on(Input.Changed, "#export-path")
-    def path_changed(self) -> None:
+    def path_changed(self, event: Input.Changed) -> None:
+        # Input.Changed arrives as a message, possibly after the press that asked the question: only a new
+        # file name withdraws a "Replace" the user has been asked about.
+        if self._confirmed is not None and event.value == self._confirmed_text:
+            return
         self._confirmed = None
         self.query_one("#export-start", Button).label = "Export"
         self.query_one("#export-error", Static).update("")
@@ -100,6 +106,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             return
         if path.exists() and self._confirmed != path:
             self._confirmed = path
+            self._confirmed_text = self.query_one("#export-path", Input).value
             error.update(escape(f"{path.name} already exists. Press Replace to overwrite it."))
             self.query_one("#export-start", Button).label = "Replace"
             return

@@ -5,14 +5,16 @@ as they would between two commands in a shell."""
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import keyring.backend
 import keyring.errors
 from click.testing import CliRunner, Result
+from sandbox_harness import SandboxServer
 
+from ssp_tui.api.secrets import SecretStore
 from ssp_tui.cli.root import _register_subcommands, cli
 
 _register_subcommands()
@@ -120,3 +122,17 @@ def all_commands() -> list[Sequence[str]]:
 
     walk(cli, ())
     return paths
+
+
+LoginAs = Callable[..., str]
+"""The ``login_as(role)`` fixture: logs a demo role in once and answers the profile name to use."""
+
+
+def prime_device(server: SandboxServer, home: CliHome, profile: str, username: str) -> None:
+    """Give the CLI's keyring the remember-device token the harness got for ``username``."""
+    SecretStore(profile, backend=home.keyring).set_device_token(username, server.device_token(username))
+
+
+def login_env(server: SandboxServer, username: str) -> dict[str, str]:
+    account = server.by_username(username)
+    return {"SSP_USERNAME": account.username, "SSP_PASSWORD": account.password}

@@ -5,17 +5,13 @@ that change data or must use a fresh TOTP code."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
-from cli_helpers import Cli, CliHome
+from cli_helpers import Cli, CliHome, LoginAs, login_env, prime_device
 from sandbox_harness import SandboxServer, ServerThread, read_accounts
-
-from ssp_tui.api.secrets import SecretStore
-
-LoginAs = Callable[..., str]
 
 
 @pytest.fixture(scope="session")
@@ -42,16 +38,6 @@ def cli(sandbox: SandboxServer, cli_home: CliHome) -> Cli:
 @pytest.fixture(scope="session")
 def _logged_in_profiles() -> set[str]:
     return set()
-
-
-def prime_device(server: SandboxServer, home: CliHome, profile: str, username: str) -> None:
-    """Give the CLI's keyring the remember-device token the harness got for ``username``."""
-    SecretStore(profile, backend=home.keyring).set_device_token(username, server.device_token(username))
-
-
-def login_env(server: SandboxServer, username: str) -> dict[str, str]:
-    account = server.by_username(username)
-    return {"SSP_USERNAME": account.username, "SSP_PASSWORD": account.password}
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import keyring.backends.fail
 import msgspec
 import pyotp
 import pytest
-from cli_helpers import Cli
-from conftest import login_env, prime_device
+from cli_helpers import Cli, login_env, prime_device
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.models import Role, User

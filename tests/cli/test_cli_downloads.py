@@ -10,8 +10,7 @@ from typing import Any
 
 import msgspec
 import pikepdf
-from cli_helpers import Cli
-from conftest import LoginAs, login_env, prime_device
+from cli_helpers import Cli, LoginAs, login_env, prime_device
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.models import Certificate, Document, HolderRequest, PolicySummary, Role

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import msgspec
 import openpyxl
-from cli_helpers import Cli
-from conftest import LoginAs
+from cli_helpers import Cli, LoginAs
 
 from ssp_tui.api.models import Role, SeminarActivity
 from ssp_tui.cli.exit_codes import ExitCode
@@ -37,7 +36,15 @@ def test_xlsx_export_holds_the_filtered_rows_with_real_dates(
     assert result.stdout.strip() == str(target.resolve())
     sheet = openpyxl.load_workbook(target).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Participant", "Policy #", "Policyholder", "Seminar", "Format", "Completed", "Credits")
+    assert rows[0] == (
+        "Participant",
+        "Policy #",
+        "Policyholder",
+        "Seminar",
+        "Format",
+        "Completed on",
+        "Credits",
+    )
     assert len(rows) == len(expected) + 1
     for row, item in zip(rows[1:], expected, strict=True):
         assert row[0] == item.participant and row[3] == item.title

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from cli_helpers import Cli
-from conftest import LoginAs
+from cli_helpers import Cli, LoginAs
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.models import (

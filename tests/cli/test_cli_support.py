@@ -8,8 +8,7 @@ import sqlite3
 
 import msgspec
 import pytest
-from cli_helpers import Cli
-from conftest import LoginAs
+from cli_helpers import Cli, LoginAs
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.models import FlagKind, Role, SupportAccount, SupportAccountHit

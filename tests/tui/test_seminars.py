@@ -230,6 +230,9 @@ async def test_export_has_exactly_the_rows_shown_with_real_dates(
         )
         assert csv_target.read_text(encoding="utf-8") == "keep me"
         await pilot.pause()  # laid out again (the question moved the buttons), so the click lands
+        # A Button ignores clicks for 0.2 s after a press (its "-active" effect): wait it out like a user.
+        start = dialog.query_one("#export-start")
+        await wait_for(pilot, lambda: not start.has_class("-active"), "the Replace button to be ready")
         await pilot.click("#export-start")
         await wait_for(pilot, lambda: screen.last_export == csv_target, "the CSV export")
         with csv_target.open(encoding="utf-8-sig", newline="") as handle:
