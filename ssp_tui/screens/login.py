@@ -148,7 +148,10 @@ class LoginScreen(Screen[None]):
 
     def action_focus_demo_accounts(self) -> None:
         if self._accounts:
-            self.query_one("#demo-accounts", OptionList).focus()
+            options = self.query_one("#demo-accounts", OptionList)
+            if options.highlighted is None:
+                options.highlighted = 0  # so that Ctrl+O then Enter picks the first account at once
+            options.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_demo_accounts":

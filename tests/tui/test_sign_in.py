@@ -85,6 +85,19 @@ async def test_picking_a_demo_account_fills_the_form(
         assert app.focused is app.screen.query_one("#password", Input)
 
 
+async def test_ctrl_o_then_enter_picks_the_first_demo_account(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
+    # Found by hand in tmux: Ctrl+O focused the list with nothing highlighted, so Enter did nothing.
+    first = sandbox.accounts[0]
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.demo_accounts, "demo accounts")
+        await pilot.press("ctrl+o", "enter")
+        assert app.screen.query_one("#username", Input).value == first.username
+        assert app.screen.query_one("#password", Input).value == first.password
+
+
 async def test_wrong_password_is_explained_on_the_form(
     private_sandbox: SandboxLike, make_app: Callable[..., SspApp]
 ) -> None:
