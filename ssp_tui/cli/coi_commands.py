@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -26,10 +26,9 @@ from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.lookup import resolve_policy
 from ssp_tui.cli.output import Column, Output, json_option, when
 from ssp_tui.cli.root import cli
+from ssp_tui.operations.download_jobs import certificate_job, claims_history_job
 from ssp_tui.operations.download_types import BulkResult, DownloadJob
-from ssp_tui.operations.safe_names import render_template
 
-COI_TEMPLATE = "{policy}/{term}/{insured}/{title}.pdf"
 """Separate certificate files: one folder per policy, term and insured; the holder names the file."""
 OPEN_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
 
@@ -95,25 +94,17 @@ def coi_list(ctx: click.Context, query: CertificateQuery, group: str, as_json: b
 
 
 def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_history: bool) -> list[DownloadJob]:
-    """A job per certificate, and with ``claims_history`` one claims-history letter per insured and policy."""
-    credentialing = run.client.credentialing
+    """A job per certificate, and with ``claims_history`` one claims-history letter per insured and policy.
+
+    Named by the profile's filename template through the same job builders as the Credentialing screen, so
+    a certificate has one name and one cache identity whichever front end fetched it.
+    """
+    template = run.profile.filename_template
+    issued_on = date.today()
     jobs: list[DownloadJob] = []
     letters: set[tuple[str, str]] = set()
     for cert in certificates:
-        fields = {
-            "policy": cert.policy_number,
-            "term": cert.term.value,
-            "insured": cert.insured_name,
-            "id": cert.id,
-        }
-        jobs.append(
-            DownloadJob(
-                key=f"certificate:{cert.id}",
-                api_path=credentialing.certificate_pdf_path(cert.id),
-                relative_path=render_template(COI_TEMPLATE, {**fields, "title": f"COI - {cert.holder_name}"}),
-                title=f"COI {cert.insured_name} - {cert.holder_name}",
-            )
-        )
+        jobs.append(certificate_job(cert, issued_on=issued_on, template=template))
         pair = (cert.insured_id, cert.policy_id)
         if not claims_history or pair in letters:
             continue
@@ -124,14 +115,7 @@ def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_histor
                 "ask for it with `ssp-tui coi request-holder`."
             )
             continue
-        jobs.append(
-            DownloadJob(
-                key=f"claims-history:{cert.insured_id}:{cert.policy_id}",
-                api_path=credentialing.claims_history_path(cert.insured_id, cert.policy_id),
-                relative_path=render_template(COI_TEMPLATE, {**fields, "title": "Claims history"}),
-                title=f"Claims history {cert.insured_name} ({cert.policy_number})",
-            )
-        )
+        jobs.append(claims_history_job(cert, issued_on=issued_on, template=template))
     return jobs
 
 
