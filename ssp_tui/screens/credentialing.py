@@ -38,7 +38,7 @@ from ssp_tui.screens.credentialing_selection import (
     plan_downloads,
 )
 from ssp_tui.screens.credentialing_tree import CertificateTree
-from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, describe_result
+from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner
 from ssp_tui.screens.policy_services_dialogs import DownloadDialog
 
 PARALLEL_POLICIES = 6
@@ -289,12 +289,7 @@ class CredentialingScreen(SectionScreen):
         combined = Path(choice.combined_name) if choice.combined_name else None
         request = DownloadRequest(plan.jobs, choice.mode, choice.folder, combined_path=combined)
         client = await self.controller.client()
-        try:
-            result = await self.runner.run(client, request, concurrency=profile.concurrency)
-        finally:
-            self.refresh_bindings()
-        severity = "information" if result.complete else "warning"
-        self.notify(describe_result(result), title="Download", severity=severity, timeout=10)
+        await self.runner.run_and_report(client, request, concurrency=profile.concurrency)
 
     def action_add_holder(self) -> None:
         choices = self.holder_choices()

@@ -163,6 +163,18 @@ class DownloadRunner(Vertical):
                 continue
             return result
 
+    async def run_and_report(
+        self, client: Downloader, request: DownloadRequest, *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> BulkResult:
+        """``run``, then one notification saying how it went: how every screen reports a batch."""
+        try:
+            result = await self.run(client, request, concurrency=concurrency)
+        finally:
+            self.screen.refresh_bindings()  # the screen's download keys depend on whether one is running
+        severity = "information" if result.complete else "warning"
+        self.app.notify(describe_result(result), title="Download", severity=severity, timeout=10)
+        return result
+
     async def run_once(
         self, client: Downloader, request: DownloadRequest, *, concurrency: int = DEFAULT_CONCURRENCY
     ) -> BulkResult:

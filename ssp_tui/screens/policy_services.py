@@ -20,7 +20,7 @@ from ssp_tui.operations.download_jobs import document_job
 from ssp_tui.operations.pdf_text import PdfTextError, first_page_text
 from ssp_tui.operations.safe_names import TemplateError
 from ssp_tui.screens.chrome import SectionScreen
-from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, describe_result, fetch_one
+from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, fetch_one
 from ssp_tui.screens.links import open_link
 from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
 from ssp_tui.screens.policy_services_panes import DocumentsPane, PolicyPicker
@@ -203,12 +203,7 @@ class PolicyServicesScreen(SectionScreen):
         combined = Path(choice.combined_name) if choice.combined_name else None
         request = DownloadRequest(jobs, choice.mode, choice.folder, combined_path=combined)
         client = await self.controller.client()
-        try:
-            result = await self.runner.run(client, request, concurrency=profile.concurrency)
-        finally:
-            self.refresh_bindings()
-        severity = "information" if result.complete else "warning"
-        self.notify(describe_result(result), title="Download", severity=severity, timeout=10)
+        await self.runner.run_and_report(client, request, concurrency=profile.concurrency)
 
     def action_preview(self) -> None:
         document = self.documents.cursor_document()
