@@ -11,6 +11,7 @@ identical file at a final path is reused).
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,6 +32,7 @@ from ssp_tui.operations.download_types import (
     JobState,
 )
 from ssp_tui.operations.downloads import BulkDownloader
+from ssp_tui.operations.pdf_text import first_page_text
 from ssp_tui.screens.download_failures import DownloadFailuresDialog, FailureChoice
 from ssp_tui.widgets.download_panel import DownloadProgressPanel
 
@@ -218,3 +220,14 @@ class DownloadRunner(Vertical):
             panel.file_done(job.key, size=progress.job_bytes_total)
         elif progress.job_state is JobState.FAILED:
             panel.file_failed(job.key, job.title, progress.message)
+
+
+async def fetch_preview_text(client: Downloader, job: DownloadJob) -> str:
+    """The text of the first page of ``job``'s PDF, for the previews; raises ``PdfTextError``.
+
+    The file is only read for its text, so it lives in a folder that goes away with the preview (the engine's
+    cache keeps the bytes, so a later download of it costs nothing).
+    """
+    with tempfile.TemporaryDirectory(prefix="ssp-preview-") as folder:
+        path = await fetch_one(client, job, Path(folder))
+        return await asyncio.to_thread(first_page_text, path)

@@ -3,8 +3,6 @@ preview a first page as text, and open the Frequently Downloaded Forms."""
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +15,10 @@ from textual.worker import Worker, WorkerState
 
 from ssp_tui.api.models import Document, PolicyDetail, PolicySummary, StatusFilter, Term
 from ssp_tui.operations.download_jobs import document_job
-from ssp_tui.operations.pdf_text import PdfTextError, first_page_text
+from ssp_tui.operations.pdf_text import PdfTextError
 from ssp_tui.operations.safe_names import TemplateError
 from ssp_tui.screens.chrome import SectionScreen
-from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, fetch_one
+from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, fetch_preview_text
 from ssp_tui.screens.links import open_link
 from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
 from ssp_tui.screens.policy_services_panes import DocumentsPane, PolicyPicker
@@ -217,15 +215,11 @@ class PolicyServicesScreen(SectionScreen):
         job = document_job(document, template="{id}.pdf")
         client = await self.controller.client()
         self.notify(f"Fetching {document.title}…", timeout=3)
-        # The file is only read for its text, so it lives in a folder that goes away with the preview
-        # (the engine's cache keeps the bytes, so a later download of it costs nothing).
-        with tempfile.TemporaryDirectory(prefix="ssp-preview-") as folder:
-            path = await fetch_one(client, job, Path(folder))
-            try:
-                text = await asyncio.to_thread(first_page_text, path)
-            except PdfTextError as error:
-                self.notify(error.user_message, title="No preview", severity="warning")
-                return
+        try:
+            text = await fetch_preview_text(client, job)
+        except PdfTextError as error:
+            self.notify(error.user_message, title="No preview", severity="warning")
+            return
         await self.app.push_screen(PreviewDialog(document.title, text))
 
     def action_frequent_forms(self) -> None:

@@ -8,8 +8,6 @@ categories and says how to fetch them.
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,10 +25,10 @@ from textual.widgets import Input, Select, Static
 from ssp_tui.api.client import PortalClient
 from ssp_tui.operations.download_jobs import resource_job
 from ssp_tui.operations.download_types import DownloadJob, DownloadMode
-from ssp_tui.operations.pdf_text import PdfTextError, first_page_text
+from ssp_tui.operations.pdf_text import PdfTextError
 from ssp_tui.operations.safe_names import TemplateError
 from ssp_tui.screens.chrome import SectionScreen
-from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, fetch_one
+from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, fetch_preview_text
 from ssp_tui.screens.links import open_link
 from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
 from ssp_tui.widgets.filter_bar import FilterBar
@@ -324,12 +322,9 @@ class ResourceLibraryScreen(SectionScreen):
         job = resource_job(item.document_id, item.title, item.published_on, template="{id}.pdf")
         client = await self.controller.client()
         self.notify(f"Fetching {item.title}…", timeout=3)
-        # Read only for its text: the file goes with the folder (the engine's cache keeps the bytes).
-        with tempfile.TemporaryDirectory(prefix="ssp-preview-") as folder:
-            path = await fetch_one(client, job, Path(folder))
-            try:
-                text = await asyncio.to_thread(first_page_text, path)
-            except PdfTextError as error:
-                self.notify(error.user_message, title="No preview", severity="warning")
-                return
+        try:
+            text = await fetch_preview_text(client, job)
+        except PdfTextError as error:
+            self.notify(error.user_message, title="No preview", severity="warning")
+            return
         await self.app.push_screen(PreviewDialog(item.title, text))
