@@ -8,29 +8,12 @@ from pathlib import Path
 import keyring.backend
 import keyring.backends.fail
 import pytest
+from memory_keyring import MemoryKeyring
 
 from ssp_tui.api.errors import SecretStoreError
 from ssp_tui.api.secrets import SecretKind, SecretStore, env_credentials
 
 SECRET = "s3cr3t-VALUE-never-shown"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.items.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 def test_keyring_keeps_secrets_per_profile_and_user(tmp_path: Path) -> None:

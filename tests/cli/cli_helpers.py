@@ -9,9 +9,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import keyring.backend
-import keyring.errors
 from click.testing import CliRunner, Result
+from memory_keyring import MemoryKeyring
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.secrets import SecretStore
@@ -20,24 +19,6 @@ from ssp_tui.cli.root import _register_subcommands, cli
 _register_subcommands()
 
 CLEARED_ENV = ("SSP_PORTAL", "SSP_USERNAME", "SSP_PASSWORD", "SSP_TOTP_SECRET", "SSP_SECRETS_FILE")
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.items.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 @dataclass

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import keyring.backend
-import keyring.errors
 import pikepdf
 from click.testing import CliRunner, Result
+from memory_keyring import MemoryKeyring
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.client import PortalClient, normalize_base_url
@@ -32,24 +31,6 @@ CLEARED_ENV = ("SSP_PORTAL", "SSP_USERNAME", "SSP_PASSWORD", "SSP_TOTP_SECRET", 
 PARTIAL_SUFFIXES = (".part", ".tmp", ".etag")
 FAST_RETRIES = RetryPolicy(backoff_base_s=0.01, backoff_cap_s=0.05)
 """The real retry policy (2 retries, the real statuses and Retry-After cap) with short back-offs."""
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.items.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 @dataclass

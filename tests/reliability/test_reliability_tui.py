@@ -7,11 +7,11 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring.backend
 import pytest
 from fault_proxy import FaultProxy, Respond, Rule
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from memory_keyring import MemoryKeyring
 from sandbox_harness import SandboxServer
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -29,23 +29,6 @@ INTERNAL_ERROR_TITLE = "Something went wrong"
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 WAIT_STEPS = 400
 """0.025 s each: a bound so a broken flow fails instead of hanging (not a timing assertion)."""
-
-
-class _Keyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +56,7 @@ def make_app(portal: str, server: SandboxServer, downloads: Path) -> RecordingAp
         profile_name="test",
         profile=Profile(download_dir=downloads),
         show_clock=False,
-        secret_store=SecretStore("test", backend=_Keyring()),
+        secret_store=SecretStore("test", backend=MemoryKeyring()),
     )
     app.shown_errors = []
     return app

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from keyring.backend import KeyringBackend
+from memory_keyring import MemoryKeyring
 from sandbox_harness import SandboxServer, ServerThread, read_accounts
 from tui_helpers import SandboxLike
 
@@ -18,25 +18,6 @@ from ssp_tui.screens.sections import SECTIONS, Section
 
 SANDBOX_LABEL = "sandbox (test)"
 """Shown instead of the URL, whose port changes every run (snapshots)."""
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that forgets everything with the test."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)
