@@ -1,8 +1,9 @@
-"""The root command group and its global options."""
+"""The root command group and its global options.
+
+A bare ``ssp-tui`` is read by ``ssp_tui/tui_args.py`` without click; a test keeps both option lists equal.
+"""
 
 from __future__ import annotations
-
-import sys
 
 import click
 
@@ -50,29 +51,8 @@ def _register_subcommands() -> None:
     )
 
 
-ROOT_OPTIONS_WITH_VALUE = frozenset({"--portal", "--profile"})
-ROOT_FLAGS = frozenset({"--sandbox", "--json", "--quiet", "-q"})
-
-
-def wants_only_the_tui(args: list[str]) -> bool:
-    """True when ``args`` hold root options only: the TUI starts, and no subcommand module is needed.
-
-    Importing every subcommand (and with them pikepdf, the download engine, the exporter) nearly doubled
-    the TUI's start-up (docs/performance.md), so they are registered only when a subcommand or help may be
-    named."""
-    index = 0
-    while index < len(args):
-        arg = args[index]
-        if arg in ROOT_OPTIONS_WITH_VALUE:
-            index += 2
-            continue
-        if arg not in ROOT_FLAGS and not any(arg.startswith(f"{o}=") for o in ROOT_OPTIONS_WITH_VALUE):
-            return False
-        index += 1
-    return True
-
-
 def main() -> None:
-    if not wants_only_the_tui(sys.argv[1:]):
-        _register_subcommands()
+    """The scripting CLI. A bare ``ssp-tui`` does not come here (``ssp_tui.__main__`` starts the TUI without
+    click), but ``cli`` still starts the TUI when no subcommand is named, e.g. from a test's CliRunner."""
+    _register_subcommands()
     cli(prog_name="ssp-tui")
