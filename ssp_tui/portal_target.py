@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ssp_tui.api.config import Profile
+    from ssp_tui.api.embedded import EmbeddedSandbox
 
 
 class DemoLogin(Protocol):
@@ -79,30 +80,38 @@ class EmbeddedSandboxPortal:
     is_sandbox = True
 
     def __init__(self, db_path: Path | None = None) -> None:
-        # Imported here: the login screen must be up before any of the sandbox plumbing loads.
-        from ssp_tui.api.embedded import EmbeddedSandbox
-
-        self._sandbox = EmbeddedSandbox(db_path)
-        """``db_path`` None: the sandbox's default database in the platform data folder."""
+        self._db_path = db_path
+        """None: the sandbox's default database in the platform data folder."""
+        self._sandbox: EmbeddedSandbox | None = None
         self._base_url: str | None = None
+
+    def _child(self) -> EmbeddedSandbox:
+        # Made (and its module, with msgspec and the models, imported) on first use: the target is chosen
+        # before the login screen's first frame, and that import alone was about 20 ms of start-up.
+        if self._sandbox is None:
+            from ssp_tui.api.embedded import EmbeddedSandbox
+
+            self._sandbox = EmbeddedSandbox(self._db_path)
+        return self._sandbox
 
     def describe(self) -> str:
         return f"embedded sandbox at {self._base_url}" if self._base_url else "embedded sandbox (starting)"
 
     async def start(self) -> str:
         if self._base_url is None:
-            self._base_url = await self._sandbox.start()
+            self._base_url = await self._child().start()
         return self._base_url
 
     async def demo_accounts(self) -> Sequence[DemoLogin]:
-        return await self._sandbox.demo_accounts()
+        return await self._child().demo_accounts()
 
     @property
     def running(self) -> bool:
-        return self._sandbox.running
+        return self._sandbox is not None and self._sandbox.running
 
     async def stop(self) -> None:
-        await self._sandbox.stop()
+        if self._sandbox is not None:
+            await self._sandbox.stop()
 
 
 def choose_target(cli_portal: str | None, profile: Profile, *, force_sandbox: bool) -> PortalTarget:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,6 @@ import platformdirs
 
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
 from ssp_tui.api.errors import ConfigError
-from ssp_tui.api.toml_writer import atomic_write_text, dumps_toml
 from ssp_tui.api.urls import normalize_base_url
 
 APP_NAME = "ssp-tui"
@@ -129,13 +127,23 @@ def save_profile(
             table.pop(key, None)
     if make_default or ("default_profile" not in raw and set(profiles) == {name}):
         raw["default_profile"] = name
-    atomic_write_text(path, dumps_toml(raw))
+    _write_raw(path, raw)
 
 
 def set_secrets_file_consent(consent: bool, *, path: Path | None = None) -> None:
     path = path or config_path()
     raw = _read_raw(path)
     raw["secrets_file_consent"] = consent
+    _write_raw(path, raw)
+
+
+# tomllib and the writer are imported where they are used: the TUI reads its profile before its first frame,
+# usually with no config file at all, and the two cost about 8 ms of start-up.
+
+
+def _write_raw(path: Path, raw: dict[str, Any]) -> None:
+    from ssp_tui.api.toml_writer import atomic_write_text, dumps_toml
+
     atomic_write_text(path, dumps_toml(raw))
 
 
@@ -148,6 +156,8 @@ def _read_raw(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: the file is not UTF-8 text") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -7,13 +7,19 @@ sent them, the time to wait on 423 and 429). No error message ever holds a token
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from functools import cache
 from http import HTTPStatus
-
-import msgspec
+from typing import TYPE_CHECKING
 
 from ssp_tui.api.constants import PROBLEM_CONTENT_TYPE
-from ssp_tui.api.models import FieldError, Problem
+
+if TYPE_CHECKING:
+    import msgspec
+
+    from ssp_tui.api.models import FieldError, Problem
+
+# The TUI imports this tree before its first frame, so the models, msgspec and email.utils are imported only
+# when a response is first mapped: together they were about 35 ms of start-up (docs/performance.md).
 
 
 class PortalError(Exception):
@@ -176,6 +182,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     value = value.strip()
     if value.isascii() and value.isdigit():
         return min(float(value), MAX_SANE_WAIT_S)
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -185,15 +193,23 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return min(max(0.0, (when - (now or datetime.now(UTC))).total_seconds()), MAX_SANE_WAIT_S)
 
 
-_problem_decoder = msgspec.json.Decoder(Problem)
+@cache
+def _problem_decoder() -> msgspec.json.Decoder[Problem]:
+    import msgspec
+
+    from ssp_tui.api.models import Problem
+
+    return msgspec.json.Decoder(Problem)
 
 
 def _decode_problem(content_type: str, body: bytes) -> Problem | None:
+    import msgspec
+
     media = content_type.split(";", 1)[0].strip().lower()
     if media not in (PROBLEM_CONTENT_TYPE, "application/json") or not body:
         return None
     try:
-        return _problem_decoder.decode(body)
+        return _problem_decoder().decode(body)
     except msgspec.MsgspecError:
         return None
 

@@ -6,23 +6,18 @@ A section screen subclasses ``SectionScreen``, sets ``SECTION_ID`` to its regist
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
-from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
+from ssp_tui.screens.typed_app import ssp_app
+
 if TYPE_CHECKING:
-    from ssp_tui.app import SspApp
     from ssp_tui.session_controller import SessionController
-
-
-def ssp_app(node: DOMNode) -> SspApp:
-    """The running app, typed (screens and widgets only ever run inside ``SspApp``)."""
-    return cast("SspApp", node.app)
 
 
 class PortalHeader(Horizontal):
@@ -60,6 +55,19 @@ class SectionNav(Tabs):
 class SectionScreen(Screen[None]):
     """Base of every section screen (a Textual mode)."""
 
+    DEFAULT_CSS = """
+    #portal-header {
+        height: 1;
+        background: $primary;
+        color: $text;
+        padding: 0 1;
+    }
+    #header-title { width: auto; text-style: bold; margin-right: 2; }
+    #header-user { width: 1fr; }
+    #header-portal { width: auto; color: $text-muted; }
+    #section-nav { height: 2; }
+    #section-body { height: 1fr; layout: horizontal; }
+    """
     SECTION_ID: ClassVar[str]
 
     @property

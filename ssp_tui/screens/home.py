@@ -14,7 +14,8 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from ssp_tui.api.models.content import AttentionKind, Home
-from ssp_tui.screens.chrome import SectionScreen, ssp_app
+from ssp_tui.screens.chrome import SectionScreen
+from ssp_tui.screens.typed_app import ssp_app
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,14 @@ ATTENTION_SECTIONS: dict[AttentionKind, str] = {
 
 
 class HomeScreen(SectionScreen):
+    DEFAULT_CSS = """
+    #home-main { width: 2fr; padding: 0 1; }
+    #home-side { width: 1fr; padding: 0 1; border-left: vkey $primary; }
+    #home-attention { height: auto; max-height: 10; border: none; }
+    #home-announcements, #home-risk { height: auto; }
+    .announcement, .risk-highlight { margin-bottom: 1; }
+    .quick-jump { width: 100%; margin-bottom: 1; }
+    """
     SECTION_ID = "home"
     BINDINGS = [Binding("r", "reload", "Reload", tooltip="Fetch Home again from the portal")]
 

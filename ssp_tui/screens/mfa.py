@@ -18,7 +18,7 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Stat
 
 from ssp_tui.api.constants import REMEMBER_DEVICE_DAYS, TOTP_PERIOD_S
 from ssp_tui.api.models.auth import LoginResponse, LoginState, MfaFactor, Session
-from ssp_tui.screens.chrome import ssp_app
+from ssp_tui.screens.typed_app import ssp_app
 
 if TYPE_CHECKING:
     from ssp_tui.app import SspApp
@@ -76,6 +76,12 @@ async def finish_sign_in(app: SspApp, response: LoginResponse, username: str) ->
 class MfaScreen(ModalScreen[Session | None]):
     """Dismisses with the new session, or None when cancelled."""
 
+    DEFAULT_CSS = """
+    #mfa-code { width: 20; }
+    #totp-countdown { width: auto; margin: 1 2; color: $text-muted; }
+    #mfa-factor { width: 100%; }
+    #mfa-status { height: auto; margin-top: 1; }
+    """
     AUTO_FOCUS = "#mfa-code"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Back to the sign-in form"),

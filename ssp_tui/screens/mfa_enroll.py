@@ -14,8 +14,8 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from ssp_tui.api.constants import REMEMBER_DEVICE_DAYS
 from ssp_tui.api.models.auth import MfaFactor, Session
-from ssp_tui.screens.chrome import ssp_app
 from ssp_tui.screens.mfa import sign_in_error_text
+from ssp_tui.screens.typed_app import ssp_app
 
 
 def totp_secret_from_uri(otpauth_uri: str) -> str:
@@ -57,6 +57,20 @@ def qr_text(data: str, *, border: int = 2) -> str:
 class EnrollScreen(ModalScreen[Session | None]):
     """Dismisses with the new session once the confirmation code is accepted, or None when cancelled."""
 
+    DEFAULT_CSS = """
+    #enroll-body { height: auto; }
+    #enroll-qr {
+        width: auto;
+        height: auto;
+        color: black;
+        background: white;
+        margin-right: 2;
+    }
+    #enroll-side { width: 1fr; height: auto; }
+    #enroll-secret { text-style: bold; margin: 1 0; }
+    #enroll-code { width: 20; }
+    #enroll-status { height: auto; margin-top: 1; }
+    """
     AUTO_FOCUS = "#enroll-code"
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Back to the sign-in form")]
 

@@ -13,11 +13,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from ssp_tui.screens.chrome import ssp_app
 from ssp_tui.screens.mfa import finish_sign_in, sign_in_error_text
+from ssp_tui.screens.typed_app import ssp_app
 
 
 class ReloginScreen(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    #relogin-status { height: auto; margin-top: 1; }
+    """
     AUTO_FOCUS = "#relogin-password"
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Give up; the interrupted action stops")]
 

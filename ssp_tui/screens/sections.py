@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from ssp_tui.api.models.common import Capability, Role
+from ssp_tui.api.roles import Capability, Role
 
 if TYPE_CHECKING:
     from textual.screen import Screen

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ssp_tui.api.config import MAX_CONCURRENCY
-from ssp_tui.screens.chrome import ssp_app
+from ssp_tui.screens.typed_app import ssp_app
 
 if TYPE_CHECKING:
     from ssp_tui.api.config import Profile
@@ -38,6 +38,10 @@ def check_concurrency(text: str) -> int | str:
 
 
 class SettingsScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    #settings-dialog Input, #settings-dialog Select { margin-bottom: 1; }
+    #settings-status { height: auto; }
+    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
         Binding("ctrl+s", "save", "Save", tooltip="Save to the profile"),

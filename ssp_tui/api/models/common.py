@@ -10,21 +10,10 @@ from typing import Generic, TypeVar
 
 import msgspec
 
+from ssp_tui.api.roles import Capability as Capability
+from ssp_tui.api.roles import Role as Role
+
 T = TypeVar("T")
-
-
-class Role(StrEnum):
-    INSURED = "insured"
-    POLICYHOLDER = "policyholder"
-    AGENT = "agent"
-    SUPPORT = "support"
-
-
-class Capability(StrEnum):
-    PAY = "pay"
-    AGENT_LIBRARY = "agent_library"
-    SUPPORT_TRIAGE = "support_triage"
-    CREDENTIALING = "credentialing"
 
 
 class Term(StrEnum):
