@@ -5,6 +5,7 @@ Kept small on purpose: sections live in ``screens/sections.py``, sign-in glue in
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -29,8 +30,11 @@ LOGIN_MODE = "login"
 class SspApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "ProAssurance SSP"
-    MODES = {LOGIN_MODE: LoginScreen}
     DEFAULT_MODE = LOGIN_MODE
+    # The login screen is not in MODES: Textual re-parses every stylesheet when it first shows a MODES
+    # screen, about 20 ms of start-up (docs/performance.md). As the default mode's screen (from
+    # get_default_screen) it is shown without that; on_mount then registers the mode, so that log out can
+    # switch back to it (the mode's stack exists by then, so its screen is reused, never made again).
     COMMANDS = App.COMMANDS | {SectionCommands, ScreenActionCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key"),
@@ -62,6 +66,12 @@ class SspApp(App[None]):
         """Modes added for the signed-in user; removed at log out so the next user gets their own."""
         if profile.theme and profile.theme in self.available_themes:
             self.theme = profile.theme
+
+    def get_default_screen(self) -> LoginScreen:
+        return LoginScreen()
+
+    def on_mount(self) -> None:
+        self.add_mode(LOGIN_MODE, LoginScreen)
 
     # -- sections --
 
@@ -221,4 +231,11 @@ def run_app(portal: str | None = None, profile: str | None = None, force_sandbox
     except ConfigError as error:
         # Before the UI exists a plain message on stderr is the clearest place for it (exit status 1).
         raise SystemExit(f"ssp-tui: {error.user_message}") from None
+    # Everything imported so far (modules, classes, Textual's tables) lives as long as the process. Frozen,
+    # the collector stops re-scanning it: the full collections that otherwise fall inside the first frame
+    # cost about 50 ms of start-up (docs/performance.md), and every later full collection is cheaper too.
+    # (Keeping the collector off until the first frame was tried: the one big collection when it came back
+    # on then held the frame's write to the terminal back by about 100 ms.)
+    gc.freeze()
+    gc.enable()  # ssp_tui.__main__ turned it off for the imports
     SspApp(target, profile_name=profile_name, profile=loaded).run()

@@ -12,6 +12,9 @@ from textual.widgets import Button, Static
 class ErrorModal(ModalScreen[None]):
     """Shows one failure. ``message`` is already fit for the screen (``PortalError.user_message``)."""
 
+    DEFAULT_CSS = """
+    #error-message { margin-bottom: 1; }
+    """
     BINDINGS = [Binding("escape,enter", "close", "Close", tooltip="Close this message")]
 
     def __init__(self, title: str, message: str, *, hint: str = "") -> None:

@@ -27,6 +27,11 @@ added from ``SspApp.BINDINGS`` so this list cannot drift from them."""
 
 
 class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { background: $background; }
+    #help-tabs { height: 1fr; }
+    .help-block { margin: 1 2 0 2; }
+    """
     BINDINGS = [Binding("escape,f1,q", "close", "Close help")]
 
     def __init__(

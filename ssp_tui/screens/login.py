@@ -19,8 +19,8 @@ from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ssp_tui.portal_target import DemoLogin
-from ssp_tui.screens.chrome import ssp_app
 from ssp_tui.screens.error_modal import describe_error
+from ssp_tui.screens.typed_app import ssp_app
 
 
 class LoginScreen(Screen[None]):
@@ -81,7 +81,8 @@ class LoginScreen(Screen[None]):
                         "then press Enter.",
                         classes="hint",
                     )
-                    yield OptionList(id="demo-accounts")
+                    # The list itself is mounted when the sandbox has answered (portal_ready): an empty
+                    # OptionList in the first frame cost about 15 ms of start-up (docs/performance.md).
         yield Footer()
 
     def on_mount(self) -> None:
@@ -110,18 +111,23 @@ class LoginScreen(Screen[None]):
             return
         self.post_message(self.PortalReady(target.describe(), accounts))
 
-    def on_login_screen_portal_ready(self, message: PortalReady) -> None:
+    async def on_login_screen_portal_ready(self, message: PortalReady) -> None:
         self.query_one("#login-portal", Static).update(f"Portal: {message.description}")
         self._set_status("")
-        self._accounts = {account.username: account for account in message.accounts}
-        ssp_app(self).demo_accounts = dict(self._accounts)
-        if self._accounts:
-            options = self.query_one("#demo-accounts", OptionList)
-            options.clear_options()
-            options.add_options(
+        if message.accounts:
+            options = [
                 Option(f"{a.username:<20} {a.role:<13} {a.display_name}\n  {a.note}", id=a.username)
                 for a in message.accounts
-            )
+            ]
+            demo_list = next(self.query("#demo-accounts").results(OptionList), None)
+            if demo_list is None:
+                demo_list = OptionList(id="demo-accounts")  # empty, so no row looks chosen before Ctrl+O
+                await self.query_one("#demo-panel", Vertical).mount(demo_list)
+            demo_list.clear_options()
+            demo_list.add_options(options)
+        # Only now, with the list on screen, do Ctrl+O and the demo TOTP codes know the accounts.
+        self._accounts = {account.username: account for account in message.accounts}
+        ssp_app(self).demo_accounts = dict(self._accounts)
 
     def on_login_screen_portal_failed(self, message: PortalFailed) -> None:
         self._set_status(f"The portal is not available: {message.message}", error=True)
