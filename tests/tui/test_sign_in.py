@@ -164,9 +164,13 @@ async def test_log_out_returns_to_the_sign_in_form(
     account = sandbox.account("insured", 1)
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
+        first_login_screen = app.screen
         await sign_in_sms(pilot, sandbox, account)
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "the sign-in form")
+        # The default screen is reused (SspApp.on_mount registers its mode), never a second login screen.
+        assert app.screen is first_login_screen
+        assert len(app.screen.query("#demo-accounts")) == 1
         assert app.controller.user is None
         assert app.screen.query_one("#password", Input).value == ""
         assert app_of(pilot).visible_sections() == []

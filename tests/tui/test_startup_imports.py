@@ -1,0 +1,48 @@
+"""What the TUI imports before its first frame: each module kept out here was measured in start-up
+(docs/performance.md), so one creeping back in fails here rather than only in the benchmark."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+KEPT_OUT_OF_THE_FIRST_FRAME = (
+    "click",  # the CLI: ssp_tui/tui_args.py reads a bare command line
+    "httpx",  # the client loads in a worker after the first frame
+    "msgspec",
+    "ssp_tui.api.models",
+    "ssp_tui.api.embedded",
+    "ssp_tui.screens.chrome",
+    "email.utils",
+    "tomllib",  # only when a config file exists
+    "pikepdf",
+)
+
+
+def test_the_login_screen_is_built_without_the_heavy_modules(tmp_path: Path) -> None:
+    # Everything up to the app's first screen runs; the first frame itself is not drawn (no terminal here),
+    # so the screen is composed by hand the way Textual would.
+    probe = (
+        "import json, sys\n"
+        "import ssp_tui.app as app_module\n"
+        "seen = {}\n"
+        "def run(self):\n"
+        "    screen = self.get_default_screen()\n"
+        "    seen['screen'] = type(screen).__name__\n"
+        "app_module.SspApp.run = run\n"
+        "sys.argv = ['ssp-tui']\n"
+        "from ssp_tui.__main__ import main\n"
+        "main()\n"
+        "print(json.dumps({'screen': seen.get('screen'), 'modules': sorted(sys.modules)}))\n"
+    )
+    env = {"SSP_CONFIG": str(tmp_path / "config.toml"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env, cwd=tmp_path
+    ).stdout
+    report = json.loads(out.splitlines()[-1])
+    assert report["screen"] == "LoginScreen"
+    loaded = set(report["modules"])
+    assert "ssp_tui.screens.login" in loaded
+    assert sorted(m for m in KEPT_OUT_OF_THE_FIRST_FRAME if m in loaded) == []
