@@ -2,6 +2,10 @@
 
 A blob's name is the SHA-256 of its bytes, so a blob is either right or detectably wrong: every hit is
 re-hashed before use, and a blob that no longer matches its name is removed (and fetched again).
+
+The last few combined PDFs are kept too (``cache_dir/combined/<key>.pdf``, key = what went into them, see
+``pdf_combine.combination_key``), with their SHA-256 in the index: combining costs the same warm or cold, so
+without them a warm combined download could not be much faster than a cold one (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _HASH_CHUNK = 1 << 20
 INDEX_NAME = "etag-index.json"
 INCOMING_DIR = "incoming"
+COMBINED_DIR = "combined"
+MAX_COMBINED = 8
+"""Combined PDFs kept, least recently used dropped first: each can be as big as all its documents."""
 
 
 def normalise_sha256(value: str | None) -> str | None:
@@ -51,6 +58,8 @@ class ContentCache:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._etags: dict[str, str] = {}
+        self._combined: dict[str, str] = {}
+        """Combination key to SHA-256, least recently used first."""
         self._index_dirty = False
         self._load_index()
 
@@ -67,18 +76,46 @@ class ContentCache:
             wanted = self._etags.get(etag)
         if wanted is None:
             return None
-        path = self.blob_path(wanted)
-        try:
-            size = path.stat().st_size
-            actual = file_sha256(path)
-        except OSError:
+        return _verified(self.blob_path(wanted), wanted)
+
+    def lookup_combined(self, key: str) -> CachedBlob | None:
+        """The verified combined PDF made from exactly what ``key`` names, else None. Blocking I/O."""
+        digest = self._combined.get(key)
+        if digest is None:
             return None
-        if actual != wanted:
-            # Corrupted on disk (or edited through a hard link): drop it so it is fetched again.
-            with contextlib.suppress(OSError):
-                path.unlink()
+        blob = _verified(self._combined_path(key), digest)
+        if blob is None:
+            self._forget_combined(key)
             return None
-        return CachedBlob(path=path, sha256=wanted, bytes=size)
+        self._combined[key] = self._combined.pop(key)  # now the most recently used
+        self._index_dirty = True
+        return blob
+
+    def admit_combined(self, key: str, staged: Path) -> CachedBlob:
+        """Keep a finished combined PDF under ``key``; the oldest beyond MAX_COMBINED are removed."""
+        digest = file_sha256(staged)
+        path = self._combined_path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        size = staged.stat().st_size
+        os.replace(staged, path)
+        self._combined.pop(key, None)
+        self._combined[key] = digest
+        self._index_dirty = True
+        while len(self._combined) > MAX_COMBINED:
+            self._forget_combined(next(iter(self._combined)))
+        return CachedBlob(path=path, sha256=digest, bytes=size)
+
+    def _combined_path(self, key: str) -> Path:
+        checked = normalise_sha256(key)
+        if checked is None:
+            raise ValueError(f"not a combination key: {key!r}")
+        return self.root / COMBINED_DIR / f"{checked}.pdf"
+
+    def _forget_combined(self, key: str) -> None:
+        self._combined.pop(key, None)
+        self._index_dirty = True
+        with contextlib.suppress(OSError, ValueError):
+            self._combined_path(key).unlink()
 
     def new_staging_path(self, name: str) -> Path:
         """A fresh ``incoming/<random>/<name>`` for the client to download to (same filesystem as the blobs).
@@ -118,7 +155,7 @@ class ContentCache:
         temp = self.root / f".{INDEX_NAME}.{secrets.token_hex(4)}.tmp"
         try:
             temp.write_text(
-                json.dumps({"version": 1, "etags": self._etags}, sort_keys=True), encoding="utf-8"
+                json.dumps({"version": 1, "etags": self._etags, "combined": self._combined}), encoding="utf-8"
             )
             os.replace(temp, self.root / INDEX_NAME)
             self._index_dirty = False
@@ -131,13 +168,40 @@ class ContentCache:
             data = json.loads((self.root / INDEX_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return  # no index yet, or unreadable: start empty (blobs are still found by SHA-256)
-        etags = data.get("etags") if isinstance(data, dict) else None
-        if isinstance(etags, dict):
-            self._etags = {
-                str(etag): digest
-                for etag, digest in etags.items()
-                if isinstance(digest, str) and normalise_sha256(digest) == digest
-            }
+        if not isinstance(data, dict):
+            return
+        self._etags = _digests_by_name(data.get("etags"))
+        self._combined = {
+            key: digest
+            for key, digest in _digests_by_name(data.get("combined")).items()
+            if normalise_sha256(key) == key  # the key becomes a file name: only a hex digest will do
+        }
+
+
+def _digests_by_name(table: object) -> dict[str, str]:
+    """The ``name -> SHA-256`` entries of an index table that are well formed (the file may be edited)."""
+    if not isinstance(table, dict):
+        return {}
+    return {
+        str(name): digest
+        for name, digest in table.items()
+        if isinstance(digest, str) and normalise_sha256(digest) == digest
+    }
+
+
+def _verified(path: Path, wanted: str) -> CachedBlob | None:
+    """``path`` as a blob if its bytes still hash to ``wanted``; a file that does not is removed."""
+    try:
+        size = path.stat().st_size
+        actual = file_sha256(path)
+    except OSError:
+        return None
+    if actual != wanted:
+        # Corrupted on disk (or edited through a hard link): drop it so it is made again.
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+    return CachedBlob(path=path, sha256=wanted, bytes=size)
 
 
 def default_cache_dir() -> Path:

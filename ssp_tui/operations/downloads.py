@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY
 from ssp_tui.operations.download_cache import CachedBlob, ContentCache, file_sha256, normalise_sha256
+from ssp_tui.operations.download_combine import combine_into
+from ssp_tui.operations.download_run_state import NotAPdf, RunState
 from ssp_tui.operations.download_types import (
-    BulkProgress,
     BulkResult,
     Downloader,
     DownloadJob,
@@ -26,34 +26,16 @@ from ssp_tui.operations.download_types import (
     JobState,
     Phase,
     ProgressCallback,
-    SavedFile,
 )
-from ssp_tui.operations.file_placement import move_into_place, place_file, temp_path_beside
+from ssp_tui.operations.file_placement import place_file
 from ssp_tui.operations.manifest import MANIFEST_NAME, write_manifest
-from ssp_tui.operations.pdf_combine import CombineSource, open_sources, write_combined
-from ssp_tui.operations.safe_names import UnsafePath, numbered_path, resolve_inside, safe_filename
-
-logger = logging.getLogger(__name__)
+from ssp_tui.operations.safe_names import numbered_path, resolve_inside, safe_filename
 
 DEFAULT_COMBINED_NAME = "combined.pdf"
+CACHE_BATCH = 32
+"""Jobs served from the cache per worker-thread call (between two progress reports)."""
 _PDF_MAGIC = b"%PDF-"
 _PDF_HEADER_WINDOW = 1024
-
-
-class NotAPdf(Exception):
-    """The bytes that arrived are not a PDF (an HTML error page served as a PDF, say)."""
-
-
-def _message_for(exc: BaseException) -> str:
-    """A sentence fit for the screen; never a traceback, never a URL with a token."""
-    user_message = getattr(exc, "user_message", None)
-    if isinstance(user_message, str) and user_message:
-        return user_message  # ssp_tui.api.errors.PortalError and subclasses
-    if isinstance(exc, NotAPdf | UnsafePath):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return f"Could not write the file: {exc.strerror or type(exc).__name__}."
-    return f"Unexpected error ({type(exc).__name__})."
 
 
 def _check_pdf_header(path: Path) -> None:
@@ -61,44 +43,6 @@ def _check_pdf_header(path: Path) -> None:
         head = handle.read(_PDF_HEADER_WINDOW)
     if _PDF_MAGIC not in head:
         raise NotAPdf("The portal sent something that is not a PDF.")
-
-
-class _Run:
-    """The state of one ``BulkDownloader.run``: outcomes by job index, and the progress counters."""
-
-    def __init__(self, jobs: Sequence[DownloadJob], on_progress: ProgressCallback | None) -> None:
-        self.jobs = jobs
-        self.on_progress = on_progress
-        self.blobs: dict[int, tuple[CachedBlob, bool]] = {}
-        self.saved: dict[int, SavedFile] = {}
-        self.failures: dict[int, str] = {}
-        self.streaming: dict[int, int] = {}
-        self.bytes_finished = 0
-        self.fetched = 0
-        self.phase = Phase.DOWNLOADING
-        self.digest_locks: dict[str, asyncio.Lock] = {}
-
-    def emit(self, index: int | None = None, state: JobState | None = None, **details: object) -> None:
-        if self.on_progress is None:
-            return
-        self.on_progress(
-            BulkProgress(
-                phase=self.phase,
-                files_total=len(self.jobs),
-                files_done=len(self.saved),
-                files_failed=len(self.failures),
-                bytes_done=self.bytes_finished + sum(self.streaming.values()),
-                job=None if index is None else self.jobs[index],
-                job_state=state,
-                **details,  # type: ignore[arg-type]
-            )
-        )
-
-    def fail(self, index: int, exc: BaseException) -> None:
-        message = _message_for(exc)
-        self.failures[index] = message
-        self.streaming.pop(index, None)
-        self.emit(index, JobState.FAILED, message=message)
 
 
 class BulkDownloader:
@@ -131,17 +75,20 @@ class BulkDownloader:
         """
         target = Path(target_dir).resolve()
         target.mkdir(parents=True, exist_ok=True)
-        state = _Run(jobs, on_progress)
+        state = RunState(jobs, on_progress)
+        served = await self._serve_from_cache(state, target, mode, cancel)
         semaphore = asyncio.Semaphore(self.concurrency)
         tasks = [
             asyncio.create_task(self._one_job(state, index, target, mode, semaphore))
             for index in range(len(jobs))
+            if index not in served
         ]
         cancelled = await self._wait_for(tasks, cancel)
         result = BulkResult(mode=mode, fetched=state.fetched, cancelled=cancelled)
         try:
             if mode is DownloadMode.COMBINED and not cancelled and state.blobs:
-                await self._combine(state, target, combined_path, result, cancel, allow_missing)
+                wanted = self._combined_destination(target, combined_path)
+                await combine_into(state, self.cache, wanted, result, cancel, allow_missing)
         finally:
             self.cache.save_index()
         self._finish(state, result)
@@ -177,35 +124,70 @@ class BulkDownloader:
             if watcher is not None:
                 watcher.cancel()
 
+    async def _serve_from_cache(
+        self, state: RunState, target: Path, mode: DownloadMode, cancel: asyncio.Event | None
+    ) -> set[int]:
+        """Serve every job the cache already holds, a batch at a time on one worker thread; the indices done.
+
+        A thread hop per job (lookup, then placement) cost more than the work itself: a warm run of 150
+        documents took three times as long that way (docs/performance.md). Batches keep progress moving.
+        """
+        candidates = [
+            index
+            for index, job in enumerate(state.jobs)
+            if normalise_sha256(job.expected_sha256) is not None
+            or (job.etag and job.expected_sha256 is None)
+        ]
+        served: set[int] = set()
+        for start in range(0, len(candidates), CACHE_BATCH):
+            if cancel is not None and cancel.is_set():
+                break
+            batch = candidates[start : start + CACHE_BATCH]
+            outcomes = await asyncio.to_thread(self._serve_batch, state.jobs, batch, target, mode)
+            for index, outcome in outcomes:
+                served.add(index)
+                if isinstance(outcome, Exception):
+                    state.fail(index, outcome)
+                else:
+                    state.record(index, *outcome, from_cache=True)
+        return served
+
+    def _serve_batch(
+        self, jobs: Sequence[DownloadJob], batch: Sequence[int], target: Path, mode: DownloadMode
+    ) -> list[tuple[int, tuple[CachedBlob, Path] | Exception]]:
+        """Blocking: look up (and in SEPARATE mode place) each job of ``batch``; misses are left out."""
+        outcomes: list[tuple[int, tuple[CachedBlob, Path] | Exception]] = []
+        for index in batch:
+            job = jobs[index]
+            blob = self.cache.lookup(sha256=normalise_sha256(job.expected_sha256), etag=job.etag)
+            if blob is None:
+                continue
+            try:
+                path = self._place(blob, target, job) if mode is DownloadMode.SEPARATE else blob.path
+            except Exception as exc:  # reported for this job only, like a failed download
+                outcomes.append((index, exc))
+                continue
+            outcomes.append((index, (blob, path)))
+        return outcomes
+
     async def _one_job(
-        self, state: _Run, index: int, target: Path, mode: DownloadMode, semaphore: asyncio.Semaphore
+        self, state: RunState, index: int, target: Path, mode: DownloadMode, semaphore: asyncio.Semaphore
     ) -> None:
         job = state.jobs[index]
         try:
             blob, from_cache = await self._obtain(state, index, job, semaphore)
-            state.blobs[index] = (blob, from_cache)
             path = blob.path
             if mode is DownloadMode.SEPARATE:
                 path = await asyncio.to_thread(self._place, blob, target, job)
-            state.saved[index] = SavedFile(job, path, blob.sha256, blob.bytes, from_cache)
-            state.streaming.pop(index, None)
-            state.bytes_finished += blob.bytes
-            state.emit(
-                index,
-                JobState.CACHED if from_cache else JobState.DONE,
-                job_bytes_done=blob.bytes,
-                job_bytes_total=blob.bytes,
-            )
+            state.record(index, blob, path, from_cache=from_cache)
         except asyncio.CancelledError:
             state.streaming.pop(index, None)
             raise
         except Exception as exc:
-            if not isinstance(exc, OSError | NotAPdf | UnsafePath) and not hasattr(exc, "user_message"):
-                logger.exception("unexpected error downloading job %s", job.key)
             state.fail(index, exc)
 
     async def _obtain(
-        self, state: _Run, index: int, job: DownloadJob, semaphore: asyncio.Semaphore
+        self, state: RunState, index: int, job: DownloadJob, semaphore: asyncio.Semaphore
     ) -> tuple[CachedBlob, bool]:
         expected = normalise_sha256(job.expected_sha256)
         if job.expected_sha256 is not None and expected is None:
@@ -221,7 +203,7 @@ class BulkDownloader:
             async with semaphore:
                 return await self._fetch(state, index, job, expected), False
 
-    async def _fetch(self, state: _Run, index: int, job: DownloadJob, expected: str | None) -> CachedBlob:
+    async def _fetch(self, state: RunState, index: int, job: DownloadJob, expected: str | None) -> CachedBlob:
         staging = self.cache.new_staging_path(safe_filename(job.title or job.key) + ".pdf")
         state.emit(index, JobState.DOWNLOADING)
 
@@ -253,52 +235,6 @@ class BulkDownloader:
         path, _already_there = place_file(blob.path, final, sha256=blob.sha256, size=blob.bytes)
         return path
 
-    async def _combine(
-        self,
-        state: _Run,
-        target: Path,
-        combined_path: Path | None,
-        result: BulkResult,
-        cancel: asyncio.Event | None,
-        allow_missing: bool,
-    ) -> None:
-        state.phase = Phase.COMBINING
-        state.emit()
-        order = sorted(state.blobs)
-        sources = [CombineSource(state.blobs[i][0].path, state.jobs[i].title) for i in order]
-        opened = await asyncio.to_thread(open_sources, sources)
-        try:
-            for position, message in opened.unreadable:
-                index = order[position]
-                state.saved.pop(index, None)
-                state.fail(index, NotAPdf(message))
-            if not opened.opened or (state.failures and not allow_missing):
-                return
-            wanted = self._combined_destination(target, combined_path)
-            wanted.parent.mkdir(parents=True, exist_ok=True)
-            missing_titles = [state.jobs[i].title for i in sorted(state.failures)]
-            temp = temp_path_beside(wanted)
-            writer = asyncio.ensure_future(
-                asyncio.to_thread(
-                    write_combined, opened, temp, missing_titles=missing_titles, total=len(state.jobs)
-                )
-            )
-            try:
-                await asyncio.shield(writer)
-                if cancel is not None and cancel.is_set():
-                    result.cancelled = True
-                    return
-                result.combined_path = await asyncio.to_thread(move_into_place, temp, wanted)
-            finally:
-                if not writer.done():
-                    # Cancelled mid-write: the thread cannot be stopped; let it finish, then remove its file.
-                    with contextlib.suppress(BaseException):
-                        await writer
-                with contextlib.suppress(FileNotFoundError):
-                    temp.unlink()
-        finally:
-            opened.close()
-
     @staticmethod
     def _combined_destination(target: Path, combined_path: Path | None) -> Path:
         if combined_path is None:
@@ -308,7 +244,7 @@ class BulkDownloader:
         return path.resolve() if path.is_absolute() else resolve_inside(target, path)
 
     @staticmethod
-    def _finish(state: _Run, result: BulkResult) -> None:
+    def _finish(state: RunState, result: BulkResult) -> None:
         for index, job in enumerate(state.jobs):
             if index in state.failures:
                 result.failed.append(FailedJob(job, state.failures[index]))

@@ -92,6 +92,19 @@ def place_file(source: Path, wanted: Path, *, sha256: str, size: int) -> tuple[P
     raise FileExistsError(f"Too many files named like {wanted.name!r} in {str(wanted.parent)!r}.")
 
 
+def link_or_copy_into_place(source: Path, wanted: Path) -> Path:
+    """A new file at ``wanted`` (or ``name (n)`` if taken) with the bytes of ``source``, which stays as it is:
+    a hard link where the filesystem allows one, else a copy. Never over another file."""
+    temp = temp_path_beside(wanted)
+    try:
+        os.link(source, temp)
+    except OSError as exc:
+        if exc.errno not in _NO_LINK_ERRNOS:
+            raise
+        return _copy_into_place(source, wanted)
+    return move_into_place(temp, wanted)
+
+
 def _copy_into_place(source: Path, wanted: Path) -> Path:
     temp = temp_path_beside(wanted)
     try:

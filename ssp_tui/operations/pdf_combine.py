@@ -6,7 +6,9 @@ Blocking (CPU and disk); the engine runs these functions in a worker thread.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,20 @@ import pikepdf
 
 MAX_LISTED_MISSING = 50
 """How many missing titles the "Missing" bookmark lists by name."""
+COMBINE_FORMAT = 1
+"""Part of every combination key: raise it when ``write_combined`` writes something different, so that
+combined PDFs cached by an older version are not served again."""
+
+
+def combination_key(documents: Sequence[tuple[str, str]], missing_titles: Sequence[str], total: int) -> str:
+    """What a combined PDF is made of, as a SHA-256 hex digest: the (SHA-256, title) of each document in
+    order, the titles listed as missing, and the number of documents asked for."""
+    payload = json.dumps(
+        {"format": COMBINE_FORMAT, "documents": documents, "missing": missing_titles, "total": total},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

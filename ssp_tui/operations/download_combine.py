@@ -1,0 +1,94 @@
+"""COMBINED mode's last phase: one PDF of every document that arrived, in order, with a bookmark each.
+
+The same combination made before (same documents, titles and missing list) is served from the cache's
+combined PDFs instead of being combined again; a new one is written in the cache's staging area, kept in the
+cache, and linked (or copied) to its final name, which never receives a partial file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+from ssp_tui.operations.download_cache import ContentCache
+from ssp_tui.operations.download_run_state import NotAPdf, RunState
+from ssp_tui.operations.download_types import BulkResult, Phase
+from ssp_tui.operations.file_placement import link_or_copy_into_place
+from ssp_tui.operations.pdf_combine import CombineSource, combination_key, open_sources, write_combined
+from ssp_tui.operations.safe_names import safe_filename
+
+
+async def combine_into(
+    state: RunState,
+    cache: ContentCache,
+    wanted: Path,
+    result: BulkResult,
+    cancel: asyncio.Event | None,
+    allow_missing: bool,
+) -> None:
+    """Write the combined PDF to ``wanted`` (or ``name (n)``) and set ``result.combined_path``; or write
+    nothing, when a job failed without ``allow_missing``, no document is readable, or ``cancel`` was set."""
+    state.phase = Phase.COMBINING
+    state.emit()
+    if state.failures and not allow_missing:
+        return
+    order = sorted(state.blobs)
+    key = combination_key(
+        [(state.blobs[index][0].sha256, state.jobs[index].title) for index in order],
+        _missing_titles(state),
+        len(state.jobs),
+    )
+    cached = await asyncio.to_thread(cache.lookup_combined, key)
+    source = cached.path if cached is not None else None
+    staging: Path | None = None
+    try:
+        if source is None:
+            staging = cache.new_staging_path(safe_filename(wanted.stem) + ".pdf")
+            source = await _make_combined(state, cache, order, key, staging, allow_missing)
+            if source is None:
+                return
+        if cancel is not None and cancel.is_set():
+            result.cancelled = True
+            return
+        wanted.parent.mkdir(parents=True, exist_ok=True)
+        result.combined_path = await asyncio.to_thread(link_or_copy_into_place, source, wanted)
+    finally:
+        if staging is not None:
+            cache.discard_staging(staging)  # sync: must run even while being cancelled
+
+
+async def _make_combined(
+    state: RunState, cache: ContentCache, order: list[int], key: str, staging: Path, allow_missing: bool
+) -> Path | None:
+    """Combine into ``staging``; the file to place (kept in the cache when every document was readable)."""
+    sources = [CombineSource(state.blobs[index][0].path, state.jobs[index].title) for index in order]
+    opened = await asyncio.to_thread(open_sources, sources)
+    try:
+        for position, message in opened.unreadable:
+            index = order[position]
+            state.saved.pop(index, None)
+            state.fail(index, NotAPdf(message))
+        if not opened.opened or (state.failures and not allow_missing):
+            return None
+        writer = asyncio.ensure_future(
+            asyncio.to_thread(
+                write_combined, opened, staging, missing_titles=_missing_titles(state), total=len(state.jobs)
+            )
+        )
+        try:
+            await asyncio.shield(writer)
+        finally:
+            if not writer.done():
+                # Cancelled mid-write: a thread cannot be stopped. Let it finish; the caller deletes its file.
+                with contextlib.suppress(BaseException):
+                    await writer
+    finally:
+        opened.close()
+    if opened.unreadable:
+        return staging  # the key named documents that turned out unreadable: not one to serve again
+    return (await asyncio.to_thread(cache.admit_combined, key, staging)).path
+
+
+def _missing_titles(state: RunState) -> list[str]:
+    return [state.jobs[index].title for index in sorted(state.failures)]

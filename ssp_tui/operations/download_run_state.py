@@ -1,0 +1,91 @@
+"""The state of one bulk download run, shared by its phases (``downloads.py``, ``download_combine.py``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from ssp_tui.operations.download_cache import CachedBlob
+from ssp_tui.operations.download_types import (
+    BulkProgress,
+    DownloadJob,
+    JobState,
+    Phase,
+    ProgressCallback,
+    SavedFile,
+)
+from ssp_tui.operations.safe_names import UnsafePath
+
+logger = logging.getLogger("ssp_tui.operations.downloads")
+
+
+class NotAPdf(Exception):
+    """The bytes that arrived are not a PDF (an HTML error page served as a PDF, say)."""
+
+
+def message_for(exc: BaseException) -> str:
+    """A sentence fit for the screen; never a traceback, never a URL with a token."""
+    user_message = getattr(exc, "user_message", None)
+    if isinstance(user_message, str) and user_message:
+        return user_message  # ssp_tui.api.errors.PortalError and subclasses
+    if isinstance(exc, NotAPdf | UnsafePath):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"Could not write the file: {exc.strerror or type(exc).__name__}."
+    return f"Unexpected error ({type(exc).__name__})."
+
+
+class RunState:
+    """The state of one ``BulkDownloader.run``: outcomes by job index, and the progress counters."""
+
+    def __init__(self, jobs: Sequence[DownloadJob], on_progress: ProgressCallback | None) -> None:
+        self.jobs = jobs
+        self.on_progress = on_progress
+        self.blobs: dict[int, tuple[CachedBlob, bool]] = {}
+        self.saved: dict[int, SavedFile] = {}
+        self.failures: dict[int, str] = {}
+        self.streaming: dict[int, int] = {}
+        self.bytes_finished = 0
+        self.fetched = 0
+        self.phase = Phase.DOWNLOADING
+        self.digest_locks: dict[str, asyncio.Lock] = {}
+
+    def emit(self, index: int | None = None, state: JobState | None = None, **details: object) -> None:
+        if self.on_progress is None:
+            return
+        self.on_progress(
+            BulkProgress(
+                phase=self.phase,
+                files_total=len(self.jobs),
+                files_done=len(self.saved),
+                files_failed=len(self.failures),
+                bytes_done=self.bytes_finished + sum(self.streaming.values()),
+                job=None if index is None else self.jobs[index],
+                job_state=state,
+                **details,  # type: ignore[arg-type]
+            )
+        )
+
+    def record(self, index: int, blob: CachedBlob, path: Path, *, from_cache: bool) -> None:
+        """Job ``index`` is done: its bytes are ``blob`` and (SEPARATE mode) its file is ``path``."""
+        job = self.jobs[index]
+        self.blobs[index] = (blob, from_cache)
+        self.saved[index] = SavedFile(job, path, blob.sha256, blob.bytes, from_cache)
+        self.streaming.pop(index, None)
+        self.bytes_finished += blob.bytes
+        self.emit(
+            index,
+            JobState.CACHED if from_cache else JobState.DONE,
+            job_bytes_done=blob.bytes,
+            job_bytes_total=blob.bytes,
+        )
+
+    def fail(self, index: int, exc: BaseException) -> None:
+        if not isinstance(exc, OSError | NotAPdf | UnsafePath) and not hasattr(exc, "user_message"):
+            logger.error("unexpected error in download job %s", self.jobs[index].key, exc_info=exc)
+        message = message_for(exc)
+        self.failures[index] = message
+        self.streaming.pop(index, None)
+        self.emit(index, JobState.FAILED, message=message)
