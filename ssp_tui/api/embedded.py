@@ -79,6 +79,11 @@ class EmbeddedSandbox:
         return f"EmbeddedSandbox(base_url={self.base_url!r}, running={self.running})"
 
     @property
+    def pid(self) -> int | None:
+        """The child's process id while it runs (for diagnostics)."""
+        return self._process.pid if self.running and self._process is not None else None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.returncode is None
 
@@ -88,8 +93,8 @@ class EmbeddedSandbox:
     def _serve_command(self) -> list[str]:
         if self._command is not None:
             return self._command
-        serve = ["sandbox", "serve", "--port", "0", "--scale", str(self.scale), *self._db_args()]
-        return [self.python, "-m", "ssp_tui", *serve]
+        serve = ["sandbox", "serve", "--port", "0", "--scale", str(self.scale), "--with-parent"]
+        return [self.python, "-m", "ssp_tui", *serve, *self._db_args()]
 
     async def start(self) -> str:
         async with self._start_lock:
@@ -100,7 +105,9 @@ class EmbeddedSandbox:
             self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the child; closed in stop)
             self._process = await asyncio.create_subprocess_exec(
                 *self._serve_command(),
-                stdin=asyncio.subprocess.DEVNULL,
+                # A pipe never written to: when this process ends, however it ends, the child sees end of
+                # file and stops (``sandbox serve --with-parent``).
+                stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=self._stderr,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -157,6 +164,8 @@ class EmbeddedSandbox:
     async def stop(self) -> None:
         """Terminate the child and wait for it (kill it if it lingers). Safe to call twice."""
         process, self._process = self._process, None
+        if process is not None and process.stdin is not None:
+            process.stdin.close()
         if process is not None and process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 process.terminate()

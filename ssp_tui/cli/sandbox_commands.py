@@ -52,14 +52,19 @@ def sandbox() -> None:
     show_default=True,
     help="Data multiplier when the database is created (100: benchmark size).",
 )
+@click.option(
+    "--with-parent",
+    is_flag=True,
+    help="Stop when standard input closes (the TUI starts its embedded sandbox so, to outlive it never).",
+)
 @db_option
-def serve(port: int, scale: int, db_path: Path | None) -> None:
+def serve(port: int, scale: int, with_parent: bool, db_path: Path | None) -> None:
     """Serve the portal on 127.0.0.1; the first line printed is its base URL."""
     from ssp_tui.sandbox.db import SandboxDatabaseError
     from ssp_tui.sandbox.server import serve as run_server
 
     try:
-        run_server(_db_path(db_path), port=port, scale=scale)
+        run_server(_db_path(db_path), port=port, scale=scale, with_parent=with_parent)
     except SandboxDatabaseError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:

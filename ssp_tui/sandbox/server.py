@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -44,13 +45,35 @@ def make_server(db_path: Path) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-def serve(db_path: Path, *, port: int = 0, scale: int = 1, today: date | None = None) -> None:
-    """Serve until SIGINT/SIGTERM. A missing database is created first with the given scale."""
+def stop_when_stdin_closes(server: uvicorn.Server) -> None:
+    """Shut ``server`` down (gracefully, like SIGTERM) once standard input reaches end of file.
+
+    The app that starts the embedded sandbox holds the other end of the pipe and never writes to it. However
+    that app ends, even by SIGKILL or a crash, the operating system closes its end, and the sandbox follows
+    instead of serving on as an orphan.
+    """
+
+    def watch() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while sys.stdin.buffer.read(4096):
+                pass
+        server.should_exit = True
+
+    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
+
+
+def serve(
+    db_path: Path, *, port: int = 0, scale: int = 1, today: date | None = None, with_parent: bool = False
+) -> None:
+    """Serve until SIGINT/SIGTERM (or, ``with_parent``, until stdin closes). A missing database is created
+    first with the given scale."""
     db_path = Path(db_path)
     if not db_path.exists():
         with contextlib.suppress(FileExistsError):  # another process made it meanwhile: serve that one
             create_and_seed(db_path, scale=scale, today=today)
     server = make_server(db_path)
+    if with_parent:
+        stop_when_stdin_closes(server)
     sock = bind_loopback(port)
     try:
         sys.stdout.write(base_url(sock) + "\n")

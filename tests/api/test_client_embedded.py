@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +70,50 @@ async def test_the_real_sandbox_as_a_child_process(sandbox_template_db: Path, tm
         assert accounts[0].password not in repr(accounts[0])
         assert isinstance(await child.outbox(), list)
     assert not child.running
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    with contextlib.suppress(OSError):
+        return "\nState:\tZ" not in status.read_text()  # a zombie has ended; only its parent's wait is due
+    return True
+
+
+def test_the_child_stops_when_the_app_that_started_it_is_killed(
+    sandbox_template_db: Path, tmp_path: Path
+) -> None:
+    # An app killed with SIGKILL runs no cleanup: the child must notice by itself (its stdin closes).
+    db = tmp_path / "sandbox.sqlite3"
+    shutil.copyfile(sandbox_template_db, db)
+    app_code = (
+        "import asyncio\n"
+        "from pathlib import Path\n"
+        "from ssp_tui.api.embedded import EmbeddedSandbox\n"
+        "async def main():\n"
+        f"    child = EmbeddedSandbox(Path({str(db)!r}))\n"
+        "    await child.start()\n"
+        "    print(child.pid, flush=True)\n"
+        "    await asyncio.sleep(120)\n"
+        "asyncio.run(main())\n"
+    )
+    app = subprocess.Popen([sys.executable, "-c", app_code], stdout=subprocess.PIPE, text=True)
+    child_pid = 0
+    try:
+        assert app.stdout is not None
+        child_pid = int(app.stdout.readline())
+        assert _alive(child_pid)
+        app.kill()
+        app.wait()
+        deadline = time.monotonic() + 30
+        while _alive(child_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(child_pid), "the sandbox child outlived the app that started it"
+    finally:
+        app.kill()
+        if child_pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child_pid, signal.SIGTERM)
