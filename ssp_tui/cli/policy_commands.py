@@ -14,8 +14,9 @@ from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.lookup import resolve_policy
 from ssp_tui.cli.output import Column, json_option
 from ssp_tui.cli.root import cli
-from ssp_tui.operations.download_types import BulkResult, DownloadJob
-from ssp_tui.operations.safe_names import TemplateError, render_template
+from ssp_tui.operations.download_jobs import document_job
+from ssp_tui.operations.download_types import BulkResult
+from ssp_tui.operations.safe_names import TemplateError
 
 ALL_TERMS = "all"
 _TERM_CHOICES = [*(term.value for term in Term), ALL_TERMS]
@@ -132,25 +133,6 @@ def docs_list(ctx: click.Context, policy: str, term: str, as_json: bool) -> None
     output.listing(run_portal(ctx, body, output=output), DOCUMENT_COLUMNS, empty="No documents.")
 
 
-def document_job(client: PortalClient, document: Document, template: str) -> DownloadJob:
-    fields = {
-        "policy": document.policy_number,
-        "term": document.term.value if document.term else None,
-        "date": document.issued_on,
-        "type": document.type.value,
-        "title": document.title,
-        "id": document.id,
-    }
-    return DownloadJob(
-        key=document.id,
-        api_path=client.documents.content_path(document.id),
-        relative_path=render_template(template, fields),
-        title=f"{document.policy_number} {document.title}",
-        expected_sha256=document.sha256,
-        pages=document.pages,
-    )
-
-
 @docs_group.command("download")
 @click.argument("policies", metavar="POLICY...", nargs=-1, required=True)
 @click.option("--term", type=click.Choice(_TERM_CHOICES), default=Term.CURRENT.value, show_default=True)
@@ -211,7 +193,9 @@ def docs_download(
         if not documents:
             raise CommandFailed("No documents match.")
         try:
-            jobs = [document_job(run.client, document, template) for document in documents]
+            jobs = [
+                document_job(document, template=template, policy_in_title=True) for document in documents
+            ]
         except TemplateError as exc:
             raise CommandFailed(f"The profile's filename template cannot be used: {exc}") from None
         workers = check_concurrency(concurrency, run.profile.concurrency)

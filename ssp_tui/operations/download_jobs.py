@@ -26,10 +26,14 @@ def document_job(
     template: str = DEFAULT_FILENAME_TEMPLATE,
     policy_number: str | None = None,
     term: str | None = None,
+    policy_in_title: bool = False,
 ) -> DownloadJob:
-    """A policy document; ``policy_number``/``term`` fill in what the listing left out."""
+    """A policy document; ``policy_number``/``term`` fill in what the listing left out. ``policy_in_title``
+    starts its title (progress, failures, the bookmark in a combined PDF) with the policy number, for runs
+    that span several policies."""
+    policy = document.policy_number or policy_number or "policy"
     fields = {
-        "policy": document.policy_number or policy_number or "policy",
+        "policy": policy,
         "term": document.term or term or "documents",
         "date": document.issued_on,
         "type": document.type,
@@ -40,7 +44,7 @@ def document_job(
         key=document.id,
         api_path=DocumentsResource.content_path(document.id),
         relative_path=render_template(template, fields),
-        title=document.title,
+        title=f"{policy} {document.title}" if policy_in_title else document.title,
         expected_sha256=document.sha256,
         pages=document.pages,
     )

@@ -91,6 +91,8 @@ def test_one_combined_pdf_with_a_bookmark_per_document(cli: Cli, login_as: Login
     with pikepdf.open(target) as pdf, pdf.open_outline() as outline:
         assert len(pdf.pages) == sum(d.pages for d in wanted)
         assert len(outline.root) == len(wanted)
+        # The CLI may combine several policies: each bookmark says whose document it is.
+        assert all(item.title.startswith(f"{policy.policy_number} ") for item in outline.root)
 
 
 def test_a_partial_failure_exits_4_with_a_complete_manifest(
