@@ -12,7 +12,7 @@ def main() -> None:
     from ssp_tui.tui_args import tui_options
 
     # Imports only create objects that live as long as the process, so collecting during them finds nothing
-    # and costs about 20 ms of start-up; run_app freezes what they made and turns the collector back on.
+    # and only delays the first frame; run_app freezes what they made and turns the collector back on.
     gc.disable()
 
     options = tui_options(sys.argv[1:])
