@@ -14,6 +14,7 @@ from ssp_tui.api.config import Profile
 from ssp_tui.api.secrets import SecretStore
 from ssp_tui.app import SspApp
 from ssp_tui.portal_target import FixedPortal
+from ssp_tui.screens import links
 from ssp_tui.screens.sections import SECTIONS, Section
 
 SANDBOX_LABEL = "sandbox (test)"
@@ -27,6 +28,15 @@ def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     monkeypatch.setenv("SSP_CONFIG", str(path))
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield path
+
+
+@pytest.fixture
+def opened_in_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A desktop with a browser: every link the app opens is recorded here instead."""
+    opened: list[str] = []
+    monkeypatch.setattr(links, "browser_can_open", lambda *args, **kwargs: True)
+    monkeypatch.setattr(links, "_open_in_browser", lambda url: opened.append(url) or True)
+    return opened
 
 
 @pytest.fixture

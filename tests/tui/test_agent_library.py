@@ -14,7 +14,6 @@ from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
 
 from ssp_tui.api.config import Profile
 from ssp_tui.app import SspApp
-from ssp_tui.screens import links
 from ssp_tui.screens.agent_library import AGENT_CATEGORY_LABELS, AgentLibraryScreen
 from ssp_tui.screens.resource_library import LibraryItem
 
@@ -73,11 +72,9 @@ async def test_other_roles_do_not_see_the_agent_library(
 
 
 async def test_search_a_category_download_and_open(
-    sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path, opened_in_browser: list[str]
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(links, "browser_can_open", lambda *args: True)
-    monkeypatch.setattr(links, "_open_in_browser", lambda url: opened.append(url) or True)
+    opened = opened_in_browser
     downloads = tmp_path / "downloads"
     app = make_app(Profile(download_dir=downloads, filename_template="{title}.pdf"))
     async with app.run_test(size=SIZE) as pilot:

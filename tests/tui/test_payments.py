@@ -40,11 +40,9 @@ def active_actions(screen: PaymentsScreen) -> set[str]:
 
 
 async def test_policyholder_sees_the_term_and_pays_in_the_browser(
-    sandbox: SandboxLike, make_app: Callable[..., SspApp], monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], opened_in_browser: list[str]
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(links, "browser_can_open", lambda: True)
-    monkeypatch.setattr(links, "_open_in_browser", lambda url: opened.append(url) or True)
+    opened = opened_in_browser
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "dr.patel")

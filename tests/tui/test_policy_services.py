@@ -19,7 +19,6 @@ from ssp_tui.api.config import Profile
 from ssp_tui.api.models import Document, StatusFilter, Term
 from ssp_tui.app import SspApp
 from ssp_tui.operations.download_jobs import document_job
-from ssp_tui.screens import links
 from ssp_tui.screens.home import HomeScreen
 from ssp_tui.screens.policy_services import PolicyServicesScreen
 from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
@@ -115,11 +114,9 @@ async def test_separate_downloads_land_at_template_paths_with_a_manifest(
 
 
 async def test_agent_searches_policies_terms_preview_and_forms(
-    sandbox: SandboxLike, make_app: Callable[..., SspApp], monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], opened_in_browser: list[str]
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(links, "browser_can_open", lambda: True)
-    monkeypatch.setattr(links, "_open_in_browser", lambda url: opened.append(url) or True)
+    opened = opened_in_browser
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "agent.rivera")

@@ -17,7 +17,6 @@ from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
 
 from ssp_tui.api.config import Profile
 from ssp_tui.app import SspApp
-from ssp_tui.screens import links
 from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
 from ssp_tui.screens.resource_library import LibraryItem
 from ssp_tui.screens.risk import RISK_CATEGORY_LABELS, RiskManagementScreen
@@ -113,11 +112,9 @@ async def test_category_search_and_type_ahead(sandbox: SandboxLike, make_app: Ca
 
 
 async def test_download_one_pdf_several_combined_preview_and_open_a_link(
-    sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path, opened_in_browser: list[str]
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(links, "browser_can_open", lambda *args: True)
-    monkeypatch.setattr(links, "_open_in_browser", lambda url: opened.append(url) or True)
+    opened = opened_in_browser
     downloads = tmp_path / "downloads"
     app = make_app(Profile(download_dir=downloads, filename_template="{type}/{title}.pdf"))
     async with app.run_test(size=SIZE) as pilot:

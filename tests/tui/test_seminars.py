@@ -22,7 +22,6 @@ from ssp_tui.api.config import Profile
 from ssp_tui.api.models import Page, Seminar, SeminarActivity, SeminarFormat
 from ssp_tui.api.pagination import Paginator
 from ssp_tui.app import SspApp
-from ssp_tui.screens import links
 from ssp_tui.screens.seminars import CATALOG_TAB, SeminarsScreen
 from ssp_tui.screens.seminars_activity import ActivityFilters
 from ssp_tui.screens.seminars_export import ExportDialog
@@ -242,11 +241,9 @@ async def test_export_has_exactly_the_rows_shown_with_real_dates(
 
 
 async def test_catalog_link_and_home_quick_jump(
-    sandbox: SandboxLike, make_app: Callable[..., SspApp], monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], opened_in_browser: list[str]
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(links, "browser_can_open", lambda *args: True)
-    monkeypatch.setattr(links, "_open_in_browser", lambda url: opened.append(url) or True)
+    opened = opened_in_browser
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "office.lakes")
