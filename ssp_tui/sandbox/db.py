@@ -21,8 +21,9 @@ from ssp_tui.api.models.auth import OutboxMessage
 from ssp_tui.api.models.common import Role
 from ssp_tui.sandbox.seed import seed_database
 
-SCHEMA_VERSION = "1"
-"""Bump when schema.sql changes incompatibly; an older file is then refused with a hint to reset it."""
+SCHEMA_VERSION = "2"
+"""Bump when schema.sql changes incompatibly. An older default database is rebuilt (it holds only demo data);
+an older file named with ``--db`` is refused with a hint to reset it. 2: customers' mailing addresses."""
 APP_NAME = "ssp-tui"
 DB_FILENAME = "sandbox.sqlite3"
 _BUSY_TIMEOUT_S = 10.0
@@ -152,13 +153,29 @@ def open_db(path: Path | None = None) -> sqlite3.Connection:
             f"{path} is not a usable sandbox database ({error}); run `ssp-tui sandbox reset --db {path}`"
         ) from None
     if found is None or found[0] != SCHEMA_VERSION:
+        seed, scale = _built_with(conn)
         conn.close()
         version = found[0] if found else "none"
+        if path.resolve() == default_db_path().resolve():
+            # The default database holds only demo data: rebuild it for this version (same seed and scale)
+            # rather than stop an app that was just upgraded. A file named with --db is the user's to reset.
+            reset_db(path, seed=seed, scale=scale)
+            return connect(path)
         raise SandboxDatabaseError(
             f"{path} has sandbox schema version {version}, this version needs {SCHEMA_VERSION}; "
             f"run `ssp-tui sandbox reset --db {path}`"
         )
     return conn
+
+
+def _built_with(conn: sqlite3.Connection) -> tuple[int, int]:
+    """The seed and scale a database was built with (1 for what cannot be read)."""
+    try:
+        found = meta(conn)
+    except sqlite3.DatabaseError:
+        found = {}
+    seed, scale = found.get("seed", "1"), found.get("scale", "1")
+    return (int(seed) if seed.isdigit() else 1), (int(scale) if scale.isdigit() else 1)
 
 
 def meta(conn: sqlite3.Connection) -> dict[str, str]:

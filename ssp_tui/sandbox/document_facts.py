@@ -98,6 +98,14 @@ def agency_party(conn: sqlite3.Connection, agency_id: str | None) -> Party | Non
     return Party(row["name"], (f"{row['city']}, {row['state']}",)) if row else None
 
 
+def customer_party(customer: sqlite3.Row, name: str | None = None) -> Party:
+    """The customer with its mailing address, under ``name`` when given (a billing account's name)."""
+    return Party(
+        name or customer["name"],
+        (customer["address"], f"{customer['city']}, {customer['state']} {customer['zip']}"),
+    )
+
+
 def policy_facts(conn: sqlite3.Connection, policy_id: str, term: str) -> PolicyFacts:
     """The policy in ``term`` with its named insured (the customer), producer and schedule of insureds."""
     policy = _fetch(conn, "SELECT * FROM policies WHERE id = ?", [policy_id], "policy")
@@ -113,8 +121,7 @@ def policy_facts(conn: sqlite3.Connection, policy_id: str, term: str) -> PolicyF
         coverage_type=policy["coverage_type"],
         claims_made=bool(policy["claims_made"]),
         status=policy["status"],
-        # The schema keeps no street address for customers; the named insured prints by name alone.
-        named_insured=Party(customer["name"]),
+        named_insured=customer_party(customer),
         producer=agency_party(conn, policy["agency_id"]),
         term=term_facts(conn, policy_id, term),
         insureds=tuple(insured_facts(row) for row in insureds),

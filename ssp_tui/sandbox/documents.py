@@ -25,6 +25,7 @@ from ssp_tui.sandbox.document_facts import (
     certificate_facts,
     check_claims_history_offered,
     claims_history_facts,
+    customer_party,
     document_params,
     param,
     policy_facts,
@@ -232,6 +233,7 @@ def _invoice(conn: sqlite3.Connection, row: sqlite3.Row, params: dict[str, Any])
     ).fetchone()
     if account is None:
         raise ValueError(f"invoice {document_id}: policy {policy['id']} has no billing account")
+    customer = conn.execute("SELECT * FROM customers WHERE id = ?", [account["customer_id"]]).fetchone()
     term = term_facts(conn, policy["id"], row["term"])
     total = int(param(params, "total_cents", document_id))
     billed = [
@@ -268,7 +270,7 @@ def _invoice(conn: sqlite3.Connection, row: sqlite3.Row, params: dict[str, Any])
             account_name=account["name"],
             insurer=account["insurer"],
             plan=str(params.get("plan", account["plan"])),
-            bill_to=Party(account["name"]),
+            bill_to=customer_party(customer, account["name"]) if customer else Party(account["name"]),
             policy_number=policy["policy_number"],
             coverage_type=policy["coverage_type"],
             term_start=term.start,

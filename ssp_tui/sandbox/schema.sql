@@ -13,7 +13,8 @@ CREATE TABLE agencies (
 CREATE TABLE customers (
     id TEXT PRIMARY KEY, name TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('physician', 'group', 'facility')),
-    agency_id TEXT REFERENCES agencies(id)
+    agency_id TEXT REFERENCES agencies(id),
+    address TEXT NOT NULL, city TEXT NOT NULL, state TEXT NOT NULL, zip TEXT NOT NULL  -- the mailing address
 );
 
 CREATE TABLE insureds (

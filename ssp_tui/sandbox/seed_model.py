@@ -23,7 +23,7 @@ T = TypeVar("T")
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "meta": ("key", "value"),
     "agencies": ("id", "name", "city", "state"),
-    "customers": ("id", "name", "kind", "agency_id"),
+    "customers": ("id", "name", "kind", "agency_id", "address", "city", "state", "zip"),
     "insureds": ("id", "customer_id", "name", "credentials", "specialty", "npi", "claims_history_available"),
     "users": (
         "id", "username", "display_name", "email", "phone", "role", "customer_id", "insured_id", "agency_id",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from ssp_tui.sandbox import seed_catalog as cat
 from ssp_tui.sandbox import seed_names as names
 from ssp_tui.sandbox.seed_demo import DEMO_AGENCIES, CustomerSpec, PersonSpec
@@ -99,8 +101,20 @@ def _new_customer(
 ) -> Customer:
     customer = Customer(ctx.new_id("cu"), name, kind, agency, city, insurer)
     ctx.customers.append(customer)
-    ctx.add("customers", (customer.id, name, kind, agency.id if agency else None))
+    street, zip_code = mailing_address(customer)
+    agency_id = agency.id if agency else None
+    ctx.add("customers", (customer.id, name, kind, agency_id, street, city[0], city[1], zip_code))
     return customer
+
+
+def mailing_address(customer: Customer) -> tuple[str, str]:
+    """A street and ZIP code in the customer's city, drawn from the customer's id rather than ``ctx.rng``:
+    the address came later than the rest of the seed, and drawing it there would change every row after."""
+    rng = random.Random(f"address:{customer.id}")
+    street = f"{rng.randint(100, 9899)} {rng.choice(names.STREET_NAMES)} {rng.choice(names.STREET_SUFFIXES)}"
+    if customer.kind != "physician" and rng.random() < 0.5:
+        street += f", Suite {rng.randint(1, 9)}{rng.randrange(100):02d}"
+    return street, f"{customer.city[2]}{rng.randrange(100):02d}"
 
 
 def _facility_entity(name: str) -> cat.Specialty:

@@ -96,7 +96,9 @@ def test_create_refuses_an_existing_file_and_reset_replaces_it(tmp_path: Path) -
     db.reset_db(path, seed=2, scale=1, today=date(2026, 1, 15))
     conn = db.connect(path)
     try:
-        assert db.meta(conn) == {"schema_version": "1", "seed": "2", "scale": "1", "today": "2026-01-15"}
+        assert db.meta(conn) == {
+            "schema_version": db.SCHEMA_VERSION, "seed": "2", "scale": "1", "today": "2026-01-15"
+        }
         assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
     finally:
         conn.close()
@@ -183,5 +185,25 @@ def test_losing_a_creation_race_keeps_the_winners_database(
     conn = db.open_db(path)  # open_db uses the winner's database as it is
     try:
         assert db.meta(conn)["seed"] == "9"
+    finally:
+        conn.close()
+
+
+def test_an_outdated_default_database_is_rebuilt_with_its_seed_and_scale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    default = tmp_path / "data" / "sandbox.sqlite3"
+    monkeypatch.setattr(db, "default_db_path", lambda: default)
+    db.create_and_seed(default, seed=7, scale=1, today=TODAY)
+    with sqlite3.connect(default) as old:
+        old.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        old.execute("DELETE FROM users")  # what an older version left behind goes with it
+    old.close()
+    conn = db.open_db(default)
+    try:
+        built = db.meta(conn)
+        assert built["schema_version"] == db.SCHEMA_VERSION and built["seed"] == "7"
+        assert conn.execute("SELECT count(*) FROM users").fetchone()[0] > 0
+        assert conn.execute("SELECT count(*) FROM customers WHERE address = ''").fetchone()[0] == 0
     finally:
         conn.close()

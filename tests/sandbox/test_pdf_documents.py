@@ -95,8 +95,10 @@ def test_every_generator_in_the_seed_renders_its_promised_pages(conn: sqlite3.Co
 def test_certificates_carry_the_insured_policy_holder_and_limits(conn: sqlite3.Connection) -> None:
     rows = conn.execute(
         "SELECT c.id, i.name AS insured, p.policy_number, h.name AS holder, h.zip, t.retro_date, "
-        "t.limit_per_claim_cents, t.limit_aggregate_cents FROM certificates c "
+        "t.limit_per_claim_cents, t.limit_aggregate_cents, cu.address AS insured_street, "
+        "cu.city || ', ' || cu.state || ' ' || cu.zip AS insured_city FROM certificates c "
         "JOIN insureds i ON i.id = c.insured_id JOIN policies p ON p.id = c.policy_id "
+        "JOIN customers cu ON cu.id = p.customer_id "
         "JOIN certificate_holders h ON h.id = c.holder_id "
         "JOIN policy_terms t ON t.policy_id = c.policy_id AND t.term = c.term ORDER BY c.id LIMIT 6"
     ).fetchall()
@@ -111,6 +113,8 @@ def test_certificates_carry_the_insured_policy_holder_and_limits(conn: sqlite3.C
             row["policy_number"],
             row["holder"],
             row["zip"],
+            row["insured_street"],  # the named insured's mailing address, as on an ACORD 25
+            row["insured_city"],
             money(row["limit_per_claim_cents"], whole=True),
             money(row["limit_aggregate_cents"], whole=True),
             "This certificate is issued as a matter of information only",
@@ -274,3 +278,13 @@ def test_build_time_per_document_type(conn: sqlite3.Connection) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
         assert isinstance(blob, Blob) and blob.pages >= 1
         print(f"{kind:20s} {blob.pages} pages {blob.bytes:7d} bytes {elapsed_ms:6.1f} ms")
+
+
+def test_an_invoice_bills_the_account_at_the_customers_address(conn: sqlite3.Connection) -> None:
+    row = conn.execute(
+        "SELECT d.id, b.name, cu.address, cu.zip FROM documents d JOIN policies p ON p.id = d.policy_id "
+        "JOIN billing_accounts b ON b.id = p.billing_account_id JOIN customers cu ON cu.id = b.customer_id "
+        "WHERE d.generator = 'invoice' ORDER BY d.id LIMIT 1"
+    ).fetchone()
+    text = all_text(ensure_document_blob(conn, row["id"]).content)
+    assert row["name"] in text and row["address"] in text and row["zip"] in text

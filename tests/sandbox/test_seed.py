@@ -12,7 +12,7 @@ import pytest
 from seeded_db import TODAY, scalar, seeded_connection
 
 from ssp_tui.api.models.common import Role
-from ssp_tui.sandbox.db import create_and_seed, demo_accounts
+from ssp_tui.sandbox.db import SCHEMA_VERSION, create_and_seed, demo_accounts
 from ssp_tui.sandbox.passwords import verify_password
 from ssp_tui.sandbox.seed import build_rows
 from ssp_tui.sandbox.seed_catalog import NORCAL, NORCAL_SPECIALTY
@@ -43,7 +43,7 @@ def test_same_seed_same_database_and_another_seed_differs(tmp_path: Path, conn: 
 
 def test_meta_records_how_it_was_built(conn: sqlite3.Connection) -> None:
     meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    assert meta == {"schema_version": "1", "seed": "1", "scale": "1", "today": "2026-11-28"}
+    assert meta == {"schema_version": SCHEMA_VERSION, "seed": "1", "scale": "1", "today": "2026-11-28"}
 
 
 def test_referential_integrity(conn: sqlite3.Connection) -> None:
