@@ -5,6 +5,8 @@
   ``.device_token(username)``), seeded with seed 1, scale 1, today 2026-11-28. Do not change its data in ways
   other tests would notice (lock, enroll or log out shared users): use ``fresh_db`` for that.
 - ``sandbox_template_db`` (session): the seeded database file; ``fresh_db``: a private copy of it per test.
+- ``private_sandbox``: a server of the test's own over ``fresh_db``, for tests that change what others would
+  notice (revoked sessions, failed attempts, holder requests, an enrolled authenticator, new PDFs).
 """
 
 from __future__ import annotations
@@ -33,5 +35,16 @@ def sandbox(sandbox_template_db: Path, tmp_path_factory: pytest.TempPathFactory)
     thread.start()
     try:
         yield SandboxServer(base_url=thread.base_url, db_path=db_path, accounts=read_accounts(db_path))
+    finally:
+        thread.stop()
+
+
+@pytest.fixture
+def private_sandbox(fresh_db: Path) -> Iterator[SandboxServer]:
+    """A sandbox of this test's own, over a fresh copy of the seeded database: change it freely."""
+    thread = ServerThread(fresh_db)
+    thread.start()
+    try:
+        yield SandboxServer(base_url=thread.base_url, db_path=fresh_db, accounts=read_accounts(fresh_db))
     finally:
         thread.stop()

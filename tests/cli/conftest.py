@@ -6,12 +6,11 @@ that change data or must use a fresh TOTP code."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import keyring
 import pytest
 from cli_helpers import Cli, CliHome, LoginAs, login_env, prime_device
-from sandbox_harness import SandboxServer, ServerThread, read_accounts
+from sandbox_harness import SandboxServer
 
 
 @pytest.fixture(scope="session")
@@ -55,17 +54,6 @@ def login_as(sandbox: SandboxServer, cli: Cli, cli_home: CliHome, _logged_in_pro
         return profile
 
     return ensure
-
-
-@pytest.fixture
-def private_sandbox(fresh_db: Path) -> Iterator[SandboxServer]:
-    """A sandbox of this test's own (a fresh copy of the seeded database), to change freely."""
-    thread = ServerThread(fresh_db)
-    thread.start()
-    try:
-        yield SandboxServer(base_url=thread.base_url, db_path=fresh_db, accounts=read_accounts(fresh_db))
-    finally:
-        thread.stop()
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@ download of the same certificates is served from the cache without touching the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
-from sandbox_harness import SandboxServer, ServerThread, read_accounts
+from sandbox_harness import SandboxServer
 
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Role
@@ -16,17 +14,6 @@ from ssp_tui.operations.download_jobs import certificate_job
 from ssp_tui.operations.downloads import BulkDownloader
 
 TODAY = date(2026, 11, 28)
-
-
-@pytest.fixture
-def private_sandbox(fresh_db: Path) -> Iterator[SandboxServer]:
-    """A sandbox of the test's own: no certificate PDF has been made in it yet."""
-    thread = ServerThread(fresh_db)
-    thread.start()
-    try:
-        yield SandboxServer(base_url=thread.base_url, db_path=fresh_db, accounts=read_accounts(fresh_db))
-    finally:
-        thread.stop()
 
 
 async def test_a_downloaded_certificate_is_listed_with_its_digest_and_then_served_from_the_cache(

@@ -10,7 +10,7 @@ import keyring
 import pytest
 from fault_proxy import FaultProxy
 from reliability_helpers import CliHome, MemoryKeyring
-from sandbox_harness import SandboxServer, ServerThread, read_accounts
+from sandbox_harness import SandboxServer
 
 
 @pytest.fixture
@@ -22,17 +22,6 @@ def proxy(sandbox: SandboxServer) -> Iterator[FaultProxy]:
         yield faults
     finally:
         faults.stop()
-
-
-@pytest.fixture
-def private_sandbox(fresh_db: Path) -> Iterator[SandboxServer]:
-    """A sandbox of this test's own, for tests that create data (holder requests) or log users out."""
-    thread = ServerThread(fresh_db)
-    thread.start()
-    try:
-        yield SandboxServer(base_url=thread.base_url, db_path=fresh_db, accounts=read_accounts(fresh_db))
-    finally:
-        thread.stop()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from memory_keyring import MemoryKeyring
-from sandbox_harness import SandboxServer, ServerThread, read_accounts
 from tui_helpers import SandboxLike
 
 from ssp_tui.api.config import Profile
@@ -42,18 +41,6 @@ def opened_in_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def keyring_backend() -> MemoryKeyring:
     return MemoryKeyring()
-
-
-@pytest.fixture
-def private_sandbox(fresh_db: Path) -> Iterator[SandboxServer]:
-    """A sandbox of this test's own, for tests that change what others would notice (revoked sessions,
-    failed attempts, an enrolled authenticator)."""
-    thread = ServerThread(fresh_db)
-    thread.start()
-    try:
-        yield SandboxServer(base_url=thread.base_url, db_path=fresh_db, accounts=read_accounts(fresh_db))
-    finally:
-        thread.stop()
 
 
 @pytest.fixture
