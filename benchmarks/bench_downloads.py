@@ -31,6 +31,7 @@ import httpx
 import pikepdf
 import pyotp
 
+from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.constants import API_PREFIX, DEFAULT_CONCURRENCY
 from ssp_tui.api.embedded import EmbeddedSandbox
@@ -62,7 +63,7 @@ async def log_in(client: PortalClient, username: str, password: str, totp_secret
         return
     if answer.state is not LoginState.MFA_REQUIRED or not totp_secret or answer.mfa_token is None:
         raise SystemExit("This benchmark logs in with a TOTP secret (--totp-secret or SSP_TOTP_SECRET).")
-    await client.auth.verify(answer.mfa_token, MfaFactor.TOTP, pyotp.TOTP(totp_secret).now())
+    await client.auth.verify(answer.mfa_token, MfaFactor.TOTP, pyotp.TOTP(totp_secret).at(clock.now()))
 
 
 async def collect_documents(client: PortalClient, wanted: int) -> list[Document]:

@@ -27,6 +27,7 @@ from keyring.backend import KeyringBackend
 from textual.widgets import Input, OptionList
 
 from benchmarks.common import Result, Samples, emit, load_average
+from ssp_tui import clock
 from ssp_tui.api.config import CONFIG_ENV, Profile
 from ssp_tui.api.constants import API_PREFIX, TOTP_PERIOD_S
 from ssp_tui.api.embedded import EmbeddedSandbox, SandboxAccount
@@ -75,9 +76,9 @@ async def fresh_code(db_path: Path, account: SandboxAccount) -> str:
             "SELECT totp_last_step FROM users WHERE username = ?", [account.username]
         ).fetchone()
     last_step = int(row[0]) if row and row[0] is not None else 0
-    while int(time.time()) // TOTP_PERIOD_S <= last_step:
+    while int(clock.timestamp()) // TOTP_PERIOD_S <= last_step:
         await asyncio.sleep(0.5)
-    return pyotp.TOTP(account.totp_secret or "").now()
+    return pyotp.TOTP(account.totp_secret or "").at(clock.now())
 
 
 def home_shown(app: SspApp) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from ssp_tui import clock
 from ssp_tui.api.models import (
     HolderRequest,
     HolderRequestStatus,
@@ -188,7 +189,7 @@ def account_sections(account: SupportAccount, now: datetime) -> list[SummarySect
 
 def account_summary(account: SupportAccount, now: datetime | None = None) -> str:
     """The whole overview as plain text, for a ticket or an e-mail."""
-    moment = now or datetime.now(UTC)
+    moment = now or clock.now()
     parts = [f"{account.name} (account {account.id}), as of {utc_text(moment)}"]
     for section in account_sections(account, moment):
         body = "\n".join(f"  {line}" for line in section.text.splitlines())

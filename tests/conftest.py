@@ -11,11 +11,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
-from sandbox_harness import SandboxServer, ServerThread, copy_db, read_accounts, seed_template
+from sandbox_harness import SEED_TODAY, SandboxServer, ServerThread, copy_db, read_accounts, seed_template
+
+from ssp_tui import clock
+
+# Pin the one clock to noon of the day the test data was seeded for, whatever the real date: the suite passes
+# today, in six weeks and in a year. The shift is in the environment, so every process a test starts (the CLI,
+# an embedded sandbox) keeps the same time and the same authenticator codes.
+os.environ[clock.SHIFT_ENV] = str(round(clock.shift_to(datetime.combine(SEED_TODAY, time(12), tzinfo=UTC))))
 
 
 @pytest.fixture(scope="session")

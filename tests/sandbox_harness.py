@@ -19,6 +19,7 @@ import msgspec
 import pyotp
 import uvicorn
 
+from ssp_tui import clock
 from ssp_tui.api.constants import API_PREFIX
 from ssp_tui.api.models import LoginResponse, LoginState, MfaFactor, Role, Session
 from ssp_tui.sandbox.app import create_app
@@ -67,7 +68,7 @@ def login_through_mfa(
         json={
             "mfa_token": login.mfa_token,
             "factor": MfaFactor.TOTP.value,
-            "code": pyotp.TOTP(account.totp_secret).now(),
+            "code": pyotp.TOTP(account.totp_secret).at(clock.now()),
             "remember_device": remember,
         },
     )

@@ -11,6 +11,7 @@ from functools import cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
+from ssp_tui import clock
 from ssp_tui.api.constants import PROBLEM_CONTENT_TYPE
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return min(max(0.0, (when - (now or datetime.now(UTC))).total_seconds()), MAX_SANE_WAIT_S)
+    return min(max(0.0, (when - (now or clock.now())).total_seconds()), MAX_SANE_WAIT_S)
 
 
 @cache

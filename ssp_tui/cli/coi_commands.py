@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 import msgspec
 
+from ssp_tui import clock
 from ssp_tui.api.errors import ValidationFailed
 from ssp_tui.api.models import (
     Certificate,
@@ -100,7 +101,7 @@ def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_histor
     a certificate has one name and one cache identity whichever front end fetched it.
     """
     template = run.profile.filename_template
-    issued_on = date.today()
+    issued_on = clock.today()
     jobs: list[DownloadJob] = []
     letters: set[tuple[str, str]] = set()
     for cert in certificates:
@@ -318,7 +319,7 @@ def coi_requests(ctx: click.Context, as_json: bool) -> None:
         return await run.client.credentialing.holder_requests().collect()
 
     requests = run_portal(ctx, body, output=output)
-    now = datetime.now(UTC)
+    now = clock.now()
     columns: list[Column[HolderRequest]] = [
         Column("Request", lambda r: r.id),
         Column("Status", lambda r: r.status.value.replace("_", " ")),

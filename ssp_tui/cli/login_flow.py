@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ssp_tui import clock
 from ssp_tui.api.errors import ProtocolError
 from ssp_tui.api.models import LoginState, MfaFactor, Session
 from ssp_tui.cli.exit_codes import LoginNeeded
@@ -30,7 +31,7 @@ def totp_now(secret: str) -> str:
     import pyotp
 
     try:
-        return pyotp.TOTP(secret.replace(" ", "").upper()).now()
+        return pyotp.TOTP(secret.replace(" ", "").upper()).at(clock.now())
     except (ValueError, TypeError):  # binascii.Error is a ValueError
         raise LoginNeeded("The TOTP secret is not a valid base32 authenticator secret.") from None
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import click
 
+from ssp_tui import clock
 from ssp_tui.api.models import (
     Document,
     HolderRequest,
@@ -156,7 +157,7 @@ def show_account(output: Output, account: SupportAccount) -> None:
         ("Policies", account.policies, POLICY_COLUMNS),
         ("Billing", account.billing, BILLING_COLUMNS),
         ("Users", account.users, USER_COLUMNS),
-        ("Holder requests", account.holder_requests, request_columns(datetime.now(UTC))),
+        ("Holder requests", account.holder_requests, request_columns(clock.now())),
         ("Recent documents", account.recent_documents, DOCUMENT_COLUMNS),
         ("Seminar activity", account.seminar_activity, ACTIVITY_COLUMNS),
     )

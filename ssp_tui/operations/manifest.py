@@ -9,10 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ssp_tui import clock
 from ssp_tui.operations.download_types import BulkResult, DownloadJob
 from ssp_tui.operations.file_placement import temp_path_beside
 
@@ -60,7 +60,7 @@ def build_manifest(result: BulkResult, root: Path, earlier: dict[str, dict[str, 
     failed_keys = {failed.job.key for failed in result.failed}
     return {
         "version": MANIFEST_VERSION,
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated_at": clock.now().isoformat(timespec="seconds"),
         "complete": result.complete,
         "files": sorted(files.values(), key=lambda entry: entry["file"]),
         "failed": [{**_job_fields(failed.job), "message": failed.message} for failed in result.failed],

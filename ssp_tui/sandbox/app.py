@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from ssp_tui.api.constants import API_PREFIX
 from ssp_tui.api.contract import ROUTES, QueryParam
 from ssp_tui.api.contract import Route as ContractRoute
 from ssp_tui.api.models import FieldError, LogoutRequest
+from ssp_tui.clock import now as clock_now
 from ssp_tui.sandbox import (
     routes_auth,
     routes_billing,
@@ -204,10 +205,6 @@ def _by_method(endpoints: dict[str, Callable[[Request], Any]]) -> Callable[[Requ
     return dispatch
 
 
-def _system_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 def create_app(
     db_path: Path, *, security: SecurityPolicy | None = None, clock: Clock | None = None
 ) -> Starlette:
@@ -229,7 +226,7 @@ def create_app(
         if route.name == "openapi":
             endpoint: Callable[[Request], Any] = openapi_endpoint
         else:
-            endpoint = _endpoint(route, HANDLERS[route.name], db_path, clock or _system_clock, state)
+            endpoint = _endpoint(route, HANDLERS[route.name], db_path, clock or clock_now, state)
         by_path.setdefault(route.path, {})[route.method] = endpoint
     routes = [
         Route(path, _by_method(endpoints), methods=list(endpoints)) for path, endpoints in by_path.items()

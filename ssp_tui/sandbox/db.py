@@ -17,6 +17,7 @@ from pathlib import Path
 import msgspec
 import platformdirs
 
+from ssp_tui import clock
 from ssp_tui.api.models.auth import OutboxMessage
 from ssp_tui.api.models.common import Role
 from ssp_tui.sandbox.seed import seed_database
@@ -69,7 +70,7 @@ def _build(path: Path, seed: int, scale: int, today: date | None) -> Path:
                 "PRAGMA foreign_keys = OFF; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
             )
             seed_database(
-                conn, seed=seed, scale=scale, today=today or date.today(), schema_version=SCHEMA_VERSION
+                conn, seed=seed, scale=scale, today=today or clock.today(), schema_version=SCHEMA_VERSION
             )
             conn.execute("PRAGMA journal_mode = WAL")  # recorded in the file header
         finally:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from textual import on, work
@@ -18,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from ssp_tui import clock
 from ssp_tui.api.models import (
     Certificate,
     CertificateTerm,
@@ -261,7 +261,7 @@ class CredentialingScreen(SectionScreen):
         profile = self.controller.profile
         try:
             plan = plan_downloads(
-                certificates, self.selection, issued_on=date.today(), template=profile.filename_template
+                certificates, self.selection, issued_on=clock.today(), template=profile.filename_template
             )
         except TemplateError as error:
             self.notify(f"{error} Change the filename template in Settings (F2).", severity="error")
@@ -280,7 +280,7 @@ class CredentialingScreen(SectionScreen):
             DownloadDialog(
                 len(plan.jobs),
                 folder=profile.download_dir,
-                default_name=f"certificates-{term}-{date.today():%Y-%m-%d}.pdf",
+                default_name=f"certificates-{term}-{clock.today():%Y-%m-%d}.pdf",
                 template=profile.filename_template,
             )
         )

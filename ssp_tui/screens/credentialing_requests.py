@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from ssp_tui import clock
 from ssp_tui.api.models.credentialing import HolderRequest, HolderRequestStatus
 from ssp_tui.widgets.filter_bar import FilterBar
 from ssp_tui.widgets.table_columns import Column
@@ -91,7 +92,7 @@ class HolderRequestsPane(Vertical):
     def show_requests(
         self, requests: Sequence[HolderRequest], now: datetime | None = None
     ) -> list[RequestRow]:
-        moment = now or datetime.now(UTC)
+        moment = now or clock.now()
         rows = sorted((RequestRow.of(r, moment) for r in requests), key=lambda row: row.age)
         self.table.set_rows(rows, key=lambda row: row.request.id)
         overdue = sum(row.overdue for row in rows)

@@ -6,7 +6,6 @@ Text message and voice call send a code (with resend). First sign-ins without MF
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -16,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
+from ssp_tui import clock
 from ssp_tui.api.constants import REMEMBER_DEVICE_DAYS, TOTP_PERIOD_S
 from ssp_tui.api.models.auth import LoginResponse, LoginState, MfaFactor, Session
 from ssp_tui.screens.typed_app import ssp_app
@@ -44,7 +44,7 @@ def sign_in_error_text(error: BaseException) -> str:
 def current_totp(secret: str) -> str:
     import pyotp  # small, but only needed when a code is filled in
 
-    return pyotp.TOTP(secret).now()
+    return pyotp.TOTP(secret).at(clock.now())
 
 
 async def finish_sign_in(app: SspApp, response: LoginResponse, username: str) -> Session | None:
@@ -144,7 +144,7 @@ class MfaScreen(ModalScreen[Session | None]):
             self._set_status("Code filled from the secret kept in your keyring: press Enter.")
 
     def _tick(self) -> None:
-        remaining = TOTP_PERIOD_S - int(time.time()) % TOTP_PERIOD_S
+        remaining = TOTP_PERIOD_S - int(clock.timestamp()) % TOTP_PERIOD_S
         self.query_one("#totp-countdown", Static).update(f"new code in {remaining:2d} s")
 
     def _show_factor(self) -> None:

@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
+from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
 from ssp_tui.operations.download_jobs import resource_job
 from ssp_tui.operations.download_types import DownloadJob, DownloadMode
@@ -297,7 +298,7 @@ class ResourceLibraryScreen(SectionScreen):
                 DownloadDialog(
                     len(jobs),
                     folder=profile.download_dir,
-                    default_name=f"{self.ID_PREFIX}-{self.NOUN}-{date.today():%Y-%m-%d}.pdf",
+                    default_name=f"{self.ID_PREFIX}-{self.NOUN}-{clock.today():%Y-%m-%d}.pdf",
                     template=profile.filename_template,
                 )
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
+from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Seminar, SeminarActivity
 from ssp_tui.operations.export import ExportError, export_rows
@@ -268,7 +268,7 @@ class SeminarsScreen(SectionScreen):
 
     @work(exclusive=True, exit_on_error=False, group="seminar-export")
     async def export(self, rows: list[SeminarActivity]) -> None:
-        default = self.controller.profile.download_dir / f"seminar-activity-{date.today():%Y-%m-%d}.xlsx"
+        default = self.controller.profile.download_dir / f"seminar-activity-{clock.today():%Y-%m-%d}.xlsx"
         choice = await self.app.push_screen_wait(ExportDialog(len(rows), default))
         if choice is None:
             return

@@ -8,7 +8,6 @@ clipboard and shows it. Nothing here changes an account: the screen only reads `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import ClassVar
 
 from textual import work
@@ -18,6 +17,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from ssp_tui import clock
 from ssp_tui.api.models import SupportAccount, SupportAccountHit
 from ssp_tui.screens.chrome import SectionScreen
 from ssp_tui.screens.support_overview import AccountOverview, SummaryDialog
@@ -108,7 +108,7 @@ class SupportScreen(SectionScreen):
             return  # an earlier choice that arrived after the user picked another account
         self.account = message.account
         self.refresh_bindings()
-        await self.overview.show_account(message.account, datetime.now(UTC))
+        await self.overview.show_account(message.account, clock.now())
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # The base screen shows the error itself (Textual runs its handler too); here the page says why it is
@@ -132,7 +132,7 @@ class SupportScreen(SectionScreen):
     def action_copy_summary(self) -> None:
         if self.account is None:  # the binding is disabled until an account is open
             return
-        summary = account_summary(self.account, datetime.now(UTC))
+        summary = account_summary(self.account, clock.now())
         self.app.push_screen(SummaryDialog(self.account.name, summary))
 
     async def action_reload_account(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime
 
 import httpx
@@ -11,6 +11,7 @@ import msgspec
 import pytest
 from client_helpers import Harness, json_response, make_user, problem_response
 
+from ssp_tui import clock
 from ssp_tui.api.constants import IDEMPOTENCY_HEADER, MAX_RETRIES
 from ssp_tui.api.errors import RateLimited, RequestTimeout, ServerError
 from ssp_tui.api.models import HolderRequestCreate
@@ -99,7 +100,7 @@ async def test_short_retry_after_is_honoured(harness: Harness) -> None:
 
 
 async def test_retry_after_as_http_date(harness: Harness) -> None:
-    when = format_datetime(datetime.now(UTC) + timedelta(seconds=20), usegmt=True)
+    when = format_datetime(clock.now() + timedelta(seconds=20), usegmt=True)
     handler, _ = scripted(httpx.Response(503, headers={"retry-after": when}), user_ok())
     async with harness.client(handler) as client:
         await client.me()

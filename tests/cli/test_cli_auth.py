@@ -10,6 +10,7 @@ import pytest
 from cli_helpers import Cli, login_env, prime_device
 from sandbox_harness import SandboxServer
 
+from ssp_tui import clock
 from ssp_tui.api.models import Role, User
 from ssp_tui.cli.exit_codes import ExitCode
 
@@ -36,7 +37,7 @@ def test_login_prompts_and_reads_the_code_from_stdin(
     private_sandbox: SandboxServer, private_cli: Cli
 ) -> None:
     account = private_sandbox.account(Role.INSURED, 1)
-    code = pyotp.TOTP(account.totp_secret).now()
+    code = pyotp.TOTP(account.totp_secret).at(clock.now())
     answers = f"{account.username}\n{account.password}\n{code}\n"
     result = private_cli.run("login", profile="prompted", input=answers)
     assert result.exit_code == 0, result.stderr

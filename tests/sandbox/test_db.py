@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from seeded_db import TODAY
 
+from ssp_tui import clock
 from ssp_tui.api.models.auth import MfaFactor
 from ssp_tui.sandbox import db
 from ssp_tui.sandbox.ids import new_id
@@ -72,7 +73,7 @@ def test_open_db_creates_seeds_and_reopens(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert isinstance(conn.execute("SELECT 1 AS one").fetchone(), sqlite3.Row)
-        assert db.meta(conn)["today"] == date.today().isoformat()
+        assert db.meta(conn)["today"] == clock.today().isoformat()
         conn.execute("UPDATE users SET failed_logins = 3 WHERE username = 'dr.patel'")
         conn.commit()
     finally:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import msgspec
 import pytest
 from sandbox_harness import SandboxServer
 
+from ssp_tui import clock
 from ssp_tui.api.models import FlagKind, Page, SupportAccount, SupportAccountHit
 from ssp_tui.formatting import money
 from ssp_tui.support_summary import account_summary
@@ -74,7 +74,7 @@ def expected_message_parts(conn: sqlite3.Connection, username: str, kind: FlagKi
             row = conn.execute(
                 "SELECT holder_name FROM holder_requests WHERE customer_id = ? "
                 "AND status IN ('submitted', 'in_review') AND expected_by < ?",
-                [user["customer_id"], datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")],
+                [user["customer_id"], clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")],
             ).fetchone()
             return [f"holder request for {row[0]}", "days old"]
         case FlagKind.PAST_DUE:
@@ -109,7 +109,7 @@ def test_every_seeded_problem_account_shows_its_flag(
         case FlagKind.CANCELLED_POLICY:
             assert any(p.status.value == "cancelled" for p in overview.policies)
         case FlagKind.OVERDUE_HOLDER_REQUEST:
-            now = datetime.now(UTC)
+            now = clock.now()
             assert any(r.expected_by < now and r.completed_at is None for r in overview.holder_requests)
 
 

@@ -112,6 +112,8 @@ async def test_bad_input_is_refused_unsent_and_a_lost_response_creates_one_reque
         dialog.query_one("#holder-zip", Input).value = "48104-1234"
         await pilot.click("#holder-send")
         await wait_for(pilot, lambda: isinstance(app.screen, HolderRequestSent), "the confirmation")
+        # The screen is pushed before its children mount; on a loaded machine its text comes a frame later.
+        await wait_for(pilot, lambda: "48 hours" in shown_text(app.screen), "the confirmation's text")
         confirmation = shown_text(app.screen)
         assert "48 hours" in confirmation and HOLDER in confirmation
 

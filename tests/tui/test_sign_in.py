@@ -18,6 +18,7 @@ from tui_helpers import (
     wait_for,
 )
 
+from ssp_tui import clock
 from ssp_tui.app import SspApp
 from ssp_tui.screens.login import LoginScreen
 from ssp_tui.screens.mfa import MfaScreen
@@ -153,7 +154,7 @@ async def test_first_sign_in_enrolls_the_authenticator(
         secret = str(app.screen.query_one("#enroll-secret", Static).render()).replace(" ", "").strip()
         await pilot.click("#keep-secret")
         app.screen.query_one("#enroll-code", Input).focus()
-        await pilot.press(*pyotp.TOTP(secret).now(), "enter")
+        await pilot.press(*pyotp.TOTP(secret).at(clock.now()), "enter")
         await wait_for(pilot, lambda: app.controller.user is not None, "the session")
         assert await app.controller.totp_secret(account.username) == secret
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -13,6 +12,7 @@ import pyotp
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from ssp_tui import clock
 from ssp_tui.api.constants import TOTP_PERIOD_S
 from ssp_tui.app import SspApp
 from ssp_tui.sandbox.db import DemoAccount
@@ -85,9 +85,9 @@ async def fresh_totp(db_path: Path, username: str, secret: str) -> str:
     with db(db_path) as conn:
         row = conn.execute("SELECT totp_last_step FROM users WHERE username = ?", [username]).fetchone()
     last_step = int(row["totp_last_step"]) if row else 0
-    while int(time.time()) // TOTP_PERIOD_S <= last_step:
+    while int(clock.timestamp()) // TOTP_PERIOD_S <= last_step:
         await asyncio.sleep(0.5)
-    return pyotp.TOTP(secret).now()
+    return pyotp.TOTP(secret).at(clock.now())
 
 
 def last_outbox_id(db_path: Path) -> int:
