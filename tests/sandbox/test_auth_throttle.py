@@ -20,7 +20,9 @@ PATEL = "dr.patel"
 SMALL = SecurityPolicy(free_failures_per_username=3, first_delay_s=10, max_delay_s=40)
 
 
-async def wrong(bench: AuthBench, username: str = PATEL, client: httpx.AsyncClient | None = None) -> httpx.Response:
+async def wrong(
+    bench: AuthBench, username: str = PATEL, client: httpx.AsyncClient | None = None
+) -> httpx.Response:
     body = {"username": username, "password": "not-the-password"}
     return await (client or bench.client).post("/auth/login", json=body)
 
@@ -122,7 +124,9 @@ async def test_a_login_on_hold_unlocks_by_itself_and_only_the_right_password_lea
     policy = SecurityPolicy(lock_hold_s=1800)
     async with auth_bench(fresh_db, policy) as bench:
         with sqlite3.connect(fresh_db) as conn:
-            conn.execute("UPDATE users SET locked_at = ? WHERE username = ?", [utc_text(bench.clock.now), PATEL])
+            conn.execute(
+                "UPDATE users SET locked_at = ? WHERE username = ?", [utc_text(bench.clock.now), PATEL]
+            )
         assert answer_of(await wrong(bench, PATEL))[::2] == answer_of(await wrong(bench, "nobody.here"))[::2]
         held = await bench.login(PATEL)
         assert held.status_code == 423
