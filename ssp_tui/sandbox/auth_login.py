@@ -86,8 +86,8 @@ def locked_problem(ends: datetime, now: datetime) -> ProblemError:
     seconds = max(1, int((ends - now).total_seconds() + 0.999))
     return ProblemError(
         423,
-        f"This login is on hold after repeated failed sign-ins. It unlocks by itself at "
-        f"{ends:%Y-%m-%d %H:%M} UTC; sign in again then.",
+        f"After repeated failed sign-ins this login is on hold; it unlocks by itself at "
+        f"{ends:%Y-%m-%d %H:%M} UTC.",
         title="Login on hold",
         retry_after=seconds,
     )

@@ -44,7 +44,7 @@ class DemoAccount(msgspec.Struct, kw_only=True):
     totp_secret: str | None
     """Base32 authenticator secret; None when the user has not enrolled MFA yet."""
     note: str
-    """What this login demonstrates, e.g. "triage: locked (login answers 423)"."""
+    """What this login demonstrates, e.g. "triage: past-due installment"."""
 
 
 def default_db_path() -> Path:

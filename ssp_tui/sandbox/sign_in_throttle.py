@@ -49,20 +49,14 @@ def hold_after(failures: int, free_failures: int, policy: SecurityPolicy) -> tim
 
 
 def throttled(retry_at: datetime, now: datetime) -> ProblemError:
+    # The client adds "try again in <Retry-After>"; the detail gives the moment, so a log line says it too.
     seconds = max(1, math.ceil((retry_at - now).total_seconds()))
     return ProblemError(
         429,
-        f"Too many failed sign-in attempts. Try again in {_duration(seconds)} "
-        f"(after {retry_at:%H:%M:%S} UTC); the hold ends by itself.",
-        title="Too many attempts",
+        f"Too many failed sign-in attempts; the hold ends by itself at {retry_at:%H:%M:%S} UTC.",
+        title="Sign-in on hold",
         retry_after=seconds,
     )
-
-
-def _duration(seconds: int) -> str:
-    if seconds < 120:
-        return f"{seconds} seconds"
-    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def _live_row(
