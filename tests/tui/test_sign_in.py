@@ -33,8 +33,8 @@ EXPECTED_SECTIONS: dict[str, set[str]] = {
     "agent": PORTAL_MENUS | {"credentialing", "agent"},
     "support": PORTAL_MENUS | {"support"},
 }
-"""The menus each role may use (the role table, ssp_tui/api/roles.py). Only sections that are built are shown, so a role's nav bar is this
-set restricted to the registry."""
+"""The menus each role may use (the role table, ssp_tui/api/roles.py). Only sections that are built are
+shown, so a role's nav bar is this set restricted to the registry."""
 
 
 def test_every_registered_section_is_expected_for_some_role() -> None:
