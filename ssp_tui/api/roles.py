@@ -95,5 +95,20 @@ ROLE_SCOPES: MappingProxyType[Role, str] = MappingProxyType(
 """The role table in plain words, for Help and the docs."""
 
 
+CAPABILITY_TITLES: MappingProxyType[Capability, str] = MappingProxyType(
+    {
+        Capability.CREDENTIALING: "certificate requests",
+        Capability.CERTIFICATES: "certificates of insurance",
+        Capability.SEMINAR_ACTIVITY: "seminar activity",
+        Capability.POLICY_DOCUMENTS: "policies and their documents",
+        Capability.BILLING: "billing (Payments)",
+        Capability.PAY: "paying online",
+        Capability.AGENT_LIBRARY: "the agent resource library",
+        Capability.SUPPORT_TRIAGE: "support triage",
+    }
+)
+"""Each capability in a few words, for messages such as "this login cannot use billing (Payments)"."""
+
+
 def role_may(role: Role, capability: Capability) -> bool:
     return capability in ROLE_CAPABILITIES[role]

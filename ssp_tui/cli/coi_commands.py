@@ -19,6 +19,7 @@ from ssp_tui.api.models import (
     PolicyDetail,
 )
 from ssp_tui.api.models.credentialing import USPS_STATE_CODES
+from ssp_tui.api.roles import Capability
 from ssp_tui.cli.coi_search import CertificateQuery, find_certificates, query_options
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.download_run import check_concurrency, destination, report, run_jobs
@@ -79,7 +80,7 @@ def coi_list(ctx: click.Context, query: CertificateQuery, group: str, as_json: b
     async def body(run: CliRun) -> list[Certificate]:
         return await find_certificates(run.client, query)
 
-    certificates = run_portal(ctx, body, output=output)
+    certificates = run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES)
     if group == "coi":
         certificates.sort(
             key=lambda c: (c.holder_name.casefold(), c.insured_name.casefold(), c.policy_number)
@@ -171,7 +172,7 @@ def coi_download(
         workers = check_concurrency(concurrency, run.profile.concurrency)
         return await run_jobs(run, jobs, where, concurrency=workers, allow_missing=allow_missing)
 
-    report(output, run_portal(ctx, body, output=output))
+    report(output, run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES))
 
 
 def _state(_ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -265,7 +266,7 @@ def coi_request_holder(
             raise CommandFailed(exc.user_message) from None
 
     try:
-        created = run_portal(ctx, body, output=output)
+        created = run_portal(ctx, body, output=output, needs=Capability.CREDENTIALING)
     except CommandFailed:
         # The portal may have committed a request whose answer was lost: the key is what lets the user
         # resubmit it without making a second one.
@@ -317,7 +318,7 @@ def coi_requests(ctx: click.Context, as_json: bool) -> None:
     async def body(run: CliRun) -> list[HolderRequest]:
         return await run.client.credentialing.holder_requests().collect()
 
-    requests = run_portal(ctx, body, output=output)
+    requests = run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES)
     now = datetime.now(UTC)
     columns: list[Column[HolderRequest]] = [
         Column("Request", lambda r: r.id),
