@@ -169,7 +169,12 @@ def send_code(
         ).fetchone()[0]
         if sent >= _MAX_SENDS_PER_CHALLENGE:
             remaining = int((parse_utc(challenge["expires_at"]) - now).total_seconds()) + 1
-            raise ProblemError(429, "Too many codes sent for this sign-in.", retry_after=max(1, remaining))
+            raise ProblemError(
+                429,
+                f"Too many codes sent for this sign-in; start again with your password, or use the code "
+                f"already sent (this sign-in ends at {parse_utc(challenge['expires_at']):%H:%M:%S} UTC).",
+                retry_after=max(1, remaining),
+            )
         user = conn.execute("SELECT * FROM users WHERE id = ?", [challenge["user_id"]]).fetchone()
         # Only the latest code sent is valid.
         conn.execute("UPDATE mfa_codes SET used = 1 WHERE challenge_hash = ?", [challenge["token_hash"]])
