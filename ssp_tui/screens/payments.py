@@ -101,12 +101,9 @@ class PaymentsScreen(SectionScreen):
         # else the first load is under way: its handler picks the row
 
     def _point_list_at(self, account_id: str) -> None:
-        table = self.billing_list.table
-        rows = [row.id for row in table.shown_rows() if isinstance(row, BillingSummary)]
-        if account_id not in rows or table.cursor_key == account_id:
-            self.opening = None  # not in the list (the list as it is), or already the chosen row
-        else:
-            table.move_cursor(rows.index(account_id))  # its Chosen message loads the detail
+        # Moved: its Chosen message loads the detail. Not moved: not in the list, or already the chosen row.
+        if not self.billing_list.table.move_cursor_to_key(account_id):
+            self.opening = None
 
     def on_payments_screen_list_loaded(self, message: ListLoaded) -> None:
         if message.kind is self.billing_list.kind:

@@ -96,13 +96,10 @@ class PolicyServicesScreen(SectionScreen):
         # else the first load is under way: its handler points the picker at the policy
 
     def _point_picker_at(self, policy_id: str) -> None:
-        table = self.picker.table
-        rows = [row.id for row in table.shown_rows() if isinstance(row, PolicySummary)]
-        if policy_id not in rows or table.cursor_key == policy_id:
-            # Not in the list (another status filter), or already under the cursor: the direct load shows it.
+        # Not moved (not in the list under this status filter, or already under the cursor): the direct load
+        # shows it, and the picker's own messages count again.
+        if not self.picker.table.move_cursor_to_key(policy_id):
             self.opening = None
-        else:
-            table.move_cursor(rows.index(policy_id))
 
     def open_intent(self, intent: str) -> None:
         if intent == "documents":
