@@ -31,7 +31,9 @@ class Capability(StrEnum):
     POLICY_DOCUMENTS = "policy_documents"
     """Policies, their terms and their documents."""
     BILLING = "billing"
-    """Billing accounts and policies: invoices, installments, applied payments."""
+    """Billing summaries: accounts and policies, term figures, amounts due, installments."""
+    PAYMENT_HISTORY = "payment_history"
+    """The payments applied to an account (dates, amounts, methods, check numbers)."""
     PAY = "pay"
     """The InvoiceCloud hand-off and AutoPay, on the current term of an account that can pay online."""
     AGENT_LIBRARY = "agent_library"
@@ -50,6 +52,7 @@ ROLE_CAPABILITIES: MappingProxyType[Role, frozenset[Capability]] = MappingProxyT
                 Capability.SEMINAR_ACTIVITY,
                 Capability.POLICY_DOCUMENTS,
                 Capability.BILLING,
+                Capability.PAYMENT_HISTORY,
                 Capability.PAY,
             }
         ),
@@ -69,6 +72,7 @@ ROLE_CAPABILITIES: MappingProxyType[Role, frozenset[Capability]] = MappingProxyT
                 Capability.SEMINAR_ACTIVITY,
                 Capability.POLICY_DOCUMENTS,
                 Capability.BILLING,
+                Capability.PAYMENT_HISTORY,
                 Capability.SUPPORT_TRIAGE,
             }
         ),
@@ -102,6 +106,7 @@ CAPABILITY_TITLES: MappingProxyType[Capability, str] = MappingProxyType(
         Capability.SEMINAR_ACTIVITY: "seminar activity",
         Capability.POLICY_DOCUMENTS: "policies and their documents",
         Capability.BILLING: "billing (Payments)",
+        Capability.PAYMENT_HISTORY: "the payment history",
         Capability.PAY: "paying online",
         Capability.AGENT_LIBRARY: "the agent resource library",
         Capability.SUPPORT_TRIAGE: "support triage",

@@ -75,6 +75,7 @@ _WHY_NOT: MappingProxyType[Capability, str] = MappingProxyType(
         "a copy.",
         Capability.BILLING: "Billing is for the policyholder and the agent; ask the policyholder about "
         "invoices and payments.",
+        Capability.PAYMENT_HISTORY: "The payment history is for the policyholder.",
         Capability.PAY: "Only the policyholder can pay online.",
         Capability.AGENT_LIBRARY: "The agent resource library is for agents.",
         Capability.SUPPORT_TRIAGE: "Account triage is for support staff.",

@@ -25,9 +25,11 @@ from ssp_tui.api.models import (
     PayLink,
     PaymentPlan,
 )
+from ssp_tui.api.roles import Capability
 from ssp_tui.sandbox.access import (
     Caller,
     billing_account_filter,
+    may,
     may_pay,
     policy_filter,
     visible_policy,
@@ -192,10 +194,15 @@ def _detail(
     part, whole = share
     installments = term_installments(conn, account["id"], term.value, share)
     figures = term_figures(installments)
-    payments = conn.execute(
-        "SELECT * FROM payments WHERE account_id = ? AND term = ? ORDER BY paid_on, id",
-        [account["id"], term.value],
-    ).fetchall()
+    # Agents see billing summaries; the payments applied (methods, check numbers) are the policyholder's.
+    payments = (
+        conn.execute(
+            "SELECT * FROM payments WHERE account_id = ? AND term = ? ORDER BY paid_on, id",
+            [account["id"], term.value],
+        ).fetchall()
+        if may(call.user, Capability.PAYMENT_HISTORY)
+        else []
+    )
     billed = []
     for policy in policies:
         premium = conn.execute(

@@ -371,3 +371,13 @@ def test_without_a_token_every_private_route_is_401(portal: SandboxServer) -> No
         for path, name in PLAIN_ROUTES.items():
             want = 200 if name is None else 401
             assert client.get(path).status_code == want, path
+
+
+def test_an_agent_sees_billing_summaries_but_not_the_payments_applied(portal: SandboxServer) -> None:
+    """Agents: billing summaries. The payments applied (methods, check numbers) are the policyholder's."""
+    for username, sees_payments in (("agent.rivera", False), ("dr.patel", True), ("support.morgan", True)):
+        with portal.client(portal.token(username)) as client:
+            accounts = _collect(client, "/billing/accounts")
+            details = [client.get(f"/billing/accounts/{a['id']}").json() for a in accounts[:5]]
+            assert all(d["installments"] for d in details), username
+            assert any(d["payments"] for d in details) is sees_payments, username
