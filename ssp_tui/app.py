@@ -15,7 +15,7 @@ from textual.binding import Binding
 
 from ssp_tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.screens.login import LoginScreen
-from ssp_tui.screens.sections import HOME_SECTION_ID, SECTIONS, Section, sections_for
+from ssp_tui.screens.sections import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
 from ssp_tui.session_controller import SessionController
 
 if TYPE_CHECKING:
@@ -82,25 +82,32 @@ class SspApp(App[None]):
     def can_open(self, section_id: str) -> bool:
         return any(section.id == section_id for section in self.visible_sections())
 
-    def open_section(self, section_id: str, intent: str | None = None) -> None:
+    def open_section(
+        self, section_id: str, intent: str | None = None, record: RecordRef | None = None
+    ) -> None:
+        """Switch to the section; then hand it the quick jump's ``intent`` or the ``record`` to open (Home's
+        attention items: exactly the account or policy term the item is about)."""
         if not self.can_open(section_id):
             return
         mounted = self.switch_mode(section_id)
-        if intent is not None:
+        if intent is not None or record is not None:
 
             async def deliver() -> None:
                 # On a first visit the screen is still being composed: wait for it and for one refresh, so
                 # that widgets mounting children of their own (tabs) have them before the intent arrives.
                 await mounted
-                self.call_after_refresh(self._deliver_intent, intent)
+                self.call_after_refresh(self._deliver_intent, intent, record)
 
             self.call_later(deliver)
 
-    def _deliver_intent(self, intent: str) -> None:
+    def _deliver_intent(self, intent: str | None, record: RecordRef | None) -> None:
         from ssp_tui.screens.chrome import SectionScreen
 
         if isinstance(self.screen, SectionScreen):
-            self.screen.open_intent(intent)
+            if intent is not None:
+                self.screen.open_intent(intent)
+            if record is not None:
+                self.screen.open_record(record)
 
     def action_section_key(self, key: str) -> None:
         section = next((s for s in self.visible_sections() if s.key == key), None)

@@ -6,6 +6,12 @@ API_PREFIX = "/api/v1"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PDF_CONTENT_TYPE = "application/pdf"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,255}$"
+"""Printable ASCII without spaces, 1 to 255 characters (a UUID fits)."""
+PLAIN_TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+"""Text fields and text query values carry no control characters (NUL, line breaks, tabs, escapes)."""
+MAX_BODY_BYTES = 64 * 1024
+"""The largest request body the portal reads; it stops reading (413) as soon as a body passes it."""
 
 DEFAULT_PAGE_LIMIT = 100
 MAX_PAGE_LIMIT = 1000

@@ -130,7 +130,7 @@ class ValidationFailed(StatusError):
 
 
 class Locked(StatusError):
-    """423: the login is locked after repeated failures."""
+    """423: the login is on hold after repeated failures; it unlocks by itself (``retry_after``)."""
 
 
 class RateLimited(StatusError):

@@ -14,6 +14,7 @@ from ssp_tui.api.models import (
     BillingTerm,
     Installment,
 )
+from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.output import Column, Output, json_option, money
@@ -79,7 +80,8 @@ def billing_list(ctx: click.Context, by: str, as_json: bool) -> None:
         rows = billing.accounts() if BillingKind(by) is BillingKind.ACCOUNT else billing.policies()
         return await rows.collect()
 
-    output.listing(run_portal(ctx, body, output=output), SUMMARY_COLUMNS, empty="Nothing to pay here.")
+    found = run_portal(ctx, body, output=output, needs=Capability.BILLING)
+    output.listing(found, SUMMARY_COLUMNS, empty="Nothing to pay here.")
 
 
 async def _find(run: CliRun, reference: str) -> BillingSummary:
@@ -113,7 +115,7 @@ def billing_show(ctx: click.Context, reference: str, term: str, as_json: bool) -
         found = await _find(run, reference)
         return await run.client.billing.detail(found.kind, found.id, BillingTerm(term))
 
-    detail = run_portal(ctx, body, output=output)
+    detail = run_portal(ctx, body, output=output, needs=Capability.BILLING)
     if output.as_json:
         output.json(detail)
         return

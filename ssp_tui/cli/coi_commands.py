@@ -10,21 +10,23 @@ import click
 import msgspec
 
 from ssp_tui import clock
+from ssp_tui.api.client import PortalClient
 from ssp_tui.api.errors import ValidationFailed
 from ssp_tui.api.models import (
     Certificate,
+    CredentialedInsured,
     HolderRequest,
     HolderRequestCreate,
     HolderRequestStatus,
-    InsuredRef,
-    PolicyDetail,
+    SearchBy,
+    StatusFilter,
 )
 from ssp_tui.api.models.credentialing import USPS_STATE_CODES
+from ssp_tui.api.roles import Capability
 from ssp_tui.cli.coi_search import CertificateQuery, find_certificates, query_options
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.download_run import check_concurrency, destination, report, run_jobs
 from ssp_tui.cli.exit_codes import CommandFailed
-from ssp_tui.cli.lookup import resolve_policy
 from ssp_tui.cli.output import Column, Output, json_option, when
 from ssp_tui.cli.root import cli
 from ssp_tui.operations.download_jobs import certificate_job, claims_history_job
@@ -80,7 +82,7 @@ def coi_list(ctx: click.Context, query: CertificateQuery, group: str, as_json: b
     async def body(run: CliRun) -> list[Certificate]:
         return await find_certificates(run.client, query)
 
-    certificates = run_portal(ctx, body, output=output)
+    certificates = run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES)
     if group == "coi":
         certificates.sort(
             key=lambda c: (c.holder_name.casefold(), c.insured_name.casefold(), c.policy_number)
@@ -172,7 +174,7 @@ def coi_download(
         workers = check_concurrency(concurrency, run.profile.concurrency)
         return await run_jobs(run, jobs, where, concurrency=workers, allow_missing=allow_missing)
 
-    report(output, run_portal(ctx, body, output=output))
+    report(output, run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES))
 
 
 def _state(_ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -190,18 +192,28 @@ def _zip(_ctx: click.Context, param: click.Parameter, value: str) -> str:
     return text
 
 
-def _insured(policy: PolicyDetail, reference: str) -> InsuredRef:
-    text = reference.strip().casefold()
-    matches = [i for i in policy.insureds if text in (i.id.casefold(), i.name.casefold())]
+async def _insured_on_policy(client: PortalClient, policy_ref: str, insured_ref: str) -> CredentialedInsured:
+    """The insured on the policy (by policy number or id, and insured id or full name), found through
+    Credentialing, which every role that may request a certificate can search (an insured only themselves)."""
+    policy_text, insured_text = policy_ref.strip().casefold(), insured_ref.strip().casefold()
+    rows = await client.credentialing.insureds(
+        policy_ref.strip(), by=SearchBy.POLICY_NUMBER, status=StatusFilter.ALL
+    ).collect()
+    on_policy = [r for r in rows if policy_text in (r.policy_number.casefold(), r.policy_id.casefold())]
+    if not on_policy:
+        raise CommandFailed(
+            f"No policy {policy_ref!r} among your insureds: use a policy number from `ssp-tui coi list`."
+        )
+    matches = [r for r in on_policy if insured_text in (r.id.casefold(), r.name.casefold())]
     if len(matches) != 1:
-        names = "; ".join(f"{i.name} ({i.id})" for i in policy.insureds) or "none"
+        names = "; ".join(f"{r.name} ({r.id})" for r in on_policy)
         problem = "is ambiguous" if matches else "is not an insured"
-        raise CommandFailed(f"{reference!r} {problem} on {policy.policy_number}. Insureds: {names}.")
+        raise CommandFailed(f"{insured_ref!r} {problem} on {on_policy[0].policy_number}. Insureds: {names}.")
     return matches[0]
 
 
 @coi_group.command("request-holder")
-@click.option("--policy", "policy_ref", required=True, metavar="P", help="Policy number or id.")
+@click.option("--policy", "policy_ref", required=True, metavar="P", help="Policy number.")
 @click.option("--insured", "insured_ref", required=True, metavar="I", help="Insured id or full name.")
 @click.option("--name", "holder_name", required=True, metavar="N", help="Certificate holder's name.")
 @click.option("--address", required=True, metavar="A")
@@ -243,10 +255,9 @@ def coi_request_holder(
     key = idempotency_key or uuid.uuid4().hex
 
     async def body(run: CliRun) -> HolderRequest:
-        policy = await resolve_policy(run.client, policy_ref)
-        insured = _insured(policy, insured_ref)
+        insured = await _insured_on_policy(run.client, policy_ref, insured_ref)
         fields = {
-            "policy_id": policy.id,
+            "policy_id": insured.policy_id,
             "insured_id": insured.id,
             "holder_name": holder_name.strip(),
             "address": address.strip(),
@@ -266,7 +277,7 @@ def coi_request_holder(
             raise CommandFailed(exc.user_message) from None
 
     try:
-        created = run_portal(ctx, body, output=output)
+        created = run_portal(ctx, body, output=output, needs=Capability.CREDENTIALING)
     except CommandFailed:
         # The portal may have committed a request whose answer was lost: the key is what lets the user
         # resubmit it without making a second one.
@@ -318,7 +329,7 @@ def coi_requests(ctx: click.Context, as_json: bool) -> None:
     async def body(run: CliRun) -> list[HolderRequest]:
         return await run.client.credentialing.holder_requests().collect()
 
-    requests = run_portal(ctx, body, output=output)
+    requests = run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES)
     now = clock.now()
     columns: list[Column[HolderRequest]] = [
         Column("Request", lambda r: r.id),

@@ -16,6 +16,7 @@ from ssp_tui.api.models import (
     Seminar,
     SeminarActivity,
 )
+from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.lookup import date_option_value
@@ -128,7 +129,7 @@ def seminars_activity(
         )
         return await rows.collect()
 
-    activity = run_portal(ctx, body, output=output)
+    activity = run_portal(ctx, body, output=output, needs=Capability.SEMINAR_ACTIVITY)
     target = xlsx or csv_path
     if target is None:
         output.listing(activity, ACTIVITY_COLUMNS, empty="No seminar activity matches.")
@@ -199,6 +200,6 @@ def agent_resources(ctx: click.Context, category: str | None, query: str | None,
         chosen = AgentCategory(category) if category else None
         return await run.client.agent.resources(category=chosen, q=query).collect()
 
-    resources = run_portal(ctx, body, output=output)
+    resources = run_portal(ctx, body, output=output, needs=Capability.AGENT_LIBRARY)
     resources.sort(key=lambda r: r.published_on, reverse=True)
     output.listing(resources, AGENT_COLUMNS, empty="No resources match.")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from ssp_tui.api.errors import AuthenticationRequired, PortalError
+from ssp_tui.api.roles import CAPABILITY_TITLES, Capability
 from ssp_tui.api.secrets import env_credentials
 from ssp_tui.cli.exit_codes import CommandFailed, ExitCode, LoginNeeded
 from ssp_tui.cli.login_flow import sign_in_from_env
@@ -80,11 +81,21 @@ class CliRun:
 Body = Callable[[CliRun], Awaitable[T]]
 
 
-def run_portal(ctx: click.Context, body: Body[T], *, output: Output, require_session: bool = True) -> T:
-    """Run ``body`` with a client for the chosen portal (logged in unless ``require_session`` is False)."""
+def run_portal(
+    ctx: click.Context,
+    body: Body[T],
+    *,
+    output: Output,
+    require_session: bool = True,
+    needs: Capability | None = None,
+) -> T:
+    """Run ``body`` with a client for the chosen portal (logged in unless ``require_session`` is False).
+
+    ``needs``: the capability the command uses; a login without it (``GET /me``'s list, kept with the session)
+    is told so before any request, rather than meeting the portal's 403."""
     options = global_options(ctx)
     try:
-        return asyncio.run(_run(options, output, body, require_session))
+        return asyncio.run(_run(options, output, body, require_session, needs))
     except KeyboardInterrupt:
         raise CommandFailed("Interrupted.", ExitCode.ERROR) from None
     except AuthenticationRequired as exc:
@@ -101,7 +112,9 @@ def run_portal(ctx: click.Context, body: Body[T], *, output: Output, require_ses
         raise CommandFailed(f"Unexpected error ({type(exc).__name__}); please report it.") from None
 
 
-async def _run(options: GlobalOptions, output: Output, body: Body[T], require_session: bool) -> T:
+async def _run(
+    options: GlobalOptions, output: Output, body: Body[T], require_session: bool, needs: Capability | None
+) -> T:
     from ssp_tui.api.client import PortalClient, normalize_base_url
     from ssp_tui.api.config import load_profile
     from ssp_tui.api.secrets import SecretStore
@@ -119,6 +132,7 @@ async def _run(options: GlobalOptions, output: Output, body: Body[T], require_se
             if not require_session:
                 return await body(run)
             restored = await _restore_or_sign_in(run)
+            _check_capability(run, needs)
             try:
                 return await body(run)
             except AuthenticationRequired:
@@ -131,6 +145,17 @@ async def _run(options: GlobalOptions, output: Output, body: Body[T], require_se
                 return await body(run)
     finally:
         await _stop(target)
+
+
+def _check_capability(run: CliRun, needs: Capability | None) -> None:
+    session = run.client.auth.session
+    if needs is None or session is None or needs in session.user.capabilities:
+        return
+    user = session.user
+    raise CommandFailed(
+        f"This login ({user.username}, {user.role.value}) cannot use {CAPABILITY_TITLES[needs]}. "
+        "`ssp-tui whoami` lists what it can use."
+    )
 
 
 async def _restore_or_sign_in(run: CliRun) -> bool:

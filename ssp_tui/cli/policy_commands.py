@@ -8,6 +8,7 @@ import click
 
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Document, DocumentType, PolicyDetail, PolicySummary, StatusFilter, Term
+from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.download_run import check_concurrency, destination, report, run_jobs
 from ssp_tui.cli.exit_codes import CommandFailed
@@ -72,7 +73,8 @@ def policies_list(ctx: click.Context, status: str, query: str | None, as_json: b
     async def body(run: CliRun) -> list[PolicySummary]:
         return await run.client.policies.list(status=StatusFilter(status), q=query).collect()
 
-    output.listing(run_portal(ctx, body, output=output), POLICY_COLUMNS, empty="No policies match.")
+    found = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
+    output.listing(found, POLICY_COLUMNS, empty="No policies match.")
 
 
 @cli.group("docs")
@@ -130,7 +132,8 @@ def docs_list(ctx: click.Context, policy: str, term: str, as_json: bool) -> None
     async def body(run: CliRun) -> list[Document]:
         return await _documents(run.client, await resolve_policy(run.client, policy), term)
 
-    output.listing(run_portal(ctx, body, output=output), DOCUMENT_COLUMNS, empty="No documents.")
+    found = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
+    output.listing(found, DOCUMENT_COLUMNS, empty="No documents.")
 
 
 @docs_group.command("download")
@@ -201,4 +204,4 @@ def docs_download(
         workers = check_concurrency(concurrency, run.profile.concurrency)
         return await run_jobs(run, jobs, where, concurrency=workers, allow_missing=allow_missing)
 
-    report(output, run_portal(ctx, body, output=output))
+    report(output, run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS))

@@ -17,6 +17,7 @@ from ssp_tui.api.models import (
     SupportBilling,
     SupportUser,
 )
+from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.output import Column, Output, json_option, money
 from ssp_tui.cli.root import cli
@@ -107,7 +108,8 @@ def support_search(ctx: click.Context, query: str, as_json: bool) -> None:
     async def body(run: CliRun) -> list[SupportAccountHit]:
         return await run.client.support.search(query).collect()
 
-    output.listing(run_portal(ctx, body, output=output), HIT_COLUMNS, empty="No accounts match.")
+    found = run_portal(ctx, body, output=output, needs=Capability.SUPPORT_TRIAGE)
+    output.listing(found, HIT_COLUMNS, empty="No accounts match.")
 
 
 @support_group.command("account")
@@ -134,7 +136,7 @@ def support_account(ctx: click.Context, account_id: str, as_summary: bool, as_js
     async def body(run: CliRun) -> SupportAccount:
         return await run.client.support.account(account_id)
 
-    account = run_portal(ctx, body, output=output)
+    account = run_portal(ctx, body, output=output, needs=Capability.SUPPORT_TRIAGE)
     if output.as_json:
         output.json(account)
         return

@@ -4,7 +4,11 @@ Every route builds its queries with the filters below, so an object outside the 
 found (404, the same body as a missing id) rather than forbidden: the portal never confirms another customer's
 object exists.
 
-Scopes:
+What a role may do at all is the role table (``ssp_tui.api.roles.ROLE_CAPABILITIES``); ``ROUTE_CAPABILITIES``
+below names the capability each route needs, and the app checks it before the handler runs (so before any id
+lookup: a role without the capability gets 403 whatever the id).
+
+Scopes (whose data, within what the role may do):
 - insured: the policies they are on, and only their own insured record on them;
 - policyholder: everything of their customer account;
 - agent: every customer of their agency (never Pay);
@@ -15,9 +19,68 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from types import MappingProxyType
 
-from ssp_tui.api.models import Capability, Role
+from ssp_tui.api.contract import ROUTES
+from ssp_tui.api.roles import Capability, Role, role_may
 from ssp_tui.sandbox.problems import forbidden, not_found
+
+SIGNED_IN = None
+"""The route needs a signed-in user and nothing more."""
+
+ROUTE_CAPABILITIES: MappingProxyType[str, Capability | None] = MappingProxyType(
+    {
+        "logout": SIGNED_IN,
+        "me": SIGNED_IN,
+        "home": SIGNED_IN,
+        "billing_accounts": Capability.BILLING,
+        "billing_policies": Capability.BILLING,
+        "billing_account": Capability.BILLING,
+        "billing_policy": Capability.BILLING,
+        "billing_account_pay_link": Capability.PAY,
+        "billing_policy_pay_link": Capability.PAY,
+        "policies": Capability.POLICY_DOCUMENTS,
+        "policy": Capability.POLICY_DOCUMENTS,
+        "policy_documents": Capability.POLICY_DOCUMENTS,
+        # Also serves risk-resource and agent-library documents; a policy's document needs POLICY_DOCUMENTS
+        # (checked by the handler, answered 404 like a missing one).
+        "document_content": SIGNED_IN,
+        "credentialing_insureds": Capability.CERTIFICATES,
+        "credentialing_certificates": Capability.CERTIFICATES,
+        "certificate_pdf": Capability.CERTIFICATES,
+        "claims_history_pdf": Capability.CERTIFICATES,
+        "holder_requests": Capability.CERTIFICATES,
+        "create_holder_request": Capability.CREDENTIALING,
+        "risk_resources": SIGNED_IN,
+        "seminars": SIGNED_IN,
+        "seminar_activity": Capability.SEMINAR_ACTIVITY,
+        "agent_resources": Capability.AGENT_LIBRARY,
+        "support_accounts": Capability.SUPPORT_TRIAGE,
+        "support_account": Capability.SUPPORT_TRIAGE,
+    }
+)
+"""The capability each signed-in route needs (public routes need none and are not listed)."""
+
+_MISSING_ROUTES = {r.name for r in ROUTES if not r.public} ^ set(ROUTE_CAPABILITIES)
+if _MISSING_ROUTES:  # fail at import, not with an unguarded route
+    raise RuntimeError(f"ROUTE_CAPABILITIES and the contract disagree on: {sorted(_MISSING_ROUTES)}")
+
+_WHY_NOT: MappingProxyType[Capability, str] = MappingProxyType(
+    {
+        Capability.CREDENTIALING: "Support access is read-only: certificates are requested by the insured, "
+        "the policyholder or the agent.",
+        Capability.CERTIFICATES: "Certificates are not part of this login's access.",
+        Capability.SEMINAR_ACTIVITY: "Seminar activity is not part of this login's access.",
+        Capability.POLICY_DOCUMENTS: "Policy documents are for the policyholder and the agent; ask them for "
+        "a copy.",
+        Capability.BILLING: "Billing is for the policyholder and the agent; ask the policyholder about "
+        "invoices and payments.",
+        Capability.PAYMENT_HISTORY: "The payment history is for the policyholder.",
+        Capability.PAY: "Only the policyholder can pay online.",
+        Capability.AGENT_LIBRARY: "The agent resource library is for agents.",
+        Capability.SUPPORT_TRIAGE: "Account triage is for support staff.",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,32 +181,31 @@ def visible_insured_on_policy(
     return row
 
 
-def require_role(caller: Caller, *roles: Role, detail: str) -> None:
-    """403 for a role the endpoint is not for (the endpoint's existence is no secret)."""
-    if caller.role not in roles:
-        raise forbidden(detail)
+def may(caller: Caller, capability: Capability | None) -> bool:
+    """The role table's answer for the caller (``None``: any signed-in user)."""
+    return capability is None or role_may(caller.role, capability)
+
+
+def require_route_capability(caller: Caller, route_name: str) -> None:
+    """403 for a role the route is not for (the route's existence is no secret), before any id lookup."""
+    capability = ROUTE_CAPABILITIES[route_name]
+    if capability is not None and not may(caller, capability):
+        raise forbidden(_WHY_NOT[capability])
 
 
 def may_pay(caller: Caller, can_pay_online: bool) -> bool:
-    """Only the policyholder pays, and only accounts InvoiceCloud serves (NORCAL)."""
-    return caller.role is Role.POLICYHOLDER and can_pay_online
+    """A role that may pay, on an account InvoiceCloud serves (NORCAL)."""
+    return may(caller, Capability.PAY) and can_pay_online
 
 
 def capabilities(conn: sqlite3.Connection, caller: Caller) -> list[Capability]:
-    """What the caller's menus offer; the routes enforce the same rules independently."""
-    caps: list[Capability] = []
-    if caller.role is Role.POLICYHOLDER:
+    """What the caller's menus offer: the role table, with Pay only when some account can be paid online."""
+    caps = [capability for capability in Capability if may(caller, capability)]
+    if Capability.PAY in caps:
         payable = conn.execute(
             "SELECT 1 FROM billing_accounts WHERE customer_id = ? AND can_pay_online = 1 LIMIT 1",
             [caller.customer_id],
         ).fetchone()
-        if payable:
-            caps.append(Capability.PAY)
-    if caller.role is Role.AGENT:
-        caps.append(Capability.AGENT_LIBRARY)
-    if caller.role is Role.SUPPORT:
-        caps.append(Capability.SUPPORT_TRIAGE)
-    else:
-        # Support is read-only: it may look at certificates but never request one, so no credentialing menu.
-        caps.append(Capability.CREDENTIALING)
+        if not payable:
+            caps.remove(Capability.PAY)
     return caps

@@ -1,10 +1,12 @@
 """The sandbox portal as a Starlette app: every route of ``ssp_tui.api.contract.ROUTES`` under /api/v1.
 
-One generic endpoint per contract route reads the request (bearer token, declared query parameters parsed to
-their contract types, the body decoded into its msgspec Struct), runs the handler in a worker thread with its
+One generic endpoint per contract route reads the request (bearer token, the role table's check of the
+route's capability, declared query parameters parsed to their contract types, the body decoded into its
+msgspec Struct), runs the handler in a worker thread with its
 own SQLite connection, and encodes the answer with msgspec. Anything that goes wrong on the way is a
 problem+json answer: 400 for unreadable input, 422 for input of the wrong shape or value, 404/405 for unknown
-paths and methods.
+paths and methods. Bodies over the limit are refused while they stream in, before all of that
+(``input_limits.BodySizeLimit``).
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from ssp_tui.api.constants import API_PREFIX
+from ssp_tui.api.constants import API_PREFIX, MAX_BODY_BYTES
 from ssp_tui.api.contract import ROUTES, QueryParam
 from ssp_tui.api.contract import Route as ContractRoute
 from ssp_tui.api.models import FieldError, LogoutRequest
@@ -39,9 +42,11 @@ from ssp_tui.sandbox import (
     routes_policies,
     routes_support,
 )
+from ssp_tui.sandbox.access import require_route_capability
 from ssp_tui.sandbox.auth_tokens import SecurityPolicy, authenticate_bearer
 from ssp_tui.sandbox.db import open_db
 from ssp_tui.sandbox.http_io import Call
+from ssp_tui.sandbox.input_limits import BodySizeLimit, check_body_text, refuse_control_characters
 from ssp_tui.sandbox.openapi import openapi_document
 from ssp_tui.sandbox.problems import (
     ProblemError,
@@ -54,7 +59,6 @@ from ssp_tui.sandbox.problems import (
 Handler = Callable[[Call], Any]
 Clock = Callable[[], datetime]
 
-MAX_BODY_BYTES = 64 * 1024
 _JSON = "application/json"
 _ERROR_PATH = re.compile(r"at `\$\.?([^`]*)`")
 
@@ -110,6 +114,7 @@ def _parse_query_value(param: QueryParam, raw: str) -> Any:
         except ValueError:
             choices = ", ".join(member.value for member in param.type)
             raise invalid(param.name, f"expected one of: {choices}") from None
+    refuse_control_characters(param.name, raw)
     return raw
 
 
@@ -137,20 +142,20 @@ def parse_query(route: ContractRoute, params: QueryParams) -> dict[str, Any]:
 def decode_body(route: ContractRoute, raw: bytes) -> Any:
     if route.body is None:
         return None
-    if len(raw) > MAX_BODY_BYTES:
-        raise ProblemError(413, "The request body is too large.", title="Content too large")
     if not raw.strip():
         if route.body is LogoutRequest:  # every field optional: no body means no refresh token to revoke
             return LogoutRequest()
         raise ProblemError(400, "This endpoint needs a JSON body.")
     try:
-        return msgspec.json.decode(raw, type=route.body)
+        body = msgspec.json.decode(raw, type=route.body)
     except msgspec.ValidationError as exc:
         where = _ERROR_PATH.search(str(exc))
         field = where.group(1) if where and where.group(1) else "body"
         raise ProblemError(422, str(exc), errors=[FieldError(field=field, message=str(exc))]) from None
     except msgspec.DecodeError:
         raise ProblemError(400, "The body is not valid JSON.", title="Malformed JSON") from None
+    check_body_text(body)
+    return body
 
 
 def render(route: ContractRoute, result: Any) -> Response:
@@ -175,6 +180,7 @@ def _endpoint(
                 caller = None
                 if not route.public:
                     caller = authenticate_bearer(conn, request.headers.get("authorization"), now)
+                    require_route_capability(caller, route.name)
                 call = Call(
                     conn=conn,
                     route=route,
@@ -233,6 +239,7 @@ def create_app(
     ]
     return Starlette(
         routes=[Mount(API_PREFIX, routes=routes)],
+        middleware=[Middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)],
         exception_handlers={
             ProblemError: handle_problem,
             HTTPException: handle_http_exception,

@@ -1,10 +1,15 @@
 """The login flow: password, then MFA (or TOTP enrollment), then a session.
 
 Rules, as the real portal applies them:
-- an unknown user and a wrong password get the same 401 (and the same scrypt work, so timing tells nothing);
-- ``lockout_after`` consecutive failures (passwords or MFA codes) lock the login until support unlocks
-  it: 423;
-- attempts are throttled per username and per client address: 429 with Retry-After;
+- an unknown user and a wrong password get the same 401 (and the same scrypt work, so timing tells nothing),
+  and are throttled alike;
+- failed attempts are throttled per username and per client address with growing delays (429 with
+  Retry-After; ``sign_in_throttle``), counted atomically before the password is checked; failures never
+  lock a login or end its sessions;
+- a login on hold (``users.locked_at``) unlocks by itself after ``lock_hold_s``; only the right password
+  learns of the hold (423, saying when it ends), so the hold tells a stranger nothing;
+- a code is accepted only for the factor it was issued for: once a code was sent by text or voice, that
+  code (not the authenticator app) completes the sign-in;
 - a remember-device token skips only the MFA step, never the password;
 - TOTP accepts one step of clock drift either way, and a step at or below the last accepted one is refused,
   so an accepted code is never accepted again;
@@ -44,11 +49,23 @@ from ssp_tui.sandbox.auth_tokens import (
 from ssp_tui.sandbox.http_io import parse_utc, utc_text
 from ssp_tui.sandbox.passwords import hash_password, verify_password
 from ssp_tui.sandbox.problems import ProblemError, invalid, unauthenticated
+from ssp_tui.sandbox.sign_in_throttle import (
+    attempt_succeeded,
+    count_failure,
+    reserve_attempt,
+    sign_in_keys,
+    username_key,
+)
 
 TOTP_ISSUER = "ProAssurance SSP Sandbox"
 _BAD_LOGIN = "The username or password is not correct."
 _CHALLENGE_GONE = "This sign-in has expired or ended; start again with your password."
 _MAX_SENDS_PER_CHALLENGE = 5
+_FACTOR_WORDS = {
+    MfaFactor.SMS: "text message",
+    MfaFactor.VOICE: "voice call",
+    MfaFactor.TOTP: "authenticator app",
+}
 
 
 @lru_cache(maxsize=1)
@@ -57,45 +74,23 @@ def _decoy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def locked_problem() -> ProblemError:
+def hold_ends(user: sqlite3.Row, now: datetime, policy: SecurityPolicy) -> datetime | None:
+    """When the login's hold ends, while it is on hold; None otherwise."""
+    if user["locked_at"] is None:
+        return None
+    ends = parse_utc(user["locked_at"]) + timedelta(seconds=policy.lock_hold_s)
+    return ends if ends > now else None
+
+
+def locked_problem(ends: datetime, now: datetime) -> ProblemError:
+    seconds = max(1, int((ends - now).total_seconds() + 0.999))
     return ProblemError(
         423,
-        "This login is locked after too many failed attempts. Contact support to unlock it.",
-        title="Login locked",
+        f"After repeated failed sign-ins this login is on hold; it unlocks by itself at "
+        f"{ends:%Y-%m-%d %H:%M} UTC.",
+        title="Login on hold",
+        retry_after=seconds,
     )
-
-
-def _throttle(conn: sqlite3.Connection, keys: list[tuple[str, int]], now: datetime, window_s: int) -> None:
-    """Count one attempt against every key; 429 when any key is over its limit for the current window."""
-    retry_after = 0
-    with write_transaction(conn):
-        for key, limit in keys:
-            row = conn.execute("SELECT * FROM login_throttle WHERE key = ?", [key]).fetchone()
-            if row is None or (now - parse_utc(row["window_start"])).total_seconds() >= window_s:
-                conn.execute(
-                    "INSERT OR REPLACE INTO login_throttle (key, window_start, attempts) VALUES (?, ?, 1)",
-                    [key, utc_text(now)],
-                )
-                continue
-            conn.execute("UPDATE login_throttle SET attempts = attempts + 1 WHERE key = ?", [key])
-            if row["attempts"] + 1 > limit:
-                elapsed = (now - parse_utc(row["window_start"])).total_seconds()
-                retry_after = max(retry_after, max(1, int(window_s - elapsed + 0.999)))
-    if retry_after:
-        raise ProblemError(
-            429, "Too many sign-in attempts; wait before trying again.", retry_after=retry_after
-        )
-
-
-def _record_failure(conn: sqlite3.Connection, user_id: str, now: datetime, policy: SecurityPolicy) -> bool:
-    """Count a failed password or code; True when this failure locked the login."""
-    conn.execute("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?", [user_id])
-    row = conn.execute("SELECT failed_logins, locked_at FROM users WHERE id = ?", [user_id]).fetchone()
-    if row["locked_at"] is None and row["failed_logins"] >= policy.lockout_after:
-        conn.execute("UPDATE users SET locked_at = ? WHERE id = ?", [utc_text(now), user_id])
-        conn.execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", [user_id])
-        return True
-    return False
 
 
 def phone_hint(phone: str) -> str:
@@ -107,26 +102,19 @@ def login(
     conn: sqlite3.Connection, body: LoginRequest, client_ip: str, now: datetime, policy: SecurityPolicy
 ) -> LoginResponse:
     username = body.username.strip()
-    _throttle(
-        conn,
-        [
-            (f"user:{username.lower()}", policy.throttle_per_username),
-            (f"ip:{client_ip}", policy.throttle_per_ip),
-        ],
-        now,
-        policy.throttle_window_s,
-    )
+    keys = sign_in_keys(username, client_ip, policy)
+    # Counted as a failure before the password is checked, so attempts fired together cannot outrun it.
+    reserve_attempt(conn, keys, now, policy)
     user = conn.execute("SELECT * FROM users WHERE username = ?", [username]).fetchone() if username else None
     # scrypt runs outside any transaction: it is the slow part and needs no lock.
     password_ok = verify_password(body.password, user["password_hash"] if user else _decoy_hash())
-    if user is None:
-        raise unauthenticated(_BAD_LOGIN)
-    if user["locked_at"] is not None:
-        raise locked_problem()
-    if not password_ok:
-        with write_transaction(conn):
-            locked = _record_failure(conn, user["id"], now, policy)
-        raise locked_problem() if locked else unauthenticated(_BAD_LOGIN)
+    if user is None or not password_ok:
+        raise unauthenticated(_BAD_LOGIN)  # the failure is already counted
+
+    with write_transaction(conn):
+        attempt_succeeded(conn, keys)
+    if (ends := hold_ends(user, now, policy)) is not None:
+        raise locked_problem(ends, now)
 
     with write_transaction(conn):
         if device_is_remembered(conn, user["id"], body.device_token, now):
@@ -181,7 +169,12 @@ def send_code(
         ).fetchone()[0]
         if sent >= _MAX_SENDS_PER_CHALLENGE:
             remaining = int((parse_utc(challenge["expires_at"]) - now).total_seconds()) + 1
-            raise ProblemError(429, "Too many codes sent for this sign-in.", retry_after=max(1, remaining))
+            raise ProblemError(
+                429,
+                f"Too many codes sent for this sign-in; start again with your password, or use the code "
+                f"already sent (this sign-in ends at {parse_utc(challenge['expires_at']):%H:%M:%S} UTC).",
+                retry_after=max(1, remaining),
+            )
         user = conn.execute("SELECT * FROM users WHERE id = ?", [challenge["user_id"]]).fetchone()
         # Only the latest code sent is valid.
         conn.execute("UPDATE mfa_codes SET used = 1 WHERE challenge_hash = ?", [challenge["token_hash"]])
@@ -211,11 +204,24 @@ def matching_totp_step(secret: str, code: str, now: datetime) -> int | None:
     return None
 
 
+def _factor_sent(conn: sqlite3.Connection, challenge: sqlite3.Row) -> MfaFactor | None:
+    """The factor of the latest code sent for this sign-in, if one was sent."""
+    row = conn.execute(
+        "SELECT factor FROM mfa_codes WHERE challenge_hash = ? ORDER BY id DESC LIMIT 1",
+        [challenge["token_hash"]],
+    ).fetchone()
+    return MfaFactor(row["factor"]) if row is not None else None
+
+
 def _code_accepted(
     conn: sqlite3.Connection, challenge: sqlite3.Row, user: sqlite3.Row, body: MfaVerifyRequest, now: datetime
 ) -> bool:
     """Check the code and consume it (TOTP step or single-use SMS/voice code) when it is right."""
     code = body.code.strip()
+    sent = _factor_sent(conn, challenge)
+    if sent is not None and body.factor is not sent:
+        # This sign-in chose text or voice: only the code sent that way completes it.
+        raise invalid("factor", f"a code was sent by {_FACTOR_WORDS[sent]} for this sign-in; enter that code")
     if body.factor is MfaFactor.TOTP:
         secret = challenge["enroll_secret"] or user["totp_secret"]
         step = matching_totp_step(secret, code, now)
@@ -246,8 +252,8 @@ def verify_code(
     with write_transaction(conn):
         challenge = _live_challenge(conn, body.mfa_token, now)
         user = conn.execute("SELECT * FROM users WHERE id = ?", [challenge["user_id"]]).fetchone()
-        if user["locked_at"] is not None:
-            raise locked_problem()
+        if (ends := hold_ends(user, now, policy)) is not None:
+            raise locked_problem(ends, now)
         if _code_accepted(conn, challenge, user, body, now):
             conn.execute("UPDATE mfa_challenges SET used = 1 WHERE token_hash = ?", [challenge["token_hash"]])
             device = remember_device(conn, user["id"], now, policy) if body.remember_device else None
@@ -257,9 +263,8 @@ def verify_code(
             "UPDATE mfa_challenges SET failures = ?, used = ? WHERE token_hash = ?",
             [failures, int(failures >= policy.challenge_max_failures), challenge["token_hash"]],
         )
-        locked = _record_failure(conn, user["id"], now, policy)
-    if locked:
-        raise locked_problem()
+        # A wrong code counts toward the username's throttle, so password-then-guess cycles slow down too.
+        count_failure(conn, username_key(user["username"], policy), now, policy)
     if failures >= policy.challenge_max_failures:
         raise unauthenticated("Too many wrong codes; start again with your password.")
     raise ProblemError(

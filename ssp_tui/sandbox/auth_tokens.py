@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 
 from ssp_tui.api.constants import (
     ACCESS_TOKEN_TTL_S,
-    LOCKOUT_AFTER_FAILURES,
     MFA_CODE_TTL_S,
     REFRESH_TOKEN_TTL_S,
     REMEMBER_DEVICE_DAYS,
@@ -37,15 +36,20 @@ class SecurityPolicy:
     challenge_ttl_s: int = 10 * 60
     code_ttl_s: int = MFA_CODE_TTL_S
     device_days: int = REMEMBER_DEVICE_DAYS
-    lockout_after: int = LOCKOUT_AFTER_FAILURES
-    """Consecutive failed passwords or MFA codes before the login is locked (until support unlocks it)."""
     challenge_max_failures: int = 5
     """Wrong codes one MFA challenge takes before it dies and the login must start again."""
-    throttle_window_s: int = 60
-    throttle_per_username: int = 10
-    """Login attempts per username per window."""
-    throttle_per_ip: int = 100
-    """Login attempts per client address per window (high: many users may share one address)."""
+    free_failures_per_username: int = 5
+    """Consecutive failed sign-ins (passwords or codes) for one username before delays begin."""
+    free_failures_per_client: int = 50
+    """Failed sign-ins from one client address before delays begin (high: many users may share one)."""
+    first_delay_s: int = 30
+    """The hold after the first failure past the allowance; each further failure doubles it."""
+    max_delay_s: int = 15 * 60
+    """The longest hold; every hold ends by itself."""
+    failure_memory_s: int = 24 * 3600
+    """Failures are forgotten after this long without another."""
+    lock_hold_s: int = 30 * 60
+    """How long a login put on hold (``users.locked_at``) stays locked before it unlocks by itself."""
 
 
 def new_token() -> str:

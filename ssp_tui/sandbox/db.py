@@ -22,9 +22,10 @@ from ssp_tui.api.models.auth import OutboxMessage
 from ssp_tui.api.models.common import Role
 from ssp_tui.sandbox.seed import seed_database
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """Bump when schema.sql changes incompatibly. An older default database is rebuilt (it holds only demo data);
-an older file named with ``--db`` is refused with a hint to reset it. 2: customers' mailing addresses."""
+an older file named with ``--db`` is refused with a hint to reset it. 2: customers' mailing addresses.
+3: the sign-in throttle counts failures with growing delays."""
 APP_NAME = "ssp-tui"
 DB_FILENAME = "sandbox.sqlite3"
 _BUSY_TIMEOUT_S = 10.0
@@ -44,7 +45,7 @@ class DemoAccount(msgspec.Struct, kw_only=True):
     totp_secret: str | None
     """Base32 authenticator secret; None when the user has not enrolled MFA yet."""
     note: str
-    """What this login demonstrates, e.g. "triage: locked (login answers 423)"."""
+    """What this login demonstrates, e.g. "triage: past-due installment"."""
 
 
 def default_db_path() -> Path:

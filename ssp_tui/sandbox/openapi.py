@@ -13,7 +13,14 @@ from typing import Any
 import msgspec
 
 from ssp_tui import __version__
-from ssp_tui.api.constants import API_PREFIX, MAX_PAGE_LIMIT, PDF_CONTENT_TYPE, PROBLEM_CONTENT_TYPE
+from ssp_tui.api.constants import (
+    API_PREFIX,
+    IDEMPOTENCY_KEY_PATTERN,
+    MAX_PAGE_LIMIT,
+    PDF_CONTENT_TYPE,
+    PLAIN_TEXT_PATTERN,
+    PROBLEM_CONTENT_TYPE,
+)
 from ssp_tui.api.contract import ROUTES, QueryParam, Route
 from ssp_tui.api.models import Problem
 from ssp_tui.sandbox.http_io import CURSOR_PATTERN
@@ -21,7 +28,6 @@ from ssp_tui.sandbox.http_io import CURSOR_PATTERN
 _REF = "#/components/schemas/{name}"
 _JSON = "application/json"
 _DATE_PARAMS = {"from", "to"}
-_MAX_HEADER = 255
 
 # The errors every route may answer, and those only some do.
 _COMMON_ERRORS = {
@@ -57,7 +63,8 @@ def _query_schema(param: QueryParam, refs: dict[Any, dict[str, Any]]) -> dict[st
         return refs[param.type]
     if param.type is int:
         return {"type": "integer"}
-    return {"type": "string", "minLength": 1} if param.required else {"type": "string"}
+    text = {"type": "string", "pattern": PLAIN_TEXT_PATTERN}
+    return {**text, "minLength": 1} if param.required else text
 
 
 def _parameters(route: Route, refs: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -82,7 +89,7 @@ def _parameters(route: Route, refs: dict[Any, dict[str, Any]]) -> list[dict[str,
             "in": "header",
             "required": True,
             "description": "A client-chosen key: a retry with the same key and body replays the first answer",
-            "schema": {"type": "string", "minLength": 1, "maxLength": _MAX_HEADER, "pattern": r"^[!-~]+$"},
+            "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
         }
         for header in route.headers
     ]
@@ -124,11 +131,13 @@ def _responses(route: Route, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     if not route.public:
         errors[403] = "The caller's role may not do this"
     if route.name in _AUTH_ROUTES or route.name == "create_holder_request":
-        errors[429] = "Throttled; wait Retry-After seconds"
+        errors[429] = "Throttled; wait Retry-After seconds (the detail says when)"
     if route.name in {"login", "mfa_verify"}:
-        errors[423] = "The login is locked"
-    if route.body is not None:
-        errors[413] = "The body is too large"
+        errors[423] = "The login is on hold; it unlocks by itself at the time the detail states"
+    if route.name.endswith("pay_link"):
+        errors[409] = "Nothing is left to pay on the current term"
+    if route.method == "POST":
+        errors[413] = "The body is too large (refused while it streams in)"
     if route.response is bytes:
         errors[416] = "The range starts past the end of the file"
     responses.update({str(status): _problem(text) for status, text in sorted(errors.items())})

@@ -24,14 +24,14 @@ from ssp_tui.api.models import (
     Page,
     PayLink,
     PaymentPlan,
-    Role,
 )
+from ssp_tui.api.roles import Capability
 from ssp_tui.sandbox.access import (
     Caller,
     billing_account_filter,
+    may,
     may_pay,
     policy_filter,
-    require_role,
     visible_policy,
 )
 from ssp_tui.sandbox.http_io import Call, paged_query
@@ -132,7 +132,7 @@ def _account_summary(conn: sqlite3.Connection, caller: Caller, row: sqlite3.Row)
         amount_due_cents=figures.amount_due_cents,
         due_on=figures.due_on,
         past_due_cents=figures.past_due_cents,
-        can_pay_online=may_pay(caller, bool(row["can_pay_online"])),
+        can_pay_online=may_pay(caller, bool(row["can_pay_online"])) and figures.balance_cents > 0,
         policy_numbers=[p["policy_number"] for p in _visible_policy_numbers(conn, caller, row["id"])],
     )
 
@@ -149,7 +149,7 @@ def _policy_summary(conn: sqlite3.Connection, caller: Caller, row: sqlite3.Row) 
         amount_due_cents=figures.amount_due_cents,
         due_on=figures.due_on,
         past_due_cents=figures.past_due_cents,
-        can_pay_online=may_pay(caller, bool(row["can_pay_online"])),
+        can_pay_online=may_pay(caller, bool(row["can_pay_online"])) and figures.balance_cents > 0,
         policy_numbers=[row["policy_number"]],
     )
 
@@ -194,10 +194,15 @@ def _detail(
     part, whole = share
     installments = term_installments(conn, account["id"], term.value, share)
     figures = term_figures(installments)
-    payments = conn.execute(
-        "SELECT * FROM payments WHERE account_id = ? AND term = ? ORDER BY paid_on, id",
-        [account["id"], term.value],
-    ).fetchall()
+    # Agents see billing summaries; the payments applied (methods, check numbers) are the policyholder's.
+    payments = (
+        conn.execute(
+            "SELECT * FROM payments WHERE account_id = ? AND term = ? ORDER BY paid_on, id",
+            [account["id"], term.value],
+        ).fetchall()
+        if may(call.user, Capability.PAYMENT_HISTORY)
+        else []
+    )
     billed = []
     for policy in policies:
         premium = conn.execute(
@@ -229,7 +234,10 @@ def _detail(
         due_on=figures.due_on,
         past_due_cents=figures.past_due_cents,
         autopay=bool(account["autopay"]),
-        can_pay_online=may_pay(call.user, bool(account["can_pay_online"])),
+        # Pay is on the current term only (the FAQ's rule), and only when something is left to pay.
+        can_pay_online=may_pay(call.user, bool(account["can_pay_online"]))
+        and term is BillingTerm.CURRENT
+        and figures.balance_cents > 0,
         installments=installments,
         payments=[
             AppliedPayment(
@@ -265,27 +273,30 @@ def billing_policy(call: Call) -> BillingDetail:
     return _detail(call, account, [policy], kind=BillingKind.POLICY, subject=policy)
 
 
-def _pay_link(call: Call, can_pay_online: bool) -> PayLink:
+def _pay_link(call: Call, can_pay_online: bool, share: tuple[int, int], account_id: str) -> PayLink:
+    """The hand-off pays the current term (the only term Pay is offered on), and only what is left on it."""
     if not may_pay(call.user, can_pay_online):
         raise forbidden("This account cannot be paid online; pay by check or call the billing team.")
+    figures = term_figures(term_installments(call.conn, account_id, BillingTerm.CURRENT, share))
+    if figures.balance_cents <= 0:
+        raise ProblemError(
+            409,
+            "Nothing is left to pay on the current term; earlier terms are settled with the billing team.",
+            title="Nothing to pay",
+        )
     token = secrets.token_urlsafe(24)
     return PayLink(url=f"{INVOICECLOUD_PORTAL}?token={token}", expires_at=call.now + PAY_LINK_TTL)
 
 
-def _require_payer(caller: Caller) -> None:
-    require_role(caller, Role.POLICYHOLDER, detail="Only the policyholder can pay online.")
-
-
 def billing_account_pay_link(call: Call) -> PayLink:
-    _require_payer(call.user)
     account = _visible_account(call.conn, call.user, call.id)
-    return _pay_link(call, bool(account["can_pay_online"]))
+    return _pay_link(call, bool(account["can_pay_online"]), (1, 1), account["id"])
 
 
 def billing_policy_pay_link(call: Call) -> PayLink:
-    _require_payer(call.user)
     policy = _visible_billed_policy(call)
-    return _pay_link(call, bool(policy["can_pay_online"]))
+    share = _policy_share(call.conn, policy, BillingTerm.CURRENT)
+    return _pay_link(call, bool(policy["can_pay_online"]), share, policy["billing_account_id"])
 
 
 HANDLERS = {

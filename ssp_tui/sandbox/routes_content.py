@@ -23,12 +23,14 @@ from ssp_tui.api.models import (
     Seminar,
     SeminarActivity,
     SeminarFormat,
+    Term,
 )
+from ssp_tui.api.roles import Capability
 from ssp_tui.sandbox.access import (
     Caller,
     billing_account_filter,
+    may,
     policy_filter,
-    require_role,
     seminar_activity_filter,
 )
 from ssp_tui.sandbox.http_io import Call, like_pattern, money, paged_list, paged_query, parse_date
@@ -67,6 +69,17 @@ def _attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
     if caller.role is Role.SUPPORT:
         return []  # support triages through /support, not a personal to-do list
     items: list[AttentionItem] = []
+    if may(caller, Capability.BILLING):
+        items += _billing_attention(conn, caller)
+    if may(caller, Capability.POLICY_DOCUMENTS):
+        items += _renewal_attention(conn, caller)
+    if may(caller, Capability.CERTIFICATES):
+        items += _holder_request_attention(conn, caller)
+    return items
+
+
+def _billing_attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
+    items: list[AttentionItem] = []
     sql, params = billing_account_filter(caller)
     owing = conn.execute(
         f"SELECT b.id, b.account_number FROM billing_accounts b WHERE {sql} AND EXISTS (SELECT 1 "
@@ -95,34 +108,42 @@ def _attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
                     f"on {figures.due_on}",
                 )
             )
+    return items
+
+
+def _renewal_attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
     pol_sql, pol_params = policy_filter(caller)
     renewals = conn.execute(
         f"SELECT p.id, p.policy_number FROM policies p WHERE {pol_sql} AND EXISTS (SELECT 1 FROM documents d "
         "WHERE d.policy_id = p.id AND d.term = 'renewal') ORDER BY p.policy_number LIMIT ?",
         [*pol_params, ATTENTION_PER_KIND],
     ).fetchall()
-    items += [
+    return [
         AttentionItem(
             kind=AttentionKind.RENEWAL_DOCUMENTS,
             ref_id=p["id"],
+            term=Term.RENEWAL,
             message=f"Renewal documents for policy {p['policy_number']} are ready",
         )
         for p in renewals
     ]
+
+
+def _holder_request_attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
     hr_sql, hr_params = holder_requests_filter(caller)
     open_requests = conn.execute(
         f"SELECT COUNT(*) FROM holder_requests hr WHERE {hr_sql} AND hr.status IN ('submitted', 'in_review')",
         hr_params,
     ).fetchone()[0]
-    if open_requests:
-        noun = "request" if open_requests == 1 else "requests"
-        items.append(
-            AttentionItem(
-                kind=AttentionKind.HOLDER_REQUESTS,
-                message=f"{open_requests} certificate holder {noun} in progress",
-            )
+    if not open_requests:
+        return []
+    noun = "request" if open_requests == 1 else "requests"
+    return [
+        AttentionItem(
+            kind=AttentionKind.HOLDER_REQUESTS,
+            message=f"{open_requests} certificate holder {noun} in progress",
         )
-    return items
+    ]
 
 
 def home(call: Call) -> Home:
@@ -227,7 +248,6 @@ def seminar_activity(call: Call) -> Page[SeminarActivity]:
 
 
 def agent_resources(call: Call) -> Page[AgentResource]:
-    require_role(call.user, Role.AGENT, detail="The agent resource library is for agents.")
     where, args = ["1"], []
     if category := call.query.get("category"):
         where.append("category = ?")

@@ -10,7 +10,7 @@ from datetime import timedelta
 import msgspec
 from starlette.responses import Response
 
-from ssp_tui.api.constants import HOLDER_REQUEST_EXPECTED_HOURS, IDEMPOTENCY_HEADER
+from ssp_tui.api.constants import HOLDER_REQUEST_EXPECTED_HOURS, IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN
 from ssp_tui.api.models import (
     Certificate,
     CertificateTerm,
@@ -20,7 +20,6 @@ from ssp_tui.api.models import (
     HolderRequestStatus,
     Page,
     PolicyStatus,
-    Role,
     SearchBy,
     StatusFilter,
 )
@@ -29,7 +28,6 @@ from ssp_tui.sandbox.access import (
     customer_filter,
     insured_filter,
     policy_filter,
-    require_role,
     visible_insured_on_policy,
     visible_policy,
 )
@@ -40,7 +38,7 @@ from ssp_tui.sandbox.ids import new_id
 from ssp_tui.sandbox.pdf_response import pdf_response
 from ssp_tui.sandbox.problems import ProblemError, invalid, not_found
 
-MAX_IDEMPOTENCY_KEY = 255
+_IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN.removeprefix("^").removesuffix("$"))
 _STATE = re.compile(r"[A-Z]{2}")
 _ZIP = re.compile(r"[0-9]{5}(-?[0-9]{4})?")
 
@@ -195,22 +193,21 @@ def _cleaned(body: HolderRequestCreate) -> HolderRequestCreate:
 
 
 def _idempotency_key(call: Call) -> str:
-    key = (call.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+    key = call.headers.get(IDEMPOTENCY_HEADER)
     if not key:
         raise ProblemError(
             400, f"Send an {IDEMPOTENCY_HEADER} header so a retry cannot file the request twice."
         )
-    if len(key) > MAX_IDEMPOTENCY_KEY:
+    if not _IDEMPOTENCY_KEY.fullmatch(key):
         raise ProblemError(
-            400, f"The {IDEMPOTENCY_HEADER} header is longer than {MAX_IDEMPOTENCY_KEY} characters."
+            400,
+            f"The {IDEMPOTENCY_HEADER} header must be 1 to 255 printable ASCII characters without spaces "
+            "(a UUID is a good choice).",
         )
     return key
 
 
 def create_holder_request(call: Call) -> HolderRequest:
-    require_role(
-        call.user, Role.INSURED, Role.POLICYHOLDER, Role.AGENT, detail="Support access is read-only."
-    )
     key = _idempotency_key(call)
     body = _cleaned(call.body)
     digest = hashlib.sha256(msgspec.json.encode(body)).hexdigest()

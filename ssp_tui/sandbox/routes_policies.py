@@ -22,7 +22,8 @@ from ssp_tui.api.models import (
     StatusFilter,
     Term,
 )
-from ssp_tui.sandbox.access import Caller, insured_filter, policy_filter, visible_policy
+from ssp_tui.api.roles import Capability
+from ssp_tui.sandbox.access import Caller, insured_filter, may, policy_filter, visible_policy
 from ssp_tui.sandbox.documents import ensure_document_blob
 from ssp_tui.sandbox.http_io import Call, like_pattern, paged_query
 from ssp_tui.sandbox.pdf_response import pdf_response
@@ -182,6 +183,8 @@ def document_content(call: Call) -> Response:
     if row is None:
         raise not_found("document")
     if row["policy_id"] is not None:
+        if not may(call.user, Capability.POLICY_DOCUMENTS):
+            raise not_found("document")  # the same answer as a missing id: a role table rule, not a secret
         visible_policy(call.conn, call.user, row["policy_id"], what="document")
     elif not _may_read_resource_document(call.conn, call.user, row["id"]):
         raise not_found("document")

@@ -197,6 +197,8 @@ CREATE TABLE sessions (
     refresh_hash TEXT NOT NULL UNIQUE, refresh_expires_at TEXT NOT NULL,
     revoked INTEGER NOT NULL DEFAULT 0
 );
+-- Consecutive failed sign-ins per username ("user:...") and per client address ("ip:..."); see
+-- sign_in_throttle.py. Known and unknown usernames are counted alike.
 CREATE TABLE login_throttle (
-    key TEXT PRIMARY KEY, window_start TEXT NOT NULL, attempts INTEGER NOT NULL
+    key TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_failure_at TEXT NOT NULL, blocked_until TEXT
 );

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
+from ssp_tui.screens.sections import RecordRef
 from ssp_tui.screens.typed_app import ssp_app
 
 if TYPE_CHECKING:
@@ -93,6 +94,9 @@ class SectionScreen(Screen[None]):
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError(f"{type(self).__name__} must compose its body")
+
+    def open_record(self, record: RecordRef) -> None:
+        """Called when Home's attention item opens this section; override to show exactly that record."""
 
     def open_intent(self, intent: str) -> None:
         """Called after a quick jump to this section (see ``Section.intents``); override to act on it."""

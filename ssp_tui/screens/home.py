@@ -13,8 +13,9 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from ssp_tui.api.models.content import AttentionKind, Home
+from ssp_tui.api.models.content import AttentionItem, AttentionKind, Home
 from ssp_tui.screens.chrome import SectionScreen
+from ssp_tui.screens.sections import RecordRef
 from ssp_tui.screens.typed_app import ssp_app
 
 
@@ -38,7 +39,8 @@ ATTENTION_SECTIONS: dict[AttentionKind, str] = {
     AttentionKind.RENEWAL_DOCUMENTS: "policy_services",
     AttentionKind.HOLDER_REQUESTS: "credentialing",
 }
-"""Where an attention item is dealt with; choosing the item opens that section when the user has it."""
+"""Where an attention item is dealt with; choosing the item opens that section, on exactly the record the item
+is about (its ``ref_id`` and ``term``), when the user has it."""
 
 
 class HomeScreen(SectionScreen):
@@ -56,6 +58,10 @@ class HomeScreen(SectionScreen):
     @dataclass
     class Loaded(Message):
         home: Home
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attention: list[AttentionItem] = []
 
     def compose_body(self) -> ComposeResult:
         jumps = [jump for jump in QUICK_JUMPS if ssp_app(self).can_open(jump.section_id)]
@@ -97,14 +103,15 @@ class HomeScreen(SectionScreen):
         home = message.home
         attention = self.query_one("#home-attention", OptionList)
         attention.clear_options()
+        self.attention = list(home.attention)
         if home.attention:
             app = ssp_app(self)
             for index, item in enumerate(home.attention):
                 target = ATTENTION_SECTIONS.get(item.kind)
                 jumpable = target is not None and app.can_open(target)
-                attention.add_option(Option(f"• {item.message}", id=f"attention-{index}-{target}"))
+                attention.add_option(Option(f"• {_escape(item.message)}", id=f"attention-{index}"))
                 if not jumpable:
-                    attention.disable_option(f"attention-{index}-{target}")
+                    attention.disable_option(f"attention-{index}")
         else:
             attention.add_option(Option("Nothing needs your attention.", disabled=True))
 
@@ -130,9 +137,14 @@ class HomeScreen(SectionScreen):
 
     @on(OptionList.OptionSelected, "#home-attention")
     def attention_chosen(self, event: OptionList.OptionSelected) -> None:
-        section_id = (event.option.id or "").rsplit("-", 1)[-1]
-        if ssp_app(self).can_open(section_id):
-            ssp_app(self).open_section(section_id)
+        index = int((event.option.id or "attention--1").rsplit("-", 1)[-1])
+        if not 0 <= index < len(self.attention):
+            return
+        item = self.attention[index]
+        section_id = ATTENTION_SECTIONS.get(item.kind)
+        if section_id is not None and ssp_app(self).can_open(section_id):
+            record = RecordRef(item.ref_id, item.term.value if item.term else None) if item.ref_id else None
+            ssp_app(self).open_section(section_id, record=record)
 
     @on(Button.Pressed, ".quick-jump")
     def quick_jump(self, event: Button.Pressed) -> None:

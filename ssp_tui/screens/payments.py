@@ -17,6 +17,7 @@ from ssp_tui.api.models import BillingDetail, BillingKind, BillingSummary, Billi
 from ssp_tui.screens.chrome import SectionScreen
 from ssp_tui.screens.links import open_link
 from ssp_tui.screens.payments_panes import BillingDetailPane, BillingList
+from ssp_tui.screens.sections import RecordRef
 
 INVOICECLOUD_TITLE = "the InvoiceCloud payment page"
 
@@ -46,6 +47,8 @@ class PaymentsScreen(SectionScreen):
         super().__init__()
         self.chosen: BillingSummary | None = None
         self.detail: BillingDetail | None = None
+        self.opening: str | None = None
+        """The account Home asked for: until its row is chosen, the list's own first row does not count."""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="payments-main"):
@@ -86,9 +89,27 @@ class PaymentsScreen(SectionScreen):
         detail = await self.controller.call(lambda c: c.billing.detail(summary.kind, summary.id, term))
         self.post_message(self.DetailLoaded(detail))
 
+    def open_record(self, record: RecordRef) -> None:
+        """Home's amount-due and past-due items are about one billing account, on the current term."""
+        self.opening = record.ref_id
+        if self.detail_pane.term is not BillingTerm.CURRENT:
+            self.action_toggle_term()
+        if self.billing_list.kind is BillingKind.POLICY:
+            self.billing_list.toggle_kind()  # loads the accounts, then the list-loaded handler picks the row
+        elif self.billing_list.table.shown_rows():
+            self._point_list_at(record.ref_id)
+        # else the first load is under way: its handler picks the row
+
+    def _point_list_at(self, account_id: str) -> None:
+        # Moved: its Chosen message loads the detail. Not moved: not in the list, or already the chosen row.
+        if not self.billing_list.table.move_cursor_to_key(account_id):
+            self.opening = None
+
     def on_payments_screen_list_loaded(self, message: ListLoaded) -> None:
         if message.kind is self.billing_list.kind:
             self.billing_list.show(message.summaries)
+            if self.opening is not None:
+                self._point_list_at(self.opening)
 
     def on_payments_screen_detail_loaded(self, message: DetailLoaded) -> None:
         detail = message.detail
@@ -105,6 +126,10 @@ class PaymentsScreen(SectionScreen):
 
     @on(BillingList.Chosen)
     def row_chosen(self, message: BillingList.Chosen) -> None:
+        if self.opening is not None:
+            if message.summary.id != self.opening:
+                return  # the list's first row, shown before the account Home asked for
+            self.opening = None
         self.chosen = message.summary
         self.detail = None
         self.refresh_bindings()

@@ -22,6 +22,7 @@ from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, fet
 from ssp_tui.screens.links import open_link
 from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
 from ssp_tui.screens.policy_services_panes import DocumentsPane, PolicyPicker
+from ssp_tui.screens.sections import RecordRef
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 
@@ -59,6 +60,8 @@ class PolicyServicesScreen(SectionScreen):
         super().__init__()
         self.policy: PolicyDetail | None = None
         self.term: Term = Term.CURRENT
+        self.opening: str | None = None
+        """The policy Home asked for: until it is shown, the picker's own first row does not count."""
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="policy-services"):
@@ -82,6 +85,21 @@ class PolicyServicesScreen(SectionScreen):
     def on_mount(self) -> None:
         self.load_policies(StatusFilter.ACTIVE)
         self.picker.table.focus()
+
+    def open_record(self, record: RecordRef) -> None:
+        """Home's renewal item: exactly that policy, on the term it is about."""
+        self.opening = record.ref_id
+        self.term = Term(record.term) if record.term else Term.CURRENT
+        self.load_policy(record.ref_id)
+        if self.picker.table.shown_rows():
+            self._point_picker_at(record.ref_id)
+        # else the first load is under way: its handler points the picker at the policy
+
+    def _point_picker_at(self, policy_id: str) -> None:
+        # Not moved (not in the list under this status filter, or already under the cursor): the direct load
+        # shows it, and the picker's own messages count again.
+        if not self.picker.table.move_cursor_to_key(policy_id):
+            self.opening = None
 
     def open_intent(self, intent: str) -> None:
         if intent == "documents":
@@ -109,9 +127,13 @@ class PolicyServicesScreen(SectionScreen):
     def on_policy_services_screen_policies_loaded(self, message: PoliciesLoaded) -> None:
         if message.status is self.picker.status:
             self.picker.show_policies(message.policies)
+            if self.opening is not None:
+                self._point_picker_at(self.opening)
 
     def on_policy_services_screen_policy_loaded(self, message: PolicyLoaded) -> None:
         policy = message.policy
+        if self.opening is not None and policy.id != self.opening:
+            return  # a policy asked for before Home's
         self.policy = policy
         status = "cancelled" if policy.cancelled_on else policy.status.value
         heading = f"{policy.policy_number} · {policy.policyholder} · {policy.coverage_type} · {status}"
@@ -129,6 +151,10 @@ class PolicyServicesScreen(SectionScreen):
 
     @on(PolicyPicker.PolicyChosen)
     def policy_chosen(self, message: PolicyPicker.PolicyChosen) -> None:
+        if self.opening is not None:
+            if message.policy is None or message.policy.id != self.opening:
+                return  # the picker's first row, shown before the policy Home asked for
+            self.opening = None
         if message.policy is None:
             self.workers.cancel_group(self, "policy")
             self.workers.cancel_group(self, "documents")

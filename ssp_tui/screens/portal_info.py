@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ssp_tui.api.roles import ROLE_SCOPES
+
 
 @dataclass(frozen=True)
 class SupportContact:
@@ -57,21 +59,13 @@ FAQ_TOPICS: tuple[FaqTopic, ...] = (
         "Seminars: online risk-management seminars and your seminar activity, online and live. Agents"
         " and brokers also have the Agent section of partner resources.",
     ),
-    FaqTopic(
-        "Who sees what?",
-        "Everyone insured by a professional liability policy can create a COI and see their seminar "
-        "activity. Policyholders (the authorized representatives of group policies) also get policy "
-        "documents and invoices, billing and payments, COIs for every insured on the policy and the "
-        "seminar activity of all of them. Agents see the documents, billing summaries, COIs and "
-        "seminar activity of all their clients, but never pay. Support staff read any account, and "
-        "change nothing.",
-    ),
+    FaqTopic("Who sees what?", " ".join(ROLE_SCOPES.values())),
     FaqTopic(
         "How do I pay online?",
         "Online payment is available to NORCAL policyholders for now. Open Payments, choose the "
-        "billing account or policy, and choose Pay: the portal hands you to InvoiceCloud in your "
-        "browser (over SSH the link is shown and copied instead). One-time payments and AutoPay are "
-        "both set up there.",
+        "billing account or policy on its current term, and choose Pay: the portal hands you to "
+        "InvoiceCloud in your browser (over SSH the link is shown and copied instead). One-time "
+        "payments and AutoPay are both set up there.",
     ),
     FaqTopic(
         "I was a NORCAL Group customer or agent. Where is my account?",

@@ -25,6 +25,15 @@ ALL_ROLES: frozenset[Role] = frozenset(Role)
 
 
 @dataclass(frozen=True)
+class RecordRef:
+    """One record a section is asked to open (from Home's attention items): an account or policy id, and the
+    policy term when it matters (``"renewal"`` for renewal documents)."""
+
+    ref_id: str
+    term: str | None = None
+
+
+@dataclass(frozen=True)
 class Section:
     """One top-level portal menu."""
 
@@ -76,6 +85,7 @@ SECTIONS: tuple[Section, ...] = (
         title="Payments",
         key="2",
         screen="ssp_tui.screens.payments:PaymentsScreen",
+        capability=Capability.BILLING,
         description="Billing accounts and policies: amounts due, installments, payments, Pay",
     ),
     Section(
@@ -83,6 +93,7 @@ SECTIONS: tuple[Section, ...] = (
         title="Policy Services",
         key="3",
         screen="ssp_tui.screens.policy_services:PolicyServicesScreen",
+        capability=Capability.POLICY_DOCUMENTS,
         description="Policy documents by term: select, download, preview; frequently used forms",
         intents=("documents",),
     ),
@@ -92,6 +103,7 @@ SECTIONS: tuple[Section, ...] = (
         key="4",
         screen="ssp_tui.screens.credentialing:CredentialingScreen",
         roles=frozenset({Role.INSURED, Role.POLICYHOLDER, Role.AGENT}),
+        capability=Capability.CREDENTIALING,
         description="Certificates of insurance and claims histories; COI holder requests and their status",
         intents=("create_coi",),
     ),

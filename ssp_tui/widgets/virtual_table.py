@@ -192,6 +192,18 @@ class VirtualTable(TableView, can_focus=True):
         if self._model.move_cursor(position):
             self._cursor_changed()
 
+    def move_cursor_to_key(self, row_key: RowKey) -> bool:
+        """Put the cursor on the shown row with this key. False when it is not shown or already under the
+        cursor, i.e. when no CursorMoved will follow."""
+        model = self._model
+        for position in range(model.shown_count):
+            if model.key(model.row_index(position)) == row_key:
+                if model.cursor_key == row_key:
+                    return False
+                self.move_cursor(position)
+                return True
+        return False
+
     def select_keys(self, keys: Iterable[Hashable]) -> None:
         """Select exactly these rows (keys that are not in the table are ignored)."""
         self._model.set_selected_keys(keys)

@@ -242,13 +242,19 @@ async def test_login_with_sms_code_and_remembered_device(sandbox: SandboxServer)
         assert remembered.state is LoginState.AUTHENTICATED and client.auth.session is remembered.session
 
 
-async def test_locked_login_and_enrollment_states(sandbox: SandboxServer) -> None:
+async def test_a_login_on_hold_and_enrollment_states(private_sandbox: SandboxServer) -> None:
+    sandbox = private_sandbox
     locked = sandbox.by_username("dr.lopez")
     unenrolled = sandbox.by_username("dr.kim")
+    # A hold placed at a fixed instant far ahead: still on whatever the clock says, so no clock is read here.
+    with connect(sandbox.db_path) as conn:
+        conn.execute("UPDATE users SET locked_at = '2999-01-01T00:00:00Z' WHERE username = 'dr.lopez'")
     async with PortalClient(sandbox.base_url) as client:
         with pytest.raises(Locked) as caught:
             await client.auth.login(locked.username, locked.password)
-        assert locked.password not in str(caught.value) and caught.value.user_message
+        assert locked.password not in str(caught.value)
+        assert "unlocks by itself at 2999-01-01 00:30 UTC" in caught.value.user_message
+        assert caught.value.retry_after is not None and caught.value.retry_after > 0
         with pytest.raises(AuthenticationRequired):
             await client.auth.login(unenrolled.username, "not-the-password")
         enroll = await client.auth.login(unenrolled.username, unenrolled.password)

@@ -91,10 +91,17 @@ def test_no_session_exits_3(cli: Cli, args: tuple[str, ...]) -> None:
 
 
 def test_an_ended_session_exits_3_and_is_forgotten(cli: Cli, cli_home, sandbox) -> None:
-    from ssp_tui.api.models import Role, Session, User
+    from ssp_tui.api.models import Capability, Role, Session, User
 
     store = SecretStore("revoked", backend=cli_home.keyring)
-    user = User(id="u", username="ghost", display_name="Ghost", email="g@example.com", role=Role.INSURED)
+    user = User(
+        id="u",
+        username="ghost",
+        display_name="Ghost",
+        email="g@example.com",
+        role=Role.AGENT,
+        capabilities=[Capability.POLICY_DOCUMENTS],
+    )
     stale = Session(access_token="stale-access", refresh_token="stale-refresh", expires_in=1, user=user)
     from ssp_tui.api.client import normalize_base_url
 

@@ -241,3 +241,24 @@ def test_holder_request_is_created_once_per_idempotency_key(
     assert len(after) == len(before) + 1
     unknown = private_cli.run(*args[:-3], "--insured", "Nobody At All", profile=profile)
     assert unknown.exit_code == ExitCode.ERROR and "is not an insured" in unknown.stderr
+
+
+def test_an_insured_requests_a_holder_for_themselves_without_policy_access(
+    private_sandbox: SandboxServer, private_cli: Cli
+) -> None:
+    """An insured may create a COI but not see policies: the insured is found through Credentialing."""
+    account = private_sandbox.by_username("dr.nguyen")
+    profile = "insured"
+    prime_device(private_sandbox, private_cli.home, profile, account.username)
+    login = private_cli.run("login", profile=profile, env=login_env(private_sandbox, account.username))
+    assert login.exit_code == 0, login.stderr
+    mine = certificates(private_cli, profile, "-q", "Nguyen")
+    assert mine and {c.insured_name for c in mine} == {mine[0].insured_name}
+    args = [
+        "coi", "request-holder", "--policy", mine[0].policy_number, "--insured", mine[0].insured_name,
+        "--name", "Valley Surgical Center", "--address", "1 Oak Ave", "--city", "Fresno",
+        "--state", "CA", "--zip", "93701", "--json",
+    ]  # fmt: skip
+    created = private_cli.run(*args, profile=profile)
+    assert created.exit_code == 0, created.stderr
+    assert msgspec.json.decode(created.stdout, type=HolderRequest).insured_id == mine[0].insured_id

@@ -191,7 +191,8 @@ def test_seminars_risk_and_agent_library(cli: Cli, login_as: LoginAs) -> None:
     )
     assert narrowed and {r.category.value for r in narrowed} == {category}
     refused = cli.run("agent", "resources", profile=holder)
-    assert refused.exit_code == ExitCode.ERROR and refused.stderr.startswith("Error: Forbidden")
+    assert refused.exit_code == ExitCode.ERROR
+    assert "cannot use the agent resource library" in refused.stderr  # told before asking the portal
     agent = login_as(Role.AGENT)
     library = decoded(cli.run("agent", "resources", "--json", profile=agent), list[AgentResource])
     assert library and [r.published_on for r in library] == sorted(
@@ -214,7 +215,21 @@ def test_support_search_and_account(cli: Cli, login_as: LoginAs, sandbox: Sandbo
     assert all(flag.message in problems for flag in account.flags)
     assert locked.password not in text.stdout
     refused = cli.run("support", "search", "x", profile=login_as(Role.AGENT))
-    assert refused.exit_code == ExitCode.ERROR and "Forbidden" in refused.stderr
+    assert refused.exit_code == ExitCode.ERROR and "cannot use support triage" in refused.stderr
+
+
+def test_an_insured_is_told_what_their_login_cannot_use(cli: Cli, login_as: LoginAs) -> None:
+    """An insured creates COIs and sees their own seminar activity; billing and policies are not theirs."""
+    insured = login_as(Role.INSURED)
+    for args, what in (
+        (("billing", "list"), "billing (Payments)"),
+        (("policies", "list"), "policies and their documents"),
+    ):
+        refused = cli.run(*args, profile=insured)
+        assert refused.exit_code == ExitCode.ERROR, refused.stderr
+        assert f"cannot use {what}" in refused.stderr and "whoami" in refused.stderr
+        assert refused.stdout == ""
+    assert cli.run("coi", "requests", profile=insured).exit_code == 0
 
 
 def test_an_empty_listing_prints_nothing_on_stdout(cli: Cli, login_as: LoginAs) -> None:

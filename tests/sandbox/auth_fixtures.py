@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pyotp
 from sandbox_harness import read_accounts
+from starlette.applications import Starlette
 
 from ssp_tui.api.constants import API_PREFIX
 from ssp_tui.sandbox.app import create_app
@@ -38,6 +39,12 @@ class AuthBench:
     clock: Clock
     db_path: Path
     accounts: list[DemoAccount]
+    app: Starlette
+
+    def client_from(self, address: str) -> httpx.AsyncClient:
+        """Another client of the same portal, from another address (close it after use)."""
+        transport = httpx.ASGITransport(app=self.app, client=(address, 50000))
+        return httpx.AsyncClient(transport=transport, base_url=f"http://sandbox.test{API_PREFIX}")
 
     def account(self, username: str) -> DemoAccount:
         return next(a for a in self.accounts if a.username == username)
@@ -76,4 +83,6 @@ async def auth_bench(db_path: Path, policy: SecurityPolicy | None = None) -> Asy
     app = create_app(db_path, security=policy, clock=clock)
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
     async with httpx.AsyncClient(transport=transport, base_url=f"http://sandbox.test{API_PREFIX}") as client:
-        yield AuthBench(client=client, clock=clock, db_path=db_path, accounts=read_accounts(db_path))
+        yield AuthBench(
+            client=client, clock=clock, db_path=db_path, accounts=read_accounts(db_path), app=app
+        )

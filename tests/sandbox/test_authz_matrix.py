@@ -1,8 +1,10 @@
 """The authorization matrix: every role x every endpoint x (own object, another customer's, a missing id).
 
-The expected scope of each role is computed here straight from the database (an oracle independent of
-sandbox/access.py): policyholder = their customer; insured = the policies they are on; agent = their agency's
-customers; support = everything, read-only. Another customer's object must answer exactly like a missing one.
+Two oracles independent of sandbox/access.py: ``MAY`` below is ProAssurance's published role table written
+out by route (who may use it at all: 403 otherwise, before any id lookup), and the scope of each role is
+computed straight from the database (policyholder = their customer; insured = the policies they are on;
+agent = their agency's customers; support = everything, read-only). Another customer's object must answer
+exactly like a missing one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ import httpx
 import pytest
 from sandbox_harness import SandboxServer, ServerThread, copy_db, read_accounts
 
+from ssp_tui.api.contract import ROUTES
+from ssp_tui.api.roles import Role, role_may
+from ssp_tui.sandbox.access import ROUTE_CAPABILITIES
+
 ROLE_USERS = {
     "policyholder": "dr.patel",
     "insured": "dr.nguyen",
@@ -24,6 +30,49 @@ ROLE_USERS = {
     "support": "support.morgan",
 }
 MISSING = "zz_missingmissing00"
+
+EVERYONE = frozenset(ROLE_USERS)
+MAY: dict[str, frozenset[str]] = {
+    "logout": EVERYONE,
+    "me": EVERYONE,
+    "home": EVERYONE,
+    "risk_resources": EVERYONE,
+    "seminars": EVERYONE,
+    "document_content": EVERYONE,  # the route; a policy's document is only for who may see policy documents
+    # Individuals insured: create a COI and view their own seminar activity. That is all.
+    "credentialing_insureds": EVERYONE,
+    "credentialing_certificates": EVERYONE,
+    "certificate_pdf": EVERYONE,
+    "claims_history_pdf": EVERYONE,
+    "holder_requests": EVERYONE,
+    "seminar_activity": EVERYONE,
+    "create_holder_request": frozenset({"insured", "policyholder", "agent"}),  # support changes nothing
+    # Policyholders and agents (and support, reading): policy documents and billing.
+    "policies": frozenset({"policyholder", "agent", "support"}),
+    "policy": frozenset({"policyholder", "agent", "support"}),
+    "policy_documents": frozenset({"policyholder", "agent", "support"}),
+    "billing_accounts": frozenset({"policyholder", "agent", "support"}),
+    "billing_policies": frozenset({"policyholder", "agent", "support"}),
+    "billing_account": frozenset({"policyholder", "agent", "support"}),
+    "billing_policy": frozenset({"policyholder", "agent", "support"}),
+    # Pay: the policyholder only; agents never.
+    "billing_account_pay_link": frozenset({"policyholder"}),
+    "billing_policy_pay_link": frozenset({"policyholder"}),
+    "agent_resources": frozenset({"agent"}),
+    "support_accounts": frozenset({"support"}),
+    "support_account": frozenset({"support"}),
+}
+"""Who may use each signed-in route: the published rules, written out here rather than read from the code."""
+POLICY_DOCUMENT_ROLES = MAY["policy_documents"]
+
+
+def test_the_matrix_covers_every_signed_in_route_and_agrees_with_the_role_table() -> None:
+    signed_in = {route.name for route in ROUTES if not route.public}
+    assert set(MAY) == signed_in
+    for name, roles in MAY.items():
+        capability = ROUTE_CAPABILITIES[name]
+        enforced = {r for r in ROLE_USERS if capability is None or role_may(Role(r), capability)}
+        assert enforced == roles, name
 
 
 @pytest.fixture(scope="module")
@@ -132,21 +181,36 @@ PAY_ROUTES = [
     ("POST", "/billing/policies/{policy}/pay-link"),
 ]
 SUPPORT_ID_ROUTES = [("GET", "/support/accounts/{customer}")]
-PLAIN_ROUTES = [
-    "/me",
-    "/home",
-    "/billing/accounts",
-    "/billing/policies",
-    "/policies",
-    "/forms/frequent",
-    "/credentialing/insureds",
-    "/credentialing/holder-requests",
-    "/risk/resources",
-    "/seminars",
-    "/seminars/activity",
-    "/openapi.json",
-]
-ROLE_ONLY_ROUTES = {"/agent/resources": "agent", "/support/accounts": "support"}
+PLAIN_ROUTES = {
+    "/me": "me",
+    "/home": "home",
+    "/billing/accounts": "billing_accounts",
+    "/billing/policies": "billing_policies",
+    "/policies": "policies",
+    "/forms/frequent": None,
+    "/credentialing/insureds": "credentialing_insureds",
+    "/credentialing/holder-requests": "holder_requests",
+    "/risk/resources": "risk_resources",
+    "/seminars": "seminars",
+    "/seminars/activity": "seminar_activity",
+    "/openapi.json": None,
+    "/agent/resources": "agent_resources",
+    "/support/accounts": "support_accounts",
+}
+"""Path -> route name (None: public)."""
+ROUTE_NAMES = {
+    "/billing/accounts/{account}": "billing_account",
+    "/billing/policies/{policy}": "billing_policy",
+    "/policies/{policy}": "policy",
+    "/policies/{policy}/documents": "policy_documents",
+    "/documents/{document}/content": "document_content",
+    "/credentialing/certificates?policy_id={policy}": "credentialing_certificates",
+    "/credentialing/certificates/{certificate}/pdf": "certificate_pdf",
+    "/credentialing/insureds/{insured}/claims-history?policy_id={policy}": "claims_history_pdf",
+    "/billing/accounts/{account}/pay-link": "billing_account_pay_link",
+    "/billing/policies/{policy}/pay-link": "billing_policy_pay_link",
+    "/support/accounts/{customer}": "support_account",
+}
 
 
 def _missing(objects: dict[str, str], kind_in_path: str) -> dict[str, str]:
@@ -172,17 +236,17 @@ def _holder_body(objects: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _expected(role: str, method: str, path: str, relation: str, payable: bool) -> int:
-    if path in PAY_ROUTES_PATHS:
-        if role != "policyholder":
-            return 403
-        return {"own": 200 if payable else 403, "other": 404, "missing": 404}[relation]
-    if path.startswith("/support/"):
-        return {"own": 200, "missing": 404}[relation] if role == "support" else 403
-    return 200 if relation == "own" else 404
-
-
-PAY_ROUTES_PATHS = {p for _, p in PAY_ROUTES}
+def _expected(role: str, path: str, relation: str, payable: bool, owing: bool) -> int:
+    name = ROUTE_NAMES[path]
+    if role not in MAY[name]:
+        return 403  # the role table first, whatever the id
+    if name == "document_content" and role not in POLICY_DOCUMENT_ROLES:
+        return 404  # a policy's document, for a role without policy documents: like a missing one
+    if relation != "own":
+        return 404
+    if name.endswith("pay_link"):
+        return 409 if payable and not owing else (200 if payable else 403)
+    return 200
 
 
 @pytest.mark.parametrize("role", list(ROLE_USERS))
@@ -193,6 +257,12 @@ def test_every_id_route_answers_by_role_and_ownership(portal: SandboxServer, rol
             conn.execute(
                 "SELECT can_pay_online FROM billing_accounts WHERE id = ?", [scope.own["account"]]
             ).fetchone()[0]
+        )
+        owing = bool(
+            conn.execute(
+                "SELECT 1 FROM installments WHERE account_id = ? AND term = 'current' AND status != 'paid'",
+                [scope.own["account"]],
+            ).fetchone()
         )
     mismatches = []
     with portal.client(portal.token(ROLE_USERS[role])) as client:
@@ -205,7 +275,7 @@ def test_every_id_route_answers_by_role_and_ownership(portal: SandboxServer, rol
             for relation, objects in relations.items():
                 path = template.format(**objects)
                 answer = client.request(method, path)
-                want = _expected(role, method, template, relation, payable)
+                want = _expected(role, template, relation, payable, owing)
                 if answer.status_code != want:
                     mismatches.append(f"{method} {path} ({relation}): {answer.status_code}, expected {want}")
                 if answer.status_code == 404:
@@ -233,12 +303,24 @@ def test_holder_requests_by_role_and_ownership(portal: SandboxServer, role: str)
 
 
 @pytest.mark.parametrize("role", list(ROLE_USERS))
-def test_role_only_routes(portal: SandboxServer, role: str) -> None:
+def test_every_list_route_answers_by_role(portal: SandboxServer, role: str) -> None:
     with portal.client(portal.token(ROLE_USERS[role])) as client:
-        for path in PLAIN_ROUTES:
-            assert client.get(path).status_code == 200, path
-        for path, only in ROLE_ONLY_ROUTES.items():
-            assert client.get(path).status_code == (200 if role == only else 403), path
+        for path, name in PLAIN_ROUTES.items():
+            want = 200 if name is None or role in MAY[name] else 403
+            assert client.get(path).status_code == want, path
+
+
+def test_an_insured_sees_only_their_certificates_and_seminar_activity(portal: SandboxServer) -> None:
+    """dr.nguyen once saw the whole group's billing ($125,015 term, balances, check numbers) and invoices."""
+    with portal.client(portal.token(ROLE_USERS["insured"])) as client:
+        me = client.get("/me").json()
+        assert set(me["capabilities"]) == {"credentialing", "certificates", "seminar_activity"}
+        for path in ("/billing/accounts", "/billing/policies", "/policies"):
+            refused = client.get(path)
+            assert refused.status_code == 403
+            assert "policyholder" in refused.json()["detail"]
+        attention = client.get("/home").json()["attention"]
+        assert all(item["kind"] == "holder_requests" for item in attention), attention
 
 
 def _collect(client: httpx.Client, path: str, **params: str) -> list[dict]:
@@ -257,10 +339,12 @@ def _collect(client: httpx.Client, path: str, **params: str) -> list[dict]:
 def test_no_list_shows_another_customers_data(portal: SandboxServer, role: str) -> None:
     scope = oracle(portal.db_path, ROLE_USERS[role])
     with portal.client(portal.token(ROLE_USERS[role])) as client:
-        assert {a["id"] for a in _collect(client, "/billing/accounts")} == scope.accounts
-        assert {p["id"] for p in _collect(client, "/billing/policies")} == scope.policies
-        assert {p["id"] for p in _collect(client, "/policies")} == scope.policies
-        assert {p["id"] for p in _collect(client, "/policies", q="a")} <= scope.policies
+        if role in MAY["billing_accounts"]:
+            assert {a["id"] for a in _collect(client, "/billing/accounts")} == scope.accounts
+            assert {p["id"] for p in _collect(client, "/billing/policies")} == scope.policies
+        if role in MAY["policies"]:
+            assert {p["id"] for p in _collect(client, "/policies")} == scope.policies
+            assert {p["id"] for p in _collect(client, "/policies", q="a")} <= scope.policies
         insureds = _collect(client, "/credentialing/insureds")
         assert {i["policy_id"] for i in insureds} == scope.policies
         requests = _collect(client, "/credentialing/holder-requests")
@@ -274,7 +358,7 @@ def test_no_list_shows_another_customers_data(portal: SandboxServer, role: str) 
             assert {c["insured_id"] for c in certificates} == {scope.insured_id}
         attention = client.get("/home").json()["attention"]
         assert {a["ref_id"] for a in attention if a["ref_id"]} <= scope.accounts | scope.policies
-        if scope.other:
+        if scope.other and role in MAY["policies"]:
             leaked = json.dumps(_collect(client, "/policies"))
             assert scope.other["policy"] not in leaked
 
@@ -284,6 +368,16 @@ def test_without_a_token_every_private_route_is_401(portal: SandboxServer) -> No
     with portal.client() as client:
         for method, template in ID_ROUTES + PAY_ROUTES + SUPPORT_ID_ROUTES:
             assert client.request(method, template.format(**objects)).status_code == 401, template
-        for path in [*PLAIN_ROUTES, *ROLE_ONLY_ROUTES]:
-            want = 200 if path in {"/forms/frequent", "/openapi.json"} else 401
+        for path, name in PLAIN_ROUTES.items():
+            want = 200 if name is None else 401
             assert client.get(path).status_code == want, path
+
+
+def test_an_agent_sees_billing_summaries_but_not_the_payments_applied(portal: SandboxServer) -> None:
+    """Agents: billing summaries. The payments applied (methods, check numbers) are the policyholder's."""
+    for username, sees_payments in (("agent.rivera", False), ("dr.patel", True), ("support.morgan", True)):
+        with portal.client(portal.token(username)) as client:
+            accounts = _collect(client, "/billing/accounts")
+            details = [client.get(f"/billing/accounts/{a['id']}").json() for a in accounts[:5]]
+            assert all(d["installments"] for d in details), username
+            assert any(d["payments"] for d in details) is sees_payments, username

@@ -22,7 +22,7 @@ from ssp_tui.sandbox.auth_tokens import SecurityPolicy
 from ssp_tui.sandbox.openapi import openapi_document
 
 ROLE_USERS = ("dr.patel", "dr.nguyen", "agent.rivera", "support.morgan")
-EXAMPLES_PER_OPERATION = 5
+EXAMPLES_PER_OPERATION = 10
 PUBLIC_PATHS = {API_PREFIX + route.path for route in ROUTES if route.public}
 
 
@@ -32,7 +32,8 @@ def schema_portal(
 ) -> Iterator[SandboxServer]:
     db_path = copy_db(sandbox_template_db, tmp_path_factory.mktemp("schemathesis") / "sandbox.sqlite3")
     # Throttling has its own tests; here it would only turn generated logins into 429s.
-    thread = ServerThread(db_path, SecurityPolicy(throttle_per_username=10**6, throttle_per_ip=10**6))
+    relaxed = SecurityPolicy(free_failures_per_username=10**6, free_failures_per_client=10**6)
+    thread = ServerThread(db_path, relaxed)
     thread.start()
     try:
         yield SandboxServer(base_url=thread.base_url, db_path=db_path, accounts=read_accounts(db_path))

@@ -1,5 +1,6 @@
 """Payments (Pilot, against the sandbox): a policyholder's account and term, the installment picture, Pay
-(opened in the browser, or shown and copied over SSH), and no Pay for agents, support staff and insureds."""
+(opened in the browser, or shown and copied over SSH), and no Pay for agents and support staff. Insureds have
+no Payments section at all (tests/tui/test_sign_in.py)."""
 
 from __future__ import annotations
 
@@ -106,9 +107,9 @@ async def test_pay_over_ssh_shows_and_copies_the_link(
 
 @pytest.mark.parametrize(
     ("username", "accounts"),
-    [("agent.rivera", 8), ("dr.nguyen", 1), ("support.morgan", None), ("office.lakes", 1)],
+    [("agent.rivera", 8), ("support.morgan", None), ("office.lakes", 1)],
 )
-async def test_no_pay_for_agents_support_insureds_or_accounts_that_cannot_pay_online(
+async def test_no_pay_for_agents_support_or_accounts_that_cannot_pay_online(
     username: str,
     accounts: int | None,
     sandbox: SandboxLike,

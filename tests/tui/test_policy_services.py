@@ -171,7 +171,7 @@ async def test_home_quick_jump_opens_the_documents(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await enter_as(pilot, sandbox, "dr.nguyen")
+        await enter_as(pilot, sandbox, "dr.patel")
         assert isinstance(app.screen, HomeScreen)
         await wait_for(pilot, lambda: app.screen.query("#jump-policy_services"), "the quick jumps")
         await pilot.click("#jump-policy_services")
@@ -179,4 +179,4 @@ async def test_home_quick_jump_opens_the_documents(
         screen = app.screen
         assert isinstance(screen, PolicyServicesScreen)
         await wait_for(pilot, lambda: isinstance(app.focused, VirtualTable), "a table focused")
-        await wait_for(pilot, lambda: document_rows(screen), "the insured's documents")
+        await wait_for(pilot, lambda: document_rows(screen), "the policyholder's documents")

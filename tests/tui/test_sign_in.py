@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 import pyotp
@@ -28,12 +29,13 @@ from ssp_tui.screens.sections import SECTIONS
 PORTAL_MENUS = {"home", "payments", "policy_services", "risk", "seminars"}
 EXPECTED_SECTIONS: dict[str, set[str]] = {
     "policyholder": PORTAL_MENUS | {"credentialing"},
-    "insured": PORTAL_MENUS | {"credentialing"},
+    # A COI and their own seminar activity, nothing more: no Payments, no Policy Services.
+    "insured": {"home", "risk", "seminars", "credentialing"},
     "agent": PORTAL_MENUS | {"credentialing", "agent"},
     "support": PORTAL_MENUS | {"support"},
 }
-"""The menus each role may use (issue 4). Only sections that are built are shown, so a role's nav bar is this
-set restricted to the registry."""
+"""The menus each role may use (the role table, ssp_tui/api/roles.py). Only sections that are built are
+shown, so a role's nav bar is this set restricted to the registry."""
 
 
 def test_every_registered_section_is_expected_for_some_role() -> None:
@@ -113,14 +115,22 @@ async def test_wrong_password_is_explained_on_the_form(
         assert account.password not in str(status.render())
 
 
-async def test_locked_login_says_so(private_sandbox: SandboxLike, make_app: Callable[..., SspApp]) -> None:
+async def test_a_login_on_hold_says_when_it_unlocks(
+    private_sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
     locked = next(a for a in private_sandbox.accounts if "locked" in a.note)
+    # A hold placed at a fixed instant far ahead, so the test needs no clock and the hold is still on.
+    with sqlite3.connect(private_sandbox.db_path) as conn:
+        conn.execute(
+            "UPDATE users SET locked_at = '2999-01-01T00:00:00Z' WHERE username = ?", [locked.username]
+        )
     app = make_app(server=private_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await enter_password(pilot, locked.username, locked.password)
         status = app.screen.query_one("#login-status", Static)
         await wait_for(pilot, lambda: status.has_class("error"), "the error line")
-        assert "locked" in str(status.render()).lower()
+        shown = str(status.render())
+        assert "on hold" in shown and "unlocks by itself at 2999-01-01 00:30 UTC" in shown
 
 
 async def test_wrong_code_keeps_the_dialog_open_with_a_message(

@@ -363,3 +363,21 @@ async def test_columns_that_cannot_fit_scroll_horizontally() -> None:
         await pilot.pause()
         assert "Charlie" in lines(table)[0]
         assert "c1" in lines(table)[1] and "a1" not in lines(table)[1]
+
+
+async def test_move_cursor_to_key_says_whether_the_cursor_moves() -> None:
+    app = TableApp(make_rows(50))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(VirtualTable)
+        app.messages.clear()
+        assert table.move_cursor_to_key("P000042")
+        await pilot.pause()
+        assert table.cursor_key == "P000042"
+        assert [m.row_key for m in app.messages if isinstance(m, VirtualTable.CursorMoved)] == ["P000042"]
+        assert not table.move_cursor_to_key("P000042"), "already under the cursor: nothing moves"
+        assert not table.move_cursor_to_key("P999999"), "not a row: nothing moves"
+        table.set_filter("P00001")
+        await pilot.pause()
+        assert not table.move_cursor_to_key("P000042"), "filtered out: not shown"
+        assert table.cursor_key != "P000042"

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import msgspec
 
-from ssp_tui.api.models.common import Capability, Role
+from ssp_tui.api.models.common import Capability, PlainText, Role
 
 
 def _redacted_repr(struct: msgspec.Struct, secret_fields: frozenset[str]) -> str:
@@ -48,9 +48,9 @@ class User(msgspec.Struct, kw_only=True):
 
 
 class LoginRequest(msgspec.Struct, kw_only=True):
-    username: str
-    password: str
-    device_token: str | None = None
+    username: PlainText
+    password: PlainText
+    device_token: PlainText | None = None
     """A remember-device token from an earlier MFA verify; skips only the MFA step."""
 
     def __repr__(self) -> str:
@@ -85,7 +85,7 @@ class LoginResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class MfaSendRequest(msgspec.Struct, kw_only=True):
-    mfa_token: str
+    mfa_token: PlainText
     factor: MfaFactor
 
     def __repr__(self) -> str:
@@ -98,9 +98,9 @@ class MfaSendResponse(msgspec.Struct, kw_only=True):
 
 
 class MfaVerifyRequest(msgspec.Struct, kw_only=True):
-    mfa_token: str
+    mfa_token: PlainText
     factor: MfaFactor
-    code: str
+    code: PlainText
     remember_device: bool = False
 
     def __repr__(self) -> str:
@@ -108,14 +108,14 @@ class MfaVerifyRequest(msgspec.Struct, kw_only=True):
 
 
 class RefreshRequest(msgspec.Struct, kw_only=True):
-    refresh_token: str
+    refresh_token: PlainText
 
     def __repr__(self) -> str:
         return _redacted_repr(self, frozenset({"refresh_token"}))
 
 
 class LogoutRequest(msgspec.Struct, kw_only=True):
-    refresh_token: str | None = None
+    refresh_token: PlainText | None = None
 
     def __repr__(self) -> str:
         return _redacted_repr(self, frozenset({"refresh_token"}))

@@ -6,14 +6,18 @@ Money is integer cents everywhere (fields end in ``_cents``); never a float.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import msgspec
 
+from ssp_tui.api.constants import PLAIN_TEXT_PATTERN
 from ssp_tui.api.roles import Capability as Capability
 from ssp_tui.api.roles import Role as Role
 
 T = TypeVar("T")
+
+PlainText = Annotated[str, msgspec.Meta(max_length=1024, pattern=PLAIN_TEXT_PATTERN)]
+"""A request's text field: no control characters, bounded (constraints the OpenAPI document states)."""
 
 
 class Term(StrEnum):

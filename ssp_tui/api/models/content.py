@@ -8,6 +8,8 @@ from enum import StrEnum
 
 import msgspec
 
+from ssp_tui.api.models.common import Term
+
 
 class AttentionKind(StrEnum):
     AMOUNT_DUE = "amount_due"
@@ -38,7 +40,11 @@ class AttentionItem(msgspec.Struct, kw_only=True):
     kind: AttentionKind
     message: str
     ref_id: str | None = None
-    """The billing account, policy or request it is about."""
+    """What it is about, so choosing it opens exactly that record: the billing account (amount due, past
+    due) or the policy (renewal documents); none for the holder-request count."""
+    term: Term | None = None
+    """The policy term it is about (``renewal`` for renewal documents); none for billing, which is always
+    the current term."""
 
 
 class Home(msgspec.Struct, kw_only=True):

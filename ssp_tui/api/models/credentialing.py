@@ -8,6 +8,7 @@ from typing import Annotated
 
 import msgspec
 
+from ssp_tui.api.constants import PLAIN_TEXT_PATTERN
 from ssp_tui.api.models.common import PolicyStatus
 
 
@@ -79,8 +80,14 @@ UspsState = Annotated[
 ZipCode = Annotated[
     str, msgspec.Meta(pattern=r"^[0-9]{5}(-?[0-9]{4})?$", description="Five digits, or ZIP+4")
 ]
-FilledText = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
-"""Not empty and not only spaces."""
+FilledText = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+    ),
+]
+"""Not empty, not only spaces, and no control characters."""
+ShortText = Annotated[str, msgspec.Meta(max_length=200, pattern=PLAIN_TEXT_PATTERN)]
 
 
 class HolderRequestCreate(msgspec.Struct, kw_only=True):
@@ -95,8 +102,8 @@ class HolderRequestCreate(msgspec.Struct, kw_only=True):
     """Two-letter USPS code."""
     zip: ZipCode
     """Five digits, or ZIP+4."""
-    contact_name: str = ""
-    contact_email: str = ""
+    contact_name: ShortText = ""
+    contact_email: ShortText = ""
 
 
 class HolderRequest(msgspec.Struct, kw_only=True):

@@ -1,0 +1,85 @@
+"""Home's "needs your attention" items open exactly their record (Pilot, against the sandbox).
+
+Once "Account 2078786576 ... past due" opened another account (the list's first row) and "Renewal documents
+for NCP2002798 are ready" opened another policy on its current term. Each item here is one that is not the
+first row of its list (the test checks), so opening "the section" is not enough to pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from section_helpers import enter_as
+from textual.widgets import OptionList
+from tui_helpers import SandboxLike, wait_for
+
+from ssp_tui.api.models import AttentionKind, BillingTerm, Term
+from ssp_tui.app import SspApp
+from ssp_tui.screens.home import HomeScreen
+from ssp_tui.screens.payments import PaymentsScreen
+from ssp_tui.screens.policy_services import PolicyServicesScreen
+
+SIZE = (150, 50)
+T = TypeVar("T")
+AGENT = "agent.rivera"  # many clients: past-due accounts and renewals
+
+
+async def open_attention(pilot, app: SspApp, kind: AttentionKind, section: type[T]) -> tuple[T, str]:  # type: ignore[no-untyped-def]
+    """Choose the last attention item of ``kind`` on Home, as a user does (highlight, Enter); the section
+    it opened and the id the item is about."""
+    await pilot.press("1")
+    await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "Home")
+    home = app.screen
+    assert isinstance(home, HomeScreen)
+    await wait_for(pilot, lambda: home.attention, "the attention items")
+    matching = [i for i, item in enumerate(home.attention) if item.kind is kind]
+    assert matching, f"the seed should give {AGENT} {kind} items"
+    attention = home.query_one("#home-attention", OptionList)
+    attention.focus()
+    attention.highlighted = matching[-1]
+    await pilot.press("enter")
+    ref_id = home.attention[matching[-1]].ref_id
+    assert ref_id is not None
+    await wait_for(pilot, lambda: isinstance(app.screen, section), section.__name__)
+    screen = app.screen
+    assert isinstance(screen, section)
+    return screen, ref_id
+
+
+async def test_a_past_due_item_opens_exactly_its_account(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, AGENT)
+        screen, account_id = await open_attention(pilot, app, AttentionKind.PAST_DUE, PaymentsScreen)
+        await wait_for(
+            pilot, lambda: screen.detail is not None and screen.detail.id == account_id, "the account"
+        )
+        assert screen.detail is not None and screen.detail.term is BillingTerm.CURRENT
+        table = screen.billing_list.table
+        assert table.cursor_key == account_id
+        assert table.shown_rows()[0].id != account_id  # type: ignore[attr-defined]
+        await pilot.pause(0.2)
+        assert screen.detail.id == account_id, "the list's first row did not take over afterwards"
+
+
+async def test_a_renewal_item_opens_exactly_its_policy_on_the_renewal_term(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, AGENT)
+        kind = AttentionKind.RENEWAL_DOCUMENTS
+        screen, policy_id = await open_attention(pilot, app, kind, PolicyServicesScreen)
+        await wait_for(
+            pilot, lambda: screen.policy is not None and screen.policy.id == policy_id, "the policy"
+        )
+        await wait_for(pilot, lambda: screen.documents.table.model.row_count > 0, "its documents")
+        assert screen.term is Term.RENEWAL and screen.documents.term is Term.RENEWAL
+        assert {doc.term for doc in screen.documents.table.shown_rows()} == {Term.RENEWAL}  # type: ignore[attr-defined]
+        table = screen.picker.table
+        assert table.cursor_key == policy_id
+        assert table.shown_rows()[0].id != policy_id  # type: ignore[attr-defined]
+        await pilot.pause(0.2)
+        assert screen.policy is not None and screen.policy.id == policy_id
