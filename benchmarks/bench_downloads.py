@@ -36,9 +36,9 @@ from ssp_tui.api.constants import API_PREFIX, DEFAULT_CONCURRENCY
 from ssp_tui.api.embedded import EmbeddedSandbox
 from ssp_tui.api.errors import PortalError
 from ssp_tui.api.models import Document, LoginState, MfaFactor, Role, StatusFilter, Term
-from ssp_tui.operations.download_jobs import document_job
-from ssp_tui.operations.download_types import DownloadJob, DownloadMode
-from ssp_tui.operations.downloads import BulkDownloader
+from ssp_tui.operations.downloads.jobs import document_job
+from ssp_tui.operations.downloads import DownloadJob, DownloadMode
+from ssp_tui.operations.downloads import DownloadEngine
 
 
 def reset_peak_rss() -> None:

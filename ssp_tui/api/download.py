@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote
 
 import httpx
@@ -65,7 +66,8 @@ class _PartFiles:
         if etag is None:
             self.etag_file.unlink(missing_ok=True)
         else:
-            self.etag_file.write_text(etag, encoding="utf-8")
+            with _open_private(self.etag_file, "wb") as out:
+                out.write(etag.encode("utf-8"))
 
     def resumable(self) -> bool:
         return self.part.exists() and self.etag_file.exists()
@@ -193,7 +195,7 @@ class _Receiver:
             )
         self.files.remember_etag(strong_etag)
         identity = response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
-        with self.files.part.open(mode) as out:
+        with _open_private(self.files.part, mode) as out:
             try:
                 async for _, chunk in decoded_chunks(response):
                     out.write(chunk)
@@ -243,6 +245,17 @@ async def _finish(
     files.etag_file.unlink(missing_ok=True)
     _fsync_directory(dest.parent)
     return DownloadedFile(dest, received.size, received.sha256, received.etag, received.filename_hint)
+
+
+def _open_private(path: Path, mode: str) -> BinaryIO:
+    """``path`` opened for writing (``wb`` or ``ab``) as a file only the user may read (0600), never through a
+    symlink: a downloaded insurance document is a private record from its first byte."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags |= os.O_APPEND if mode == "ab" else os.O_TRUNC
+    fd = os.open(path, flags, 0o600)
+    if hasattr(os, "fchmod"):  # a part kept from an older version may have been made 0644
+        os.fchmod(fd, 0o600)
+    return os.fdopen(fd, mode)
 
 
 def _check_pdf(path: Path, name: str) -> None:

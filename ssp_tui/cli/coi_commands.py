@@ -21,13 +21,13 @@ from ssp_tui.api.models import (
 from ssp_tui.api.models.credentialing import USPS_STATE_CODES
 from ssp_tui.cli.coi_search import CertificateQuery, find_certificates, query_options
 from ssp_tui.cli.context import CliRun, make_output, run_portal
-from ssp_tui.cli.download_run import check_concurrency, destination, report, run_jobs
+from ssp_tui.cli.download_run import check_concurrency, destination, report, run_plan
 from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.lookup import resolve_policy
 from ssp_tui.cli.output import Column, Output, json_option, when
 from ssp_tui.cli.root import cli
-from ssp_tui.operations.download_jobs import certificate_job, claims_history_job
-from ssp_tui.operations.download_types import BulkResult, DownloadJob
+from ssp_tui.operations.downloads import BulkResult, DownloadJob, DownloadPlan
+from ssp_tui.operations.downloads.jobs import certificate_job, claims_history_job, combined_title
 
 """Separate certificate files: one folder per policy, term and insured; the holder names the file."""
 OPEN_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
@@ -169,7 +169,16 @@ def coi_download(
             raise CommandFailed("No certificates match.")
         jobs = certificate_jobs(run, found, claims_history)
         workers = check_concurrency(concurrency, run.profile.concurrency)
-        return await run_jobs(run, jobs, where, concurrency=workers, allow_missing=allow_missing)
+        insureds = [f"{cert.insured_name} ({cert.policy_number})" for cert in found]
+        plan = DownloadPlan(
+            jobs,
+            where,
+            concurrency=workers,
+            allow_missing=allow_missing,
+            title=combined_title("Certificates of insurance", insureds),
+            labels=tuple(dict.fromkeys(insureds)),
+        )
+        return await run_plan(run, plan)
 
     report(output, run_portal(ctx, body, output=output))
 

@@ -15,8 +15,8 @@ from enum import StrEnum
 
 from ssp_tui.api.constants import DEFAULT_FILENAME_TEMPLATE
 from ssp_tui.api.models.credentialing import Certificate
-from ssp_tui.operations.download_jobs import certificate_job, claims_history_job
-from ssp_tui.operations.download_types import DownloadJob
+from ssp_tui.operations.downloads import DownloadJob
+from ssp_tui.operations.downloads.jobs import certificate_job, claims_history_job
 
 
 class Grouping(StrEnum):

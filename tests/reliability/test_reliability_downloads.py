@@ -33,8 +33,8 @@ from sandbox_harness import SandboxServer
 
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Document
-from ssp_tui.operations.download_types import BulkResult, DownloadJob, DownloadMode
-from ssp_tui.operations.downloads import BulkDownloader
+from ssp_tui.operations.downloads import BulkResult, DownloadJob, DownloadMode
+from ssp_tui.operations.downloads import DownloadEngine
 
 HTML_PAGE = b"<!doctype html><html><body><h1>Session expired</h1><p>Please sign in.</p></body></html>"
 

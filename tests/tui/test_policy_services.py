@@ -18,7 +18,7 @@ from tui_helpers import SandboxLike, wait_for
 from ssp_tui.api.config import Profile
 from ssp_tui.api.models import Document, StatusFilter, Term
 from ssp_tui.app import SspApp
-from ssp_tui.operations.download_jobs import document_job
+from ssp_tui.operations.downloads.jobs import document_job
 from ssp_tui.screens.home import HomeScreen
 from ssp_tui.screens.policy_services import PolicyServicesScreen
 from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog

@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 from tui_helpers import wait_for
 
-from ssp_tui.operations.download_types import BulkResult, DownloadJob, DownloadMode
+from ssp_tui.operations.downloads import BulkResult, DownloadJob, DownloadMode
 from ssp_tui.screens.download_failures import DownloadFailuresDialog
 from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, describe_result
 from ssp_tui.widgets.download_panel import DownloadProgressPanel

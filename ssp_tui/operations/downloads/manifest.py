@@ -6,15 +6,14 @@ their entries; ``failed`` and ``missing`` describe the latest run only.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ssp_tui.operations.download_types import BulkResult, DownloadJob
-from ssp_tui.operations.file_placement import temp_path_beside
+from ssp_tui.operations.downloads.plan import DownloadJob
+from ssp_tui.operations.downloads.private_files import write_private
+from ssp_tui.operations.downloads.results import BulkResult
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
@@ -69,14 +68,8 @@ def build_manifest(result: BulkResult, root: Path, earlier: dict[str, dict[str, 
 
 
 def write_manifest(result: BulkResult, root: Path) -> Path:
-    """Write (merge) ``root/manifest.json`` atomically; returns its path."""
+    """Write (merge) ``root/manifest.json`` atomically, readable by the user only; returns its path."""
     path = root / MANIFEST_NAME
     document = build_manifest(result, root, _earlier_files(path, root))
-    temp = temp_path_beside(path, ".tmp")
-    try:
-        temp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(temp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    write_private(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path

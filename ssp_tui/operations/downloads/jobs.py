@@ -6,6 +6,7 @@ the same name and the same cache identity whichever front end asked for it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from ssp_tui.api.constants import DEFAULT_FILENAME_TEMPLATE
@@ -13,7 +14,7 @@ from ssp_tui.api.models.credentialing import Certificate
 from ssp_tui.api.models.policies import Document
 from ssp_tui.api.resources.credentialing import CredentialingResource
 from ssp_tui.api.resources.documents import DocumentsResource
-from ssp_tui.operations.download_types import DownloadJob
+from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.safe_names import render_template
 
 CERTIFICATE_TYPE = "certificate"
@@ -112,4 +113,19 @@ def claims_history_job(
         api_path=CredentialingResource.claims_history_path(certificate.insured_id, certificate.policy_id),
         relative_path=render_template(template, fields),
         title=title,
+        expected_sha256=certificate.claims_history_sha256,  # listed once made: reruns use the cache
     )
+
+
+TITLE_SUBJECTS = 3
+"""How many policies or insureds a combined PDF's title names before "and N more"."""
+
+
+def combined_title(what: str, subjects: Sequence[str]) -> str:
+    """The combined PDF's Title: ``what`` and whom it is for, e.g. "Certificates - Ann Lee, Bo Chen"."""
+    unique = list(dict.fromkeys(subject for subject in subjects if subject))
+    if not unique:
+        return what
+    shown = ", ".join(unique[:TITLE_SUBJECTS])
+    more = len(unique) - TITLE_SUBJECTS
+    return f"{what} - {shown}" + (f" and {more} more" if more > 0 else "")
