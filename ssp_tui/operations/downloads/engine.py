@@ -41,6 +41,14 @@ def _check_pdf_header(path: Path) -> None:
         raise NotAPdf("The portal sent something that is not a PDF.")
 
 
+class _PlacedWhileStopping(Exception):
+    """A file was placed just as the run was stopped: record it, then stop."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
 class DownloadEngine:
     """Concurrent, cached, verified downloads of many PDFs into separate files or one combined PDF."""
 
@@ -186,8 +194,11 @@ class DownloadEngine:
             blob, from_cache = await self._obtain(state, index, job, semaphore)
             path = blob.path
             if mode is DownloadMode.SEPARATE:
-                path = await asyncio.to_thread(self._place, blob, target, job)
+                path = await self._place_even_if_stopped(blob, target, job)
             state.record(index, blob, path, from_cache=from_cache)
+        except _PlacedWhileStopping as placed:
+            state.record(index, blob, placed.path, from_cache=from_cache)
+            raise asyncio.CancelledError from None
         except asyncio.CancelledError:
             state.streaming.pop(index, None)
             raise
@@ -195,6 +206,19 @@ class DownloadEngine:
             state.end_session(index, exc)
         except Exception as exc:
             state.fail(index, exc)
+
+    async def _place_even_if_stopped(self, blob: CachedBlob, target: Path, job: DownloadJob) -> Path:
+        """Place the file in a thread. A thread cannot be stopped: when the run is stopped meanwhile, wait
+        for it and report the file it wrote, so the manifest lists every file that is on disk."""
+        placing = asyncio.ensure_future(asyncio.to_thread(self._place, blob, target, job))
+        try:
+            return await asyncio.shield(placing)
+        except asyncio.CancelledError:
+            try:
+                path = await placing
+            except Exception:
+                raise asyncio.CancelledError from None
+            raise _PlacedWhileStopping(path) from None
 
     async def _obtain(
         self, state: RunState, index: int, job: DownloadJob, semaphore: asyncio.Semaphore
