@@ -1,8 +1,8 @@
 """``manifest.json`` beside separate downloads: what is there, what it should hash to, and what failed.
 
-A later run into the same folder merges into the manifest: files from earlier runs that are still on disk, with
-the bytes the manifest gave them, keep their entries (a file changed since is dropped: the manifest never
-vouches for bytes it did not write); ``failed`` and ``missing`` describe the latest run only.
+A later run into the same folder merges into the manifest: files from earlier runs that are still on disk,
+with the bytes the manifest gave them, keep their entries (a file changed since is dropped: the manifest
+never vouches for bytes it did not write); ``failed`` and ``missing`` describe the latest run only.
 """
 
 from __future__ import annotations
