@@ -7,12 +7,12 @@ import asyncio
 import json
 import os
 import stat
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
 import pytest
+from small_disks import read_only_folder, small_disk
 
 from ssp_tui.api.errors import AuthenticationRequired, DownloadError
 from ssp_tui.operations.downloads import (
@@ -29,47 +29,17 @@ from .fakes import FakePortal, run_engine, sha256_of
 from .test_ops_downloads import all_files, job_for, leftovers
 
 
-def _mount_tmpfs(where: Path, options: str) -> bool:
-    """A small tmpfs at ``where`` (root only); False when this platform or user cannot mount one."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return False
-    where.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True, check=False
-    )
-    return done.returncode == 0
+@pytest.fixture
+def small(tmp_path: Path) -> Iterator[Path]:
+    """96 KiB: room for a few PDFs, not all of them."""
+    with small_disk(tmp_path / "small", kib=96) as where:
+        yield where
 
 
 @pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 96 KiB file system (each test under xdist gets its own): room for a few PDFs, not all of them."""
-    where = tmp_path / "small"
-    if not _mount_tmpfs(where, "size=96k,mode=0755"):
-        pytest.skip("needs root and tmpfs to make a small full file system (CI runs these as root)")
-    try:
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    with read_only_folder(tmp_path / "read-only") as where:
         yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], capture_output=True, check=False)
-
-
-@pytest.fixture
-def read_only_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder nobody can write to: a read-only mount as root (root ignores mode bits), else mode 0500."""
-    where = tmp_path / "read-only"
-    if _mount_tmpfs(where, "ro,size=16k"):
-        try:
-            yield where
-        finally:
-            subprocess.run(["umount", "-l", str(where)], capture_output=True, check=False)
-        return
-    where.mkdir()
-    where.chmod(0o500)
-    if os.access(where, os.W_OK):
-        pytest.skip("this user can write to any folder, and no read-only mount is possible")
-    try:
-        yield where
-    finally:
-        where.chmod(0o700)
 
 
 def mode_of(path: Path) -> int:
@@ -194,18 +164,18 @@ async def test_every_file_and_folder_written_is_private(
 
 
 async def test_a_full_disk_keeps_every_verified_file_and_says_what_was_not_saved(
-    portal: FakePortal, tmp_path: Path, small_disk: Path
+    portal: FakePortal, tmp_path: Path, small: Path
 ) -> None:
     jobs = [job_for(portal, f"d{i}", 12, f"Doc {i}") for i in range(48)]  # about 3 KB each: not all fit
-    result = await run_engine(portal, tmp_path / "cache", jobs, small_disk, concurrency=1)
+    result = await run_engine(portal, tmp_path / "cache", jobs, small, concurrency=1)
 
     assert result.files and result.failed, "some saved, some not"
     assert not result.complete
     for saved in result.files:
         assert sha256_of(saved.path.read_bytes()) == saved.sha256, "every saved file is whole and verified"
     for failed in result.failed:
-        assert "No space left on device" in failed.message and str(small_disk) in failed.message
-    assert leftovers(small_disk) == [] and not [p for p in small_disk.rglob(".*")]
+        assert "No space left on device" in failed.message and str(small) in failed.message
+    assert leftovers(small) == [] and not [p for p in small.rglob(".*")]
     if result.manifest_path is None:
         assert result.problems and "manifest" in result.problems[0]
     else:
@@ -214,13 +184,13 @@ async def test_a_full_disk_keeps_every_verified_file_and_says_what_was_not_saved
 
 
 async def test_a_read_only_folder_names_the_folder(
-    portal: FakePortal, tmp_path: Path, read_only_folder: Path
+    portal: FakePortal, tmp_path: Path, read_only: Path
 ) -> None:
     job = job_for(portal, "d0", 1, "Doc")
     with pytest.raises(DestinationUnusable) as caught:
-        await run_engine(portal, tmp_path / "cache", [job], read_only_folder / "sub")
+        await run_engine(portal, tmp_path / "cache", [job], read_only / "sub")
     message = caught.value.user_message
-    assert str(read_only_folder / "sub") in message and "cache" not in message
+    assert str(read_only / "sub") in message and "cache" not in message
     assert portal.fetches[job.api_path] == 0, "nothing is fetched for a folder that cannot take it"
 
 
