@@ -158,3 +158,24 @@ async def test_retry_after_a_failure_completes_the_batch(tmp_path: Path) -> None
         result = app.results[0]
         assert result.complete
         assert every_file(folder) == ["POL1/current/doc-1.pdf", "POL1/current/doc-2.pdf", "manifest.json"]
+
+
+async def test_a_folder_that_cannot_be_created_is_named_on_screen(tmp_path: Path) -> None:
+    portal = FakePortal()
+    jobs = jobs_for(portal, [1])
+    app = RunnerApp(tmp_path / "cache")
+    outcomes: list[BulkResult | None] = []
+    async with app.run_test() as pilot:
+        runner = app.query_one(DownloadRunner)
+        session = FakeSession(portal, tmp_path / "cache")
+        plan = DownloadPlan(jobs, Destination.separate(Path("/proc/nope/dl")))
+
+        async def run() -> None:
+            outcomes.append(await runner.run_and_report(session, plan))
+
+        app.run_worker(run(), exit_on_error=False)
+        await wait_for(pilot, lambda: outcomes, "the run to give up")
+        assert outcomes == [None] and portal.fetches[jobs[0].api_path] == 0
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("Cannot create the download folder /proc/nope/dl: ") for m in said), said
+        assert "internal error" not in " ".join(said).lower()
