@@ -4,6 +4,7 @@ when partial."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +53,15 @@ def check_concurrency(concurrency: int | None, default: int) -> int:
     return value
 
 
-async def run_plan(run: CliRun, plan: DownloadPlan) -> BulkResult:
+async def run_plan(run: CliRun, plan: DownloadPlan, cancel: asyncio.Event | None = None) -> BulkResult:
     """Run ``plan``; an ended session propagates to ``run_portal``'s retry, which runs the body again (the
-    files already saved then come from the cache)."""
+    files already saved then come from the cache). ``cancel`` set (e.g. by a signal handler) stops the run:
+    the manifest lists what was saved, every verified file stays, nothing partial is left."""
     if run.download_engine is None:
         run.download_engine = DownloadEngine(run.client, cache_dir())
     with download_progress(run.output, len(plan.jobs)) as on_progress:
         try:
-            return await run.download_engine.run(plan, on_progress=on_progress)
+            return await run.download_engine.run(plan, on_progress=on_progress, cancel=cancel)
         except DestinationUnusable as exc:
             raise CommandFailed(exc.user_message) from None
 

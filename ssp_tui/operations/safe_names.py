@@ -177,15 +177,6 @@ def render_template(template: str, fields: Mapping[str, object]) -> PurePosixPat
     return PurePosixPath(*parts)
 
 
-def resolve_inside(root: Path, relative: str | PurePath) -> Path:
-    """``root / relative`` fully resolved (symlinks included); UnsafePath unless strictly inside root."""
-    resolved_root = Path(root).resolve()
-    candidate = (resolved_root / relative).resolve()
-    if candidate == resolved_root or resolved_root not in candidate.parents:
-        raise UnsafePath(f"{str(relative)!r} would be outside the folder {str(resolved_root)!r}.")
-    return candidate
-
-
 def final_path_inside(root: Path, relative: str | PurePath) -> Path:
     """``root / relative`` with its folder resolved (symlinks included) and its last part kept as it is, so
     that a symlink planted at the final name is never followed; UnsafePath unless strictly inside root."""
