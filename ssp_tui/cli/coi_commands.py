@@ -27,7 +27,7 @@ from ssp_tui.cli.lookup import resolve_policy
 from ssp_tui.cli.output import Column, Output, json_option, when
 from ssp_tui.cli.root import cli
 from ssp_tui.operations.downloads import BulkResult, DownloadJob, DownloadPlan
-from ssp_tui.operations.downloads.jobs import certificate_job, claims_history_job, combined_title
+from ssp_tui.operations.downloads.jobs import coi_jobs, combined_title
 
 """Separate certificate files: one folder per policy, term and insured; the holder names the file."""
 OPEN_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
@@ -99,24 +99,18 @@ def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_histor
     Named by the profile's filename template through the same job builders as the Credentialing screen, so
     a certificate has one name and one cache identity whichever front end fetched it.
     """
-    template = run.profile.filename_template
-    issued_on = date.today()
-    jobs: list[DownloadJob] = []
-    letters: set[tuple[str, str]] = set()
-    for cert in certificates:
-        jobs.append(certificate_job(cert, issued_on=issued_on, template=template))
-        pair = (cert.insured_id, cert.policy_id)
-        if not claims_history or pair in letters:
-            continue
-        letters.add(pair)
-        if not cert.claims_history_available:
-            run.output.warn(
-                f"No claims history is available for {cert.insured_name} on {cert.policy_number}; "
-                "ask for it with `ssp-tui coi request-holder`."
-            )
-            continue
-        jobs.append(claims_history_job(cert, issued_on=issued_on, template=template))
-    return jobs
+    planned = coi_jobs(
+        certificates,
+        wants_claims_history=lambda _certificate: claims_history,
+        issued_on=date.today(),
+        template=run.profile.filename_template,
+    )
+    for cert in planned.without_claims_history:
+        run.output.warn(
+            f"No claims history is available for {cert.insured_name} on {cert.policy_number}; "
+            "ask for it with `ssp-tui coi request-holder`."
+        )
+    return planned.jobs
 
 
 @coi_group.command("download")
