@@ -249,9 +249,12 @@ class GatedPortal(FakePortal):
         self.release = asyncio.Event()
         self.waiting = asyncio.Event()
         self.ended: set[str] = set()
+        self.others_saved = asyncio.Event()
+        self.others_saved.set()
 
     async def download(self, api_path, dest, *, expected_sha256=None, on_progress=None):
         if api_path in self.ended:
+            await self.others_saved.wait()  # so that the test knows exactly what was saved before
             self.fetches[api_path] += 1
             raise AuthenticationRequired(401, "Your session has ended", "Sign in again.")
         if api_path in self.held:
@@ -307,11 +310,17 @@ async def test_an_ended_session_stops_the_run_keeps_what_was_saved_and_escapes(t
     cache, target = tmp_path / "cache", tmp_path / "out"
     jobs = [job_for(portal, f"d{i}", 1, f"Doc {i}") for i in range(4)]
     portal.ended.add(jobs[3].api_path)
+    portal.others_saved.clear()
+
+    def on_progress(progress: BulkProgress) -> None:
+        if progress.files_done == 3:
+            portal.others_saved.set()
+
     engine = DownloadEngine(portal, cache)
-    plan = DownloadPlan(jobs, Destination.separate(target), concurrency=1)
+    plan = DownloadPlan(jobs, Destination.separate(target), concurrency=2)
 
     with pytest.raises(AuthenticationRequired):
-        await engine.run(plan)
+        await engine.run(plan, on_progress=on_progress)
 
     manifest = json.loads((target / "manifest.json").read_text())
     assert [entry["key"] for entry in manifest["files"]] == ["d0", "d1", "d2"]
