@@ -144,14 +144,6 @@ async def _download_with_resume(
         return await _finish(dest, files, received, expected_sha256)
 
 
-@dataclass(frozen=True, slots=True)
-class _Received:
-    size: int
-    sha256: str
-    etag: str | None
-    filename_hint: str | None
-
-
 class _Receiver:
     def __init__(
         self,
@@ -167,7 +159,8 @@ class _Receiver:
         self.resume_from = resume_from
         self.on_progress = on_progress
 
-    async def receive(self, response: httpx.Response) -> _Received:
+    async def receive(self, response: httpx.Response) -> DownloadedFile:
+        """Stream the body into the part file; what arrived, described as the file it becomes at ``dest``."""
         media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media != PDF_CONTENT_TYPE:
             raise DownloadError(
@@ -221,7 +214,7 @@ class _Receiver:
         if total is not None and done != total:
             raise DownloadError(f"{self.dest.name}: {done} bytes arrived, the portal announced {total}")
         hint = filename_hint(response.headers.get("content-disposition"))
-        return _Received(done, hasher.hexdigest(), strong_etag, hint)
+        return DownloadedFile(self.dest, done, hasher.hexdigest(), strong_etag, hint)
 
     def _check_content_range(self, header: str | None) -> int | None:
         match = _CONTENT_RANGE.fullmatch((header or "").strip())
@@ -233,7 +226,7 @@ class _Receiver:
 
 
 async def _finish(
-    dest: Path, files: _PartFiles, received: _Received, expected_sha256: str | None
+    dest: Path, files: _PartFiles, received: DownloadedFile, expected_sha256: str | None
 ) -> DownloadedFile:
     if expected_sha256 is not None and received.sha256 != expected_sha256.strip().lower():
         raise DownloadError(
@@ -244,7 +237,7 @@ async def _finish(
     os.replace(files.part, dest)
     files.etag_file.unlink(missing_ok=True)
     _fsync_directory(dest.parent)
-    return DownloadedFile(dest, received.size, received.sha256, received.etag, received.filename_hint)
+    return received
 
 
 def _open_private(path: Path, mode: str) -> BinaryIO:
