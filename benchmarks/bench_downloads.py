@@ -37,9 +37,8 @@ from ssp_tui.api.constants import API_PREFIX, DEFAULT_CONCURRENCY
 from ssp_tui.api.embedded import EmbeddedSandbox
 from ssp_tui.api.errors import PortalError
 from ssp_tui.api.models import Document, LoginState, MfaFactor, Role, StatusFilter, Term
-from ssp_tui.operations.download_jobs import document_job
-from ssp_tui.operations.download_types import DownloadJob, DownloadMode
-from ssp_tui.operations.downloads import BulkDownloader
+from ssp_tui.operations.downloads import Destination, DownloadEngine, DownloadJob, DownloadPlan
+from ssp_tui.operations.downloads.jobs import document_job
 
 
 def reset_peak_rss() -> None:
@@ -131,28 +130,27 @@ async def benchmark(client: PortalClient, base_url: str, args: argparse.Namespac
         scratch = Path(temp)
         await plain_httpx(base_url, token, jobs, Path(tempfile.mkdtemp(dir=scratch)), concurrency)  # prime
 
+        def separate(folder: Path) -> DownloadPlan:
+            return DownloadPlan(jobs, Destination.separate(folder), concurrency=concurrency)
+
+        def combined(folder: Path) -> DownloadPlan:
+            return DownloadPlan(jobs, Destination.combined(folder / "combined.pdf"), concurrency=concurrency)
+
         async def baseline_combined(folder: Path) -> None:
             paths = await plain_httpx(base_url, token, jobs, folder, concurrency)
             await asyncio.to_thread(pikepdf_combine, paths, folder / "combined.pdf")
 
         for _ in range(args.runs):
-            cache = Path(tempfile.mkdtemp(dir=scratch))
-            separate_cache = Path(tempfile.mkdtemp(dir=scratch))
+            # One engine per cache, built once as the TUI and the CLI build theirs.
+            engine = DownloadEngine(client, Path(tempfile.mkdtemp(dir=scratch)))
+            separate_engine = DownloadEngine(client, Path(tempfile.mkdtemp(dir=scratch)))
             scenarios: dict[str, Callable[[Path], Awaitable[object]]] = {
                 "baseline separate": lambda f: plain_httpx(base_url, token, jobs, f, concurrency),
-                "engine separate (cold)": lambda f, c=separate_cache: BulkDownloader(
-                    client, c, concurrency
-                ).run(jobs, f),
+                "engine separate (cold)": lambda f, e=separate_engine: e.run(separate(f)),
                 "baseline combined": baseline_combined,
-                "engine combined (cold)": lambda f, c=cache: BulkDownloader(client, c, concurrency).run(
-                    jobs, f, DownloadMode.COMBINED
-                ),
-                "engine combined (warm)": lambda f, c=cache: BulkDownloader(client, c, concurrency).run(
-                    jobs, f, DownloadMode.COMBINED
-                ),
-                "engine separate (warm)": lambda f, c=separate_cache: BulkDownloader(
-                    client, c, concurrency
-                ).run(jobs, f),
+                "engine combined (cold)": lambda f, e=engine: e.run(combined(f)),
+                "engine combined (warm)": lambda f, e=engine: e.run(combined(f)),
+                "engine separate (warm)": lambda f, e=separate_engine: e.run(separate(f)),
                 "one after another": lambda f: plain_httpx(base_url, token, jobs, f, 1),
             }
             for name, action in scenarios.items():

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ssp_tui.api.config import Profile
     from ssp_tui.api.models.auth import LoginResponse, MfaFactor, MfaSendResponse, Session, User
     from ssp_tui.api.secrets import SecretStore
+    from ssp_tui.operations.downloads import DownloadEngine
     from ssp_tui.portal_target import PortalTarget
 
 T = TypeVar("T")
@@ -50,6 +51,7 @@ class SessionController:
         self._relogin_lock = asyncio.Lock()
         self._generation = 0
         """Bumped on every installed session, so that calls that failed together re-login once."""
+        self._download_engine: DownloadEngine | None = None
 
     # -- the client and the secret store, made on first use (they import httpx and keyring) --
 
@@ -65,6 +67,14 @@ class SessionController:
                 self._client = PortalClient(base_url)
             return self._client
 
+    async def download_engine(self) -> DownloadEngine:
+        """The one download engine of the app (its cache index is read once); run it through ``call``."""
+        if self._download_engine is None:
+            from ssp_tui.operations.downloads import DownloadEngine, default_cache_dir
+
+            self._download_engine = DownloadEngine(await self.client(), default_cache_dir())
+        return self._download_engine
+
     def secrets(self) -> SecretStore:
         if self._secrets is None:
             from ssp_tui.api.secrets import SecretStore
@@ -76,6 +86,7 @@ class SessionController:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+            self._download_engine = None
         await self.target.stop()
 
     # -- signing in --

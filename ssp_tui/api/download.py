@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote
 
 import httpx
@@ -65,7 +66,8 @@ class _PartFiles:
         if etag is None:
             self.etag_file.unlink(missing_ok=True)
         else:
-            self.etag_file.write_text(etag, encoding="utf-8")
+            with _open_private(self.etag_file, "wb") as out:
+                out.write(etag.encode("utf-8"))
 
     def resumable(self) -> bool:
         return self.part.exists() and self.etag_file.exists()
@@ -142,14 +144,6 @@ async def _download_with_resume(
         return await _finish(dest, files, received, expected_sha256)
 
 
-@dataclass(frozen=True, slots=True)
-class _Received:
-    size: int
-    sha256: str
-    etag: str | None
-    filename_hint: str | None
-
-
 class _Receiver:
     def __init__(
         self,
@@ -165,7 +159,8 @@ class _Receiver:
         self.resume_from = resume_from
         self.on_progress = on_progress
 
-    async def receive(self, response: httpx.Response) -> _Received:
+    async def receive(self, response: httpx.Response) -> DownloadedFile:
+        """Stream the body into the part file; what arrived, described as the file it becomes at ``dest``."""
         media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media != PDF_CONTENT_TYPE:
             raise DownloadError(
@@ -193,7 +188,7 @@ class _Receiver:
             )
         self.files.remember_etag(strong_etag)
         identity = response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
-        with self.files.part.open(mode) as out:
+        with _open_private(self.files.part, mode) as out:
             try:
                 async for _, chunk in decoded_chunks(response):
                     out.write(chunk)
@@ -219,7 +214,7 @@ class _Receiver:
         if total is not None and done != total:
             raise DownloadError(f"{self.dest.name}: {done} bytes arrived, the portal announced {total}")
         hint = filename_hint(response.headers.get("content-disposition"))
-        return _Received(done, hasher.hexdigest(), strong_etag, hint)
+        return DownloadedFile(self.dest, done, hasher.hexdigest(), strong_etag, hint)
 
     def _check_content_range(self, header: str | None) -> int | None:
         match = _CONTENT_RANGE.fullmatch((header or "").strip())
@@ -231,7 +226,7 @@ class _Receiver:
 
 
 async def _finish(
-    dest: Path, files: _PartFiles, received: _Received, expected_sha256: str | None
+    dest: Path, files: _PartFiles, received: DownloadedFile, expected_sha256: str | None
 ) -> DownloadedFile:
     if expected_sha256 is not None and received.sha256 != expected_sha256.strip().lower():
         raise DownloadError(
@@ -242,7 +237,18 @@ async def _finish(
     os.replace(files.part, dest)
     files.etag_file.unlink(missing_ok=True)
     _fsync_directory(dest.parent)
-    return DownloadedFile(dest, received.size, received.sha256, received.etag, received.filename_hint)
+    return received
+
+
+def _open_private(path: Path, mode: str) -> BinaryIO:
+    """``path`` opened for writing (``wb`` or ``ab``) as a file only the user may read (0600), never through a
+    symlink: a downloaded insurance document is a private record from its first byte."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags |= os.O_APPEND if mode == "ab" else os.O_TRUNC
+    fd = os.open(path, flags, 0o600)
+    if hasattr(os, "fchmod"):  # a part kept from an older version may have been made 0644
+        os.fchmod(fd, 0o600)
+    return os.fdopen(fd, mode)
 
 
 def _check_pdf(path: Path, name: str) -> None:

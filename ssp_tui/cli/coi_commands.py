@@ -25,12 +25,12 @@ from ssp_tui.api.models.credentialing import USPS_STATE_CODES
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.coi_search import CertificateQuery, find_certificates, query_options
 from ssp_tui.cli.context import CliRun, make_output, run_portal
-from ssp_tui.cli.download_run import check_concurrency, destination, report, run_jobs
+from ssp_tui.cli.download_run import check_concurrency, destination, report, run_plan
 from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.output import Column, Output, json_option, when
 from ssp_tui.cli.root import cli
-from ssp_tui.operations.download_jobs import certificate_job, claims_history_job
-from ssp_tui.operations.download_types import BulkResult, DownloadJob
+from ssp_tui.operations.downloads import BulkResult, DownloadJob, DownloadPlan
+from ssp_tui.operations.downloads.jobs import coi_jobs, combined_title
 
 """Separate certificate files: one folder per policy, term and insured; the holder names the file."""
 OPEN_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
@@ -102,24 +102,18 @@ def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_histor
     Named by the profile's filename template through the same job builders as the Credentialing screen, so
     a certificate has one name and one cache identity whichever front end fetched it.
     """
-    template = run.profile.filename_template
-    issued_on = clock.today()
-    jobs: list[DownloadJob] = []
-    letters: set[tuple[str, str]] = set()
-    for cert in certificates:
-        jobs.append(certificate_job(cert, issued_on=issued_on, template=template))
-        pair = (cert.insured_id, cert.policy_id)
-        if not claims_history or pair in letters:
-            continue
-        letters.add(pair)
-        if not cert.claims_history_available:
-            run.output.warn(
-                f"No claims history is available for {cert.insured_name} on {cert.policy_number}; "
-                "ask for it with `ssp-tui coi request-holder`."
-            )
-            continue
-        jobs.append(claims_history_job(cert, issued_on=issued_on, template=template))
-    return jobs
+    planned = coi_jobs(
+        certificates,
+        wants_claims_history=lambda _certificate: claims_history,
+        issued_on=clock.today(),
+        template=run.profile.filename_template,
+    )
+    for cert in planned.without_claims_history:
+        run.output.warn(
+            f"No claims history is available for {cert.insured_name} on {cert.policy_number}; "
+            "ask for it with `ssp-tui coi request-holder`."
+        )
+    return planned.jobs
 
 
 @coi_group.command("download")
@@ -172,7 +166,16 @@ def coi_download(
             raise CommandFailed("No certificates match.")
         jobs = certificate_jobs(run, found, claims_history)
         workers = check_concurrency(concurrency, run.profile.concurrency)
-        return await run_jobs(run, jobs, where, concurrency=workers, allow_missing=allow_missing)
+        insureds = [f"{cert.insured_name} ({cert.policy_number})" for cert in found]
+        plan = DownloadPlan(
+            jobs,
+            where,
+            concurrency=workers,
+            allow_missing=allow_missing,
+            title=combined_title("Certificates of insurance", insureds),
+            labels=tuple(dict.fromkeys(insureds)),
+        )
+        return await run_plan(run, plan)
 
     report(output, run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES))
 

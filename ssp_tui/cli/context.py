@@ -32,6 +32,7 @@ from ssp_tui.cli.session_store import SessionStore, session_key
 if TYPE_CHECKING:
     from ssp_tui.api.client import PortalClient
     from ssp_tui.api.config import Profile
+    from ssp_tui.operations.downloads import DownloadEngine
     from ssp_tui.portal_target import PortalTarget
 
 T = TypeVar("T")
@@ -76,6 +77,8 @@ class CliRun:
     profile: Profile
     portal_label: str
     store: SessionStore
+    download_engine: DownloadEngine | None = None
+    """Made on the first download and kept for the retry after a re-login (its cache index is loaded once)."""
 
 
 Body = Callable[[CliRun], Awaitable[T]]
@@ -178,6 +181,6 @@ async def _stop(target: PortalTarget) -> None:
 
 def cache_dir() -> Path:
     """The download engine's content-addressed cache, shared by the TUI and the CLI."""
-    from ssp_tui.operations.download_cache import default_cache_dir
+    from ssp_tui.operations.downloads.cache import default_cache_dir
 
     return default_cache_dir()

@@ -1,10 +1,10 @@
-"""Running download jobs through the shared engine (``operations.downloads.BulkDownloader``) and reporting
-the result the CLI way: the saved paths on stdout, failures and the summary on stderr, exit 4 when partial."""
+"""Running a ``DownloadPlan`` through the shared engine (``operations.downloads.DownloadEngine``) and
+reporting the result the CLI way: the saved paths on stdout, failures and the summary on stderr, exit 4
+when partial."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +15,14 @@ from ssp_tui.cli.context import CliRun, cache_dir
 from ssp_tui.cli.exit_codes import CommandFailed, PartialResult
 from ssp_tui.cli.output import Output
 from ssp_tui.cli.progress import download_progress
-from ssp_tui.operations.download_types import BulkResult, DownloadJob, DownloadMode
-from ssp_tui.operations.downloads import BulkDownloader
-
-
-@dataclass(frozen=True, slots=True)
-class Destination:
-    mode: DownloadMode
-    folder: Path
-    combined_path: Path | None = None
+from ssp_tui.operations.downloads import (
+    BulkResult,
+    Destination,
+    DestinationUnusable,
+    DownloadEngine,
+    DownloadMode,
+    DownloadPlan,
+)
 
 
 def destination(
@@ -33,15 +32,18 @@ def destination(
     if (combined is None) == (folder is None):
         raise click.UsageError(f"Give exactly one of {combined_flag} FILE.pdf or {folder_flag} DIR.")
     if combined is not None:
-        path = combined.expanduser().resolve()
-        if path.is_dir():
-            raise click.UsageError(f"{combined_flag} wants a file name, and {str(path)!r} is a folder.")
-        return Destination(DownloadMode.COMBINED, path.parent, path)
+        # Not resolved: a symlink planted at FILE.pdf (even a dangling one) is never written through.
+        where = Destination.combined(combined)
+        if where.combined_file is not None and where.combined_file.is_dir():
+            raise click.UsageError(
+                f"{combined_flag} wants a file name, and {str(where.combined_file)!r} is a folder."
+            )
+        return where
     assert folder is not None
-    path = folder.expanduser().resolve()
-    if path.exists() and not path.is_dir():
-        raise click.UsageError(f"{folder_flag} wants a folder, and {str(path)!r} is a file.")
-    return Destination(DownloadMode.SEPARATE, path)
+    where = Destination.separate(folder)
+    if where.folder.exists() and not where.folder.is_dir():
+        raise click.UsageError(f"{folder_flag} wants a folder, and {str(where.folder)!r} is a file.")
+    return where
 
 
 def check_concurrency(concurrency: int | None, default: int) -> int:
@@ -51,19 +53,17 @@ def check_concurrency(concurrency: int | None, default: int) -> int:
     return value
 
 
-async def run_jobs(
-    run: CliRun, jobs: Sequence[DownloadJob], where: Destination, *, concurrency: int, allow_missing: bool
-) -> BulkResult:
-    downloader = BulkDownloader(run.client, cache_dir(), concurrency=concurrency)
-    with download_progress(run.output, len(jobs)) as on_progress:
-        return await downloader.run(
-            jobs,
-            where.folder,
-            where.mode,
-            combined_path=where.combined_path,
-            on_progress=on_progress,
-            allow_missing=allow_missing,
-        )
+async def run_plan(run: CliRun, plan: DownloadPlan, cancel: asyncio.Event | None = None) -> BulkResult:
+    """Run ``plan``; an ended session propagates to ``run_portal``'s retry, which runs the body again (the
+    files already saved then come from the cache). ``cancel`` set (e.g. by a signal handler) stops the run:
+    the manifest lists what was saved, every verified file stays, nothing partial is left."""
+    if run.download_engine is None:
+        run.download_engine = DownloadEngine(run.client, cache_dir())
+    with download_progress(run.output, len(plan.jobs)) as on_progress:
+        try:
+            return await run.download_engine.run(plan, on_progress=on_progress, cancel=cancel)
+        except DestinationUnusable as exc:
+            raise CommandFailed(exc.user_message) from None
 
 
 def _result_json(result: BulkResult) -> dict[str, Any]:
@@ -121,9 +121,16 @@ def report(output: Output, result: BulkResult) -> None:
         return
     if result.manifest_path is not None:
         output.info(f"Saved {summary}; manifest: {result.manifest_path}")
+    else:
+        output.info(f"Saved {summary}.")
+    for problem in result.problems:
+        output.warn(problem)
     if result.cancelled:
         raise CommandFailed("Cancelled; the finished files are complete and the manifest lists the rest.")
     if result.failed:
         if not result.files:
             raise CommandFailed("Every file failed; the manifest lists them.")
-        raise PartialResult(f"{len(result.failed)} files failed; they are named above and in the manifest.")
+        where = " and in the manifest" if result.manifest_path is not None else ""
+        raise PartialResult(f"{len(result.failed)} files failed; they are named above{where}.")
+    if result.problems:
+        raise PartialResult("Every file was saved, and they are listed above; the manifest is not complete.")

@@ -10,13 +10,13 @@ from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Document, DocumentType, PolicyDetail, PolicySummary, StatusFilter, Term
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
-from ssp_tui.cli.download_run import check_concurrency, destination, report, run_jobs
+from ssp_tui.cli.download_run import check_concurrency, destination, report, run_plan
 from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.lookup import resolve_policy
 from ssp_tui.cli.output import Column, json_option
 from ssp_tui.cli.root import cli
-from ssp_tui.operations.download_jobs import document_job
-from ssp_tui.operations.download_types import BulkResult
+from ssp_tui.operations.downloads import BulkResult, DownloadPlan
+from ssp_tui.operations.downloads.jobs import combined_title, document_job
 from ssp_tui.operations.safe_names import TemplateError
 
 ALL_TERMS = "all"
@@ -185,6 +185,7 @@ def docs_download(
     async def body(run: CliRun) -> BulkResult:
         template = run.profile.filename_template
         documents: list[Document] = []
+        policies_for: list[str] = []
         for reference in dict.fromkeys(policies):  # a policy named twice is downloaded once
             policy = await resolve_policy(run.client, reference)
             if term != ALL_TERMS and Term(term) not in {t.term for t in policy.terms}:
@@ -192,7 +193,10 @@ def docs_download(
                 output.warn(f"Policy {policy.policy_number} has no {term} term; skipped.")
                 continue
             found = await _documents(run.client, policy, term)
-            documents.extend(d for d in found if not wanted_types or d.type in wanted_types)
+            wanted = [d for d in found if not wanted_types or d.type in wanted_types]
+            documents.extend(wanted)
+            if wanted:
+                policies_for.append(policy.policy_number)
         if not documents:
             raise CommandFailed("No documents match.")
         try:
@@ -202,6 +206,14 @@ def docs_download(
         except TemplateError as exc:
             raise CommandFailed(f"The profile's filename template cannot be used: {exc}") from None
         workers = check_concurrency(concurrency, run.profile.concurrency)
-        return await run_jobs(run, jobs, where, concurrency=workers, allow_missing=allow_missing)
+        plan = DownloadPlan(
+            jobs,
+            where,
+            concurrency=workers,
+            allow_missing=allow_missing,
+            title=combined_title("Policy documents", policies_for),
+            labels=tuple(dict.fromkeys(policies_for)),
+        )
+        return await run_plan(run, plan)
 
     report(output, run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS))

@@ -15,7 +15,7 @@ from rich.progress import (
 )
 
 from ssp_tui.cli.output import Output
-from ssp_tui.operations.download_types import BulkProgress, Phase, ProgressCallback
+from ssp_tui.operations.downloads import BulkProgress, Phase, ProgressCallback
 
 
 @contextmanager

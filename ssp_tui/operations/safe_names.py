@@ -177,13 +177,20 @@ def render_template(template: str, fields: Mapping[str, object]) -> PurePosixPat
     return PurePosixPath(*parts)
 
 
-def resolve_inside(root: Path, relative: str | PurePath) -> Path:
-    """``root / relative`` fully resolved (symlinks included); UnsafePath unless strictly inside root."""
+def final_path_inside(root: Path, relative: str | PurePath) -> Path:
+    """``root / relative`` with its folder resolved (symlinks included) and its last part kept as it is, so
+    that a symlink planted at the final name is never followed; UnsafePath unless strictly inside root."""
     resolved_root = Path(root).resolve()
-    candidate = (resolved_root / relative).resolve()
-    if candidate == resolved_root or resolved_root not in candidate.parents:
+    joined = resolved_root / relative
+    folder = joined.parent.resolve()
+    if joined.name in ("", ".", "..") or (folder != resolved_root and resolved_root not in folder.parents):
         raise UnsafePath(f"{str(relative)!r} would be outside the folder {str(resolved_root)!r}.")
-    return candidate
+    return folder / joined.name
+
+
+def title_filename(title: str) -> str:
+    """A file name made from a whole title: "Policy 2026/2027" gives "Policy 2026-2027", never "2027"."""
+    return safe_filename(_field_text(title))
 
 
 def numbered_path(path: Path, number: int) -> Path:

@@ -87,11 +87,14 @@ def credentialing_insureds(call: Call) -> Page[CredentialedInsured]:
 _CERTIFICATE_SELECT = (
     "SELECT ce.id, ce.term, ce.insured_id, i.name AS insured_name, i.claims_history_available, "
     "ce.policy_id, p.policy_number, c.name AS policyholder, h.id AS holder_id, h.name AS holder_name, "
-    "h.city AS holder_city, h.state AS holder_state, b.sha256 "
+    "h.city AS holder_city, h.state AS holder_state, b.sha256, "
+    # A letter is offered only while the history is available online: no digest for one that is not.
+    "CASE WHEN i.claims_history_available THEN ch.sha256 END AS claims_history_sha256 "
     "FROM certificates ce JOIN insureds i ON i.id = ce.insured_id JOIN policies p ON p.id = ce.policy_id "
     "JOIN customers c ON c.id = p.customer_id JOIN certificate_holders h ON h.id = ce.holder_id "
     # The PDF is made on its first download; from then on the listing gives its digest.
-    "LEFT JOIN blobs b ON b.key = 'cert:' || ce.id"
+    "LEFT JOIN blobs b ON b.key = 'cert:' || ce.id "
+    "LEFT JOIN blobs ch ON ch.key = 'claims:' || ce.insured_id || ':' || ce.policy_id"
 )
 
 
@@ -110,6 +113,7 @@ def _certificate(r: sqlite3.Row) -> Certificate:
         holder_state=r["holder_state"],
         claims_history_available=bool(r["claims_history_available"]),
         sha256=r["sha256"],
+        claims_history_sha256=r["claims_history_sha256"],
     )
 
 

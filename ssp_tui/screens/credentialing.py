@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,6 +25,7 @@ from ssp_tui.api.models import (
     HolderRequestCreate,
     PolicyStatus,
 )
+from ssp_tui.operations.downloads.jobs import combined_title
 from ssp_tui.operations.safe_names import TemplateError
 from ssp_tui.screens.chrome import SectionScreen
 from ssp_tui.screens.credentialing_holder import HolderRequestDialog, HolderRequestSent, InsuredChoice
@@ -38,8 +38,7 @@ from ssp_tui.screens.credentialing_selection import (
     plan_downloads,
 )
 from ssp_tui.screens.credentialing_tree import CertificateTree
-from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner
-from ssp_tui.screens.policy_services_dialogs import DownloadDialog
+from ssp_tui.screens.download_runner import DownloadRunner
 
 PARALLEL_POLICIES = 6
 """Certificate lists fetched at once: an agent's search can span many policies."""
@@ -276,20 +275,14 @@ class CredentialingScreen(SectionScreen):
                 timeout=12,
             )
         term = certificates[0].term.value
-        choice = await self.app.push_screen_wait(
-            DownloadDialog(
-                len(plan.jobs),
-                folder=profile.download_dir,
-                default_name=f"certificates-{term}-{clock.today():%Y-%m-%d}.pdf",
-                template=profile.filename_template,
-            )
+        insureds = [f"{c.insured_name} ({c.policy_number})" for c in certificates]
+        await self.runner.ask_and_run(
+            self.controller,
+            plan.jobs,
+            default_name=f"certificates-{term}-{clock.today():%Y-%m-%d}.pdf",
+            title=combined_title("Certificates of insurance", insureds),
+            labels=list(dict.fromkeys(insureds)),
         )
-        if choice is None:
-            return
-        combined = Path(choice.combined_name) if choice.combined_name else None
-        request = DownloadRequest(plan.jobs, choice.mode, choice.folder, combined_path=combined)
-        client = await self.controller.client()
-        await self.runner.run_and_report(client, request, concurrency=profile.concurrency)
 
     def action_add_holder(self) -> None:
         choices = self.holder_choices()

@@ -9,14 +9,13 @@ the insured's claims-history letter for that policy, once per insured and policy
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from ssp_tui.api.constants import DEFAULT_FILENAME_TEMPLATE
 from ssp_tui.api.models.credentialing import Certificate
-from ssp_tui.operations.download_jobs import certificate_job, claims_history_job
-from ssp_tui.operations.download_types import DownloadJob
+from ssp_tui.operations.downloads.jobs import CoiJobs, coi_jobs
 
 
 class Grouping(StrEnum):
@@ -122,37 +121,17 @@ class CertificateSelection:
         return [self.certificates[i] for i in order if i in self.selected and i in self.certificates]
 
 
-@dataclass(slots=True)
-class DownloadPlan:
-    jobs: list[DownloadJob] = field(default_factory=list)
-    without_claims_history: list[Certificate] = field(default_factory=list)
-    """One per insured and policy asked for with claims history where none is available online."""
-    certificates: int = 0
-    claims_histories: int = 0
-
-
 def plan_downloads(
     certificates: Sequence[Certificate],
     selection: CertificateSelection,
     *,
     issued_on: date,
     template: str = DEFAULT_FILENAME_TEMPLATE,
-) -> DownloadPlan:
-    """A certificate job per ticked certificate, in the order given; a claims-history letter follows the
-    first certificate of its insured and policy that asks for one. Raises ``TemplateError`` for a template
-    that uses a field certificates do not have."""
-    plan = DownloadPlan()
-    letters_done: set[tuple[str, str]] = set()
-    for certificate in certificates:
-        plan.jobs.append(certificate_job(certificate, issued_on=issued_on, template=template))
-        plan.certificates += 1
-        pair = (certificate.insured_id, certificate.policy_id)
-        if selection.access_of(certificate.id) is not Access.COI_AND_CLAIMS or pair in letters_done:
-            continue
-        letters_done.add(pair)
-        if not certificate.claims_history_available:
-            plan.without_claims_history.append(certificate)
-            continue
-        plan.jobs.append(claims_history_job(certificate, issued_on=issued_on, template=template))
-        plan.claims_histories += 1
-    return plan
+) -> CoiJobs:
+    """The jobs for the ticked ``certificates``: a claims-history letter where the tick asks for one."""
+    return coi_jobs(
+        certificates,
+        wants_claims_history=lambda c: selection.access_of(c.id) is Access.COI_AND_CLAIMS,
+        issued_on=issued_on,
+        template=template,
+    )

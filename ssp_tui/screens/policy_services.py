@@ -4,7 +4,6 @@ preview a first page as text, and open the Frequently Downloaded Forms."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,13 +13,13 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from ssp_tui.api.models import Document, PolicyDetail, PolicySummary, StatusFilter, Term
-from ssp_tui.operations.download_jobs import document_job
+from ssp_tui.operations.downloads.jobs import combined_title, document_job
 from ssp_tui.operations.pdf_text import PdfTextError
 from ssp_tui.operations.safe_names import TemplateError
 from ssp_tui.screens.chrome import SectionScreen
-from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, fetch_preview_text
+from ssp_tui.screens.download_runner import DownloadRunner, fetch_preview_text
 from ssp_tui.screens.links import open_link
-from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
+from ssp_tui.screens.policy_services_dialogs import PreviewDialog
 from ssp_tui.screens.policy_services_panes import DocumentsPane, PolicyPicker
 from ssp_tui.screens.sections import RecordRef
 from ssp_tui.widgets.virtual_table import VirtualTable
@@ -204,16 +203,6 @@ class PolicyServicesScreen(SectionScreen):
         profile = self.controller.profile
         policy_number = self.policy.policy_number if self.policy else "documents"
         term_name = self.term.value
-        choice = await self.app.push_screen_wait(
-            DownloadDialog(
-                len(documents),
-                folder=profile.download_dir,
-                default_name=f"{policy_number}-{term_name}-documents.pdf",
-                template=profile.filename_template,
-            )
-        )
-        if choice is None:
-            return
         try:
             jobs = [
                 document_job(
@@ -224,10 +213,13 @@ class PolicyServicesScreen(SectionScreen):
         except TemplateError as error:
             self.notify(f"{error} Change the filename template in Settings (F2).", severity="error")
             return
-        combined = Path(choice.combined_name) if choice.combined_name else None
-        request = DownloadRequest(jobs, choice.mode, choice.folder, combined_path=combined)
-        client = await self.controller.client()
-        await self.runner.run_and_report(client, request, concurrency=profile.concurrency)
+        await self.runner.ask_and_run(
+            self.controller,
+            jobs,
+            default_name=f"{policy_number}-{term_name}-documents.pdf",
+            title=combined_title("Policy documents", [f"{policy_number} {term_name} term"]),
+            labels=[policy_number],
+        )
 
     def action_preview(self) -> None:
         document = self.documents.cursor_document()
@@ -239,10 +231,9 @@ class PolicyServicesScreen(SectionScreen):
     @work(exclusive=True, exit_on_error=False, group="preview")
     async def preview(self, document: Document) -> None:
         job = document_job(document, template="{id}.pdf")
-        client = await self.controller.client()
         self.notify(f"Fetching {document.title}…", timeout=3)
         try:
-            text = await fetch_preview_text(client, job)
+            text = await fetch_preview_text(self.controller, job)
         except PdfTextError as error:
             self.notify(error.user_message, title="No preview", severity="warning")
             return

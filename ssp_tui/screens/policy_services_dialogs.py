@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,27 +13,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from ssp_tui.operations.download_types import DownloadMode
-from ssp_tui.operations.safe_names import safe_filename
+from ssp_tui.operations.downloads import Destination, DownloadMode
 
 
-@dataclass(frozen=True, slots=True)
-class DownloadChoice:
-    mode: DownloadMode
-    folder: Path
-    combined_name: str | None = None
-    """COMBINED: a plain file name (no folders) ending in .pdf, written inside ``folder``."""
-
-
-def combined_file_name(text: str) -> str:
-    """A safe ``*.pdf`` file name from what the user typed (only its last path part is used)."""
-    stem = text.strip()
-    if stem.lower().endswith(".pdf"):
-        stem = stem[:-4]
-    return safe_filename(stem) + ".pdf"
-
-
-class DownloadDialog(ModalScreen[DownloadChoice | None]):
+class DownloadDialog(ModalScreen[Destination | None]):
     """One combined PDF (named here) or separate PDFs named by the profile's template, into a folder."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -87,14 +69,14 @@ class DownloadDialog(ModalScreen[DownloadChoice | None]):
         if folder.exists() and not folder.is_dir():
             error.update(f"{escape(str(folder))} is a file, not a folder.")
             return
-        name = None
-        if self.mode is DownloadMode.COMBINED:
-            typed = self.query_one("#download-name", Input).value
-            if not typed.strip():
-                error.update("Give the combined PDF a file name.")
-                return
-            name = combined_file_name(typed)
-        self.dismiss(DownloadChoice(self.mode, folder, name))
+        if self.mode is DownloadMode.SEPARATE:
+            self.dismiss(Destination.separate(folder))
+            return
+        typed = self.query_one("#download-name", Input).value
+        if not typed.strip():
+            error.update("Give the combined PDF a file name.")
+            return
+        self.dismiss(Destination.combined_in(folder, typed))
 
     @on(Button.Pressed, "#download-cancel")
     def action_cancel(self) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import ClassVar
 
 from rich.markup import escape
@@ -24,14 +23,14 @@ from textual.widgets import Input, Select, Static
 
 from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
-from ssp_tui.operations.download_jobs import resource_job
-from ssp_tui.operations.download_types import DownloadJob, DownloadMode
+from ssp_tui.operations.downloads import Destination, DownloadJob, DownloadPlan
+from ssp_tui.operations.downloads.jobs import resource_job
 from ssp_tui.operations.pdf_text import PdfTextError
 from ssp_tui.operations.safe_names import TemplateError
 from ssp_tui.screens.chrome import SectionScreen
-from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, fetch_preview_text
+from ssp_tui.screens.download_runner import DownloadRunner, fetch_preview_text
 from ssp_tui.screens.links import open_link
-from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
+from ssp_tui.screens.policy_services_dialogs import PreviewDialog
 from ssp_tui.widgets.filter_bar import FilterBar
 from ssp_tui.widgets.table_columns import Column
 from ssp_tui.widgets.virtual_table import VirtualTable
@@ -292,22 +291,17 @@ class ResourceLibraryScreen(SectionScreen):
             return
         if len(jobs) == 1:
             # One file: straight into the download folder, nothing to choose.
-            request = DownloadRequest(jobs, DownloadMode.SEPARATE, profile.download_dir)
-        else:
-            choice = await self.app.push_screen_wait(
-                DownloadDialog(
-                    len(jobs),
-                    folder=profile.download_dir,
-                    default_name=f"{self.ID_PREFIX}-{self.NOUN}-{clock.today():%Y-%m-%d}.pdf",
-                    template=profile.filename_template,
-                )
+            plan = DownloadPlan(
+                jobs, Destination.separate(profile.download_dir), concurrency=profile.concurrency
             )
-            if choice is None:
-                return
-            combined = Path(choice.combined_name) if choice.combined_name else None
-            request = DownloadRequest(jobs, choice.mode, choice.folder, combined_path=combined)
-        client = await self.controller.client()
-        await self.runner.run_and_report(client, request, concurrency=profile.concurrency)
+            await self.runner.run_and_report(self.controller, plan)
+            return
+        await self.runner.ask_and_run(
+            self.controller,
+            jobs,
+            default_name=f"{self.ID_PREFIX}-{self.NOUN}-{clock.today():%Y-%m-%d}.pdf",
+            title=self.NOUN.capitalize(),
+        )
 
     def action_preview(self) -> None:
         item = self._cursor_item()
@@ -321,10 +315,9 @@ class ResourceLibraryScreen(SectionScreen):
         if not item.document_id:
             return
         job = resource_job(item.document_id, item.title, item.published_on, template="{id}.pdf")
-        client = await self.controller.client()
         self.notify(f"Fetching {item.title}…", timeout=3)
         try:
-            text = await fetch_preview_text(client, job)
+            text = await fetch_preview_text(self.controller, job)
         except PdfTextError as error:
             self.notify(error.user_message, title="No preview", severity="warning")
             return

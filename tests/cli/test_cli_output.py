@@ -12,7 +12,7 @@ from rich.console import Console
 
 from ssp_tui.cli.output import Column, Output, cell, when
 from ssp_tui.cli.progress import download_progress
-from ssp_tui.operations.download_types import BulkProgress, DownloadJob, JobState, Phase
+from ssp_tui.operations.downloads import BulkProgress, DownloadJob, JobState, Phase
 
 ROWS = [{"name": "tab\there", "note": "line\nbreak", "n": 3}, {"name": "[bold]x[/bold]", "note": "", "n": 10}]
 COLUMNS: list[Column[dict[str, object]]] = [

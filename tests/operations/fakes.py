@@ -90,3 +90,29 @@ class FakePortal:
             raise FakePortalError("The downloaded file did not match its checksum.")
         part.replace(dest)
         return FakeDownloaded(dest, len(data), digest, f'"{digest}"', None)
+
+
+async def run_engine(
+    client,
+    cache: Path,
+    jobs,
+    target: Path,
+    mode=None,
+    *,
+    combined_path: Path | str | None = None,
+    concurrency: int = 6,
+    allow_missing: bool = False,
+    on_progress=None,
+    cancel: asyncio.Event | None = None,
+):
+    """One ``DownloadEngine.run`` of a plan for ``jobs``: separate files under ``target``, or (COMBINED) one
+    PDF at ``combined_path`` (relative to ``target``; ``combined.pdf`` when not given)."""
+    from ssp_tui.operations.downloads import Destination, DownloadEngine, DownloadMode, DownloadPlan
+
+    if mode is DownloadMode.COMBINED:
+        file = Path(combined_path or "combined.pdf")
+        destination = Destination.combined(file if file.is_absolute() else Path(target) / file)
+    else:
+        destination = Destination.separate(Path(target))
+    plan = DownloadPlan(list(jobs), destination, concurrency=concurrency, allow_missing=allow_missing)
+    return await DownloadEngine(client, cache).run(plan, on_progress=on_progress, cancel=cancel)

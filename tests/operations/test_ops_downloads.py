@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from ssp_tui.operations.download_types import BulkProgress, DownloadJob, DownloadMode, JobState, Phase
-from ssp_tui.operations.downloads import BulkDownloader
+from ssp_tui.operations.downloads import (
+    BulkProgress,
+    Destination,
+    DownloadJob,
+    DownloadMode,
+    DownloadPlan,
+    JobState,
+    Phase,
+)
 from ssp_tui.operations.safe_names import render_template
 
-from .fakes import FakePortal, sha256_of
+from .fakes import FakePortal, run_engine, sha256_of
 
 TEMPLATE = "{policy}/{term}/{date}-{type}-{title}.pdf"
 
@@ -57,7 +63,7 @@ def dirs(tmp_path: Path) -> tuple[Path, Path]:
 async def test_separate_files_land_at_template_paths_with_a_manifest(portal: FakePortal, dirs) -> None:
     cache, target = dirs
     jobs = [job_for(portal, f"d{i}", i + 1, f"Doc {i}") for i in range(3)]
-    result = await BulkDownloader(portal, cache, concurrency=2).run(jobs, target)
+    result = await run_engine(portal, cache, jobs, target, concurrency=2)
     assert result.complete and result.fetched == 3
     assert [saved.job.key for saved in result.files] == ["d0", "d1", "d2"]
     for saved, job in zip(result.files, jobs, strict=True):
@@ -78,13 +84,13 @@ async def test_separate_files_land_at_template_paths_with_a_manifest(portal: Fak
 async def test_second_run_fetches_nothing_and_duplicates_nothing(portal: FakePortal, dirs) -> None:
     cache, target = dirs
     jobs = [job_for(portal, f"d{i}", 2, f"Doc {i}") for i in range(4)]
-    await BulkDownloader(portal, cache).run(jobs, target)
+    await run_engine(portal, cache, jobs, target)
     before = all_files(target)
-    again = await BulkDownloader(portal, cache).run(jobs, target)
+    again = await run_engine(portal, cache, jobs, target)
     assert again.fetched == 0 and sum(portal.fetches.values()) == 4
     assert all(saved.from_cache for saved in again.files)
     assert all_files(target) == before  # the same files, no "name (2).pdf"
-    elsewhere = await BulkDownloader(portal, cache).run(jobs, target.parent / "other", DownloadMode.COMBINED)
+    elsewhere = await run_engine(portal, cache, jobs, target.parent / "other", DownloadMode.COMBINED)
     assert elsewhere.fetched == 0 and elsewhere.combined_path is not None
 
 
@@ -93,7 +99,7 @@ async def test_same_bytes_in_one_run_are_fetched_once(portal: FakePortal, dirs) 
     first = job_for(portal, "form", 1, "Form A")
     portal.documents["/documents/copy/content"] = portal.documents[first.api_path]
     second = DownloadJob("copy", "/documents/copy/content", "copy.pdf", "Form A again", first.expected_sha256)
-    result = await BulkDownloader(portal, cache).run([first, second], target)
+    result = await run_engine(portal, cache, [first, second], target)
     assert result.complete and result.fetched == 1
     assert (target / "copy.pdf").read_bytes() == (target / first.relative_path).read_bytes()
 
@@ -101,8 +107,8 @@ async def test_same_bytes_in_one_run_are_fetched_once(portal: FakePortal, dirs) 
 async def test_combined_pdf_has_every_page_and_a_bookmark_per_document(portal: FakePortal, dirs) -> None:
     cache, target = dirs
     jobs = [job_for(portal, f"d{i}", pages, f"Title {i}") for i, pages in enumerate([1, 3, 2, 4])]
-    result = await BulkDownloader(portal, cache, concurrency=3).run(
-        jobs, target, DownloadMode.COMBINED, combined_path=Path("out/all.pdf")
+    result = await run_engine(
+        portal, cache, jobs, target, DownloadMode.COMBINED, combined_path=Path("out/all.pdf"), concurrency=3
     )
     assert result.complete and result.combined_path == target / "out" / "all.pdf"
     with pikepdf.open(result.combined_path) as pdf, pdf.open_outline() as outline:
@@ -118,7 +124,7 @@ async def test_a_failed_job_is_named_and_no_combined_pdf_is_written(portal: Fake
     cache, target = dirs
     jobs = [job_for(portal, f"d{i}", 1, f"Title {i}") for i in range(3)]
     portal.fail[jobs[1].api_path] = "The portal is not answering (503)."
-    result = await BulkDownloader(portal, cache).run(jobs, target, DownloadMode.COMBINED)
+    result = await run_engine(portal, cache, jobs, target, DownloadMode.COMBINED)
     assert result.combined_path is None and not result.complete
     assert [(failed.job.title, failed.message) for failed in result.failed] == [
         ("Title 1", "The portal is not answering (503).")
@@ -132,7 +138,7 @@ async def test_allow_missing_writes_the_rest_and_says_what_is_missing(portal: Fa
     cache, target = dirs
     jobs = [job_for(portal, f"d{i}", i + 1, f"Title {i}") for i in range(3)]
     portal.fail[jobs[0].api_path] = "Not found."
-    result = await BulkDownloader(portal, cache).run(jobs, target, DownloadMode.COMBINED, allow_missing=True)
+    result = await run_engine(portal, cache, jobs, target, DownloadMode.COMBINED, allow_missing=True)
     assert result.missing == [jobs[0]] and result.combined_path == target / "combined.pdf"
     with pikepdf.open(result.combined_path) as pdf, pdf.open_outline() as outline:
         assert len(pdf.pages) == 2 + 3
@@ -145,7 +151,7 @@ async def test_a_download_cut_mid_body_leaves_no_partial_file(portal: FakePortal
     cache, target = dirs
     jobs = [job_for(portal, f"d{i}", 2, f"Title {i}") for i in range(3)]
     portal.cut.add(jobs[2].api_path)
-    result = await BulkDownloader(portal, cache).run(jobs, target)
+    result = await run_engine(portal, cache, jobs, target)
     assert [failed.job.key for failed in result.failed] == ["d2"]
     assert not (target / jobs[2].relative_path).exists()
     assert leftovers(target, cache) == []
@@ -160,7 +166,7 @@ async def test_cancel_event_stops_downloads_and_leaves_nothing_partial(portal: F
     jobs = [job_for(portal, f"d{i}", 1, f"Title {i}") for i in range(5)]
     portal.gate = asyncio.Event()  # never opened: downloads stall half-written
     cancel = asyncio.Event()
-    run = asyncio.create_task(BulkDownloader(portal, cache, concurrency=2).run(jobs, target, cancel=cancel))
+    run = asyncio.create_task(run_engine(portal, cache, jobs, target, cancel=cancel, concurrency=2))
     await portal.half_written.wait()
     cancel.set()
     result = await run
@@ -174,7 +180,7 @@ async def test_cancelling_the_task_mid_combined_run_leaves_nothing(portal: FakeP
     cache, target = dirs
     jobs = [job_for(portal, f"d{i}", 1, f"Title {i}") for i in range(3)]
     portal.gate = asyncio.Event()
-    run = asyncio.create_task(BulkDownloader(portal, cache).run(jobs, target, DownloadMode.COMBINED))
+    run = asyncio.create_task(run_engine(portal, cache, jobs, target, DownloadMode.COMBINED))
     await portal.half_written.wait()
     run.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -188,7 +194,7 @@ async def test_a_path_outside_the_folder_is_refused(portal: FakePortal, dirs, re
     cache, target = dirs
     job = job_for(portal, "d0", 1, "Doc")
     hostile = DownloadJob(job.key, job.api_path, relative, job.title, job.expected_sha256)
-    result = await BulkDownloader(portal, cache).run([hostile], target)
+    result = await run_engine(portal, cache, [hostile], target)
     assert [failed.job.key for failed in result.failed] == ["d0"]
     assert "outside the folder" in result.failed[0].message
     assert all_files(target) == ["manifest.json"]
@@ -201,7 +207,7 @@ async def test_a_symlink_inside_the_folder_cannot_lead_out(portal: FakePortal, d
     outside.mkdir()
     target.mkdir()
     (target / "PL-100").symlink_to(outside, target_is_directory=True)
-    result = await BulkDownloader(portal, cache).run([job_for(portal, "d0", 1, "Doc")], target)
+    result = await run_engine(portal, cache, [job_for(portal, "d0", 1, "Doc")], target)
     assert len(result.failed) == 1 and list(outside.iterdir()) == []
 
 
@@ -209,7 +215,7 @@ async def test_html_served_as_a_pdf_is_rejected(portal: FakePortal, dirs) -> Non
     cache, target = dirs
     job = job_for(portal, "d0", 1, "Doc", with_sha=False)
     portal.documents[job.api_path] = b"<html><body>502 Bad Gateway</body></html>"
-    result = await BulkDownloader(portal, cache).run([job], target)
+    result = await run_engine(portal, cache, [job], target)
     assert result.failed[0].message == "The portal sent something that is not a PDF."
     assert all_files(target) == ["manifest.json"] and leftovers(cache) == []
 
@@ -220,7 +226,7 @@ async def test_other_content_at_the_final_name_is_never_overwritten(portal: Fake
     existing = target / job.relative_path
     existing.parent.mkdir(parents=True)
     existing.write_bytes(b"the user's own file")
-    result = await BulkDownloader(portal, cache).run([job], target)
+    result = await run_engine(portal, cache, [job], target)
     assert existing.read_bytes() == b"the user's own file"
     assert result.files[0].path == existing.with_name(f"{existing.stem} (2).pdf")
 
@@ -229,7 +235,7 @@ async def test_progress_reports_each_file_and_the_whole(portal: FakePortal, dirs
     cache, target = dirs
     jobs = [job_for(portal, f"d{i}", 1, f"Title {i}") for i in range(3)]
     events: list[BulkProgress] = []
-    result = await BulkDownloader(portal, cache).run(jobs, target, on_progress=events.append)
+    result = await run_engine(portal, cache, jobs, target, on_progress=events.append)
     total_bytes = sum(saved.bytes for saved in result.files)
     assert {e.job.key for e in events if e.job and e.job_state is JobState.DOWNLOADING} == {"d0", "d1", "d2"}
     assert {e.job.key for e in events if e.job_state is JobState.DONE} == {"d0", "d1", "d2"}
@@ -238,17 +244,17 @@ async def test_progress_reports_each_file_and_the_whole(portal: FakePortal, dirs
     done_counts = [e.files_done for e in events]
     assert done_counts == sorted(done_counts)
     cached_events: list[BulkProgress] = []
-    await BulkDownloader(portal, cache).run(jobs, target, on_progress=cached_events.append)
+    await run_engine(portal, cache, jobs, target, on_progress=cached_events.append)
     assert {e.job.key for e in cached_events if e.job_state is JobState.CACHED} == {"d0", "d1", "d2"}
 
 
 async def test_a_corrupted_cache_blob_is_fetched_again(portal: FakePortal, dirs) -> None:
     cache, target = dirs
     job = job_for(portal, "d0", 1, "Doc")
-    await BulkDownloader(portal, cache).run([job], target, DownloadMode.COMBINED)
+    await run_engine(portal, cache, [job], target, DownloadMode.COMBINED)
     blob = cache / job.expected_sha256[:2] / f"{job.expected_sha256}.pdf"
     blob.write_bytes(b"%PDF-1.7 damaged")
-    result = await BulkDownloader(portal, cache).run([job], target, DownloadMode.COMBINED)
+    result = await run_engine(portal, cache, [job], target, DownloadMode.COMBINED)
     assert result.fetched == 1 and result.complete
     assert sha256_of(blob.read_bytes()) == job.expected_sha256
 
@@ -256,10 +262,10 @@ async def test_a_corrupted_cache_blob_is_fetched_again(portal: FakePortal, dirs)
 async def test_a_strong_etag_from_an_earlier_run_is_served_from_the_cache(portal: FakePortal, dirs) -> None:
     cache, target = dirs
     job = job_for(portal, "cert", 1, "Certificate", with_sha=False)
-    first = await BulkDownloader(portal, cache).run([job], target)
+    first = await run_engine(portal, cache, [job], target)
     etag = f'"{first.files[0].sha256}"'
     known = DownloadJob(job.key, job.api_path, job.relative_path, job.title, etag=etag)
-    again = await BulkDownloader(portal, cache).run([known], target.parent / "again")
+    again = await run_engine(portal, cache, [known], target.parent / "again")
     assert again.fetched == 0 and portal.fetches[job.api_path] == 1
 
 
@@ -267,27 +273,19 @@ async def test_an_invalid_listed_checksum_is_a_named_failure(portal: FakePortal,
     cache, target = dirs
     job = job_for(portal, "d0", 1, "Doc")
     bad = DownloadJob(job.key, job.api_path, job.relative_path, job.title, expected_sha256="../../x")
-    result = await BulkDownloader(portal, cache).run([bad], target)
+    result = await run_engine(portal, cache, [bad], target)
     assert result.failed and portal.fetches[job.api_path] == 0
     assert not any(p for p in cache.rglob("*") if p.is_file() and p.stem == "x")
 
 
 def test_concurrency_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
-        BulkDownloader(FakePortal(), tmp_path, concurrency=0)
-
-
-async def test_hard_links_are_used_when_possible(portal: FakePortal, dirs) -> None:
-    cache, target = dirs
-    job = job_for(portal, "d0", 1, "Doc")
-    result = await BulkDownloader(portal, cache).run([job], target)
-    blob = cache / job.expected_sha256[:2] / f"{job.expected_sha256}.pdf"
-    assert os.path.samefile(result.files[0].path, blob)
+        DownloadPlan([], Destination.separate(tmp_path), concurrency=0)
 
 
 async def test_no_jobs_is_a_complete_empty_run(portal: FakePortal, dirs) -> None:
     cache, target = dirs
-    separate = await BulkDownloader(portal, cache).run([], target)
+    separate = await run_engine(portal, cache, [], target)
     assert separate.complete and separate.files == [] and separate.manifest_path is not None
-    combined = await BulkDownloader(portal, cache).run([], target, DownloadMode.COMBINED)
+    combined = await run_engine(portal, cache, [], target, DownloadMode.COMBINED)
     assert combined.combined_path is None and combined.missing == []

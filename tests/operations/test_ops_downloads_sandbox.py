@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from pathlib import Path
@@ -11,9 +12,10 @@ from sandbox_harness import SandboxServer
 
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Role, Term
-from ssp_tui.operations.download_jobs import certificate_job, claims_history_job, document_job
-from ssp_tui.operations.download_types import DownloadJob, DownloadMode
-from ssp_tui.operations.downloads import BulkDownloader
+from ssp_tui.operations.downloads import DownloadJob, DownloadMode
+from ssp_tui.operations.downloads.jobs import certificate_job, claims_history_job, document_job
+
+from .fakes import run_engine
 
 
 def signed_in(sandbox: SandboxServer, role: Role) -> PortalClient:
@@ -30,8 +32,8 @@ async def test_policy_documents_separate_then_combined_from_the_cache(
         documents = await client.documents.list(policy.id, term=Term.CURRENT).collect()
         assert documents
         jobs = [document_job(doc, policy_number=policy.policy_number, term="current") for doc in documents]
-        engine = BulkDownloader(client, tmp_path / "cache", concurrency=4)
-        separate = await engine.run(jobs, tmp_path / "out")
+        engine = functools.partial(run_engine, client, tmp_path / "cache", concurrency=4)
+        separate = await engine(jobs, tmp_path / "out")
         assert separate.complete and separate.fetched == len(jobs)
         manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
         assert {entry["key"] for entry in manifest["files"]} == {doc.id for doc in documents}
@@ -39,9 +41,7 @@ async def test_policy_documents_separate_then_combined_from_the_cache(
             assert saved.sha256 == doc.sha256 and saved.path.stat().st_size == doc.bytes
             assert saved.path.is_relative_to((tmp_path / "out").resolve())
 
-        combined = await engine.run(
-            jobs, tmp_path / "out", DownloadMode.COMBINED, combined_path=Path("all.pdf")
-        )
+        combined = await engine(jobs, tmp_path / "out", DownloadMode.COMBINED, combined_path=Path("all.pdf"))
         assert combined.fetched == 0 and combined.complete
         with pikepdf.open(combined.combined_path) as pdf, pdf.open_outline() as outline:
             assert len(pdf.pages) == sum(doc.pages for doc in documents)
@@ -62,13 +62,13 @@ async def test_certificates_and_a_missing_document_through_the_real_client(
         gone = DownloadJob(
             "gone", client.documents.content_path("no-such-document"), "gone.pdf", "Gone document"
         )
-        engine = BulkDownloader(client, tmp_path / "cache")
-        refused = await engine.run([*jobs, gone], tmp_path / "out", DownloadMode.COMBINED)
+        engine = functools.partial(run_engine, client, tmp_path / "cache")
+        refused = await engine([*jobs, gone], tmp_path / "out", DownloadMode.COMBINED)
         assert refused.combined_path is None and [f.job.key for f in refused.failed] == ["gone"]
         assert refused.failed[0].message and "Traceback" not in refused.failed[0].message
         assert not any((tmp_path / "out").iterdir())
 
-        allowed = await engine.run([*jobs, gone], tmp_path / "out", DownloadMode.COMBINED, allow_missing=True)
+        allowed = await engine([*jobs, gone], tmp_path / "out", DownloadMode.COMBINED, allow_missing=True)
         assert allowed.missing == [gone] and allowed.combined_path is not None
         with pikepdf.open(allowed.combined_path) as pdf, pdf.open_outline() as outline:
             titles = [item.title for item in outline.root]

@@ -13,8 +13,8 @@ from ssp_tui.operations.safe_names import (
     MAX_NAME_BYTES,
     TemplateError,
     UnsafePath,
+    final_path_inside,
     render_template,
-    resolve_inside,
     safe_filename,
     unique_path,
     validate_template,
@@ -86,7 +86,7 @@ def test_any_text_gives_a_safe_idempotent_name(text: str) -> None:
 def test_any_name_stays_inside_the_folder(tmp_path_factory, text: str) -> None:
     root = tmp_path_factory.getbasetemp() / "inside"
     root.mkdir(exist_ok=True)
-    path = resolve_inside(root, safe_filename(text))
+    path = final_path_inside(root, safe_filename(text))
     assert path.parent == root.resolve()
 
 
@@ -136,16 +136,19 @@ def test_a_missing_field_is_a_clear_error() -> None:
         render_template("{insured}.pdf", {"title": "x"})
 
 
-def test_resolve_inside_refuses_escapes_and_symlinks(tmp_path: Path) -> None:
+def test_final_path_inside_refuses_escapes_and_symlinked_folders(tmp_path: Path) -> None:
     root = tmp_path / "root"
     root.mkdir()
-    assert resolve_inside(root, "a/b.pdf") == root.resolve() / "a" / "b.pdf"
+    assert final_path_inside(root, "a/b.pdf") == root.resolve() / "a" / "b.pdf"
     for hostile in ("../x.pdf", "/etc/passwd", "a/../../x.pdf", ".", ""):
         with pytest.raises(UnsafePath):
-            resolve_inside(root, hostile)
+            final_path_inside(root, hostile)
     (root / "link").symlink_to(tmp_path)
     with pytest.raises(UnsafePath):
-        resolve_inside(root, "link/x.pdf")
+        final_path_inside(root, "link/x.pdf")
+    # A link at the final name itself is kept as a name, never followed: the placement refuses to write it.
+    (root / "planted.pdf").symlink_to(tmp_path / "outside.pdf")
+    assert final_path_inside(root, "planted.pdf") == root.resolve() / "planted.pdf"
 
 
 def test_unique_path_never_returns_a_taken_name(tmp_path: Path) -> None:

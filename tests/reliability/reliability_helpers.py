@@ -23,7 +23,7 @@ from ssp_tui.api.transport import RetryPolicy
 from ssp_tui.cli.output import Output
 from ssp_tui.cli.root import _register_subcommands, cli
 from ssp_tui.cli.session_store import SessionStore, session_key
-from ssp_tui.operations.download_types import DownloadJob
+from ssp_tui.operations.downloads import DownloadJob
 
 _register_subcommands()
 

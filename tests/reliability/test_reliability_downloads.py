@@ -33,16 +33,16 @@ from sandbox_harness import SandboxServer
 
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Document
-from ssp_tui.operations.download_types import BulkResult, DownloadJob, DownloadMode
-from ssp_tui.operations.downloads import BulkDownloader
+from ssp_tui.operations.downloads import BulkResult, Destination, DownloadEngine, DownloadJob, DownloadPlan
 
 HTML_PAGE = b"<!doctype html><html><body><h1>Session expired</h1><p>Please sign in.</p></body></html>"
 
 
 async def run_engine(
-    client: PortalClient, jobs: list[DownloadJob], target: Path, cache: Path, **options: object
+    client: PortalClient, jobs: list[DownloadJob], target: Path, cache: Path, *, combined: Path | None = None
 ) -> BulkResult:
-    return await BulkDownloader(client, cache, concurrency=3).run(jobs, target, **options)  # type: ignore[arg-type]
+    where = Destination.separate(target) if combined is None else Destination.combined(combined)
+    return await DownloadEngine(client, cache).run(DownloadPlan(jobs, where, concurrency=3))
 
 
 async def one_faulty_document(
@@ -266,8 +266,7 @@ async def test_a_combined_pdf_is_not_written_when_a_document_fails(
             [job for _, job in docs],
             target,
             tmp_path / "cache",
-            mode=DownloadMode.COMBINED,
-            combined_path=combined,
+            combined=combined,
         )
     assert result.combined_path is None and not combined.exists()
     assert [f.job.key for f in result.failed] == [docs[1][0].id]

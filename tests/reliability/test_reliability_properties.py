@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ssp_tui.api.constants import DEFAULT_FILENAME_TEMPLATE
 from ssp_tui.api.download import filename_hint
-from ssp_tui.operations.safe_names import render_template, resolve_inside, safe_filename
+from ssp_tui.operations.safe_names import final_path_inside, render_template, safe_filename
 
 DEVICE_NAMES = {
     "CON",
@@ -47,7 +47,7 @@ def test_template_paths_from_any_portal_data_stay_inside_the_folder(
     assert not relative.is_absolute() and len(relative.parts) == 3
     for part in relative.parts:
         assert_portable(part)
-    assert root.resolve() in resolve_inside(root, relative).parents
+    assert root.resolve() in final_path_inside(root, relative).parents
 
 
 @settings(max_examples=150, deadline=None)

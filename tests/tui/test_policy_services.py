@@ -18,7 +18,7 @@ from tui_helpers import SandboxLike, wait_for
 from ssp_tui.api.config import Profile
 from ssp_tui.api.models import Document, StatusFilter, Term
 from ssp_tui.app import SspApp
-from ssp_tui.operations.download_jobs import document_job
+from ssp_tui.operations.downloads.jobs import document_job
 from ssp_tui.screens.home import HomeScreen
 from ssp_tui.screens.policy_services import PolicyServicesScreen
 from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
@@ -81,6 +81,9 @@ async def test_policyholder_downloads_one_combined_pdf(
         assert result.combined_path == expected
         with pikepdf.open(expected) as pdf:
             assert len(pdf.pages) == sum(d.pages for d in documents)
+            # Issue 17: the combined PDF says what it is and which policy it is for.
+            assert str(pdf.docinfo["/Title"]) == "Policy documents - NCP1513214 current term"
+            assert "NCP1513214" in str(pdf.docinfo["/Subject"])
             with pdf.open_outline() as outline:
                 assert [item.title for item in outline.root] == [d.title for d in documents]
         assert "Combined 5 documents" in str(screen.runner.panel.query_one("#download-summary").render())

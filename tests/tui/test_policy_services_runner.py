@@ -4,7 +4,9 @@ combine without the failed ones, driven through its panel and dialog with a clie
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pikepdf
 import pytest
@@ -13,10 +15,35 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 from tui_helpers import wait_for
 
-from ssp_tui.operations.download_types import BulkResult, DownloadJob, DownloadMode
+from ssp_tui.api.config import Profile
+from ssp_tui.operations.downloads import (
+    BulkResult,
+    Destination,
+    DownloadEngine,
+    DownloadJob,
+    DownloadMode,
+    DownloadPlan,
+)
 from ssp_tui.screens.download_failures import DownloadFailuresDialog
-from ssp_tui.screens.download_runner import DownloadRequest, DownloadRunner, describe_result
+from ssp_tui.screens.download_runner import DownloadRunner, describe_result
 from ssp_tui.widgets.download_panel import DownloadProgressPanel
+
+T = TypeVar("T")
+
+
+class FakeSession:
+    """The runner's ``DownloadSession`` over a client double: one engine, calls run once (no re-login)."""
+
+    def __init__(self, client: FakePortal, cache_dir: Path) -> None:
+        self.profile = Profile()
+        self.portal = client
+        self.engine = DownloadEngine(client, cache_dir)
+
+    async def download_engine(self) -> DownloadEngine:
+        return self.engine
+
+    async def call(self, request: Callable[[FakePortal], Awaitable[T]]) -> T:
+        return await request(self.portal)
 
 
 class RunnerApp(App[None]):
@@ -26,11 +53,13 @@ class RunnerApp(App[None]):
         self.results: list[BulkResult] = []
 
     def compose(self) -> ComposeResult:
-        yield DownloadRunner(cache_dir=self.cache_dir)
+        yield DownloadRunner()
 
-    def start(self, client: FakePortal, request: DownloadRequest) -> None:
+    def start(self, client: FakePortal, plan: DownloadPlan) -> None:
+        session = FakeSession(client, self.cache_dir)
+
         async def run() -> None:
-            self.results.append(await self.query_one(DownloadRunner).run(client, request))
+            self.results.append(await self.query_one(DownloadRunner).run(session, plan))
 
         self.run_worker(run(), exit_on_error=False)
 
@@ -65,8 +94,8 @@ async def test_cancelled_mid_download_leaves_no_partial_file(tmp_path: Path, mod
     folder = tmp_path / "out"
     app = RunnerApp(tmp_path / "cache")
     async with app.run_test() as pilot:
-        combined = Path("all.pdf") if mode is DownloadMode.COMBINED else None
-        app.start(portal, DownloadRequest(jobs, mode, folder, combined_path=combined))
+        where = Destination.combined(folder / "all.pdf") if mode is DownloadMode.COMBINED else None
+        app.start(portal, DownloadPlan(jobs, where or Destination.separate(folder)))
         await wait_for(pilot, portal.half_written.is_set, "a download half-way")
         panel = app.query_one(DownloadProgressPanel)
         panel.focus()
@@ -89,7 +118,7 @@ async def test_a_failure_is_named_and_the_pdf_is_combined_without_it(tmp_path: P
     folder = tmp_path / "out"
     app = RunnerApp(tmp_path / "cache")
     async with app.run_test() as pilot:
-        app.start(portal, DownloadRequest(jobs, DownloadMode.COMBINED, folder, combined_path=Path("all.pdf")))
+        app.start(portal, DownloadPlan(jobs, Destination.combined(folder / "all.pdf")))
         await wait_for(pilot, lambda: isinstance(app.screen, DownloadFailuresDialog), "the failures dialog")
         await wait_for(pilot, lambda: app.screen.query(".download-failure"), "the failures listed")
         named = "\n".join(str(s.render()) for s in app.screen.query(".download-failure"))
@@ -119,7 +148,7 @@ async def test_retry_after_a_failure_completes_the_batch(tmp_path: Path) -> None
     folder = tmp_path / "out"
     app = RunnerApp(tmp_path / "cache")
     async with app.run_test() as pilot:
-        app.start(portal, DownloadRequest(jobs, DownloadMode.SEPARATE, folder))
+        app.start(portal, DownloadPlan(jobs, Destination.separate(folder)))
         await wait_for(pilot, lambda: isinstance(app.screen, DownloadFailuresDialog), "the failures dialog")
         await wait_for(pilot, lambda: app.screen.query("#failures-retry"), "the dialog's buttons")
         assert not app.screen.query("#failures-without"), "combining is not offered for separate files"
@@ -129,3 +158,24 @@ async def test_retry_after_a_failure_completes_the_batch(tmp_path: Path) -> None
         result = app.results[0]
         assert result.complete
         assert every_file(folder) == ["POL1/current/doc-1.pdf", "POL1/current/doc-2.pdf", "manifest.json"]
+
+
+async def test_a_folder_that_cannot_be_created_is_named_on_screen(tmp_path: Path) -> None:
+    portal = FakePortal()
+    jobs = jobs_for(portal, [1])
+    app = RunnerApp(tmp_path / "cache")
+    outcomes: list[BulkResult | None] = []
+    async with app.run_test() as pilot:
+        runner = app.query_one(DownloadRunner)
+        session = FakeSession(portal, tmp_path / "cache")
+        plan = DownloadPlan(jobs, Destination.separate(Path("/proc/nope/dl")))
+
+        async def run() -> None:
+            outcomes.append(await runner.run_and_report(session, plan))
+
+        app.run_worker(run(), exit_on_error=False)
+        await wait_for(pilot, lambda: outcomes, "the run to give up")
+        assert outcomes == [None] and portal.fetches[jobs[0].api_path] == 0
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("Cannot create the download folder /proc/nope/dl: ") for m in said), said
+        assert "internal error" not in " ".join(said).lower()

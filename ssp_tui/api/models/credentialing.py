@@ -62,6 +62,9 @@ class Certificate(msgspec.Struct, kw_only=True):
     sha256: str | None = None
     """The certificate PDF's SHA-256 when the portal has already produced it (so a copy can be reused and
     verified); None when it will be made on the first download."""
+    claims_history_sha256: str | None = None
+    """The same for the insured's claims-history letter on this policy: its SHA-256 once the portal has
+    produced it, so a rerun serves it from the cache like the certificate; None otherwise."""
 
 
 USPS_STATE_CODES: tuple[str, ...] = (

@@ -1,20 +1,21 @@
 """``manifest.json`` beside separate downloads: what is there, what it should hash to, and what failed.
 
-A later run into the same folder merges into the manifest: files from earlier runs that are still on disk keep
-their entries; ``failed`` and ``missing`` describe the latest run only.
+A later run into the same folder merges into the manifest: files from earlier runs that are still on disk,
+with the bytes the manifest gave them, keep their entries (a file changed since is dropped: the manifest
+never vouches for bytes it did not write); ``failed`` and ``missing`` describe the latest run only.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from ssp_tui import clock
-from ssp_tui.operations.download_types import BulkResult, DownloadJob
-from ssp_tui.operations.file_placement import temp_path_beside
+from ssp_tui.operations.downloads.cache import file_sha256
+from ssp_tui.operations.downloads.plan import DownloadJob
+from ssp_tui.operations.downloads.private_files import write_private
+from ssp_tui.operations.downloads.results import BulkResult
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
@@ -28,8 +29,21 @@ def _job_fields(job: DownloadJob) -> dict[str, Any]:
     return {"key": job.key, "title": job.title, "intended_file": str(job.relative_path)}
 
 
+def _unchanged(path: Path, entry: dict[str, Any], written_at: float) -> bool:
+    """``path`` still holds what ``entry`` says: same size, and (when touched since the manifest was
+    written) the same SHA-256. Hashing only the touched files keeps a large folder's rerun cheap."""
+    try:
+        info = path.lstat()
+        if not path.is_file() or path.is_symlink() or info.st_size != entry.get("bytes"):
+            return False
+        return info.st_mtime <= written_at or file_sha256(path) == entry.get("sha256")
+    except OSError:
+        return False
+
+
 def _earlier_files(manifest_path: Path, root: Path) -> dict[str, dict[str, Any]]:
     try:
+        written_at = manifest_path.stat().st_mtime
         data = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
@@ -41,7 +55,7 @@ def _earlier_files(manifest_path: Path, root: Path) -> dict[str, dict[str, Any]]
         name = entry.get("file") if isinstance(entry, dict) else None
         # Only plain relative names that still exist inside the folder survive the merge.
         plain = isinstance(name, str) and ".." not in Path(name).parts and not Path(name).is_absolute()
-        if plain and (root / name).is_file():
+        if plain and _unchanged(root / name, entry, written_at):
             kept[name] = entry
     return kept
 
@@ -69,14 +83,8 @@ def build_manifest(result: BulkResult, root: Path, earlier: dict[str, dict[str, 
 
 
 def write_manifest(result: BulkResult, root: Path) -> Path:
-    """Write (merge) ``root/manifest.json`` atomically; returns its path."""
+    """Write (merge) ``root/manifest.json`` atomically, readable by the user only; returns its path."""
     path = root / MANIFEST_NAME
     document = build_manifest(result, root, _earlier_files(path, root))
-    temp = temp_path_beside(path, ".tmp")
-    try:
-        temp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(temp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    write_private(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path

@@ -1,72 +1,14 @@
-"""The download engine's vocabulary: jobs, progress, results, and the one thing it needs from a client."""
+"""What a run reports: progress as it goes (``BulkProgress``) and the outcome (``BulkResult``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path, PurePath
-from typing import NamedTuple, Protocol
+from pathlib import Path
+from typing import NamedTuple
 
-ByteProgress = Callable[[int, int | None], None]
-"""``(done_bytes, total_bytes_or_None)``, as the client reports a streamed download."""
-
-
-class DownloadedFileInfo(Protocol):
-    """What ``PortalClient.download`` returns (``DownloadedFile``)."""
-
-    @property
-    def path(self) -> Path: ...
-    @property
-    def bytes(self) -> int: ...
-    @property
-    def sha256(self) -> str: ...
-    @property
-    def etag(self) -> str | None: ...
-    @property
-    def filename_hint(self) -> str | None: ...
-
-
-class Downloader(Protocol):
-    """The client's single download path: streamed, verified, written to ``dest`` atomically.
-
-    ``PortalClient`` satisfies it; tests pass fakes. Errors are ``ssp_tui.api.errors.PortalError`` subclasses.
-    """
-
-    async def download(
-        self,
-        api_path: str,
-        dest: Path,
-        *,
-        expected_sha256: str | None = None,
-        on_progress: ByteProgress | None = None,
-    ) -> DownloadedFileInfo: ...
-
-
-class DownloadMode(StrEnum):
-    SEPARATE = "separate"
-    """One file per job at its template path, and ``manifest.json`` beside them."""
-    COMBINED = "combined"
-    """One PDF with a bookmark per job."""
-
-
-@dataclass(frozen=True, slots=True)
-class DownloadJob:
-    """One PDF to fetch."""
-
-    key: str
-    """Stable identity, e.g. the document id; written to the manifest."""
-    api_path: str
-    """From ``client.documents.content_path(id)`` and friends."""
-    relative_path: PurePath | str
-    """Where it goes under the target folder in SEPARATE mode (``render_template`` output); checked again."""
-    title: str
-    """Shown in progress, failures, and as the bookmark in a combined PDF."""
-    expected_sha256: str | None = None
-    """When known (documents list it), the cache can serve it and the client verifies it."""
-    pages: int | None = None
-    etag: str | None = None
-    """A strong ETag known from elsewhere (a previous run); the cache's ETag index can serve it."""
+from ssp_tui.operations.downloads.plan import DownloadJob, DownloadMode
 
 
 class JobState(StrEnum):
@@ -136,11 +78,13 @@ class BulkResult:
     cancelled: bool = False
     fetched: int = 0
     """How many files came over the network (the rest came from the cache)."""
+    problems: list[str] = field(default_factory=list)
+    """What went wrong beyond single files, e.g. the manifest could not be written (a full disk)."""
 
     @property
     def complete(self) -> bool:
-        """Every job is in the output."""
-        return not self.failed and not self.missing and not self.cancelled
+        """Every job is in the output, and everything around it (the manifest) was written."""
+        return not self.failed and not self.missing and not self.cancelled and not self.problems
 
     def failure_lines(self) -> list[str]:
         """``title: message`` for each failed job, for stderr and the screen."""

@@ -17,16 +17,38 @@ import pikepdf
 
 MAX_LISTED_MISSING = 50
 """How many missing titles the "Missing" bookmark lists by name."""
-COMBINE_FORMAT = 1
+COMBINE_FORMAT = 2
 """Part of every combination key: raise it when ``write_combined`` writes something different, so that
 combined PDFs cached by an older version are not served again."""
 
 
-def combination_key(documents: Sequence[tuple[str, str]], missing_titles: Sequence[str], total: int) -> str:
+@dataclass(frozen=True, slots=True)
+class PdfLabels:
+    """What a combined PDF says about itself in its metadata."""
+
+    title: str
+    """The Title, e.g. "Policy documents - NC-2041178 current"."""
+    subjects: tuple[str, ...] = ()
+    """Whom it is for (policy numbers, insureds): the Subject and the Keywords."""
+
+
+def combination_key(
+    documents: Sequence[tuple[str, str]],
+    missing_titles: Sequence[str],
+    total: int,
+    labels: PdfLabels | None = None,
+) -> str:
     """What a combined PDF is made of, as a SHA-256 hex digest: the (SHA-256, title) of each document in
-    order, the titles listed as missing, and the number of documents asked for."""
+    order, the titles listed as missing, the number of documents asked for, and its metadata."""
+    meta = [labels.title, list(labels.subjects)] if labels is not None else None
     payload = json.dumps(
-        {"format": COMBINE_FORMAT, "documents": documents, "missing": missing_titles, "total": total},
+        {
+            "format": COMBINE_FORMAT,
+            "documents": documents,
+            "missing": missing_titles,
+            "total": total,
+            "labels": meta,
+        },
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -90,7 +112,12 @@ def _missing_bookmark(missing_titles: Sequence[str], total: int) -> pikepdf.Outl
 
 
 def write_combined(
-    sources: OpenedSources, temp_path: Path, *, missing_titles: Sequence[str] = (), total: int | None = None
+    sources: OpenedSources,
+    temp_path: Path,
+    *,
+    missing_titles: Sequence[str] = (),
+    total: int | None = None,
+    labels: PdfLabels | None = None,
 ) -> int:
     """Write the opened sources, in order, to ``temp_path``; returns the page count.
 
@@ -108,6 +135,8 @@ def write_combined(
             outline.root.append(_missing_bookmark(missing_titles, count))
         for title, first_page in starts:
             outline.root.append(pikepdf.OutlineItem(title or "Untitled", first_page))
+    if labels is not None:
+        _label(combined, labels, len(starts))
     combined.save(
         temp_path,
         compress_streams=False,
@@ -118,3 +147,15 @@ def write_combined(
     pages = len(combined.pages)
     combined.close()
     return pages
+
+
+def _label(pdf: pikepdf.Pdf, labels: PdfLabels, documents: int) -> None:
+    """The Title, Subject and Keywords in the document information; no dates, so the same documents give
+    the same bytes (and the same cached combination)."""
+    subject = ", ".join(labels.subjects)
+    summary = f"{documents} {'document' if documents == 1 else 'documents'}"
+    pdf.docinfo["/Title"] = pikepdf.String(labels.title)
+    pdf.docinfo["/Subject"] = pikepdf.String(f"{summary} for {subject}" if subject else summary)
+    if subject:
+        pdf.docinfo["/Keywords"] = pikepdf.String(subject)
+    pdf.docinfo["/Creator"] = pikepdf.String("ssp-tui")

@@ -6,6 +6,8 @@ the same name and the same cache identity whichever front end asked for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from ssp_tui.api.constants import DEFAULT_FILENAME_TEMPLATE
@@ -13,7 +15,7 @@ from ssp_tui.api.models.credentialing import Certificate
 from ssp_tui.api.models.policies import Document
 from ssp_tui.api.resources.credentialing import CredentialingResource
 from ssp_tui.api.resources.documents import DocumentsResource
-from ssp_tui.operations.download_types import DownloadJob
+from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.safe_names import render_template
 
 CERTIFICATE_TYPE = "certificate"
@@ -112,4 +114,58 @@ def claims_history_job(
         api_path=CredentialingResource.claims_history_path(certificate.insured_id, certificate.policy_id),
         relative_path=render_template(template, fields),
         title=title,
+        expected_sha256=certificate.claims_history_sha256,  # listed once made: reruns use the cache
     )
+
+
+@dataclass(slots=True)
+class CoiJobs:
+    """The jobs for a set of certificates, and what could not be added to them."""
+
+    jobs: list[DownloadJob] = field(default_factory=list)
+    without_claims_history: list[Certificate] = field(default_factory=list)
+    """One per insured and policy asked for with claims history where none is available online."""
+    certificates: int = 0
+    claims_histories: int = 0
+
+
+def coi_jobs(
+    certificates: Sequence[Certificate],
+    *,
+    wants_claims_history: Callable[[Certificate], bool],
+    issued_on: date,
+    template: str = DEFAULT_FILENAME_TEMPLATE,
+) -> CoiJobs:
+    """A certificate job per certificate, in the order given; a claims-history letter follows the first
+    certificate of its insured and policy that ``wants_claims_history``. The Credentialing screen and
+    ``coi download`` both build theirs here. Raises ``TemplateError`` for a template that uses a field
+    certificates do not have."""
+    planned = CoiJobs()
+    letters_done: set[tuple[str, str]] = set()
+    for certificate in certificates:
+        planned.jobs.append(certificate_job(certificate, issued_on=issued_on, template=template))
+        planned.certificates += 1
+        pair = (certificate.insured_id, certificate.policy_id)
+        if not wants_claims_history(certificate) or pair in letters_done:
+            continue
+        letters_done.add(pair)
+        if not certificate.claims_history_available:
+            planned.without_claims_history.append(certificate)
+            continue
+        planned.jobs.append(claims_history_job(certificate, issued_on=issued_on, template=template))
+        planned.claims_histories += 1
+    return planned
+
+
+TITLE_SUBJECTS = 3
+"""How many policies or insureds a combined PDF's title names before "and N more"."""
+
+
+def combined_title(what: str, subjects: Sequence[str]) -> str:
+    """The combined PDF's Title: ``what`` and whom it is for, e.g. "Certificates - Ann Lee, Bo Chen"."""
+    unique = list(dict.fromkeys(subject for subject in subjects if subject))
+    if not unique:
+        return what
+    shown = ", ".join(unique[:TITLE_SUBJECTS])
+    more = len(unique) - TITLE_SUBJECTS
+    return f"{what} - {shown}" + (f" and {more} more" if more > 0 else "")

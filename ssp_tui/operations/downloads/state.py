@@ -1,4 +1,4 @@
-"""The state of one bulk download run, shared by its phases (``downloads.py``, ``download_combine.py``)."""
+"""The state of one run of the engine, shared by its phases (``engine.py``, ``combine.py``)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from ssp_tui.operations.download_cache import CachedBlob
-from ssp_tui.operations.download_types import (
-    BulkProgress,
-    DownloadJob,
-    JobState,
-    Phase,
-    ProgressCallback,
-    SavedFile,
-)
+from ssp_tui.api.errors import AuthenticationRequired
+from ssp_tui.operations.downloads.cache import CachedBlob
+from ssp_tui.operations.downloads.plan import DownloadJob
+from ssp_tui.operations.downloads.results import BulkProgress, JobState, Phase, ProgressCallback, SavedFile
 from ssp_tui.operations.safe_names import UnsafePath
 
 logger = logging.getLogger("ssp_tui.operations.downloads")
@@ -38,7 +33,7 @@ def message_for(exc: BaseException) -> str:
 
 
 class RunState:
-    """The state of one ``BulkDownloader.run``: outcomes by job index, and the progress counters."""
+    """The state of one ``DownloadEngine.run``: outcomes by job index, and the progress counters."""
 
     def __init__(self, jobs: Sequence[DownloadJob], on_progress: ProgressCallback | None) -> None:
         self.jobs = jobs
@@ -51,6 +46,9 @@ class RunState:
         self.fetched = 0
         self.phase = Phase.DOWNLOADING
         self.digest_locks: dict[str, asyncio.Lock] = {}
+        self.session_ended: AuthenticationRequired | None = None
+        self.halted = asyncio.Event()
+        """Set when the session ends: the other jobs would only fail the same way, so the run stops."""
 
     def emit(self, index: int | None = None, state: JobState | None = None, **details: object) -> None:
         if self.on_progress is None:
@@ -89,3 +87,10 @@ class RunState:
         self.failures[index] = message
         self.streaming.pop(index, None)
         self.emit(index, JobState.FAILED, message=message)
+
+    def end_session(self, index: int, exc: AuthenticationRequired) -> None:
+        """Job ``index`` met an ended session: stop the run; it is not a failure of this file."""
+        self.streaming.pop(index, None)
+        if self.session_ended is None:
+            self.session_ended = exc
+        self.halted.set()

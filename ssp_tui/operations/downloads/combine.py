@@ -2,7 +2,8 @@
 
 The same combination made before (same documents, titles and missing list) is served from the cache's
 combined PDFs instead of being combined again; a new one is written in the cache's staging area, kept in the
-cache, and linked (or copied) to its final name, which never receives a partial file.
+cache, and copied to its final name (a private, independent copy), which never receives a partial file.
+The PDF's metadata says what it is (the plan's title) and whom it is for (its labels).
 """
 
 from __future__ import annotations
@@ -11,24 +12,33 @@ import asyncio
 import contextlib
 from pathlib import Path
 
-from ssp_tui.operations.download_cache import ContentCache
-from ssp_tui.operations.download_run_state import NotAPdf, RunState
-from ssp_tui.operations.download_types import BulkResult, Phase
-from ssp_tui.operations.file_placement import link_or_copy_into_place
-from ssp_tui.operations.pdf_combine import CombineSource, combination_key, open_sources, write_combined
+from ssp_tui.operations.downloads.cache import ContentCache
+from ssp_tui.operations.downloads.pdf import (
+    CombineSource,
+    PdfLabels,
+    combination_key,
+    open_sources,
+    write_combined,
+)
+from ssp_tui.operations.downloads.placement import CannotSave, copy_into_place
+from ssp_tui.operations.downloads.plan import DEFAULT_COMBINED_NAME, DownloadPlan
+from ssp_tui.operations.downloads.results import BulkResult, Phase
+from ssp_tui.operations.downloads.state import NotAPdf, RunState
 from ssp_tui.operations.safe_names import safe_filename
 
 
 async def combine_into(
     state: RunState,
     cache: ContentCache,
-    wanted: Path,
+    plan: DownloadPlan,
     result: BulkResult,
     cancel: asyncio.Event | None,
-    allow_missing: bool,
 ) -> None:
     """Write the combined PDF to ``wanted`` (or ``name (n)``) and set ``result.combined_path``; or write
     nothing, when a job failed without ``allow_missing``, no document is readable, or ``cancel`` was set."""
+    wanted = plan.destination.combined_file or plan.destination.folder / DEFAULT_COMBINED_NAME
+    allow_missing = plan.allow_missing
+    labels = PdfLabels(plan.title or wanted.stem, plan.labels)
     state.phase = Phase.COMBINING
     state.emit()
     if state.failures and not allow_missing:
@@ -38,6 +48,7 @@ async def combine_into(
         [(state.blobs[index][0].sha256, state.jobs[index].title) for index in order],
         _missing_titles(state),
         len(state.jobs),
+        labels,
     )
     cached = await asyncio.to_thread(cache.lookup_combined, key)
     source = cached.path if cached is not None else None
@@ -45,21 +56,29 @@ async def combine_into(
     try:
         if source is None:
             staging = cache.new_staging_path(safe_filename(wanted.stem) + ".pdf")
-            source = await _make_combined(state, cache, order, key, staging, allow_missing)
+            source = await _make_combined(state, cache, order, key, staging, allow_missing, labels)
             if source is None:
                 return
         if cancel is not None and cancel.is_set():
             result.cancelled = True
             return
-        wanted.parent.mkdir(parents=True, exist_ok=True)
-        result.combined_path = await asyncio.to_thread(link_or_copy_into_place, source, wanted)
+        try:
+            result.combined_path = await asyncio.to_thread(copy_into_place, source, wanted)
+        except OSError as exc:
+            raise CannotSave(wanted, exc) from None
     finally:
         if staging is not None:
             cache.discard_staging(staging)  # sync: must run even while being cancelled
 
 
 async def _make_combined(
-    state: RunState, cache: ContentCache, order: list[int], key: str, staging: Path, allow_missing: bool
+    state: RunState,
+    cache: ContentCache,
+    order: list[int],
+    key: str,
+    staging: Path,
+    allow_missing: bool,
+    labels: PdfLabels,
 ) -> Path | None:
     """Combine into ``staging``; the file to place (kept in the cache when every document was readable)."""
     sources = [CombineSource(state.blobs[index][0].path, state.jobs[index].title) for index in order]
@@ -73,7 +92,12 @@ async def _make_combined(
             return None
         writer = asyncio.ensure_future(
             asyncio.to_thread(
-                write_combined, opened, staging, missing_titles=_missing_titles(state), total=len(state.jobs)
+                write_combined,
+                opened,
+                staging,
+                missing_titles=_missing_titles(state),
+                total=len(state.jobs),
+                labels=labels,
             )
         )
         try:

@@ -1,7 +1,10 @@
 """A content-addressed cache of downloaded PDFs: ``cache_dir/ab/abcdef....pdf``, plus an ETag index.
 
 A blob's name is the SHA-256 of its bytes, so a blob is either right or detectably wrong: every hit is
-re-hashed before use, and a blob that no longer matches its name is removed (and fetched again).
+re-hashed before use (a placed copy is hashed as it is written instead), and a blob that no longer matches its
+name is removed and fetched again, never vouched for. Blobs are never handed out as links, only copied, so
+nothing a user does to a downloaded file can change one. Everything here is private (0600 files, 0700
+folders).
 
 The last few combined PDFs are kept too (``cache_dir/combined/<key>.pdf``, key = what went into them, see
 ``pdf_combine.combination_key``), with their SHA-256 in the index: combining costs the same warm or cold, so
@@ -17,8 +20,11 @@ import os
 import re
 import secrets
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from ssp_tui.operations.downloads.private_files import PRIVATE_FILE, make_private_folders, write_private
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _HASH_CHUNK = 1 << 20
@@ -53,7 +59,8 @@ class CachedBlob:
 
 
 class ContentCache:
-    """Blobs by SHA-256, and which strong ETag named which SHA-256. Not thread-safe; one per run is enough."""
+    """Blobs by SHA-256, and which strong ETag named which SHA-256. One per engine, for the life of the app:
+    its index is changed under a lock, since runs do their file work in worker threads."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -61,6 +68,7 @@ class ContentCache:
         self._combined: dict[str, str] = {}
         """Combination key to SHA-256, least recently used first."""
         self._index_dirty = False
+        self._lock = threading.Lock()
         self._load_index()
 
     def blob_path(self, sha256: str) -> Path:
@@ -69,14 +77,30 @@ class ContentCache:
             raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
         return self.root / checked[:2] / f"{checked}.pdf"
 
-    def lookup(self, *, sha256: str | None = None, etag: str | None = None) -> CachedBlob | None:
-        """The verified blob for this digest (or for the digest the ETag named), else None. Blocking I/O."""
+    def lookup(
+        self, *, sha256: str | None = None, etag: str | None = None, verify: bool = True
+    ) -> CachedBlob | None:
+        """The verified blob for this digest (or for the digest the ETag named), else None. Blocking I/O.
+
+        ``verify=False`` only checks the size is plausible: for callers that hash the bytes as they copy them
+        (``placement.place_file``) and call ``evict`` when they do not match."""
         wanted = normalise_sha256(sha256)
         if wanted is None and etag:
             wanted = self._etags.get(etag)
         if wanted is None:
             return None
-        return _verified(self.blob_path(wanted), wanted)
+        path = self.blob_path(wanted)
+        if verify:
+            return _verified(path, wanted)
+        try:
+            return CachedBlob(path=path, sha256=wanted, bytes=path.stat().st_size)
+        except OSError:
+            return None
+
+    def evict(self, blob: CachedBlob) -> None:
+        """Remove a blob found to be wrong, so the next lookup misses and it is fetched again."""
+        with contextlib.suppress(OSError):
+            blob.path.unlink()
 
     def lookup_combined(self, key: str) -> CachedBlob | None:
         """The verified combined PDF made from exactly what ``key`` names, else None. Blocking I/O."""
@@ -87,22 +111,26 @@ class ContentCache:
         if blob is None:
             self._forget_combined(key)
             return None
-        self._combined[key] = self._combined.pop(key)  # now the most recently used
-        self._index_dirty = True
+        with self._lock:
+            self._combined[key] = self._combined.pop(key, digest)  # now the most recently used
+            self._index_dirty = True
         return blob
 
     def admit_combined(self, key: str, staged: Path) -> CachedBlob:
         """Keep a finished combined PDF under ``key``; the oldest beyond MAX_COMBINED are removed."""
         digest = file_sha256(staged)
         path = self._combined_path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folders(path.parent)
         size = staged.stat().st_size
+        os.chmod(staged, PRIVATE_FILE)
         os.replace(staged, path)
-        self._combined.pop(key, None)
-        self._combined[key] = digest
-        self._index_dirty = True
-        while len(self._combined) > MAX_COMBINED:
-            self._forget_combined(next(iter(self._combined)))
+        with self._lock:
+            self._combined.pop(key, None)
+            self._combined[key] = digest
+            self._index_dirty = True
+            oldest = list(self._combined)[: max(0, len(self._combined) - MAX_COMBINED)]
+        for old_key in oldest:
+            self._forget_combined(old_key)
         return CachedBlob(path=path, sha256=digest, bytes=size)
 
     def _combined_path(self, key: str) -> Path:
@@ -112,8 +140,9 @@ class ContentCache:
         return self.root / COMBINED_DIR / f"{checked}.pdf"
 
     def _forget_combined(self, key: str) -> None:
-        self._combined.pop(key, None)
-        self._index_dirty = True
+        with self._lock:
+            self._combined.pop(key, None)
+            self._index_dirty = True
         with contextlib.suppress(OSError, ValueError):
             self._combined_path(key).unlink()
 
@@ -122,8 +151,9 @@ class ContentCache:
 
         The folder is per download, so the client's error messages can name the file as the user knows it.
         """
+        make_private_folders(self.root / INCOMING_DIR)
         folder = self.root / INCOMING_DIR / secrets.token_hex(8)
-        folder.mkdir(parents=True)
+        folder.mkdir(mode=0o700)
         return folder / name
 
     @staticmethod
@@ -134,8 +164,9 @@ class ContentCache:
     def admit(self, staged: Path, sha256: str, *, etag: str | None = None) -> CachedBlob:
         """Move a verified download into the cache (or drop it if the blob is already there)."""
         path = self.blob_path(sha256)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folders(path.parent)
         size = staged.stat().st_size
+        os.chmod(staged, PRIVATE_FILE)  # the client's download is 0600 already; a fake's may not be
         os.replace(staged, path)
         if etag:
             self.remember_etag(etag, path.stem)
@@ -143,25 +174,24 @@ class ContentCache:
 
     def remember_etag(self, etag: str, sha256: str) -> None:
         checked = normalise_sha256(sha256)
-        if etag and checked and self._etags.get(etag) != checked:
-            self._etags[etag] = checked
-            self._index_dirty = True
+        with self._lock:
+            if etag and checked and self._etags.get(etag) != checked:
+                self._etags[etag] = checked
+                self._index_dirty = True
 
     def save_index(self) -> None:
         """Write the ETag index atomically if it changed; a failure only costs future fetches."""
-        if not self._index_dirty:
-            return
-        self.root.mkdir(parents=True, exist_ok=True)
-        temp = self.root / f".{INDEX_NAME}.{secrets.token_hex(4)}.tmp"
-        try:
-            temp.write_text(
-                json.dumps({"version": 1, "etags": self._etags, "combined": self._combined}), encoding="utf-8"
-            )
-            os.replace(temp, self.root / INDEX_NAME)
+        with self._lock:
+            if not self._index_dirty:
+                return
+            document = json.dumps({"version": 1, "etags": self._etags, "combined": self._combined})
             self._index_dirty = False
+        try:
+            make_private_folders(self.root)
+            write_private(self.root / INDEX_NAME, document.encode("utf-8"))
         except OSError:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+            with self._lock:
+                self._index_dirty = True
 
     def _load_index(self) -> None:
         try:

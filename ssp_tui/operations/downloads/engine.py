@@ -1,9 +1,14 @@
-"""The bulk download engine, used by every screen and by the CLI.
+"""The download engine: ``DownloadEngine(client, cache_dir)``, built once, then ``await run(plan, ...)``.
 
 Each job's bytes come from the content-addressed cache when it holds them, else through the client's
-streamed, verified, atomically renamed download into the cache. From the cache, SEPARATE mode hard-links (or
-copies) each file to its template path, never over another file; COMBINED mode appends every document to one
-PDF written to a temporary file and renamed. A final path only ever receives a complete file.
+streamed, verified, atomically renamed download into the cache. From the cache, SEPARATE mode copies each
+file to its template path (a private, independent copy, never over another file); COMBINED mode appends every
+document to one PDF written in the cache's staging area and copied into place. A final path only ever
+receives a complete file.
+
+A session that ends mid-run (``AuthenticationRequired``) stops the run like a cancel, keeps every verified
+file, writes the manifest, and is then raised: the TUI runs the engine through its session (re-login, then
+run the same plan again, served from the cache) and the CLI through its retry.
 """
 
 from __future__ import annotations
@@ -13,25 +18,16 @@ import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from ssp_tui.api.constants import DEFAULT_CONCURRENCY
-from ssp_tui.operations.download_cache import CachedBlob, ContentCache, file_sha256, normalise_sha256
-from ssp_tui.operations.download_combine import combine_into
-from ssp_tui.operations.download_run_state import NotAPdf, RunState
-from ssp_tui.operations.download_types import (
-    BulkResult,
-    Downloader,
-    DownloadJob,
-    DownloadMode,
-    FailedJob,
-    JobState,
-    Phase,
-    ProgressCallback,
-)
-from ssp_tui.operations.file_placement import place_file
-from ssp_tui.operations.manifest import MANIFEST_NAME, write_manifest
-from ssp_tui.operations.safe_names import numbered_path, resolve_inside, safe_filename
+from ssp_tui.api.errors import AuthenticationRequired
+from ssp_tui.operations.downloads.cache import CachedBlob, ContentCache, file_sha256, normalise_sha256
+from ssp_tui.operations.downloads.combine import combine_into
+from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, write_manifest
+from ssp_tui.operations.downloads.placement import CannotSave, SourceChanged, place_file, prepare_folder
+from ssp_tui.operations.downloads.plan import Downloader, DownloadJob, DownloadMode, DownloadPlan
+from ssp_tui.operations.downloads.results import BulkResult, FailedJob, JobState, Phase, ProgressCallback
+from ssp_tui.operations.downloads.state import NotAPdf, RunState
+from ssp_tui.operations.safe_names import final_path_inside, numbered_path, title_filename
 
-DEFAULT_COMBINED_NAME = "combined.pdf"
 CACHE_BATCH = 32
 """Jobs served from the cache per worker-thread call (between two progress reports)."""
 _PDF_MAGIC = b"%PDF-"
@@ -45,73 +41,86 @@ def _check_pdf_header(path: Path) -> None:
         raise NotAPdf("The portal sent something that is not a PDF.")
 
 
-class BulkDownloader:
+class _PlacedWhileStopping(Exception):
+    """A file was placed just as the run was stopped: record it, then stop."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class DownloadEngine:
     """Concurrent, cached, verified downloads of many PDFs into separate files or one combined PDF."""
 
-    def __init__(self, client: Downloader, cache_dir: Path, concurrency: int = DEFAULT_CONCURRENCY) -> None:
-        if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
+    def __init__(self, client: Downloader, cache_dir: Path) -> None:
         self.client = client
         self.cache = ContentCache(cache_dir)
-        self.concurrency = concurrency
 
     async def run(
         self,
-        jobs: Sequence[DownloadJob],
-        target_dir: Path,
-        mode: DownloadMode = DownloadMode.SEPARATE,
-        combined_path: Path | None = None,
+        plan: DownloadPlan,
         on_progress: ProgressCallback | None = None,
         cancel: asyncio.Event | None = None,
-        *,
-        allow_missing: bool = False,
     ) -> BulkResult:
-        """Download ``jobs``; see the module docstring. Never raises for a failed job: see ``BulkResult``.
+        """Download ``plan``; see the module docstring. Never raises for a failed job: see ``BulkResult``.
 
+        Raises ``DestinationUnusable`` (before fetching anything) when the folder cannot be created or
+        written, and ``AuthenticationRequired`` when the session ended (after keeping what was saved).
         ``cancel`` set (or this task cancelled) stops every download; finished separate files stay, the
-        manifest says what is missing, no combined PDF is written, and no partial file is left anywhere final.
-        In COMBINED mode a failed job means no PDF at all unless ``allow_missing``: then the PDF is written
-        without it, ``missing`` lists it, and the PDF's first bookmark names it.
+        manifest says what is missing, no combined PDF is written, and no partial file is left anywhere: not
+        at a final path, not in the cache (no ``.part``), so the next run picks up from the cache.
+        In COMBINED mode a failed job means no PDF at all unless ``plan.allow_missing``: then the PDF is
+        written without it, ``missing`` lists it, and the PDF's first bookmark names it.
         """
-        target = Path(target_dir).resolve()
-        target.mkdir(parents=True, exist_ok=True)
-        state = RunState(jobs, on_progress)
-        served = await self._serve_from_cache(state, target, mode, cancel)
-        semaphore = asyncio.Semaphore(self.concurrency)
+        target = await asyncio.to_thread(prepare_folder, plan.destination.folder)
+        state = RunState(plan.jobs, on_progress)
+        served = await self._serve_from_cache(state, target, plan.mode, cancel)
+        semaphore = asyncio.Semaphore(plan.concurrency)
         tasks = [
-            asyncio.create_task(self._one_job(state, index, target, mode, semaphore))
-            for index in range(len(jobs))
+            asyncio.create_task(self._one_job(state, index, target, plan.mode, semaphore))
+            for index in range(len(plan.jobs))
             if index not in served
         ]
-        cancelled = await self._wait_for(tasks, cancel)
-        result = BulkResult(mode=mode, fetched=state.fetched, cancelled=cancelled)
+        stopped = await self._wait_for(tasks, cancel, state.halted)
+        result = BulkResult(mode=plan.mode, fetched=state.fetched, cancelled=stopped)
         try:
-            if mode is DownloadMode.COMBINED and not cancelled and state.blobs:
-                wanted = self._combined_destination(target, combined_path)
-                await combine_into(state, self.cache, wanted, result, cancel, allow_missing)
+            if plan.mode is DownloadMode.COMBINED and not stopped and state.blobs:
+                await combine_into(state, self.cache, plan, result, cancel)
         finally:
-            self.cache.save_index()
+            await asyncio.to_thread(self.cache.save_index)
         self._finish(state, result)
-        if mode is DownloadMode.SEPARATE:
-            result.manifest_path = await asyncio.to_thread(write_manifest, result, target)
+        if plan.mode is DownloadMode.SEPARATE:
+            await self._write_manifest(result, target)
         state.phase = Phase.FINISHED
         state.emit()
+        if state.session_ended is not None:
+            raise state.session_ended
         return result
 
-    async def _wait_for(self, tasks: list[asyncio.Task[None]], cancel: asyncio.Event | None) -> bool:
-        """Wait for every job; True if the run was cancelled through ``cancel``."""
-        watcher = asyncio.create_task(cancel.wait()) if cancel is not None else None
+    @staticmethod
+    async def _write_manifest(result: BulkResult, target: Path) -> None:
+        try:
+            result.manifest_path = await asyncio.to_thread(write_manifest, result, target)
+        except OSError as exc:
+            # A full disk must not hide what was saved: the result still lists every file.
+            reason = exc.strerror or type(exc).__name__
+            where = target / MANIFEST_NAME
+            result.problems.append(f"The manifest could not be written to {where}: {reason}.")
+
+    async def _wait_for(
+        self, tasks: list[asyncio.Task[None]], cancel: asyncio.Event | None, halted: asyncio.Event
+    ) -> bool:
+        """Wait for every job; True if the run was stopped early (``cancel``, or the session ended)."""
+        watchers = [asyncio.create_task(event.wait()) for event in (cancel, halted) if event is not None]
         everything = asyncio.gather(*tasks, return_exceptions=True)
         try:
-            waiting: set[asyncio.Future[object]] = {everything}
-            if watcher is not None:
-                waiting.add(watcher)
-            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-            if everything.done():
+            await asyncio.wait({everything, *watchers}, return_when=asyncio.FIRST_COMPLETED)
+            if everything.done() and not halted.is_set():
                 return False
             for task in tasks:
                 task.cancel()
-            await asyncio.wait(tasks)
+            if tasks:
+                await asyncio.wait(tasks)
             return True
         except asyncio.CancelledError:
             # The caller's task was cancelled: stop the jobs and let their cleanup run before giving up.
@@ -121,7 +130,7 @@ class BulkDownloader:
                 await asyncio.wait(tasks)
             raise
         finally:
-            if watcher is not None:
+            for watcher in watchers:
                 watcher.cancel()
 
     async def _serve_from_cache(
@@ -157,13 +166,20 @@ class BulkDownloader:
     ) -> list[tuple[int, tuple[CachedBlob, Path] | Exception]]:
         """Blocking: look up (and in SEPARATE mode place) each job of ``batch``; misses are left out."""
         outcomes: list[tuple[int, tuple[CachedBlob, Path] | Exception]] = []
+        separate = mode is DownloadMode.SEPARATE
         for index in batch:
             job = jobs[index]
-            blob = self.cache.lookup(sha256=normalise_sha256(job.expected_sha256), etag=job.etag)
+            # A separate copy is hashed as it is written, so the lookup need not read the blob first.
+            blob = self.cache.lookup(
+                sha256=normalise_sha256(job.expected_sha256), etag=job.etag, verify=not separate
+            )
             if blob is None:
                 continue
             try:
-                path = self._place(blob, target, job) if mode is DownloadMode.SEPARATE else blob.path
+                path = self._place(blob, target, job) if separate else blob.path
+            except SourceChanged:
+                self.cache.evict(blob)  # altered on disk: fetched again, never vouched for
+                continue
             except Exception as exc:  # reported for this job only, like a failed download
                 outcomes.append((index, exc))
                 continue
@@ -178,13 +194,31 @@ class BulkDownloader:
             blob, from_cache = await self._obtain(state, index, job, semaphore)
             path = blob.path
             if mode is DownloadMode.SEPARATE:
-                path = await asyncio.to_thread(self._place, blob, target, job)
+                path = await self._place_even_if_stopped(blob, target, job)
             state.record(index, blob, path, from_cache=from_cache)
+        except _PlacedWhileStopping as placed:
+            state.record(index, blob, placed.path, from_cache=from_cache)
+            raise asyncio.CancelledError from None
         except asyncio.CancelledError:
             state.streaming.pop(index, None)
             raise
+        except AuthenticationRequired as exc:
+            state.end_session(index, exc)
         except Exception as exc:
             state.fail(index, exc)
+
+    async def _place_even_if_stopped(self, blob: CachedBlob, target: Path, job: DownloadJob) -> Path:
+        """Place the file in a thread. A thread cannot be stopped: when the run is stopped meanwhile, wait
+        for it and report the file it wrote, so the manifest lists every file that is on disk."""
+        placing = asyncio.ensure_future(asyncio.to_thread(self._place, blob, target, job))
+        try:
+            return await asyncio.shield(placing)
+        except asyncio.CancelledError:
+            try:
+                path = await placing
+            except Exception:
+                raise asyncio.CancelledError from None
+            raise _PlacedWhileStopping(path) from None
 
     async def _obtain(
         self, state: RunState, index: int, job: DownloadJob, semaphore: asyncio.Semaphore
@@ -204,7 +238,10 @@ class BulkDownloader:
                 return await self._fetch(state, index, job, expected), False
 
     async def _fetch(self, state: RunState, index: int, job: DownloadJob, expected: str | None) -> CachedBlob:
-        staging = self.cache.new_staging_path(safe_filename(job.title or job.key) + ".pdf")
+        # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf").
+        staging = await asyncio.to_thread(
+            self.cache.new_staging_path, title_filename(job.title or job.key) + ".pdf"
+        )
         state.emit(index, JobState.DOWNLOADING)
 
         def progress(done: int, total: int | None) -> None:
@@ -228,20 +265,17 @@ class BulkDownloader:
         digest = normalise_sha256(reported_sha256) or file_sha256(path)
         return self.cache.admit(path, digest, etag=etag)
 
-    def _place(self, blob: CachedBlob, target: Path, job: DownloadJob) -> Path:
-        final = resolve_inside(target, job.relative_path)
+    @staticmethod
+    def _place(blob: CachedBlob, target: Path, job: DownloadJob) -> Path:
+        final = final_path_inside(target, job.relative_path)
         if final == target / MANIFEST_NAME:
             final = numbered_path(final, 2)  # the manifest's name is taken by the manifest
-        path, _already_there = place_file(blob.path, final, sha256=blob.sha256, size=blob.bytes)
-        return path
-
-    @staticmethod
-    def _combined_destination(target: Path, combined_path: Path | None) -> Path:
-        if combined_path is None:
-            return target / DEFAULT_COMBINED_NAME
-        path = Path(combined_path).expanduser()
-        # An absolute path is the user's explicit choice; a relative one must stay inside the target folder.
-        return path.resolve() if path.is_absolute() else resolve_inside(target, path)
+        try:
+            return place_file(blob.path, final, sha256=blob.sha256, size=blob.bytes)
+        except SourceChanged:
+            raise
+        except OSError as exc:
+            raise CannotSave(final, exc) from None
 
     @staticmethod
     def _finish(state: RunState, result: BulkResult) -> None:

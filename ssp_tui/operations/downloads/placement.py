@@ -1,0 +1,154 @@
+"""Putting finished files at their final names: private, independent, never partial, never over another file.
+
+A placed file is a copy of its source (a cache blob), never a hard link: editing one "separate" copy must not
+change another copy or the cache. The copy is written to a hidden temporary name in the same folder, created
+with ``O_CREAT | O_EXCL | O_NOFOLLOW`` and mode 0600, hashed as it is written (so the bytes at the final name
+are the verified ones even if the source changed underneath), fsynced, and only then given its final name with
+``os.link``, which fails when the name exists (a file, a symlink, a dangling symlink): two writers racing for
+``report.pdf`` end with ``report.pdf`` and ``report (2).pdf``, and nothing is ever written through a link.
+On file systems without hard links the final name is reserved with an exclusive create, then renamed over
+(a rename replaces a symlink itself, it never follows one). Folders this creates are 0700.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+from pathlib import Path
+
+from ssp_tui.operations.downloads.cache import file_sha256
+from ssp_tui.operations.downloads.private_files import create_private, make_private_folders, temp_path_beside
+from ssp_tui.operations.safe_names import numbered_path
+
+_MAX_NUMBER = 10_000
+_COPY_CHUNK = 1 << 20
+# Errors meaning "this filesystem (or pair of filesystems) cannot hard-link", not "the name is taken".
+_NO_LINK_ERRNOS = frozenset(
+    {errno.EXDEV, errno.EPERM, errno.EACCES, errno.EMLINK, errno.ENOTSUP, errno.ENOSYS}
+)
+
+
+class SourceChanged(OSError):
+    """The source's bytes no longer hash to what they should (a cache blob altered on disk)."""
+
+
+def _holds_same_bytes(path: Path, size: int, sha256: str) -> bool:
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != size:
+            return False
+        return file_sha256(path) == sha256
+    except OSError:
+        return False
+
+
+def _copy_verified(source: Path, temp: Path, sha256: str | None) -> None:
+    """Copy ``source`` to a new private ``temp``, hashing what is written; SourceChanged on a mismatch."""
+    digest = hashlib.sha256()
+    fd = create_private(temp)
+    with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+        while chunk := src.read(_COPY_CHUNK):
+            out.write(chunk)
+            digest.update(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    if sha256 is not None and digest.hexdigest() != sha256:
+        raise SourceChanged(errno.EIO, "the cached copy changed while it was being copied", str(source))
+
+
+def _claim_name(temp: Path, candidate: Path) -> bool:
+    """Give ``temp``'s file the name ``candidate`` if it is free; False when the name is taken."""
+    try:
+        os.link(temp, candidate)
+        return True
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        if exc.errno not in _NO_LINK_ERRNOS:
+            raise
+    # No hard links here: reserve the name exclusively, then rename over the reservation.
+    try:
+        os.close(create_private(candidate))
+    except FileExistsError:
+        return False
+    os.replace(temp, candidate)
+    return True
+
+
+def move_into_place(temp: Path, wanted: Path, *, first_number: int = 1) -> Path:
+    """Give a finished temp file its final name, or ``name (n)`` if taken; the temp name is gone after."""
+    try:
+        for number in range(first_number, _MAX_NUMBER + 1):
+            candidate = wanted if number == 1 else numbered_path(wanted, number)
+            if _claim_name(temp, candidate):
+                return candidate
+        raise FileExistsError(f"Too many files named like {wanted.name!r} in {str(wanted.parent)!r}.")
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def copy_into_place(
+    source: Path, wanted: Path, *, sha256: str | None = None, first_number: int = 1
+) -> Path:
+    """A new, independent, private file at ``wanted`` (or ``name (n)`` if taken) with the bytes of
+    ``source``, verified against ``sha256`` when given. Never over another file, never partial."""
+    make_private_folders(wanted.parent)
+    temp = temp_path_beside(wanted)
+    try:
+        _copy_verified(source, temp, sha256)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+    return move_into_place(temp, wanted, first_number=first_number)
+
+
+def place_file(source: Path, wanted: Path, *, sha256: str, size: int) -> Path:
+    """``copy_into_place``, except that a file already at ``wanted`` (or a numbered name) with the same bytes
+    is reused, so a second run of the same download adds nothing. Different bytes are never overwritten."""
+    for number in range(1, _MAX_NUMBER + 1):
+        candidate = wanted if number == 1 else numbered_path(wanted, number)
+        if not os.path.lexists(candidate):
+            return copy_into_place(source, wanted, sha256=sha256, first_number=number)
+        if _holds_same_bytes(candidate, size, sha256):
+            return candidate
+    raise FileExistsError(f"Too many files named like {wanted.name!r} in {str(wanted.parent)!r}.")
+
+
+class DestinationUnusable(Exception):
+    """The folder asked for cannot be created or written to; says which folder and why."""
+
+    def __init__(self, folder: Path, error: OSError, *, creating: bool) -> None:
+        doing = "create the download folder" if creating else "save into the download folder"
+        self.folder = folder
+        self.user_message = f"Cannot {doing} {folder}: {error.strerror or type(error).__name__}."
+        super().__init__(self.user_message)
+
+
+class CannotSave(OSError):
+    """A final file could not be written; names the file the user asked for (not the cache it came from)."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(error.errno, error.strerror, str(path))
+        self.user_message = f"Could not save {path}: {error.strerror or type(error).__name__}."
+
+
+def prepare_folder(folder: Path) -> Path:
+    """Create ``folder`` (0700, with its missing parents) and check a file can be created in it, before any
+    byte is fetched: a read-only or impossible folder is one clear error, not a failure per file."""
+    try:
+        make_private_folders(folder)
+    except OSError as exc:
+        raise DestinationUnusable(folder, exc, creating=True) from None
+    if not folder.is_dir():
+        raise DestinationUnusable(folder, NotADirectoryError(errno.ENOTDIR, "Not a folder"), creating=True)
+    probe = temp_path_beside(folder / "write-check", ".tmp")
+    try:
+        os.close(create_private(probe))
+    except OSError as exc:
+        raise DestinationUnusable(folder, exc, creating=False) from None
+    with contextlib.suppress(OSError):
+        probe.unlink()
+    return folder
