@@ -27,9 +27,9 @@ from benchmarks.bench_downloads import log_in
 from benchmarks.common import Samples, emit, load_average
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.constants import API_PREFIX
-from ssp_tui.api.embedded import EmbeddedSandbox
 from ssp_tui.api.models import Page, Role, SeminarActivity
-from ssp_tui.screens.seminars_activity import ACTIVITY_COLUMNS
+from ssp_tui.portal.embedded import EmbeddedSandbox
+from ssp_tui.tui.sections.seminars.activity import ACTIVITY_COLUMNS
 from ssp_tui.widgets import VirtualTable
 
 BENCHMARK = "activity_table"

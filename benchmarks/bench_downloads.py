@@ -34,11 +34,11 @@ import pyotp
 from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.constants import API_PREFIX, DEFAULT_CONCURRENCY
-from ssp_tui.api.embedded import EmbeddedSandbox
 from ssp_tui.api.errors import PortalError
 from ssp_tui.api.models import Document, LoginState, MfaFactor, Role, StatusFilter, Term
 from ssp_tui.operations.downloads import Destination, DownloadEngine, DownloadJob, DownloadPlan
 from ssp_tui.operations.downloads.jobs import document_job
+from ssp_tui.portal.embedded import EmbeddedSandbox
 
 
 def reset_peak_rss() -> None:

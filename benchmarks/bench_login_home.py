@@ -28,14 +28,14 @@ from textual.widgets import Input, OptionList
 
 from benchmarks.common import Result, Samples, emit, load_average
 from ssp_tui import clock
-from ssp_tui.api.config import CONFIG_ENV, Profile
 from ssp_tui.api.constants import API_PREFIX, TOTP_PERIOD_S
-from ssp_tui.api.embedded import EmbeddedSandbox, SandboxAccount
-from ssp_tui.api.secrets import SecretStore
-from ssp_tui.app import SspApp
-from ssp_tui.portal_target import FixedPortal
-from ssp_tui.screens.home import HomeScreen
-from ssp_tui.screens.mfa import MfaScreen
+from ssp_tui.portal.embedded import EmbeddedSandbox, SandboxAccount
+from ssp_tui.portal.target import FixedPortal
+from ssp_tui.settings.config import CONFIG_ENV, Profile
+from ssp_tui.settings.secrets import SecretStore
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.sections.home.screen import HomeScreen
+from ssp_tui.tui.sign_in.mfa import MfaScreen
 
 BENCHMARK = "login_home"
 SIZE = (120, 40)

@@ -29,8 +29,8 @@ from benchmarks.bench_downloads import log_in
 from benchmarks.common import Result, emit, load_average
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.constants import API_PREFIX
-from ssp_tui.api.embedded import EmbeddedSandbox
 from ssp_tui.api.models import Role
+from ssp_tui.portal.embedded import EmbeddedSandbox
 from ssp_tui.sandbox.db import connect, create_and_seed
 from ssp_tui.sandbox.documents import Blob, ensure_certificate_blob, ensure_document_blob
 

@@ -17,7 +17,7 @@ def main() -> None:
 
     options = tui_options(sys.argv[1:])
     if options is not None:
-        from ssp_tui.app import run_app
+        from ssp_tui.tui.app import run_app
 
         run_app(**options)
         return

@@ -9,11 +9,11 @@ import click
 
 from ssp_tui.api.errors import PortalError
 from ssp_tui.api.models import MfaFactor, User
-from ssp_tui.api.secrets import env_credentials
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.login_flow import sign_in, totp_now
 from ssp_tui.cli.output import Output, json_option
 from ssp_tui.cli.root import cli
+from ssp_tui.settings.secrets import env_credentials
 
 _FACTOR_LABELS = {
     MfaFactor.TOTP: "Authenticator",
@@ -126,7 +126,7 @@ def _remember_username(run: CliRun, username: str) -> None:
     """The next login's default; the username is not a secret, so it lives in the profile."""
     if run.profile.username == username:
         return
-    from ssp_tui.api.config import save_profile
+    from ssp_tui.settings.config import save_profile
 
     run.profile.username = username
     with contextlib.suppress(PortalError, OSError):

@@ -23,17 +23,17 @@ import click
 
 from ssp_tui.api.errors import AuthenticationRequired, PortalError
 from ssp_tui.api.roles import CAPABILITY_TITLES, Capability
-from ssp_tui.api.secrets import env_credentials
 from ssp_tui.cli.exit_codes import CommandFailed, ExitCode, LoginNeeded
 from ssp_tui.cli.login_flow import sign_in_from_env
 from ssp_tui.cli.output import Output
 from ssp_tui.cli.session_store import SessionStore, session_key
+from ssp_tui.settings.secrets import env_credentials
 
 if TYPE_CHECKING:
     from ssp_tui.api.client import PortalClient
-    from ssp_tui.api.config import Profile
     from ssp_tui.operations.downloads import DownloadEngine
-    from ssp_tui.portal_target import PortalTarget
+    from ssp_tui.portal.target import PortalTarget
+    from ssp_tui.settings.config import Profile
 
 T = TypeVar("T")
 
@@ -119,9 +119,9 @@ async def _run(
     options: GlobalOptions, output: Output, body: Body[T], require_session: bool, needs: Capability | None
 ) -> T:
     from ssp_tui.api.client import PortalClient, normalize_base_url
-    from ssp_tui.api.config import load_profile
-    from ssp_tui.api.secrets import SecretStore
-    from ssp_tui.portal_target import choose_target
+    from ssp_tui.portal.target import choose_target
+    from ssp_tui.settings.config import load_profile
+    from ssp_tui.settings.secrets import SecretStore
 
     profile_name, profile = await asyncio.to_thread(load_profile, options.profile)
     target = choose_target(options.portal, profile, force_sandbox=options.sandbox)

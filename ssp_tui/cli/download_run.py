@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from ssp_tui.api.config import MAX_CONCURRENCY
 from ssp_tui.cli.context import CliRun, cache_dir
 from ssp_tui.cli.exit_codes import CommandFailed, PartialResult
 from ssp_tui.cli.output import Output
@@ -23,6 +22,7 @@ from ssp_tui.operations.downloads import (
     DownloadMode,
     DownloadPlan,
 )
+from ssp_tui.settings.config import MAX_CONCURRENCY
 
 
 def destination(

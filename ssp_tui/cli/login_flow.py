@@ -18,8 +18,8 @@ from ssp_tui.cli.exit_codes import LoginNeeded
 
 if TYPE_CHECKING:
     from ssp_tui.api.client import PortalClient
-    from ssp_tui.api.secrets import EnvironmentCredentials
     from ssp_tui.cli.session_store import SessionStore
+    from ssp_tui.settings.secrets import EnvironmentCredentials
 
 CodeFor = Callable[[MfaFactor], str]
 """Returns the MFA code for the chosen factor (computed, given, or asked for)."""

@@ -33,7 +33,7 @@ def cli(
     ctx.ensure_object(dict)
     ctx.obj.update(portal=portal, profile=profile, sandbox=sandbox, as_json=as_json, quiet=quiet)
     if ctx.invoked_subcommand is None:
-        from ssp_tui.app import run_app  # the TUI loads only when it is wanted
+        from ssp_tui.tui.app import run_app  # the TUI loads only when it is wanted
 
         run_app(portal=portal, profile=profile, force_sandbox=sandbox)
 

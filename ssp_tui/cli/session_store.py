@@ -18,8 +18,8 @@ from ssp_tui.api.errors import PortalError
 from ssp_tui.api.models import Session
 
 if TYPE_CHECKING:
-    from ssp_tui.api.secrets import SecretStore
     from ssp_tui.cli.output import Output
+    from ssp_tui.settings.secrets import SecretStore
 
 NOT_KEPT_HINT = (
     "The session cannot be kept: there is no keyring and no consent to the secrets file. "

@@ -21,7 +21,7 @@ from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.output import Column, Output, json_option, money
 from ssp_tui.cli.root import cli
-from ssp_tui.support_summary import (
+from ssp_tui.operations.support_summary import (
     OVERDUE_MARK,
     account_summary,
     age_in_words,

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssp_tui.api.config import (
+from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
+from ssp_tui.api.errors import ConfigError
+from ssp_tui.settings.config import (
     Profile,
     load_config,
     load_profile,
@@ -18,9 +20,7 @@ from ssp_tui.api.config import (
     save_profile,
     set_secrets_file_consent,
 )
-from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
-from ssp_tui.api.errors import ConfigError
-from ssp_tui.api.toml_writer import dumps_toml
+from ssp_tui.settings.toml_writer import dumps_toml
 
 
 def test_a_missing_file_gives_the_default_profile(tmp_path: Path) -> None:

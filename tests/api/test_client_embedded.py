@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from ssp_tui.api.client import PortalClient
-from ssp_tui.api.embedded import EmbeddedSandbox, SandboxFailed
 from ssp_tui.api.models import Role
+from ssp_tui.portal.embedded import EmbeddedSandbox, SandboxFailed
 
 
 def python_child(code: str) -> list[str]:
@@ -92,7 +92,7 @@ def test_the_child_stops_when_the_app_that_started_it_is_killed(
     app_code = (
         "import asyncio\n"
         "from pathlib import Path\n"
-        "from ssp_tui.api.embedded import EmbeddedSandbox\n"
+        "from ssp_tui.portal.embedded import EmbeddedSandbox\n"
         "async def main():\n"
         f"    child = EmbeddedSandbox(Path({str(db)!r}))\n"
         "    await child.start()\n"

@@ -13,8 +13,8 @@ from click.testing import CliRunner, Result
 from memory_keyring import MemoryKeyring
 from sandbox_harness import SandboxServer
 
-from ssp_tui.api.secrets import SecretStore
 from ssp_tui.cli.root import _register_subcommands, cli
+from ssp_tui.settings.secrets import SecretStore
 
 _register_subcommands()
 

@@ -118,8 +118,8 @@ def test_an_ended_session_with_credentials_in_the_environment_logs_in_again(
 ) -> None:
     from ssp_tui.api.client import normalize_base_url
     from ssp_tui.api.models import Session
-    from ssp_tui.api.secrets import SecretStore
     from ssp_tui.cli.session_store import session_key
+    from ssp_tui.settings.secrets import SecretStore
 
     account = sandbox.account(Role.AGENT, 1)
     profile = "relogin"

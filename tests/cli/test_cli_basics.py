@@ -7,9 +7,9 @@ import msgspec
 import pytest
 from cli_helpers import Cli, all_commands
 
-from ssp_tui.api.secrets import SecretStore
 from ssp_tui.cli.exit_codes import ExitCode
 from ssp_tui.cli.session_store import session_key
+from ssp_tui.settings.secrets import SecretStore
 
 
 @pytest.mark.parametrize("path", all_commands(), ids=" ".join)

@@ -52,7 +52,7 @@ def test_embedded_sandbox_login_from_the_environment(embedded_home: Path) -> Non
     assert accounts.returncode == 0, accounts.stderr
     import msgspec
 
-    from ssp_tui.api.embedded import SandboxAccount
+    from ssp_tui.portal.embedded import SandboxAccount
 
     first = msgspec.json.decode(accounts.stdout, type=list[SandboxAccount])[0]
     env = {

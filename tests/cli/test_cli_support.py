@@ -13,7 +13,7 @@ from sandbox_harness import SandboxServer
 
 from ssp_tui.api.models import FlagKind, Role, SupportAccount, SupportAccountHit
 from ssp_tui.cli.exit_codes import ExitCode
-from ssp_tui.support_summary import OVERDUE_MARK, account_summary
+from ssp_tui.operations.support_summary import OVERDUE_MARK, account_summary
 
 PROBLEM_USERS: dict[str, FlagKind] = {
     "billing.coastal": FlagKind.PAST_DUE,

@@ -16,14 +16,14 @@ from sandbox_harness import SandboxServer
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from ssp_tui import app as app_module
-from ssp_tui.api.config import Profile
-from ssp_tui.api.secrets import SecretStore
-from ssp_tui.app import SspApp
-from ssp_tui.portal_target import FixedPortal
-from ssp_tui.screens import links
-from ssp_tui.screens.error_modal import ErrorModal, describe_error
-from ssp_tui.screens.home import HomeScreen
+from ssp_tui.portal.target import FixedPortal
+from ssp_tui.settings.config import Profile
+from ssp_tui.settings.secrets import SecretStore
+from ssp_tui.tui import app as app_module
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.common import links
+from ssp_tui.tui.dialogs.error_modal import ErrorModal, describe_error
+from ssp_tui.tui.sections.home.screen import HomeScreen
 
 INTERNAL_ERROR_TITLE = "Something went wrong"
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"

@@ -14,7 +14,7 @@ from sandbox_harness import SandboxServer
 from ssp_tui import clock
 from ssp_tui.api.models import FlagKind, Page, SupportAccount, SupportAccountHit
 from ssp_tui.formatting import money
-from ssp_tui.support_summary import account_summary
+from ssp_tui.operations.support_summary import account_summary
 
 PROBLEM_USERS: dict[str, FlagKind] = {
     "billing.coastal": FlagKind.PAST_DUE,

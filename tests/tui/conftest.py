@@ -9,12 +9,12 @@ import pytest
 from memory_keyring import MemoryKeyring
 from tui_helpers import SandboxLike
 
-from ssp_tui.api.config import Profile
-from ssp_tui.api.secrets import SecretStore
-from ssp_tui.app import SspApp
-from ssp_tui.portal_target import FixedPortal
-from ssp_tui.screens import links
-from ssp_tui.screens.sections import SECTIONS, Section
+from ssp_tui.portal.target import FixedPortal
+from ssp_tui.settings.config import Profile
+from ssp_tui.settings.secrets import SecretStore
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.common import links
+from ssp_tui.tui.section_registry import SECTIONS, Section
 
 SANDBOX_LABEL = "sandbox (test)"
 """Shown instead of the URL, whose port changes every run (snapshots)."""

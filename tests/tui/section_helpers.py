@@ -11,7 +11,7 @@ from textual.widgets import Static
 from tui_helpers import SandboxLike, app_of, wait_for
 
 from ssp_tui.api.models.auth import Session
-from ssp_tui.screens.home import HomeScreen
+from ssp_tui.tui.sections.home.screen import HomeScreen
 
 _SIGN_IN_ATTEMPTS = 40
 

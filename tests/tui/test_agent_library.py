@@ -12,10 +12,10 @@ from textual.pilot import Pilot
 from textual.widgets import Select, Static
 from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
 
-from ssp_tui.api.config import Profile
-from ssp_tui.app import SspApp
-from ssp_tui.screens.agent_library import AGENT_CATEGORY_LABELS, AgentLibraryScreen
-from ssp_tui.screens.resource_library import LibraryItem
+from ssp_tui.settings.config import Profile
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.common.resource_library import LibraryItem
+from ssp_tui.tui.sections.agent_library.screen import AGENT_CATEGORY_LABELS, AgentLibraryScreen
 
 SIZE = (150, 44)
 

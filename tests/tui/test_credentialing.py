@@ -14,12 +14,12 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
 
-from ssp_tui.app import SspApp
 from ssp_tui.operations.pdf_text import first_page_text
-from ssp_tui.screens.credentialing import CredentialingScreen
-from ssp_tui.screens.credentialing_selection import Grouping
-from ssp_tui.screens.credentialing_tree import NO_CLAIMS_HISTORY, CertificateTree
-from ssp_tui.screens.policy_services_dialogs import DownloadDialog
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
+from ssp_tui.tui.sections.credentialing.screen import CredentialingScreen
+from ssp_tui.tui.sections.credentialing.selection import Grouping
+from ssp_tui.tui.sections.credentialing.tree import NO_CLAIMS_HISTORY, CertificateTree
 
 SIZE = (150, 50)
 

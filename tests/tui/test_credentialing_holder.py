@@ -16,9 +16,9 @@ from tui_helpers import SandboxLike, db, wait_for
 
 from ssp_tui.api import client as client_module
 from ssp_tui.api.constants import IDEMPOTENCY_HEADER
-from ssp_tui.app import SspApp
-from ssp_tui.screens.credentialing_holder import HolderRequestDialog, HolderRequestSent, InsuredChoice
-from ssp_tui.screens.credentialing_requests import OVERDUE_MARK, HolderRequestsPane, RequestRow
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.sections.credentialing.holder import HolderRequestDialog, HolderRequestSent, InsuredChoice
+from ssp_tui.tui.sections.credentialing.requests import OVERDUE_MARK, HolderRequestsPane, RequestRow
 
 HOLDER = "Huron Valley Credentialing Office"
 

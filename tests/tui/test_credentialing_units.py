@@ -9,9 +9,13 @@ import pytest
 
 from ssp_tui.api.models import Certificate, CertificateTerm, HolderRequest, HolderRequestStatus
 from ssp_tui.operations.safe_names import TemplateError
-from ssp_tui.screens.credentialing_holder import InsuredChoice, holder_request_body, validate_holder_fields
-from ssp_tui.screens.credentialing_requests import RequestRow, format_age
-from ssp_tui.screens.credentialing_selection import (
+from ssp_tui.tui.sections.credentialing.holder import (
+    InsuredChoice,
+    holder_request_body,
+    validate_holder_fields,
+)
+from ssp_tui.tui.sections.credentialing.requests import RequestRow, format_age
+from ssp_tui.tui.sections.credentialing.selection import (
     Access,
     CertificateSelection,
     Grouping,

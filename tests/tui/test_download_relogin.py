@@ -12,10 +12,10 @@ from test_policy_services import document_rows, open_documents
 from test_relogin import revoke_sessions
 from tui_helpers import SandboxLike, sign_in_totp, usable_account, wait_for, wait_for_screen
 
-from ssp_tui.api.config import Profile
-from ssp_tui.app import SspApp
-from ssp_tui.screens.policy_services_dialogs import DownloadDialog
-from ssp_tui.screens.relogin import ReloginScreen
+from ssp_tui.settings.config import Profile
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
+from ssp_tui.tui.sign_in.relogin import ReloginScreen
 
 
 @pytest.fixture(autouse=True)

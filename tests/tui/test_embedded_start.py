@@ -8,13 +8,13 @@ import pytest
 from keyring.backend import KeyringBackend
 from tui_helpers import enter_password, fresh_totp, wait_for
 
-from ssp_tui.api.config import Profile
-from ssp_tui.api.secrets import SecretStore
-from ssp_tui.app import SspApp
-from ssp_tui.portal_target import EmbeddedSandboxPortal, choose_target
-from ssp_tui.screens.home import HomeScreen
-from ssp_tui.screens.login import LoginScreen
-from ssp_tui.screens.mfa import MfaScreen
+from ssp_tui.portal.target import EmbeddedSandboxPortal, choose_target
+from ssp_tui.settings.config import Profile
+from ssp_tui.settings.secrets import SecretStore
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.sections.home.screen import HomeScreen
+from ssp_tui.tui.sign_in.login import LoginScreen
+from ssp_tui.tui.sign_in.mfa import MfaScreen
 
 
 async def test_embedded_sandbox_starts_beside_the_sign_in_screen(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ssp_tui.api.roles import ROLE_SCOPES
-from ssp_tui.screens.portal_info import FAQ_TOPICS
+from ssp_tui.tui.common.portal_info import FAQ_TOPICS
 
 
 def test_help_says_who_sees_what_from_the_role_table() -> None:

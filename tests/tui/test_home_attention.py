@@ -14,10 +14,10 @@ from textual.widgets import OptionList
 from tui_helpers import SandboxLike, wait_for
 
 from ssp_tui.api.models import AttentionKind, BillingTerm, Term
-from ssp_tui.app import SspApp
-from ssp_tui.screens.home import HomeScreen
-from ssp_tui.screens.payments import PaymentsScreen
-from ssp_tui.screens.policy_services import PolicyServicesScreen
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.sections.home.screen import HomeScreen
+from ssp_tui.tui.sections.payments.screen import PaymentsScreen
+from ssp_tui.tui.sections.policy_services.screen import PolicyServicesScreen
 
 SIZE = (150, 50)
 T = TypeVar("T")

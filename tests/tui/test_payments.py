@@ -12,11 +12,11 @@ from textual.widgets import Button
 from tui_helpers import SandboxLike, wait_for
 
 from ssp_tui.api.models import BillingKind, BillingTerm
-from ssp_tui.app import SspApp
-from ssp_tui.screens import links
-from ssp_tui.screens.links import LinkDialog
-from ssp_tui.screens.payments import PaymentsScreen
-from ssp_tui.screens.payments_chart import InstallmentStrip
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.common import links
+from ssp_tui.tui.common.links import LinkDialog
+from ssp_tui.tui.sections.payments.chart import InstallmentStrip
+from ssp_tui.tui.sections.payments.screen import PaymentsScreen
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 SIZE = (150, 50)

@@ -9,8 +9,8 @@ import pytest
 from ssp_tui.api.models import Installment, InstallmentStatus
 from ssp_tui.cli.output import money as cli_money
 from ssp_tui.formatting import money
-from ssp_tui.screens.links import browser_can_open
-from ssp_tui.screens.payments_chart import installment_picture
+from ssp_tui.tui.common.links import browser_can_open
+from ssp_tui.tui.sections.payments.chart import installment_picture
 from ssp_tui.widgets.table_columns import format_cents
 
 

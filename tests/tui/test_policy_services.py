@@ -15,13 +15,13 @@ from textual.pilot import Pilot
 from textual.widgets import Select
 from tui_helpers import SandboxLike, wait_for
 
-from ssp_tui.api.config import Profile
 from ssp_tui.api.models import Document, StatusFilter, Term
-from ssp_tui.app import SspApp
 from ssp_tui.operations.downloads.jobs import document_job
-from ssp_tui.screens.home import HomeScreen
-from ssp_tui.screens.policy_services import PolicyServicesScreen
-from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
+from ssp_tui.settings.config import Profile
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog, PreviewDialog
+from ssp_tui.tui.sections.home.screen import HomeScreen
+from ssp_tui.tui.sections.policy_services.screen import PolicyServicesScreen
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 SIZE = (150, 44)

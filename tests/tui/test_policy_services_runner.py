@@ -15,7 +15,6 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 from tui_helpers import wait_for
 
-from ssp_tui.api.config import Profile
 from ssp_tui.operations.downloads import (
     BulkResult,
     Destination,
@@ -24,8 +23,9 @@ from ssp_tui.operations.downloads import (
     DownloadMode,
     DownloadPlan,
 )
-from ssp_tui.screens.download_failures import DownloadFailuresDialog
-from ssp_tui.screens.download_runner import DownloadRunner, describe_result
+from ssp_tui.settings.config import Profile
+from ssp_tui.tui.common.download_runner import DownloadRunner, describe_result
+from ssp_tui.tui.dialogs.download_failures import DownloadFailuresDialog
 from ssp_tui.widgets.download_panel import DownloadProgressPanel
 
 T = TypeVar("T")

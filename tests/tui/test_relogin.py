@@ -7,9 +7,9 @@ from collections.abc import Callable
 from textual.widgets import OptionList
 from tui_helpers import SandboxLike, db, sign_in_totp, usable_account, wait_for, wait_for_screen
 
-from ssp_tui.app import SspApp
-from ssp_tui.screens.home import HomeScreen
-from ssp_tui.screens.relogin import ReloginScreen
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.sections.home.screen import HomeScreen
+from ssp_tui.tui.sign_in.relogin import ReloginScreen
 
 
 def revoke_sessions(sandbox: SandboxLike, username: str) -> None:

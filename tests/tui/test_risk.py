@@ -15,11 +15,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
 
-from ssp_tui.api.config import Profile
-from ssp_tui.app import SspApp
-from ssp_tui.screens.policy_services_dialogs import DownloadDialog, PreviewDialog
-from ssp_tui.screens.resource_library import LibraryItem
-from ssp_tui.screens.risk import RISK_CATEGORY_LABELS, RiskManagementScreen
+from ssp_tui.settings.config import Profile
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.common.resource_library import LibraryItem
+from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog, PreviewDialog
+from ssp_tui.tui.sections.risk_management.screen import RISK_CATEGORY_LABELS, RiskManagementScreen
 
 SIZE = (150, 44)
 

@@ -18,13 +18,13 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent
 from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
 
-from ssp_tui.api.config import Profile
 from ssp_tui.api.models import Page, Seminar, SeminarActivity, SeminarFormat
 from ssp_tui.api.pagination import Paginator
-from ssp_tui.app import SspApp
-from ssp_tui.screens.seminars import CATALOG_TAB, SeminarsScreen
-from ssp_tui.screens.seminars_activity import ActivityFilters
-from ssp_tui.screens.seminars_export import ExportDialog
+from ssp_tui.settings.config import Profile
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.sections.seminars.activity import ActivityFilters
+from ssp_tui.tui.sections.seminars.export import ExportDialog
+from ssp_tui.tui.sections.seminars.screen import CATALOG_TAB, SeminarsScreen
 
 SIZE = (150, 44)
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Select, Static
 from tui_helpers import SandboxLike, sign_in_totp, usable_account, wait_for, wait_for_screen
 
-from ssp_tui.api.config import load_profile
-from ssp_tui.app import SspApp
-from ssp_tui.commands import ScreenActionCommands, SectionCommands
-from ssp_tui.screens.help import HelpScreen
-from ssp_tui.screens.home import HomeScreen
-from ssp_tui.screens.portal_info import SUPPORT_CONTACTS
-from ssp_tui.screens.settings import SettingsScreen
+from ssp_tui.settings.config import load_profile
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
+from ssp_tui.tui.common.portal_info import SUPPORT_CONTACTS
+from ssp_tui.tui.help import HelpScreen
+from ssp_tui.tui.sections.home.screen import HomeScreen
+from ssp_tui.tui.settings_screen import SettingsScreen
 
 
 def texts(screen: object) -> str:

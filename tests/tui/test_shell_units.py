@@ -7,10 +7,10 @@ import pytest
 from ssp_tui.api import errors
 from ssp_tui.api.models.auth import User
 from ssp_tui.api.models.common import Capability, Role
-from ssp_tui.screens.error_modal import describe_error
-from ssp_tui.screens.mfa_enroll import grouped, qr_text, totp_secret_from_uri
-from ssp_tui.screens.sections import SECTIONS, Section, _check_registry, section_by_id, sections_for
-from ssp_tui.screens.settings import check_concurrency, check_template
+from ssp_tui.tui.dialogs.error_modal import describe_error
+from ssp_tui.tui.section_registry import SECTIONS, Section, _check_registry, section_by_id, sections_for
+from ssp_tui.tui.settings_screen import check_concurrency, check_template
+from ssp_tui.tui.sign_in.mfa_enroll import grouped, qr_text, totp_secret_from_uri
 
 
 def user(role: Role, *capabilities: Capability) -> User:
@@ -104,9 +104,9 @@ def test_error_wording_never_shows_exception_text() -> None:
 
 
 def test_the_profile_theme_is_applied_at_start() -> None:
-    from ssp_tui.api.config import Profile
-    from ssp_tui.app import SspApp
-    from ssp_tui.portal_target import FixedPortal
+    from ssp_tui.portal.target import FixedPortal
+    from ssp_tui.settings.config import Profile
+    from ssp_tui.tui.app import SspApp
 
     app = SspApp(FixedPortal("http://127.0.0.1:9"), profile_name="t", profile=Profile(theme="nord"))
     assert app.theme == "nord"

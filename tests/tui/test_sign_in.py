@@ -20,11 +20,11 @@ from tui_helpers import (
 )
 
 from ssp_tui import clock
-from ssp_tui.app import SspApp
-from ssp_tui.screens.login import LoginScreen
-from ssp_tui.screens.mfa import MfaScreen
-from ssp_tui.screens.mfa_enroll import EnrollScreen
-from ssp_tui.screens.sections import SECTIONS
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.section_registry import SECTIONS
+from ssp_tui.tui.sign_in.login import LoginScreen
+from ssp_tui.tui.sign_in.mfa import MfaScreen
+from ssp_tui.tui.sign_in.mfa_enroll import EnrollScreen
 
 PORTAL_MENUS = {"home", "payments", "policy_services", "risk", "seminars"}
 EXPECTED_SECTIONS: dict[str, set[str]] = {

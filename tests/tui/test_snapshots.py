@@ -10,10 +10,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 from tui_helpers import SandboxLike, enter_password, sign_in_totp, wait_for, wait_for_screen
 
-from ssp_tui.app import SspApp
-from ssp_tui.screens.home import HomeScreen
-from ssp_tui.screens.mfa import MfaScreen
-from ssp_tui.screens.sections import SECTIONS
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.section_registry import SECTIONS
+from ssp_tui.tui.sections.home.screen import HomeScreen
+from ssp_tui.tui.sign_in.mfa import MfaScreen
 
 SIZE = (120, 36)
 HOME_ONLY = tuple(section for section in SECTIONS if section.id == "home")

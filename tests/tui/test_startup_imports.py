@@ -13,8 +13,8 @@ KEPT_OUT_OF_THE_FIRST_FRAME = (
     "httpx",  # the client loads in a worker after the first frame
     "msgspec",
     "ssp_tui.api.models",
-    "ssp_tui.api.embedded",
-    "ssp_tui.screens.chrome",
+    "ssp_tui.portal.embedded",
+    "ssp_tui.tui.section_screen",
     "email.utils",
     "tomllib",  # only when a config file exists
     "pikepdf",
@@ -26,7 +26,7 @@ def test_the_login_screen_is_built_without_the_heavy_modules(tmp_path: Path) -> 
     # so the screen is composed by hand the way Textual would.
     probe = (
         "import json, sys\n"
-        "import ssp_tui.app as app_module\n"
+        "import ssp_tui.tui.app as app_module\n"
         "seen = {}\n"
         "def run(self):\n"
         "    screen = self.get_default_screen()\n"
@@ -44,5 +44,5 @@ def test_the_login_screen_is_built_without_the_heavy_modules(tmp_path: Path) -> 
     report = json.loads(out.splitlines()[-1])
     assert report["screen"] == "LoginScreen"
     loaded = set(report["modules"])
-    assert "ssp_tui.screens.login" in loaded
+    assert "ssp_tui.tui.sign_in.login" in loaded
     assert sorted(m for m in KEPT_OUT_OF_THE_FIRST_FRAME if m in loaded) == []

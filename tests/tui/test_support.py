@@ -14,9 +14,9 @@ from textual.widgets import Input, Static
 from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
 
 from ssp_tui.api.models import SupportAccountHit
-from ssp_tui.app import SspApp
-from ssp_tui.screens.support import SupportScreen
-from ssp_tui.screens.support_overview import SummaryDialog
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.sections.support.overview import SummaryDialog
+from ssp_tui.tui.sections.support.screen import SupportScreen
 
 SIZE = (160, 50)
 SUPPORT_USER = "support.morgan"

@@ -25,7 +25,7 @@ from ssp_tui.api.models import (
     SupportBilling,
     SupportUser,
 )
-from ssp_tui.support_summary import (
+from ssp_tui.operations.support_summary import (
     OVERDUE_MARK,
     account_sections,
     account_summary,

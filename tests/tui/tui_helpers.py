@@ -14,10 +14,10 @@ from textual.widgets import Input
 
 from ssp_tui import clock
 from ssp_tui.api.constants import TOTP_PERIOD_S
-from ssp_tui.app import SspApp
 from ssp_tui.sandbox.db import DemoAccount
-from ssp_tui.screens.home import HomeScreen
-from ssp_tui.screens.mfa import MfaScreen
+from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.sections.home.screen import HomeScreen
+from ssp_tui.tui.sign_in.mfa import MfaScreen
 
 
 class SandboxLike(Protocol):

@@ -1,0 +1,221 @@
+"""Profiles in a TOML file in the platform config folder.
+
+    default_profile = "default"
+
+    [profiles.default]
+    portal_url = "https://portal.example"      # absent: the embedded sandbox
+    username = "pat"
+    download_dir = "/home/pat/Downloads/ssp-tui"
+    filename_template = "{policy}/{term}/{date}-{type}-{title}.pdf"
+    concurrency = 6
+    theme = "textual-dark"
+
+No secret ever goes in this file (secrets.py keeps those). The file is read with tomllib and written by the
+small writer in toml_writer.py, atomically; keys this version does not know are kept. A file that cannot be
+parsed is reported with its path and line and is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
+from ssp_tui.api.errors import ConfigError
+from ssp_tui.api.urls import normalize_base_url
+
+APP_NAME = "ssp-tui"
+CONFIG_ENV = "SSP_CONFIG"
+"""A path to use instead of the platform config file (tests, several setups side by side)."""
+PORTAL_ENV = "SSP_PORTAL"
+DEFAULT_PROFILE = "default"
+MAX_CONCURRENCY = 32
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def default_download_dir() -> Path:
+    return platformdirs.user_downloads_path() / APP_NAME
+
+
+@dataclass(slots=True)
+class Profile:
+    portal_url: str | None = None
+    """None: the embedded sandbox."""
+    username: str | None = None
+    download_dir: Path = field(default_factory=default_download_dir)
+    filename_template: str = DEFAULT_FILENAME_TEMPLATE
+    concurrency: int = DEFAULT_CONCURRENCY
+    theme: str | None = None
+
+
+@dataclass(slots=True)
+class Config:
+    path: Path
+    default_profile: str = DEFAULT_PROFILE
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    secrets_file_consent: bool = False
+    """The user agreed to keep secrets in a 0600 file when there is no OS keyring."""
+
+
+def config_path() -> Path:
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def check_profile_name(name: str) -> str:
+    if not _PROFILE_NAME.fullmatch(name):
+        raise ConfigError(
+            f"{name!r} is not a profile name (letters, digits, '-', '_' and '.', up to 64 characters)"
+        )
+    return name
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    raw = _read_raw(path)
+    default = raw.get("default_profile", DEFAULT_PROFILE)
+    if not isinstance(default, str):
+        raise ConfigError(f"{path}: default_profile must be a string")
+    consent = raw.get("secrets_file_consent", False)
+    if not isinstance(consent, bool):
+        raise ConfigError(f"{path}: secrets_file_consent must be true or false")
+    tables = raw.get("profiles", {})
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{path}: profiles must be a table of [profiles.NAME] tables")
+    profiles = {name: _profile_from(path, name, table) for name, table in tables.items()}
+    return Config(path, check_profile_name(default), profiles, consent)
+
+
+def load_profile(name: str | None = None, *, path: Path | None = None) -> tuple[str, Profile]:
+    """The profile ``--profile NAME`` chose, else the file's default. A name not in the file yet gives a
+    fresh profile, which becomes real the first time it is saved."""
+    config = load_config(path)
+    chosen = check_profile_name(name) if name else config.default_profile
+    return chosen, config.profiles.get(chosen) or Profile()
+
+
+def resolve_portal_url(
+    cli_portal: str | None, profile: Profile, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """``--portal URL``, else SSP_PORTAL, else the profile's portal; None means the embedded sandbox."""
+    environ = os.environ if environ is None else environ
+    url = cli_portal or environ.get(PORTAL_ENV) or profile.portal_url
+    return normalize_base_url(url) if url else None
+
+
+def save_profile(
+    name: str, profile: Profile, *, path: Path | None = None, make_default: bool = False
+) -> None:
+    """Write one profile back, keeping everything else in the file (unknown keys included)."""
+    path = path or config_path()
+    check_profile_name(name)
+    _check_profile(path, name, profile)
+    raw = _read_raw(path)  # raises on a file we cannot parse: it is never overwritten
+    profiles = raw.setdefault("profiles", {})
+    table = profiles.setdefault(name, {})
+    table.update(_profile_to_table(profile))
+    for key in ("portal_url", "username", "theme"):
+        if getattr(profile, key) is None:
+            table.pop(key, None)
+    if make_default or ("default_profile" not in raw and set(profiles) == {name}):
+        raw["default_profile"] = name
+    _write_raw(path, raw)
+
+
+def set_secrets_file_consent(consent: bool, *, path: Path | None = None) -> None:
+    path = path or config_path()
+    raw = _read_raw(path)
+    raw["secrets_file_consent"] = consent
+    _write_raw(path, raw)
+
+
+# tomllib and the writer are imported where they are used: the TUI reads its profile before its first frame,
+# usually with no config file at all, and the two cost about 8 ms of start-up.
+
+
+def _write_raw(path: Path, raw: dict[str, Any]) -> None:
+    from ssp_tui.settings.toml_writer import atomic_write_text, dumps_toml
+
+    atomic_write_text(path, dumps_toml(raw))
+
+
+def _read_raw(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the file is not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message ends with "(at line N, column M)".
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _profile_from(path: Path, name: str, table: Any) -> Profile:
+    where = f"{path}: [profiles.{name}]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    check_profile_name(name)
+    profile = Profile()
+    for key in ("portal_url", "username", "theme"):
+        value = table.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{where} {key} must be a string")
+        setattr(profile, key, value or None)
+    template = table.get("filename_template", DEFAULT_FILENAME_TEMPLATE)
+    if not isinstance(template, str):
+        raise ConfigError(f"{where} filename_template must be a string")
+    profile.filename_template = template
+    folder = table.get("download_dir")
+    if folder is not None:
+        if not isinstance(folder, str) or not folder.strip():
+            raise ConfigError(f"{where} download_dir must be a folder path")
+        profile.download_dir = Path(folder).expanduser()
+    concurrency = table.get("concurrency", DEFAULT_CONCURRENCY)
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+        raise ConfigError(f"{where} concurrency must be a whole number from 1 to {MAX_CONCURRENCY}")
+    profile.concurrency = concurrency
+    _check_profile(path, name, profile)
+    return profile
+
+
+def _check_profile(path: Path, name: str, profile: Profile) -> None:
+    where = f"{path}: [profiles.{name}]"
+    if not 1 <= profile.concurrency <= MAX_CONCURRENCY:
+        raise ConfigError(
+            f"{where} concurrency must be from 1 to {MAX_CONCURRENCY}, not {profile.concurrency}"
+        )
+    if profile.portal_url:
+        try:
+            normalize_base_url(profile.portal_url)
+        except ConfigError as exc:
+            raise ConfigError(f"{where} portal_url: {exc}") from None
+    if not profile.filename_template.strip():
+        raise ConfigError(f"{where} filename_template must not be empty")
+
+
+def _profile_to_table(profile: Profile) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "download_dir": str(profile.download_dir),
+        "filename_template": profile.filename_template,
+        "concurrency": profile.concurrency,
+    }
+    for key in ("portal_url", "username", "theme"):
+        value = getattr(profile, key)
+        if value is not None:
+            table[key] = value
+    return table

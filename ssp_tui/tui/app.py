@@ -1,0 +1,248 @@
+"""The Textual app: the login mode, one mode per portal section the user may open, and the app-wide keys.
+
+Kept small on purpose: sections live in ``section_registry.py``, sign-in glue in ``session.py``.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+
+from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
+from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
+from ssp_tui.tui.session import SessionController
+from ssp_tui.tui.sign_in.login import LoginScreen
+
+if TYPE_CHECKING:
+    from ssp_tui.portal.target import DemoLogin, PortalTarget
+    from ssp_tui.settings.config import Profile
+    from ssp_tui.settings.secrets import SecretStore
+
+log = logging.getLogger(__name__)
+LOGIN_MODE = "login"
+
+
+class SspApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "ProAssurance SSP"
+    DEFAULT_MODE = LOGIN_MODE
+    # The login screen is not in MODES: Textual re-parses every stylesheet when it first shows a MODES
+    # screen, about 20 ms of start-up (docs/performance.md). As the default mode's screen (from
+    # get_default_screen) it is shown without that; on_mount then registers the mode, so that log out can
+    # switch back to it (the mode's stack exists by then, so its screen is reused, never made again).
+    COMMANDS = App.COMMANDS | {SectionCommands, ScreenActionCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key"),
+        Binding("f2", "settings", "Settings", tooltip="Theme, download folder, file names, concurrency"),
+        Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal"),
+        *(Binding(str(n), f"section_key('{n}')", show=False) for n in range(1, 10)),
+    ]
+
+    def __init__(
+        self,
+        target: PortalTarget,
+        *,
+        profile_name: str,
+        profile: Profile,
+        registry: Sequence[Section] = SECTIONS,
+        show_clock: bool = True,
+        secret_store: SecretStore | None = None,
+    ) -> None:
+        super().__init__()
+        self.controller = SessionController(
+            target, profile_name=profile_name, profile=profile, secret_store=secret_store
+        )
+        self.controller.relogin_handler = self.ask_relogin
+        self.registry = tuple(registry)
+        self.show_clock = show_clock
+        """False in tests and snapshots: no countdown or clock text anywhere."""
+        self.demo_accounts: dict[str, DemoLogin] = {}
+        self._section_modes: set[str] = set()
+        """Modes added for the signed-in user; removed at log out so the next user gets their own."""
+        if profile.theme and profile.theme in self.available_themes:
+            self.theme = profile.theme
+
+    def get_default_screen(self) -> LoginScreen:
+        return LoginScreen()
+
+    def on_mount(self) -> None:
+        self.add_mode(LOGIN_MODE, LoginScreen)
+
+    # -- sections --
+
+    def visible_sections(self) -> list[Section]:
+        user = self.controller.user
+        return sections_for(user, self.registry) if user is not None else []
+
+    def can_open(self, section_id: str) -> bool:
+        return any(section.id == section_id for section in self.visible_sections())
+
+    def open_section(
+        self, section_id: str, intent: str | None = None, record: RecordRef | None = None
+    ) -> None:
+        """Switch to the section; then hand it the quick jump's ``intent`` or the ``record`` to open (Home's
+        attention items: exactly the account or policy term the item is about)."""
+        if not self.can_open(section_id):
+            return
+        mounted = self.switch_mode(section_id)
+        if intent is not None or record is not None:
+
+            async def deliver() -> None:
+                # On a first visit the screen is still being composed: wait for it and for one refresh, so
+                # that widgets mounting children of their own (tabs) have them before the intent arrives.
+                await mounted
+                self.call_after_refresh(self._deliver_intent, intent, record)
+
+            self.call_later(deliver)
+
+    def _deliver_intent(self, intent: str | None, record: RecordRef | None) -> None:
+        from ssp_tui.tui.section_screen import SectionScreen
+
+        if isinstance(self.screen, SectionScreen):
+            if intent is not None:
+                self.screen.open_intent(intent)
+            if record is not None:
+                self.screen.open_record(record)
+
+    def action_section_key(self, key: str) -> None:
+        section = next((s for s in self.visible_sections() if s.key == key), None)
+        if section is not None:
+            self.open_section(section.id)
+
+    async def enter_portal(self) -> None:
+        """After sign-in: one mode per section this user may open, then Home."""
+        for section in self.visible_sections():
+            if section.id not in self._section_modes:
+                self.add_mode(section.id, section.screen_factory())
+                self._section_modes.add(section.id)
+        await self.switch_mode(HOME_SECTION_ID)
+
+    async def leave_portal(self) -> None:
+        await self.switch_mode(LOGIN_MODE)
+        for mode in sorted(self._section_modes):
+            await self.remove_mode(mode)
+        self._section_modes.clear()
+
+    # -- app-wide actions --
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "logout":
+            return self.controller.user is not None
+        if action == "section_key":
+            return any(s.key == parameters[0] for s in self.visible_sections()) if parameters else False
+        return True
+
+    def action_help(self) -> None:
+        from ssp_tui.tui.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        app_keys = [
+            (self.get_key_display(binding), binding.description)
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and binding.show
+        ]
+        screen_keys = [
+            (self.get_key_display(active.binding), active.binding.description)
+            for active in self.screen.active_bindings.values()
+            if active.binding.show and active.binding.description and active.node is not self
+        ]
+        self.push_screen(HelpScreen(self.visible_sections(), app_keys, screen_keys))
+
+    def action_settings(self) -> None:
+        from ssp_tui.tui.settings_screen import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.controller.profile))
+
+    async def action_logout(self) -> None:
+        if self.controller.user is None:
+            return
+        self.run_worker(self._logout(), exclusive=True, exit_on_error=False, group="logout")
+
+    async def _logout(self) -> None:
+        try:
+            await self.controller.logout()
+        except Exception as error:  # the session is forgotten here either way; say what the portal said
+            self.show_error(error)
+        await self.leave_portal()
+        self.notify("You are signed out.")
+
+    async def ask_relogin(self) -> bool:
+        """Opened by the controller when a call meets an expired session; True once signed in again."""
+        from ssp_tui.tui.sign_in.relogin import ReloginScreen
+
+        user = self.controller.user
+        if user is None:
+            return False
+        return bool(await self.push_screen_wait(ReloginScreen(user.username)))
+
+    # -- profile and demo logins --
+
+    def demo_totp_secret(self, username: str) -> str | None:
+        account = self.demo_accounts.get(username)
+        return account.totp_secret if account else None
+
+    async def remember_username(self, username: str) -> None:
+        profile = self.controller.profile
+        if profile.username != username:
+            profile.username = username
+            await self.save_profile()
+
+    async def save_profile(self) -> None:
+        import asyncio
+
+        from ssp_tui.settings.config import save_profile
+
+        await asyncio.to_thread(save_profile, self.controller.profile_name, self.controller.profile)
+
+    # -- errors --
+
+    def show_error(self, error: BaseException) -> None:
+        """The one way a failure reaches the screen: a notification, or the error modal when serious."""
+        from ssp_tui.tui.dialogs.error_modal import ErrorModal, describe_error
+
+        title, message, serious = describe_error(error)
+        log.warning("action failed: %s", type(error).__name__)
+        if serious:
+            self.push_screen(ErrorModal(title, message))
+        else:
+            self.notify(message, title=title, severity="warning", timeout=8)
+
+    def on_ready(self) -> None:
+        # For benchmarks/bench_startup.py: with SSP_TUI_EXIT_WHEN_READY set, exit as soon as the login
+        # screen's first frame is shown and it takes keys, so start-up can be timed from outside.
+        import os
+
+        if os.environ.get("SSP_TUI_EXIT_WHEN_READY"):
+            self.call_after_refresh(self.exit)
+
+    async def on_unmount(self) -> None:
+        await self.controller.aclose()
+
+
+def run_app(portal: str | None = None, profile: str | None = None, force_sandbox: bool = False) -> None:
+    """``ssp-tui`` with no subcommand: choose the portal, then run the TUI (the sandbox starts beside it)."""
+    from ssp_tui.api.errors import ConfigError
+    from ssp_tui.portal.target import choose_target
+    from ssp_tui.settings.config import load_profile
+
+    try:
+        profile_name, loaded = load_profile(profile)
+        target = choose_target(portal, loaded, force_sandbox=force_sandbox)
+    except ConfigError as error:
+        # Before the UI exists a plain message on stderr is the clearest place for it (exit status 1).
+        raise SystemExit(f"ssp-tui: {error.user_message}") from None
+    # Everything imported so far (modules, classes, Textual's tables) lives as long as the process. Frozen,
+    # the collector stops re-scanning it: the full collections that otherwise fall inside the first frame
+    # cost about 50 ms of start-up (docs/performance.md), and every later full collection is cheaper too.
+    # (Keeping the collector off until the first frame was tried: the one big collection when it came back
+    # on then held the frame's write to the terminal back by about 100 ms.)
+    gc.freeze()
+    gc.enable()  # ssp_tui.__main__ turned it off for the imports
+    SspApp(target, profile_name=profile_name, profile=loaded).run()

@@ -1,0 +1,328 @@
+"""Credentialing: search insureds, tick certificates of insurance (grouped by insured or by COI holder, with
+COI Access or COI and Claims History Access each), download them as one PDF or separate PDFs through the
+shared engine, and ask for a new certificate holder (Add a COI Holder) and follow those requests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from ssp_tui import clock
+from ssp_tui.api.models import (
+    Certificate,
+    CertificateTerm,
+    CredentialedInsured,
+    HolderRequest,
+    HolderRequestCreate,
+    PolicyStatus,
+)
+from ssp_tui.operations.downloads.jobs import combined_title
+from ssp_tui.operations.safe_names import TemplateError
+from ssp_tui.tui.common.download_runner import DownloadRunner
+from ssp_tui.tui.section_screen import SectionScreen
+from ssp_tui.tui.sections.credentialing.holder import HolderRequestDialog, HolderRequestSent, InsuredChoice
+from ssp_tui.tui.sections.credentialing.requests import HolderRequestsPane
+from ssp_tui.tui.sections.credentialing.search import CertificateSearch, CoiSearchBar
+from ssp_tui.tui.sections.credentialing.selection import (
+    CertificateSelection,
+    Grouping,
+    group_certificates,
+    plan_downloads,
+)
+from ssp_tui.tui.sections.credentialing.tree import CertificateTree
+
+PARALLEL_POLICIES = 6
+"""Certificate lists fetched at once: an agent's search can span many policies."""
+CERTIFICATES_TAB = "coi-certificates-tab"
+REQUESTS_TAB = "coi-requests-tab"
+
+
+class CredentialingScreen(SectionScreen):
+    SECTION_ID = "credentialing"
+    BINDINGS = [
+        Binding(
+            "d", "download", "Download", tooltip="Download the ticked certificates (one PDF or separate)"
+        ),
+        Binding(
+            "h", "add_holder", "Add a COI Holder", tooltip="Ask ProAssurance to add a certificate holder"
+        ),
+        Binding("l", "holder_requests", "Requests", tooltip="Show your holder requests, or the certificates"),
+        Binding("g", "toggle_grouping", "Group", tooltip="Group by insured or by COI holder"),
+        Binding("t", "toggle_term", "Term", tooltip="Current term or renewal term"),
+        Binding("slash", "search", "Search", tooltip="Search insureds by policy number or policyholder"),
+        Binding("r", "reload", "Reload", tooltip="Search again and reload your holder requests"),
+    ]
+
+    DEFAULT_CSS = """
+    #credentialing { height: 1fr; }
+    #coi-tabs { height: 1fr; }
+    #coi-tabs TabPane { height: 1fr; padding: 0; }
+    #coi-summary, #coi-hint { height: auto; }
+    """
+
+    @dataclass
+    class CertificatesFound(Message):
+        search: CertificateSearch
+        insureds: list[CredentialedInsured]
+        certificates: list[Certificate]
+        without_renewal: int
+        """Policies found that offer no renewal term (so no renewal certificates)."""
+
+    @dataclass
+    class RequestsLoaded(Message):
+        requests: list[HolderRequest]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selection = CertificateSelection()
+        self.insureds: list[CredentialedInsured] = []
+        self.last_search: CertificateSearch | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="credentialing"):
+            yield CoiSearchBar(id="coi-search")
+            with TabbedContent(id="coi-tabs", initial=CERTIFICATES_TAB):
+                with TabPane("Certificates", id=CERTIFICATES_TAB):
+                    yield Static("Searching…", id="coi-summary", classes="card-title")
+                    yield CertificateTree(self.selection, id="coi-tree")
+                    yield Static(
+                        "space tick · c COI / COI and Claims History · a all · n none · d download · "
+                        "h add a COI holder · g group · t term",
+                        id="coi-hint",
+                        classes="hint",
+                    )
+                with TabPane("Holder requests", id=REQUESTS_TAB):
+                    yield HolderRequestsPane(id="coi-requests")
+            yield DownloadRunner(id="coi-downloads")
+
+    @property
+    def search_bar(self) -> CoiSearchBar:
+        return self.query_one(CoiSearchBar)
+
+    @property
+    def tree(self) -> CertificateTree:
+        return self.query_one(CertificateTree)
+
+    @property
+    def runner(self) -> DownloadRunner:
+        return self.query_one(DownloadRunner)
+
+    def on_mount(self) -> None:
+        self.search(self.search_bar.search)
+        self.load_requests()
+        self.tree.focus()
+
+    def open_intent(self, intent: str) -> None:
+        if intent != "create_coi" or not self.query(CertificateTree):
+            return  # a screen not composed yet opens on the certificates anyway (on_mount focuses them)
+        # Home's "Create a COI": straight to the certificates, ready to tick and download.
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == REQUESTS_TAB:
+            tabs.active = CERTIFICATES_TAB
+        self.tree.focus()
+
+    # -- loading --
+
+    @work(exclusive=True, exit_on_error=False, group="coi-search")
+    async def search(self, search: CertificateSearch) -> None:
+        self.query_one("#coi-summary", Static).update("Searching…")
+        insureds = await self.controller.call(
+            lambda c: c.credentialing.insureds(
+                q=search.text or None, by=search.by, status=search.status
+            ).collect()
+        )
+        policy_ids = list(dict.fromkeys(i.policy_id for i in insureds))
+        if search.term is CertificateTerm.RENEWAL:
+            offered = list(dict.fromkeys(i.policy_id for i in insureds if i.has_renewal))
+        else:
+            offered = policy_ids
+        limit = asyncio.Semaphore(PARALLEL_POLICIES)
+
+        async def certificates_of(policy_id: str) -> list[Certificate]:
+            async with limit:
+                return await self.controller.call(
+                    lambda c: c.credentialing.certificates(policy_id, term=search.term).collect()
+                )
+
+        per_policy = await asyncio.gather(*(certificates_of(policy_id) for policy_id in offered))
+        # A policyholder search also matches insureds by their own name: keep only the insureds found.
+        found = {(i.id, i.policy_id) for i in insureds}
+        certificates = [c for batch in per_policy for c in batch if (c.insured_id, c.policy_id) in found]
+        self.post_message(
+            self.CertificatesFound(search, insureds, certificates, len(policy_ids) - len(offered))
+        )
+
+    @work(exclusive=True, exit_on_error=False, group="coi-requests")
+    async def load_requests(self) -> None:
+        requests = await self.controller.call(lambda c: c.credentialing.holder_requests().collect())
+        self.post_message(self.RequestsLoaded(requests))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.state is WorkerState.ERROR and event.worker.group == "coi-search":
+            self.query_one("#coi-summary", Static).update("The search failed. Press r to try again.")
+
+    def on_credentialing_screen_certificates_found(self, message: CertificatesFound) -> None:
+        self.insureds = message.insureds
+        self.last_search = message.search
+        self.selection.replace(message.certificates)
+        self._show_tree()
+        self.query_one("#coi-summary", Static).update(self._summary(message))
+
+    def on_credentialing_screen_requests_loaded(self, message: RequestsLoaded) -> None:
+        self.query_one(HolderRequestsPane).show_requests(message.requests)
+
+    def _show_tree(self) -> None:
+        grouping = self.search_bar.grouping
+        self.tree.show_groups(group_certificates(self.selection.certificates.values(), grouping), grouping)
+
+    def _summary(self, message: CertificatesFound) -> str:
+        policies = len({i.policy_id for i in message.insureds})
+        term = "renewal term" if message.search.term is CertificateTerm.RENEWAL else "current term"
+        text = (
+            f"{len(message.insureds)} insureds on {policies} policies · "
+            f"{len(message.certificates)} certificates, {term}"
+        )
+        if message.without_renewal:
+            text += f" · {message.without_renewal} policies offer no renewal term"
+        if not message.insureds:
+            text = "No insureds match. Try the other search (policy number or policyholder) or All."
+        return text
+
+    @on(CoiSearchBar.SearchRequested)
+    def search_requested(self, message: CoiSearchBar.SearchRequested) -> None:
+        self.search(message.search)
+        if self.focused is self.query_one("#coi-query", Input):
+            self.tree.focus()  # Enter in the box: on to the results, ready to tick
+
+    @on(CoiSearchBar.GroupingChanged)
+    def grouping_changed(self) -> None:
+        self._show_tree()
+
+    @on(CertificateTree.SelectionChanged)
+    def selection_changed(self) -> None:
+        self.refresh_bindings()
+
+    # -- actions --
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "download":
+            return not self.runner.is_running
+        return True
+
+    def action_search(self) -> None:
+        self.query_one(TabbedContent).active = CERTIFICATES_TAB
+        self.query_one("#coi-query", Input).focus()
+
+    def action_reload(self) -> None:
+        self.search(self.search_bar.search)
+        self.load_requests()
+
+    def action_toggle_grouping(self) -> None:
+        other = Grouping.COI if self.search_bar.grouping is Grouping.INSURED else Grouping.INSURED
+        self.search_bar.set_grouping(other)
+
+    def action_toggle_term(self) -> None:
+        current = self.search_bar.search.term
+        other = CertificateTerm.RENEWAL if current is CertificateTerm.CURRENT else CertificateTerm.CURRENT
+        self.search_bar.set_term(other)
+
+    def action_holder_requests(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == REQUESTS_TAB:
+            tabs.active = CERTIFICATES_TAB
+            self.tree.focus()
+        else:
+            tabs.active = REQUESTS_TAB
+            self.query_one(HolderRequestsPane).table.focus()
+            self.load_requests()
+
+    def action_download(self) -> None:
+        chosen = self.selection.chosen(self.tree.shown_order())
+        if not chosen:
+            self.notify(
+                "Tick certificates first: space ticks one or a group, a ticks all.", severity="warning"
+            )
+            return
+        self.download(chosen)
+
+    @work(exclusive=True, exit_on_error=False, group="coi-download")
+    async def download(self, certificates: list[Certificate]) -> None:
+        profile = self.controller.profile
+        try:
+            plan = plan_downloads(
+                certificates, self.selection, issued_on=clock.today(), template=profile.filename_template
+            )
+        except TemplateError as error:
+            self.notify(f"{error} Change the filename template in Settings (F2).", severity="error")
+            return
+        if plan.without_claims_history:
+            names = ", ".join(f"{c.insured_name} ({c.policy_number})" for c in plan.without_claims_history)
+            self.notify(
+                f"No claims history is available online for {names}: the certificates are downloaded "
+                "without it. Ask for it with Add a COI Holder (h).",
+                title="Claims history not available",
+                severity="warning",
+                timeout=12,
+            )
+        term = certificates[0].term.value
+        insureds = [f"{c.insured_name} ({c.policy_number})" for c in certificates]
+        await self.runner.ask_and_run(
+            self.controller,
+            plan.jobs,
+            default_name=f"certificates-{term}-{clock.today():%Y-%m-%d}.pdf",
+            title=combined_title("Certificates of insurance", insureds),
+            labels=list(dict.fromkeys(insureds)),
+        )
+
+    def action_add_holder(self) -> None:
+        choices = self.holder_choices()
+        if not choices:
+            self.notify(
+                "Holder requests are for insureds on active policies: search for one first.",
+                severity="warning",
+            )
+            return
+        self.add_holder(choices)
+
+    def holder_choices(self) -> list[InsuredChoice]:
+        return [
+            InsuredChoice(
+                i.id, i.policy_id, f"{i.name}, {i.credentials} · {i.policy_number} · {i.policyholder}"
+            )
+            for i in self.insureds
+            if i.status is PolicyStatus.ACTIVE
+        ]
+
+    def _preselected(self, choices: list[InsuredChoice]) -> InsuredChoice | None:
+        current = self.tree.cursor_certificate()
+        if current is None:
+            return choices[0] if len(choices) == 1 else None
+        key = (current.insured_id, current.policy_id)
+        return next((c for c in choices if (c.insured_id, c.policy_id) == key), None)
+
+    @work(exclusive=True, exit_on_error=False, group="coi-holder")
+    async def add_holder(self, choices: list[InsuredChoice]) -> None:
+        body = await self.app.push_screen_wait(HolderRequestDialog(choices, self._preselected(choices)))
+        if body is None:
+            return
+        request = await self.submit_holder_request(body)
+        self.load_requests()
+        await self.app.push_screen(HolderRequestSent(request))
+
+    async def submit_holder_request(self, body: HolderRequestCreate) -> HolderRequest:
+        # One key for this request, made before the first attempt: the client's retries and a retry after a
+        # re-login all send it, so the portal creates the request once however often it is sent.
+        key = uuid.uuid4().hex
+        return await self.controller.call(
+            lambda c: c.credentialing.create_holder_request(body, idempotency_key=key)
+        )

@@ -1,0 +1,189 @@
+"""The certificates as a tree of checkboxes: a node per group (an insured, or a certificate holder) and a leaf
+per certificate. Space ticks the highlighted item or every item of the highlighted group; `c` switches between
+COI Access and COI and Claims History Access the same way; `a` and `n` tick everything or nothing.
+
+The tree only shows a ``CertificateSelection`` and changes it on the user's keys; the screen owns the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+
+from ssp_tui.api.models.credentialing import Certificate
+from ssp_tui.tui.sections.credentialing.selection import (
+    ACCESS_LABELS,
+    Access,
+    CertificateGroup,
+    CertificateSelection,
+    Grouping,
+)
+
+TICKED, UNTICKED, PARTLY = "[x] ", "[ ] ", "[-] "
+NO_CLAIMS_HISTORY = "claims history not available online: press h for a COI holder request"
+
+
+@dataclass(frozen=True, slots=True)
+class TreeItem:
+    """What a node stands for: a group (all its certificates) or one certificate."""
+
+    certificate_ids: tuple[str, ...]
+    is_group: bool
+    title: str
+
+
+class CertificateTree(Tree[TreeItem]):
+    """Groups of certificates with checkboxes and an access level per certificate."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "space", "toggle_tick", "Tick", tooltip="Tick or untick the item, or every item of the group"
+        ),
+        Binding("c", "cycle_access", "Access", tooltip="COI Access, or COI and Claims History Access"),
+        Binding("a", "select_all", "All", tooltip="Tick every certificate"),
+        Binding("n", "select_none", "None", tooltip="Untick every certificate"),
+        Binding("right", "expand", "Expand", show=False, tooltip="Open the group"),
+        Binding("left", "collapse", "Collapse", show=False, tooltip="Close the group"),
+    ]
+
+    DEFAULT_CSS: ClassVar[str] = """
+    CertificateTree { height: 1fr; }
+    """
+
+    @dataclass
+    class SelectionChanged(Message):
+        """Ticks or access levels changed (the screen updates its counts)."""
+
+        tree: CertificateTree
+
+        @property
+        def control(self) -> CertificateTree:
+            return self.tree
+
+    def __init__(self, selection: CertificateSelection, *, id: str | None = None) -> None:
+        super().__init__("Certificates", id=id)
+        self.show_root = False
+        self.auto_expand = False
+        self.selection = selection
+        self.grouping = Grouping.INSURED
+        self.groups: list[CertificateGroup] = []
+
+    def show_groups(self, groups: Sequence[CertificateGroup], grouping: Grouping) -> None:
+        """Rebuild the tree; groups start open so every item is one key press away."""
+        self.groups = list(groups)
+        self.grouping = grouping
+        self.clear()
+        for group in self.groups:
+            node = self.root.add(
+                self._group_label(group), data=TreeItem(group.ids, True, group.title), expand=True
+            )
+            for certificate in group.certificates:
+                title = self._item_title(certificate)
+                node.add_leaf(
+                    self._item_label(certificate, title), data=TreeItem((certificate.id,), False, title)
+                )
+        if self.groups:
+            self.move_cursor(self.root.children[0])
+
+    def shown_order(self) -> list[str]:
+        """Certificate ids in the order the tree shows them (the order of a combined PDF)."""
+        return [certificate_id for group in self.groups for certificate_id in group.ids]
+
+    def cursor_ids(self) -> tuple[str, ...]:
+        node = self.cursor_node
+        return node.data.certificate_ids if node is not None and node.data is not None else ()
+
+    def cursor_certificate(self) -> Certificate | None:
+        """The highlighted certificate, or the first of the highlighted group."""
+        ids = self.cursor_ids()
+        return self.selection.certificates.get(ids[0]) if ids else None
+
+    # -- actions --
+
+    def action_toggle_tick(self) -> None:
+        ids = self.cursor_ids()
+        if ids:
+            self.selection.toggle(ids)
+            self._changed()
+
+    def action_cycle_access(self) -> None:
+        ids = self.cursor_ids()
+        if ids:
+            access = self.selection.cycle_access(ids)
+            self.notify(f"{ACCESS_LABELS[access]} for {self._describe(ids)}.", timeout=3)
+            self._changed()
+
+    def action_select_all(self) -> None:
+        self.selection.select_all()
+        self._changed()
+
+    def action_select_none(self) -> None:
+        self.selection.select_none()
+        self._changed()
+
+    def action_expand(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.expand()
+
+    def action_collapse(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[TreeItem]) -> None:
+        # Enter or a click on the label ticks the item or the group, as space does; the arrow beside a group
+        # (or right/left) opens and closes it.
+        event.stop()
+        item = event.node.data
+        if item is not None:
+            self.selection.toggle(item.certificate_ids)
+            self._changed()
+
+    # -- labels --
+
+    def _changed(self) -> None:
+        # The group nodes were added in the order of ``self.groups``.
+        for group, group_node in zip(self.groups, self.root.children, strict=True):
+            group_node.set_label(self._group_label(group))
+            for leaf in group_node.children:
+                if leaf.data is not None:
+                    certificate = self.selection.certificates[leaf.data.certificate_ids[0]]
+                    leaf.set_label(self._item_label(certificate, leaf.data.title))
+        self.post_message(self.SelectionChanged(self))
+
+    def _group_label(self, group: CertificateGroup) -> Text:
+        ticked = sum(self.selection.is_selected(i) for i in group.ids)
+        box = TICKED if ticked == len(group.ids) else PARTLY if ticked else UNTICKED
+        noun = "certificate" if len(group.ids) == 1 else "certificates"
+        count = f"  {ticked} of {len(group.ids)} ticked" if ticked else f"  {len(group.ids)} {noun}"
+        return Text.assemble(box, (group.title, "bold"), (count, "dim"))
+
+    def _item_title(self, certificate: Certificate) -> str:
+        if self.grouping is Grouping.INSURED:
+            return f"{certificate.holder_name} · {certificate.holder_city}, {certificate.holder_state}"
+        return f"{certificate.insured_name} · {certificate.policy_number}"
+
+    def _item_label(self, certificate: Certificate, title: str) -> Text:
+        ticked = self.selection.is_selected(certificate.id)
+        access = self.selection.access_of(certificate.id)
+        label = Text.assemble(TICKED if ticked else UNTICKED, title, (f"  {ACCESS_LABELS[access]}", "cyan"))
+        if not certificate.claims_history_available:
+            style = "bold yellow" if access is Access.COI_AND_CLAIMS else "dim"
+            label.append(f"  ({NO_CLAIMS_HISTORY})", style=style)
+        return label
+
+    def _describe(self, ids: tuple[str, ...]) -> str:
+        if len(ids) == 1:
+            return "this certificate"
+        return f"the {len(ids)} certificates of this group"

@@ -1,0 +1,253 @@
+"""Policy Services: pick a policy and a term, select its documents, download them combined or separately,
+preview a first page as text, and open the Frequently Downloaded Forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from ssp_tui.api.models import Document, PolicyDetail, PolicySummary, StatusFilter, Term
+from ssp_tui.operations.downloads.jobs import combined_title, document_job
+from ssp_tui.operations.pdf_text import PdfTextError
+from ssp_tui.operations.safe_names import TemplateError
+from ssp_tui.tui.common.download_runner import DownloadRunner, fetch_preview_text
+from ssp_tui.tui.common.links import open_link
+from ssp_tui.tui.dialogs.download_dialogs import PreviewDialog
+from ssp_tui.tui.section_registry import RecordRef
+from ssp_tui.tui.section_screen import SectionScreen
+from ssp_tui.tui.sections.policy_services.panes import DocumentsPane, PolicyPicker
+from ssp_tui.widgets.virtual_table import VirtualTable
+
+
+class PolicyServicesScreen(SectionScreen):
+    SECTION_ID = "policy_services"
+    BINDINGS = [
+        Binding("d", "download", "Download", tooltip="Download the selected documents"),
+        Binding("p", "preview", "Preview", tooltip="Show the text of the highlighted document's first page"),
+        Binding("f", "frequent_forms", "Forms", tooltip="Open the Frequently Downloaded Forms page"),
+        Binding("slash", "search", "Search", tooltip="Search the policies"),
+        Binding("r", "reload", "Reload", tooltip="Fetch the policies again from the portal"),
+    ]
+
+    DEFAULT_CSS = """
+    #policy-services-main { height: 1fr; }
+    #policy-services { height: 1fr; }
+    """
+
+    @dataclass
+    class PoliciesLoaded(Message):
+        status: StatusFilter
+        policies: list[PolicySummary]
+
+    @dataclass
+    class PolicyLoaded(Message):
+        policy: PolicyDetail
+
+    @dataclass
+    class DocumentsLoaded(Message):
+        policy_id: str
+        term: Term
+        documents: list[Document]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.policy: PolicyDetail | None = None
+        self.term: Term = Term.CURRENT
+        self.opening: str | None = None
+        """The policy Home asked for: until it is shown, the picker's own first row does not count."""
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="policy-services"):
+            with Horizontal(id="policy-services-main"):
+                yield PolicyPicker(id="policy-picker")
+                yield DocumentsPane(id="documents-pane")
+            yield DownloadRunner(id="document-downloads")
+
+    @property
+    def picker(self) -> PolicyPicker:
+        return self.query_one(PolicyPicker)
+
+    @property
+    def documents(self) -> DocumentsPane:
+        return self.query_one(DocumentsPane)
+
+    @property
+    def runner(self) -> DownloadRunner:
+        return self.query_one(DownloadRunner)
+
+    def on_mount(self) -> None:
+        self.load_policies(StatusFilter.ACTIVE)
+        self.picker.table.focus()
+
+    def open_record(self, record: RecordRef) -> None:
+        """Home's renewal item: exactly that policy, on the term it is about."""
+        self.opening = record.ref_id
+        self.term = Term(record.term) if record.term else Term.CURRENT
+        self.load_policy(record.ref_id)
+        if self.picker.table.shown_rows():
+            self._point_picker_at(record.ref_id)
+        # else the first load is under way: its handler points the picker at the policy
+
+    def _point_picker_at(self, policy_id: str) -> None:
+        # Not moved (not in the list under this status filter, or already under the cursor): the direct load
+        # shows it, and the picker's own messages count again.
+        if not self.picker.table.move_cursor_to_key(policy_id):
+            self.opening = None
+
+    def open_intent(self, intent: str) -> None:
+        if intent == "documents":
+            # Home's "Policy Documents": straight to the documents when a policy is shown, else to the list.
+            table = self.documents.table if self.policy is not None else self.picker.table
+            table.focus()
+
+    # -- loading --
+
+    @work(exclusive=True, exit_on_error=False, group="policies")
+    async def load_policies(self, status: StatusFilter) -> None:
+        policies = await self.controller.call(lambda c: c.policies.list(status=status).collect())
+        self.post_message(self.PoliciesLoaded(status, policies))
+
+    @work(exclusive=True, exit_on_error=False, group="policy")
+    async def load_policy(self, policy_id: str) -> None:
+        policy = await self.controller.call(lambda c: c.policies.get(policy_id))
+        self.post_message(self.PolicyLoaded(policy))
+
+    @work(exclusive=True, exit_on_error=False, group="documents")
+    async def load_documents(self, policy_id: str, term: Term) -> None:
+        documents = await self.controller.call(lambda c: c.documents.list(policy_id, term=term).collect())
+        self.post_message(self.DocumentsLoaded(policy_id, term, documents))
+
+    def on_policy_services_screen_policies_loaded(self, message: PoliciesLoaded) -> None:
+        if message.status is self.picker.status:
+            self.picker.show_policies(message.policies)
+            if self.opening is not None:
+                self._point_picker_at(self.opening)
+
+    def on_policy_services_screen_policy_loaded(self, message: PolicyLoaded) -> None:
+        policy = message.policy
+        if self.opening is not None and policy.id != self.opening:
+            return  # a policy asked for before Home's
+        self.policy = policy
+        status = "cancelled" if policy.cancelled_on else policy.status.value
+        heading = f"{policy.policy_number} · {policy.policyholder} · {policy.coverage_type} · {status}"
+        self.term = self.documents.show_policy(heading, policy.terms, keep=self.term)
+        self.documents.show_loading()
+        self.load_documents(policy.id, self.term)
+
+    def on_policy_services_screen_documents_loaded(self, message: DocumentsLoaded) -> None:
+        if self.policy is not None and (message.policy_id, message.term) == (self.policy.id, self.term):
+            self.documents.show_documents(message.documents)
+
+    @on(PolicyPicker.StatusChanged)
+    def status_changed(self, message: PolicyPicker.StatusChanged) -> None:
+        self.load_policies(message.status)
+
+    @on(PolicyPicker.PolicyChosen)
+    def policy_chosen(self, message: PolicyPicker.PolicyChosen) -> None:
+        if self.opening is not None:
+            if message.policy is None or message.policy.id != self.opening:
+                return  # the picker's first row, shown before the policy Home asked for
+            self.opening = None
+        if message.policy is None:
+            self.workers.cancel_group(self, "policy")
+            self.workers.cancel_group(self, "documents")
+            self.policy = None
+            self.documents.show_nothing()
+        elif self.policy is None or self.policy.id != message.policy.id:
+            self.load_policy(message.policy.id)
+
+    @on(DocumentsPane.TermChosen)
+    def term_chosen(self, message: DocumentsPane.TermChosen) -> None:
+        self.term = message.term
+        if self.policy is not None:
+            self.documents.show_loading()
+            self.load_documents(self.policy.id, message.term)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.state is WorkerState.ERROR and event.worker.group in ("policy", "documents"):
+            self.documents.query_one("#documents-heading").update(  # type: ignore[attr-defined]
+                "The documents could not be loaded. Press r to try again."
+            )
+
+    # -- actions --
+
+    def action_reload(self) -> None:
+        self.load_policies(self.picker.status)
+        if self.policy is not None:
+            self.load_documents(self.policy.id, self.term)
+
+    def action_search(self) -> None:
+        self.picker.query_one("#policy-search Input").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "download":
+            return not self.runner.is_running
+        return True
+
+    def action_download(self) -> None:
+        documents = self.documents.selected_documents()
+        if not documents:
+            self.notify("Select documents first: space selects one, a selects all.", severity="warning")
+            return
+        self.download(documents)
+
+    @work(exclusive=True, exit_on_error=False, group="download")
+    async def download(self, documents: list[Document]) -> None:
+        profile = self.controller.profile
+        policy_number = self.policy.policy_number if self.policy else "documents"
+        term_name = self.term.value
+        try:
+            jobs = [
+                document_job(
+                    d, template=profile.filename_template, policy_number=policy_number, term=self.term
+                )
+                for d in documents
+            ]
+        except TemplateError as error:
+            self.notify(f"{error} Change the filename template in Settings (F2).", severity="error")
+            return
+        await self.runner.ask_and_run(
+            self.controller,
+            jobs,
+            default_name=f"{policy_number}-{term_name}-documents.pdf",
+            title=combined_title("Policy documents", [f"{policy_number} {term_name} term"]),
+            labels=[policy_number],
+        )
+
+    def action_preview(self) -> None:
+        document = self.documents.cursor_document()
+        if document is None:
+            self.notify("Highlight a document to preview.", severity="warning")
+            return
+        self.preview(document)
+
+    @work(exclusive=True, exit_on_error=False, group="preview")
+    async def preview(self, document: Document) -> None:
+        job = document_job(document, template="{id}.pdf")
+        self.notify(f"Fetching {document.title}…", timeout=3)
+        try:
+            text = await fetch_preview_text(self.controller, job)
+        except PdfTextError as error:
+            self.notify(error.user_message, title="No preview", severity="warning")
+            return
+        await self.app.push_screen(PreviewDialog(document.title, text))
+
+    def action_frequent_forms(self) -> None:
+        self.open_frequent_forms()
+
+    @work(exclusive=True, exit_on_error=False, group="forms")
+    async def open_frequent_forms(self) -> None:
+        forms = await self.controller.call(lambda c: c.documents.frequent_forms())
+        await open_link(self.app, forms.url, forms.title)
+
+    @on(VirtualTable.RowActivated, "#document-table")
+    def document_activated(self, event: VirtualTable.RowActivated) -> None:
+        event.stop()
+        self.action_preview()

@@ -1,0 +1,127 @@
+"""Settings (F2): theme, download folder, filename template and concurrency, saved in the profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from ssp_tui.settings.config import MAX_CONCURRENCY
+from ssp_tui.tui.typed_app import ssp_app
+
+if TYPE_CHECKING:
+    from ssp_tui.settings.config import Profile
+
+
+def check_template(template: str) -> str | None:
+    """None when usable, else what is wrong with it (the download engine's own rules)."""
+    from ssp_tui.operations.safe_names import TemplateError, validate_template
+
+    try:
+        validate_template(template)
+    except TemplateError as error:
+        return str(error)
+    return None
+
+
+def check_concurrency(text: str) -> int | str:
+    """The number, or what is wrong with it."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_CONCURRENCY:
+        return f"Concurrency is a whole number from 1 to {MAX_CONCURRENCY}."
+    return int(text)
+
+
+class SettingsScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    #settings-dialog Input, #settings-dialog Select { margin-bottom: 1; }
+    #settings-status { height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save to the profile"),
+    ]
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__()
+        self._profile = profile
+        self._original_theme = ""
+
+    def compose(self) -> ComposeResult:
+        app = ssp_app(self)
+        themes = sorted(app.available_themes)
+        with Vertical(id="settings-dialog", classes="dialog"):
+            yield Static("Settings", classes="dialog-title")
+            yield Label("Theme (ansi-dark and ansi-light use your terminal's own colours)")
+            yield Select([(name, name) for name in themes], value=app.theme, allow_blank=False, id="theme")
+            if app.no_color:
+                yield Static("NO_COLOR is set: colours stay off whatever the theme.", classes="hint")
+            yield Label("Download folder")
+            yield Input(str(self._profile.download_dir), id="download-dir")
+            yield Label("Filename template")
+            yield Input(self._profile.filename_template, id="filename-template")
+            yield Label(f"Concurrent downloads (1 to {MAX_CONCURRENCY})")
+            yield Input(str(self._profile.concurrency), type="integer", id="concurrency")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="settings-save")
+                yield Button("Cancel", id="settings-cancel")
+            yield Static("", id="settings-status", markup=False)
+
+    def on_mount(self) -> None:
+        self._original_theme = ssp_app(self).theme
+
+    @on(Select.Changed, "#theme")
+    def preview_theme(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            ssp_app(self).theme = event.value
+
+    @on(Button.Pressed, "#settings-save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        folder_text = self.query_one("#download-dir", Input).value.strip()
+        template = self.query_one("#filename-template", Input).value.strip()
+        concurrency = check_concurrency(self.query_one("#concurrency", Input).value)
+        folder = Path(folder_text).expanduser() if folder_text else None
+        problem = (
+            "Choose a download folder."
+            if folder is None
+            else f"{folder} is a file, not a folder."
+            if folder.is_file()
+            else check_template(template) or (concurrency if isinstance(concurrency, str) else None)
+        )
+        if problem:
+            self._set_status(problem, error=True)
+            return
+        assert folder is not None and isinstance(concurrency, int)
+        self._profile.download_dir = folder
+        self._profile.filename_template = template
+        self._profile.concurrency = concurrency
+        self._profile.theme = ssp_app(self).theme
+        self.save()
+
+    @work(exclusive=True, exit_on_error=False, group="settings-save")
+    async def save(self) -> None:
+        try:
+            await ssp_app(self).save_profile()
+        except Exception as error:  # e.g. a read-only config folder: say so, keep the dialog open
+            from ssp_tui.tui.dialogs.error_modal import describe_error
+
+            self._set_status(describe_error(error)[1], error=True)
+            return
+        self.notify("Settings saved.")
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#settings-cancel")
+    def action_cancel(self) -> None:
+        ssp_app(self).theme = self._original_theme
+        self.dismiss(None)
+
+    def _set_status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#settings-status", Static)
+        status.update(text)
+        status.set_class(error, "error")

@@ -1,0 +1,225 @@
+"""The sign-in screen: profile and portal, username and password, remember me, and the sandbox's demo logins.
+
+It is the first thing the app shows and imports nothing heavy: the portal (maybe a sandbox child process)
+starts in a worker while the user types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ssp_tui.portal.target import DemoLogin
+from ssp_tui.tui.dialogs.error_modal import describe_error
+from ssp_tui.tui.typed_app import ssp_app
+
+
+class LoginScreen(Screen[None]):
+    """Mode ``login``: where every session starts and where log out returns."""
+
+    AUTO_FOCUS = "#username"
+    BINDINGS = [
+        Binding("ctrl+o", "focus_demo_accounts", "Demo accounts", tooltip="Pick a sandbox demo login"),
+    ]
+
+    @dataclass
+    class PortalReady(Message):
+        description: str
+        accounts: Sequence[DemoLogin]
+
+    @dataclass
+    class PortalFailed(Message):
+        message: str
+
+    @dataclass
+    class SignInFailed(Message):
+        message: str
+
+    @dataclass
+    class SignedIn(Message):
+        """A session is installed: the app opens the sections."""
+
+        notes: list[str]
+        """What could not be remembered (no keyring), to tell the user."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._accounts: dict[str, DemoLogin] = {}
+
+    def compose(self) -> ComposeResult:
+        app = ssp_app(self)
+        target = app.controller.target
+        with Horizontal(id="login-layout"):
+            with Vertical(id="login-card", classes="card"):
+                with Horizontal(id="login-title-row"):
+                    yield Static("ProAssurance Secure Services Portal", id="login-title")
+                    if target.is_sandbox:
+                        yield Static(" SANDBOX ", classes="sandbox-badge")
+                yield Static(f"Profile: {app.controller.profile_name}", id="login-profile", markup=False)
+                yield Static(f"Portal: {target.describe()}", id="login-portal", markup=False)
+                yield Input(
+                    value=app.controller.profile.username or "", placeholder="Username", id="username"
+                )
+                yield Input(placeholder="Password", password=True, id="password")
+                yield Checkbox("Remember me on this computer", id="remember-me")
+                yield Button("Sign in", variant="primary", id="sign-in")
+                yield Static("", id="login-status", markup=False)
+            if target.is_sandbox:
+                with Vertical(id="demo-panel", classes="card"):
+                    yield Static("Demo accounts", classes="card-title")
+                    yield Static(
+                        "This is a sandbox portal with made-up data. Pick an account to fill the sign-in, "
+                        "then press Enter.",
+                        classes="hint",
+                    )
+                    # The list itself is mounted when the sandbox has answered (portal_ready): an empty
+                    # OptionList in the first frame cost about 15 ms of start-up (docs/performance.md).
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._set_status("Connecting to the portal…")
+        # After the first frame: importing the HTTP client and starting the sandbox would otherwise hold the
+        # screen back by about as long again as the rest of start-up (docs/performance.md).
+        self.call_after_refresh(self.start_portal)
+        if ssp_app(self).controller.profile.username:
+            self.fill_remembered_password()
+
+    def on_screen_resume(self) -> None:
+        # Back here after logging out: nobody's password stays on the screen.
+        self.query_one("#password", Input).value = ""
+        self.query_one("#sign-in", Button).disabled = False
+
+    # -- the portal --
+
+    @work(exclusive=True, exit_on_error=False, group="portal-start")
+    async def start_portal(self) -> None:
+        target = ssp_app(self).controller.target
+        try:
+            await ssp_app(self).controller.client()  # starts the portal, and checks its URL
+            accounts = await target.demo_accounts() if target.is_sandbox else []
+        except Exception as error:  # any failure to start is shown, never raised into the UI
+            self.post_message(self.PortalFailed(describe_error(error)[1]))
+            return
+        self.post_message(self.PortalReady(target.describe(), accounts))
+
+    async def on_login_screen_portal_ready(self, message: PortalReady) -> None:
+        self.query_one("#login-portal", Static).update(f"Portal: {message.description}")
+        self._set_status("")
+        if message.accounts:
+            options = [
+                Option(f"{a.username:<20} {a.role:<13} {a.display_name}\n  {a.note}", id=a.username)
+                for a in message.accounts
+            ]
+            demo_list = next(self.query("#demo-accounts").results(OptionList), None)
+            if demo_list is None:
+                demo_list = OptionList(id="demo-accounts")  # empty, so no row looks chosen before Ctrl+O
+                await self.query_one("#demo-panel", Vertical).mount(demo_list)
+            demo_list.clear_options()
+            demo_list.add_options(options)
+        # Only now, with the list on screen, do Ctrl+O and the demo TOTP codes know the accounts.
+        self._accounts = {account.username: account for account in message.accounts}
+        ssp_app(self).demo_accounts = dict(self._accounts)
+
+    def on_login_screen_portal_failed(self, message: PortalFailed) -> None:
+        self._set_status(f"The portal is not available: {message.message}", error=True)
+
+    @work(exclusive=True, exit_on_error=False, group="remembered-password")
+    async def fill_remembered_password(self) -> None:
+        username = self.query_one("#username", Input).value
+        password = await ssp_app(self).controller.remembered_password(username)
+        if password and not self.query_one("#password", Input).value:
+            self.query_one("#password", Input).value = password
+            self.query_one("#remember-me", Checkbox).value = True
+
+    # -- demo accounts --
+
+    @on(OptionList.OptionSelected, "#demo-accounts")
+    def use_demo_account(self, event: OptionList.OptionSelected) -> None:
+        account = self._accounts.get(event.option.id or "")
+        if account is None:
+            return
+        self.query_one("#username", Input).value = account.username
+        password = self.query_one("#password", Input)
+        password.value = account.password
+        password.focus()
+
+    def action_focus_demo_accounts(self) -> None:
+        if self._accounts:
+            options = self.query_one("#demo-accounts", OptionList)
+            if options.highlighted is None:
+                options.highlighted = 0  # so that Ctrl+O then Enter picks the first account at once
+            options.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_demo_accounts":
+            return ssp_app(self).controller.target.is_sandbox
+        return True
+
+    # -- signing in --
+
+    @on(Input.Submitted, "#username")
+    def username_entered(self) -> None:
+        if self.query_one("#password", Input).value:
+            self.submit()
+        else:
+            self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#sign-in")
+    def submit(self) -> None:
+        username = self.query_one("#username", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not username or not password:
+            self._set_status("Enter your username and password.", error=True)
+            self.query_one("#password" if username else "#username", Input).focus()
+            return
+        self.query_one("#sign-in", Button).disabled = True
+        self._set_status("Signing in…")
+        self.sign_in(username, password, self.query_one("#remember-me", Checkbox).value)
+
+    @work(exclusive=True, exit_on_error=False, group="sign-in")
+    async def sign_in(self, username: str, password: str, remember: bool) -> None:
+        from ssp_tui.tui.sign_in.mfa import finish_sign_in, sign_in_error_text
+
+        app = ssp_app(self)
+        try:
+            response = await app.controller.login(username, password)
+            session = await finish_sign_in(app, response, username)
+            if session is None:
+                self.post_message(self.SignInFailed("Sign-in cancelled."))
+                return
+            notes = await app.controller.install(session, remembered_password=password if remember else None)
+            if remember:
+                await app.remember_username(username)
+            else:
+                await app.controller.forget_password(username)
+        except Exception as error:  # shown on the form: a wrong password is not an app error
+            self.post_message(self.SignInFailed(sign_in_error_text(error)))
+            return
+        self.post_message(self.SignedIn(notes))
+
+    def on_login_screen_sign_in_failed(self, message: SignInFailed) -> None:
+        self.query_one("#sign-in", Button).disabled = False
+        self._set_status(message.message, error=True)
+        self.query_one("#password", Input).focus()
+
+    async def on_login_screen_signed_in(self, message: SignedIn) -> None:
+        self._set_status("")
+        app = ssp_app(self)
+        await app.enter_portal()
+        for note in message.notes:
+            app.notify(note, title="Not remembered", severity="warning", timeout=10)
+
+    def _set_status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#login-status", Static)
+        status.update(text)
+        status.set_class(error, "error")
