@@ -10,3 +10,13 @@ def money(cents: int | None) -> str:
     sign = "-" if cents < 0 else ""
     dollars, remainder = divmod(abs(cents), 100)
     return f"{sign}${dollars:,}.{remainder:02d}"
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet opening a CSV or TSV file may run as a formula when a cell starts with it."""
+
+
+def neutralise_formula(text: str) -> str:
+    """Text a spreadsheet opening a CSV or TSV file shows as text: a leading apostrophe before anything it
+    could run as a formula. Only for those formats: an xlsx cell is written as a string and needs none."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text

@@ -8,11 +8,24 @@ in ``ssp_tui/cli/root.py``, which declares the same options and owns their help 
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TypedDict
 
 OPTIONS_WITH_VALUE = {"--portal": "portal", "--profile": "profile"}
-FLAGS = {"--sandbox": "force_sandbox", "--json": None, "--quiet": None, "-q": None}
-"""``--json`` and ``--quiet`` are accepted (they are root options) but only change the CLI's output."""
+FLAGS = {
+    "--sandbox": "force_sandbox",
+    "--json": None,
+    "--quiet": None,
+    "-q": None,
+    "--verbose": None,
+    "-v": None,
+    "--debug": None,
+}
+"""``--json``, ``--quiet``, ``--verbose`` and ``--debug`` are accepted (they are root options) but only change
+the CLI's output."""
+COMPLETE_VAR = "_SSP_TUI_COMPLETE"
+"""click's shell-completion variable for ``ssp-tui``: when set, click must answer, never the TUI."""
 
 
 class TuiOptions(TypedDict):
@@ -22,7 +35,10 @@ class TuiOptions(TypedDict):
 
 
 def tui_options(args: list[str]) -> TuiOptions | None:
-    """The TUI's options when ``args`` hold root options only; None when click must read the command line."""
+    """The TUI's options when ``args`` hold root options only; None when click must read the command line
+    (a subcommand, help, a malformed option, or a shell asking for completions)."""
+    if os.environ.get(COMPLETE_VAR):
+        return None
     options = TuiOptions(portal=None, profile=None, force_sandbox=False)
     index = 0
     while index < len(args):
@@ -47,3 +63,24 @@ def tui_options(args: list[str]) -> TuiOptions | None:
             options["force_sandbox"] = True
         index += 1
     return options
+
+
+def terminal_problem() -> str | None:
+    """Why the TUI cannot start here (stdin or stdout is not a terminal), or None. Without this check a TUI
+    started from a script, a pipe or a service waits for keys that never come."""
+    streams = {"standard input": sys.stdin, "standard output": sys.stdout}
+    missing = [name for name, stream in streams.items() if stream is None or not _is_terminal(stream)]
+    if not missing:
+        return None
+    return (
+        f"The terminal UI needs a terminal, and {' and '.join(missing)} "
+        f"{'is' if len(missing) == 1 else 'are'} not one. "
+        "Run a command instead (`ssp-tui --help` lists them)."
+    )
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):  # no isatty, or closed
+        return False

@@ -209,8 +209,10 @@ def _decode_problem(content_type: str, body: bytes) -> Problem | None:
     media = content_type.split(";", 1)[0].strip().lower()
     if media not in (PROBLEM_CONTENT_TYPE, "application/json") or not body:
         return None
+    from ssp_tui.text_safety import clean_json
+
     try:
-        return _problem_decoder().decode(body)
+        return _problem_decoder().decode(clean_json(body))
     except msgspec.MsgspecError:
         return None
 

@@ -7,7 +7,9 @@ to the network.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,6 +43,7 @@ from ssp_tui.api.errors import (
     status_error,
 )
 from ssp_tui.api.models import RefreshRequest, Session
+from ssp_tui.text_safety import clean_json
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -48,6 +51,10 @@ Sleep = Callable[[float], Awaitable[None]]
 SessionCallback = Callable[[Session | None], None]
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
+log = logging.getLogger("ssp_tui.http")
+"""One INFO line per HTTP exchange (method, path, status, time; never a header or a body, so never a
+token), and DEBUG lines for retries and refreshes: ``ssp-tui --verbose`` and ``--debug`` show them."""
+_SECRET_PARAM_WORDS = ("token", "secret", "password", "code", "key")
 MAX_ERROR_BODY_BYTES = 256 * 1024
 
 
@@ -239,6 +246,7 @@ class Transport:
         while True:
             token = self._session.access_token if spec.authenticated and self._session else None
             request = self._build(spec, token)
+            started = time.perf_counter()
             try:
                 response = await self.http.send(request, stream=True)
                 try:
@@ -246,6 +254,7 @@ class Transport:
                     if status == 401 and token is not None and not refreshed:
                         refreshed = True
                         await response.aclose()
+                        log.debug("%s: 401, refreshing the session once", spec.endpoint)
                         await self._refresh_after_401(token)
                         continue
                     if 300 <= status < 400:
@@ -255,15 +264,19 @@ class Transport:
                         if wait is None:
                             raise await self._error_from(spec, response)
                         await response.aclose()
+                        log.debug("%s: %d, retry %d in %.1f s", spec.endpoint, status, retries + 1, wait)
                         await self._sleep(wait)
                         retries += 1
                         continue
                     return await consume(response)
                 finally:
                     await response.aclose()
+                    _log_exchange(spec, str(response.status_code), started)
             except httpx.TransportError as exc:
+                _log_exchange(spec, f"failed ({type(exc).__name__})", started)
                 if not (spec.retryable and retries < self.retry.max_retries):
                     raise transport_error(exc, spec.endpoint) from None
+                log.debug("%s: retry %d after %s", spec.endpoint, retries + 1, type(exc).__name__)
                 await self.pause(retries)
                 retries += 1
 
@@ -305,6 +318,18 @@ class Transport:
         )
 
 
+def _log_exchange(spec: RequestSpec, outcome: str, started: float) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    shown = "&".join(
+        f"{name}={'***' if any(word in name.lower() for word in _SECRET_PARAM_WORDS) else value}"
+        for name, value in spec.params.items()
+    )
+    where = f"{API_PREFIX}{spec.path}" + (f"?{shown}" if shown else "")
+    log.info("%s %s %s %.0f ms", spec.method, where, outcome, elapsed_ms)
+
+
 def _session_ended(endpoint: str) -> AuthenticationRequired:
     return AuthenticationRequired(401, "Session ended", "Please sign in again", endpoint=endpoint)
 
@@ -324,7 +349,9 @@ def decode_json(endpoint: str, response: httpx.Response, data: bytes, response_t
     if decoder is None:
         decoder = _decoders[response_type] = msgspec.json.Decoder(response_type)
     try:
-        return decoder.decode(data)
+        # Every string the portal sends is stripped of terminal control sequences here, once, so no screen,
+        # command, export or file name ever receives one (ssp_tui/text_safety.py).
+        return decoder.decode(clean_json(data))
     except msgspec.ValidationError as exc:
         raise ProtocolError(endpoint, f"the answer has the wrong shape ({exc})") from None
     except msgspec.DecodeError:

@@ -9,10 +9,10 @@ import click
 
 from ssp_tui.api.errors import PortalError
 from ssp_tui.api.models import MfaFactor, User
-from ssp_tui.cli.context import CliRun, make_output, run_portal
+from ssp_tui.cli.context import CliRun, run_portal
 from ssp_tui.cli.login_flow import sign_in, totp_now
-from ssp_tui.cli.output import Output, json_option
-from ssp_tui.cli.root import cli
+from ssp_tui.cli.output import Output
+from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.settings.secrets import env_credentials
 
 _FACTOR_LABELS = {
@@ -39,7 +39,7 @@ def _show_user(output: Output, user: User, portal_label: str) -> None:
     )
 
 
-@cli.command("login")
+@click.command("login")
 @click.option(
     "--username", "-u", metavar="NAME", help="Defaults to SSP_USERNAME, then the profile's username."
 )
@@ -52,7 +52,7 @@ def _show_user(output: Output, user: User, portal_label: str) -> None:
     help="How to get the MFA code: totp (authenticator, the default), sms or voice.",
 )
 @click.option("--remember-device", is_flag=True, help="Skip MFA on this device for 30 days.")
-@json_option
+@output_options(listing=False)
 @click.pass_context
 def login(
     ctx: click.Context,
@@ -60,7 +60,6 @@ def login(
     mfa_code: str | None,
     factor: str | None,
     remember_device: bool,
-    as_json: bool,
 ) -> None:
     """Log in and keep the session for later commands (in the keyring).
 
@@ -68,12 +67,12 @@ def login(
     Otherwise it asks for what is missing; the password is never echoed.
 
     \b
-    Examples:
-      ssp-tui login
-      SSP_USERNAME=jdoe SSP_PASSWORD=... SSP_TOTP_SECRET=... ssp-tui --portal https://portal.example login
-      ssp-tui login -u jdoe --factor sms
+    Examples (the sandbox's demo logins, from `ssp-tui sandbox accounts`):
+      SSP_USERNAME=agent.rivera SSP_PASSWORD=Harbor-Quartz-68 \\
+        SSP_TOTP_SECRET=E7SDEXIGJOYZLLLWMAHWIK3PLFB2CAQ6 ssp-tui login
+      ssp-tui login -u agent.rivera --remember-device   # asks for the password and the code
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=User)
 
     async def body(run: CliRun) -> User:
         await _revoke_kept_session(run)
@@ -133,7 +132,7 @@ def _remember_username(run: CliRun, username: str) -> None:
         save_profile(run.profile_name, run.profile)
 
 
-@cli.command("logout")
+@click.command("logout")
 @click.pass_context
 def logout(ctx: click.Context) -> None:
     """End the kept session: revoke it on the portal and forget it here.
@@ -161,18 +160,18 @@ def logout(ctx: click.Context) -> None:
         output.info("Not logged in.")
 
 
-@cli.command("whoami")
-@json_option
+@click.command("whoami")
+@output_options(listing=False)
 @click.pass_context
-def whoami(ctx: click.Context, as_json: bool) -> None:
+def whoami(ctx: click.Context) -> None:
     """Who the kept session belongs to, as the portal says (GET /me).
 
     \b
     Examples:
       ssp-tui whoami
-      ssp-tui whoami --json | jq -r .role
+      ssp-tui whoami --jq .role
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=User)
 
     async def body(run: CliRun) -> tuple[User, str]:
         return await run.client.me(), run.portal_label

@@ -15,10 +15,10 @@ from ssp_tui.api.models import (
     Installment,
 )
 from ssp_tui.api.roles import Capability
-from ssp_tui.cli.context import CliRun, make_output, run_portal
+from ssp_tui.cli.context import CliRun, run_portal
 from ssp_tui.cli.exit_codes import CommandFailed
-from ssp_tui.cli.output import Column, Output, json_option, money
-from ssp_tui.cli.root import cli
+from ssp_tui.cli.output import Column, Output, money, money_column
+from ssp_tui.cli.output_options import make_output, output_options
 
 SUMMARY_COLUMNS: list[Column[BillingSummary]] = [
     Column("Number", lambda b: b.number),
@@ -26,31 +26,31 @@ SUMMARY_COLUMNS: list[Column[BillingSummary]] = [
     Column("Kind", lambda b: b.kind.value),
     Column("Name", lambda b: b.name),
     Column("Insurer", lambda b: b.insurer),
-    Column("Amount due", lambda b: money(b.amount_due_cents), "right"),
+    money_column("Amount due", lambda b: b.amount_due_cents),
     Column("Due", lambda b: b.due_on),
-    Column("Past due", lambda b: money(b.past_due_cents) if b.past_due_cents else "", "right"),
+    money_column("Past due", lambda b: b.past_due_cents, blank_when_zero=True),
     Column("Policies", lambda b: b.policy_numbers),
 ]
 INSTALLMENT_COLUMNS: list[Column[Installment]] = [
     Column("#", lambda i: i.number, "right"),
     Column("Due", lambda i: i.due_on),
-    Column("Amount", lambda i: money(i.amount_cents), "right"),
+    money_column("Amount", lambda i: i.amount_cents),
     Column("Status", lambda i: i.status.value.replace("_", " ")),
 ]
 PAYMENT_COLUMNS: list[Column[AppliedPayment]] = [
     Column("Paid", lambda p: p.paid_on),
-    Column("Amount", lambda p: money(p.amount_cents), "right"),
+    money_column("Amount", lambda p: p.amount_cents),
     Column("Method", lambda p: p.method),
     Column("Reference", lambda p: p.reference),
 ]
 POLICY_COLUMNS: list[Column[BilledPolicy]] = [
     Column("Policy", lambda p: p.policy_number),
     Column("Id", lambda p: p.id),
-    Column("Premium", lambda p: money(p.premium_cents), "right"),
+    money_column("Premium", lambda p: p.premium_cents),
 ]
 
 
-@cli.group("billing")
+@click.group("billing")
 def billing_group() -> None:
     """Payments: billing accounts and policies, what is due, installments and payments."""
 
@@ -63,17 +63,20 @@ def billing_group() -> None:
     show_default=True,
     help="Billing accounts, or one row per policy.",
 )
-@json_option
+@output_options()
 @click.pass_context
-def billing_list(ctx: click.Context, by: str, as_json: bool) -> None:
+def billing_list(ctx: click.Context, by: str) -> None:
     """List billing accounts (or policies) with the amount due.
+
+    Money is $1,240.00 in the table, 1240.00 in tsv and csv, and integer cents in JSON.
 
     \b
     Examples:
       ssp-tui billing list
-      ssp-tui billing list --by policy --json
+      ssp-tui billing list --by policy --json number,amount_due_cents
+      ssp-tui billing list --format csv
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=BillingSummary)
 
     async def body(run: CliRun) -> list[BillingSummary]:
         billing = run.client.billing
@@ -99,17 +102,17 @@ async def _find(run: CliRun, reference: str) -> BillingSummary:
 @click.option(
     "--term", type=click.Choice([t.value for t in BillingTerm]), default="current", show_default=True
 )
-@json_option
+@output_options(listing=False)
 @click.pass_context
-def billing_show(ctx: click.Context, reference: str, term: str, as_json: bool) -> None:
+def billing_show(ctx: click.Context, reference: str, term: str) -> None:
     """One billing account or policy for a term. ID is an id or number from `billing list`.
 
     \b
     Examples:
-      ssp-tui billing show BA-100234
-      ssp-tui billing show NC-2041178 --term previous --json
+      ssp-tui billing show 1040703945
+      ssp-tui billing show NCP1513214 --term previous --json
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=BillingDetail)
 
     async def body(run: CliRun) -> BillingDetail:
         found = await _find(run, reference)

@@ -11,7 +11,7 @@ import msgspec
 
 from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
-from ssp_tui.api.errors import ValidationFailed
+from ssp_tui.api.errors import PortalError, StatusError, ValidationFailed
 from ssp_tui.api.models import (
     Certificate,
     CredentialedInsured,
@@ -23,16 +23,25 @@ from ssp_tui.api.models import (
 )
 from ssp_tui.api.models.credentialing import USPS_STATE_CODES
 from ssp_tui.api.roles import Capability
+from ssp_tui.cli.batch_input import from_file_option, gather
 from ssp_tui.cli.coi_search import CertificateQuery, find_certificates, query_options
-from ssp_tui.cli.context import CliRun, make_output, run_portal
-from ssp_tui.cli.download_run import check_concurrency, destination, report, run_plan
+from ssp_tui.cli.context import CliRun, run_portal
+from ssp_tui.cli.download_report import PLAN_FIELDS, RESULT_FIELDS, report, report_dry_run
+from ssp_tui.cli.download_run import (
+    DownloadOptions,
+    concurrency_for,
+    destination,
+    download_options,
+    run_plan,
+    template_check,
+)
 from ssp_tui.cli.exit_codes import CommandFailed
-from ssp_tui.cli.output import Column, Output, json_option, when
-from ssp_tui.cli.root import cli
-from ssp_tui.operations.downloads import BulkResult, DownloadJob, DownloadPlan
+from ssp_tui.cli.output import Column, Output, when
+from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.operations.downloads.jobs import coi_jobs, combined_title
+from ssp_tui.operations.downloads.plan import DownloadJob
+from ssp_tui.operations.safe_names import TEMPLATE_FIELDS
 
-"""Separate certificate files: one folder per policy, term and insured; the holder names the file."""
 OPEN_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
 
 BY_INSURED: list[Column[Certificate]] = [
@@ -53,7 +62,7 @@ BY_COI: list[Column[Certificate]] = [
 ]
 
 
-@cli.group("coi")
+@click.group("coi")
 def coi_group() -> None:
     """Credentialing: certificates of insurance, claims histories, certificate-holder requests."""
 
@@ -67,17 +76,18 @@ def coi_group() -> None:
     show_default=True,
     help="Group by insured, or by certificate holder (COI).",
 )
-@json_option
+@output_options()
 @click.pass_context
-def coi_list(ctx: click.Context, query: CertificateQuery, group: str, as_json: bool) -> None:
+def coi_list(ctx: click.Context, query: CertificateQuery, group: str) -> None:
     """Search insureds and list their certificates, one row per insured and certificate holder.
 
     \b
     Examples:
-      ssp-tui coi list --query "Bay Area Surgical" --by policyholder
-      ssp-tui coi list --query NC-2041178 --by policy-number --term renewal --group coi --json
+      ssp-tui coi list --query "Patel Family Medicine" --by policyholder
+      ssp-tui coi list --query NCP1513214 --query NCP8081940 --by policy-number --group coi
+      ssp-tui coi list --query NCP1513214 --by policy-number --term renewal --json id,holder_name
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=Certificate)
 
     async def body(run: CliRun) -> list[Certificate]:
         return await find_certificates(run.client, query)
@@ -118,66 +128,82 @@ def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_histor
 
 @coi_group.command("download")
 @click.argument("certificate_ids", metavar="[CERTIFICATE...]", nargs=-1)
+@from_file_option("certificate ids")
 @query_options
 @click.option("--claims-history", is_flag=True, help="Also the claims-history letter of each insured.")
 @click.option(
     "--single", type=click.Path(path_type=Path, dir_okay=False), help="One PDF, a bookmark per file."
 )
 @click.option("--separate", type=click.Path(path_type=Path, file_okay=False), help="Separate PDFs here.")
-@click.option("--concurrency", type=int, help="Parallel downloads (default: the profile's, 6).")
-@click.option("--allow-missing", is_flag=True, help="With --single: write the PDF even if some files fail.")
-@json_option
+@download_options(combined_flag="--single")
+@output_options(listing=False)
 @click.pass_context
 def coi_download(
     ctx: click.Context,
     certificate_ids: tuple[str, ...],
+    from_file: str | None,
     query: CertificateQuery,
     claims_history: bool,
     single: Path | None,
     separate: Path | None,
-    concurrency: int | None,
-    allow_missing: bool,
-    as_json: bool,
+    options: DownloadOptions,
 ) -> None:
     """Download certificates (ids from `coi list`), or every certificate a --query finds.
 
-    With ids, --query (and the other search options) only narrows where they are looked for; without
-    --term and --status every term and policy is searched. Exit 4 when some files failed.
+    CERTIFICATE is an id; '-' reads ids from standard input, one a line (or --from-file). With ids, --query
+    (and the other search options) only narrows where they are looked for; without --term and --status
+    every term and policy is searched. Exit 4 when some items failed (an id you may not see, a file that
+    did not arrive): the others are complete and named in the manifest.
 
     \b
     Examples:
-      ssp-tui coi download CERT_8f2k CERT_19ab --claims-history --separate ./coi
-      ssp-tui coi download --query "Bay Area Surgical" --term renewal --single renewal-cois.pdf
+      ssp-tui coi download ce_b0zt26nkyxk42751 --claims-history --separate coi
+      ssp-tui coi download --query NCP1513214 --by policy-number --term renewal \\
+        --single renewal-cois.pdf --overwrite
+      ssp-tui coi list --query Patel --jq '.[].id' | ssp-tui coi download - --separate coi --dry-run
     """
-    output = make_output(ctx, as_json=as_json)
-    where = destination(single, separate, combined_flag="--single", folder_flag="--separate")
-    if not certificate_ids and not query.text:
+    output = make_output(ctx, fields=PLAN_FIELDS if options.dry_run else RESULT_FIELDS)
+    wanted_ids = gather(certificate_ids, from_file, what="certificate", required=False)
+    if not wanted_ids and not query.texts:
         raise click.UsageError("Name the certificates to download, or give --query to download all it finds.")
+    where = destination(single, separate, options, combined_flag="--single", folder_flag="--separate")
+    if where is None:
+        output.info(f"{single} already exists; left as it is (--skip).")
+        return
 
-    async def body(run: CliRun) -> BulkResult:
-        found = await find_certificates(run.client, query, for_ids=bool(certificate_ids))
-        if certificate_ids:
+    async def body(run: CliRun) -> None:
+        from ssp_tui.operations.downloads import DownloadPlan
+
+        found = await find_certificates(run.client, query, for_ids=bool(wanted_ids))
+        unresolved: list[tuple[str, str]] = []
+        if wanted_ids:
             by_id = {cert.id: cert for cert in found}
-            unknown = [cert_id for cert_id in certificate_ids if cert_id not in by_id]
-            if unknown:
-                raise CommandFailed(f"No certificate {', '.join(unknown)} among those you may see.")
-            found = [by_id[cert_id] for cert_id in dict.fromkeys(certificate_ids)]
+            unresolved = [(cert_id, "No such certificate among those you may see (see `ssp-tui coi list`).")
+                          for cert_id in wanted_ids if cert_id not in by_id]  # fmt: skip
+            found = [by_id[cert_id] for cert_id in wanted_ids if cert_id in by_id]
         if not found:
+            for cert_id, message in unresolved:
+                output.warn(f"failed: {cert_id}: {message}")
             raise CommandFailed("No certificates match.")
         jobs = certificate_jobs(run, found, claims_history)
-        workers = check_concurrency(concurrency, run.profile.concurrency)
         insureds = [f"{cert.insured_name} ({cert.policy_number})" for cert in found]
         plan = DownloadPlan(
             jobs,
             where,
-            concurrency=workers,
-            allow_missing=allow_missing,
+            concurrency=concurrency_for(run, options),
+            allow_missing=options.allow_missing,
             title=combined_title("Certificates of insurance", insureds),
             labels=tuple(dict.fromkeys(insureds)),
+            unresolved=tuple(unresolved),
         )
-        return await run_plan(run, plan)
+        if options.dry_run:
+            report_dry_run(output, plan)
+            return
+        report(output, await run_plan(run, plan))
 
-    report(output, run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES))
+    run_portal(
+        ctx, body, output=output, needs=Capability.CERTIFICATES, check_profile=template_check(TEMPLATE_FIELDS)
+    )
 
 
 def _state(_ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -228,7 +254,8 @@ async def _insured_on_policy(client: PortalClient, policy_ref: str, insured_ref:
 @click.option(
     "--idempotency-key", metavar="KEY", help="Resubmit an earlier attempt without a second request."
 )
-@json_option
+@click.option("--dry-run", is_flag=True, help="Check everything and show the request; send nothing.")
+@output_options(listing=False)
 @click.pass_context
 def coi_request_holder(
     ctx: click.Context,
@@ -242,22 +269,27 @@ def coi_request_holder(
     contact_name: str,
     contact_email: str,
     idempotency_key: str | None,
-    as_json: bool,
+    dry_run: bool,
 ) -> None:
     """Ask for a new certificate holder (answered within 48 hours).
 
-    Sent with an Idempotency-Key, so a retry never makes a second request.
+    Sent with an Idempotency-Key, so a retry never makes a second request. When the request may have
+    reached the portal but its answer did not come back, the key to resubmit it is printed.
 
     \b
-    Example:
-      ssp-tui coi request-holder --policy NC-2041178 --insured "Dana Whitfield" \\
+    Examples:
+      ssp-tui coi request-holder --policy NCP1513214 --insured "Priya Patel" \\
+        --name "Mercy General Hospital" --address "4001 J St" --city Sacramento --state CA --zip 95819 \\
+        --dry-run
+      ssp-tui coi request-holder --policy NCP1513214 --insured "Priya Patel" \\
         --name "Mercy General Hospital" --address "4001 J St" --city Sacramento --state CA --zip 95819
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=HolderRequestCreate if dry_run else HolderRequest)
     # Made once, before any network call, so the repeat after a re-login sends the same key.
     key = idempotency_key or uuid.uuid4().hex
+    sent = _Sent()
 
-    async def body(run: CliRun) -> HolderRequest:
+    async def body(run: CliRun) -> HolderRequest | HolderRequestCreate:
         insured = await _insured_on_policy(run.client, policy_ref, insured_ref)
         fields = {
             "policy_id": insured.policy_id,
@@ -274,23 +306,60 @@ def coi_request_holder(
             request = msgspec.convert(fields, type=HolderRequestCreate)
         except msgspec.ValidationError as exc:
             raise click.UsageError(f"The request is not complete: {exc}") from None
+        if dry_run:
+            return request
+        sent.maybe = True
         try:
             return await run.client.credentialing.create_holder_request(request, idempotency_key=key)
-        except ValidationFailed as exc:
-            raise CommandFailed(exc.user_message) from None
+        except StatusError as exc:
+            # The portal answered, and a 4xx answer means it refused: nothing was made, nothing to resubmit.
+            sent.maybe = exc.status >= 500
+            if isinstance(exc, ValidationFailed):
+                raise CommandFailed(exc.user_message) from None
+            raise
+        except PortalError:
+            raise  # no answer, or one not understood: the request may have been made
 
     try:
-        created = run_portal(ctx, body, output=output, needs=Capability.CREDENTIALING)
+        outcome = run_portal(ctx, body, output=output, needs=Capability.CREDENTIALING)
     except CommandFailed:
-        # The portal may have committed a request whose answer was lost: the key is what lets the user
-        # resubmit it without making a second one.
-        output.warn(f"To resubmit without a second request, add: --idempotency-key {key}")
+        if sent.maybe:
+            # The portal may have committed a request whose answer was lost: the key is what lets the user
+            # resubmit it without making a second one.
+            output.warn(f"The request may have reached the portal. To resubmit it without making a second "
+                        f"one, add: --idempotency-key {key}")  # fmt: skip
         raise
-    if output.as_json:
-        output.json(created)
+    if isinstance(outcome, HolderRequestCreate):
+        _show_planned(output, outcome, policy_ref, insured_ref)
         return
-    _show_request(output, created)
-    output.info(f"Submitted; expect it by {when(created.expected_by)}. Idempotency key: {key}")
+    if output.as_json:
+        output.json(outcome)
+        return
+    _show_request(output, outcome)
+    output.info(f"Submitted; expect it by {when(outcome.expected_by)}. Idempotency key: {key}")
+
+
+class _Sent:
+    """Whether the POST may have reached the portal (it was sent, and no answer said it was refused)."""
+
+    maybe = False
+
+
+def _show_planned(output: Output, request: HolderRequestCreate, policy_ref: str, insured_ref: str) -> None:
+    if output.as_json:
+        output.json(request)
+    else:
+        output.fields(
+            [
+                ("Policy", policy_ref),
+                ("Insured", insured_ref),
+                ("Holder", request.holder_name),
+                ("Address", f"{request.address}, {request.city}, {request.state} {request.zip}"),
+                ("Contact", " ".join(part for part in (request.contact_name, request.contact_email) if part)),
+            ],
+            title="Certificate-holder request (dry run)",
+        )
+    output.info("Dry run: the request above was checked and not sent.")
 
 
 def _show_request(output: Output, request: HolderRequest) -> None:
@@ -317,17 +386,17 @@ def is_overdue(request: HolderRequest, now: datetime) -> bool:
 
 
 @coi_group.command("requests")
-@json_option
+@output_options()
 @click.pass_context
-def coi_requests(ctx: click.Context, as_json: bool) -> None:
+def coi_requests(ctx: click.Context) -> None:
     """Your certificate-holder requests with status and age; open ones past 48 hours are marked OVERDUE.
 
     \b
     Examples:
       ssp-tui coi requests
-      ssp-tui coi requests --json | jq '.[] | select(.status == "submitted")'
+      ssp-tui coi requests --jq '.[] | select(.status == "submitted") | .holder_name'
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=HolderRequest)
 
     async def body(run: CliRun) -> list[HolderRequest]:
         return await run.client.credentialing.holder_requests().collect()

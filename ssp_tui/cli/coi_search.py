@@ -23,7 +23,8 @@ _PARALLEL_POLICIES = 6
 
 @dataclass(frozen=True, slots=True)
 class CertificateQuery:
-    text: str | None
+    texts: tuple[str, ...]
+    """Each ``--query`` given (repeatable: every one is searched); none: every insured the caller may see."""
     by: SearchBy = SearchBy.POLICYHOLDER
     status: StatusFilter | None = None
     """None: active policies (or, to find certificates by id, every policy)."""
@@ -36,10 +37,10 @@ def query_options(command: F) -> F:
 
     @functools.wraps(command)
     def with_query(
-        *args: Any, query_text: str | None, by: str, status: str | None, term: str | None, **kwargs: Any
+        *args: Any, query_texts: tuple[str, ...], by: str, status: str | None, term: str | None, **kwargs: Any
     ) -> Any:
         query = CertificateQuery(
-            text=(query_text or "").strip() or None,
+            texts=tuple(dict.fromkeys(text.strip() for text in query_texts if text.strip())),
             by=_BY_CHOICES[by],
             status=StatusFilter(status) if status else None,
             term=CertificateTerm(term) if term else None,
@@ -48,7 +49,11 @@ def query_options(command: F) -> F:
 
     options = [
         click.option(
-            "--query", "-q", "query_text", metavar="Q", help="A policy number or policyholder to search."
+            "--query",
+            "query_texts",
+            metavar="Q",
+            multiple=True,
+            help="A policy number or policyholder to search (repeatable: every one is searched).",
         ),
         click.option("--by", type=click.Choice(list(_BY_CHOICES)), default="policyholder", show_default=True),
         click.option(
@@ -80,7 +85,9 @@ async def find_certificates(
     else:
         terms = [CertificateTerm.CURRENT]
     status = query.status or (StatusFilter.ALL if for_ids else StatusFilter.ACTIVE)
-    insureds = await client.credentialing.insureds(q=query.text, by=query.by, status=status).collect()
+    insureds = []
+    for text in query.texts or (None,):
+        insureds += await client.credentialing.insureds(q=text, by=query.by, status=status).collect()
     wanted: dict[str, set[str]] = {}
     renewing: set[str] = set()
     for insured in insureds:
@@ -104,4 +111,6 @@ async def find_certificates(
             ]
 
     found = await asyncio.gather(*(certificates_of(policy_id, term) for policy_id, term in lists))
-    return [cert for certificates in found for cert in certificates]
+    # Two queries may find the same insured: each certificate once, in the order first found.
+    unique = {cert.id: cert for certificates in found for cert in certificates}
+    return list(unique.values())

@@ -1,13 +1,14 @@
 """From the global options to a logged-in PortalClient, for one CLI command.
 
-The portal is ``--portal``, else SSP_PORTAL, else the profile's, else the embedded sandbox: a child process
-serving the persistent sandbox database in the platform data folder, started for this command and stopped at
-its end (a CLI process is short-lived; the data, and so the sessions, persist between commands). ``--sandbox``
-chooses the embedded sandbox even when a portal is configured.
+The portal is ``--portal``, else SSP_PORTAL, else the profile's, else the embedded sandbox: a background
+process serving the persistent sandbox database in the platform data folder, started by the first command
+that needs it and reused by the later ones until it has been idle for a while (``portal/shared_sandbox.py``).
+``--sandbox`` chooses the embedded sandbox even when a portal is configured.
 
 The session is the one the last command kept (``session_store``); with none, SSP_USERNAME and SSP_PASSWORD
 (with SSP_TOTP_SECRET or a remembered device) log in without a prompt; otherwise the command exits 3.
-Every PortalError becomes its ``user_message`` on stderr and exit 1, never a traceback.
+Every PortalError becomes its ``user_message`` on stderr and exit 1, never a traceback. Ctrl+C and SIGTERM
+end the command with 130 and 143 (``interrupts``).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ import click
 
 from ssp_tui.api.errors import AuthenticationRequired, PortalError
 from ssp_tui.api.roles import CAPABILITY_TITLES, Capability
-from ssp_tui.cli.exit_codes import CommandFailed, ExitCode, LoginNeeded
+from ssp_tui.cli.exit_codes import CommandFailed, ExitCode, Interrupted, LoginNeeded
+from ssp_tui.cli.interrupts import StopRequest, last_stop, stop_on_signals
 from ssp_tui.cli.login_flow import sign_in_from_env
 from ssp_tui.cli.output import Output
+from ssp_tui.cli.output_options import GlobalOptions, global_options, make_output
 from ssp_tui.cli.session_store import SessionStore, session_key
 from ssp_tui.settings.secrets import env_credentials
 
@@ -40,31 +43,7 @@ T = TypeVar("T")
 SANDBOX_PORTAL_KEY = "embedded-sandbox"
 LOGIN_HINT = "Run `ssp-tui login` (or set SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET)."
 
-
-@dataclass(frozen=True, slots=True)
-class GlobalOptions:
-    portal: str | None
-    profile: str | None
-    sandbox: bool
-    as_json: bool
-    quiet: bool
-
-
-def global_options(ctx: click.Context, *, as_json: bool = False) -> GlobalOptions:
-    """The root group's options; a command's own ``--json`` counts as much as the global one."""
-    obj = ctx.find_root().obj or {}
-    return GlobalOptions(
-        portal=obj.get("portal"),
-        profile=obj.get("profile"),
-        sandbox=bool(obj.get("sandbox")),
-        as_json=bool(obj.get("as_json")) or as_json,
-        quiet=bool(obj.get("quiet")),
-    )
-
-
-def make_output(ctx: click.Context, *, as_json: bool = False) -> Output:
-    options = global_options(ctx, as_json=as_json)
-    return Output(as_json=options.as_json, quiet=options.quiet)
+__all__ = ["CliRun", "GlobalOptions", "global_options", "make_output", "run_portal"]
 
 
 @dataclass(slots=True)
@@ -77,11 +56,13 @@ class CliRun:
     profile: Profile
     portal_label: str
     store: SessionStore
+    stop: StopRequest
     download_engine: DownloadEngine | None = None
     """Made on the first download and kept for the retry after a re-login (its cache index is loaded once)."""
 
 
 Body = Callable[[CliRun], Awaitable[T]]
+ProfileCheck = Callable[["Profile"], None]
 
 
 def run_portal(
@@ -91,16 +72,20 @@ def run_portal(
     output: Output,
     require_session: bool = True,
     needs: Capability | None = None,
+    check_profile: ProfileCheck | None = None,
 ) -> T:
     """Run ``body`` with a client for the chosen portal (logged in unless ``require_session`` is False).
 
     ``needs``: the capability the command uses; a login without it (``GET /me``'s list, kept with the session)
-    is told so before any request, rather than meeting the portal's 403."""
+    is told so before any request, rather than meeting the portal's 403. ``check_profile``: checks of options
+    that depend on the profile (its concurrency, its filename template), run before any network work."""
     options = global_options(ctx)
     try:
-        return asyncio.run(_run(options, output, body, require_session, needs))
-    except KeyboardInterrupt:
-        raise CommandFailed("Interrupted.", ExitCode.ERROR) from None
+        return asyncio.run(_run(options, output, body, require_session, needs, check_profile))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        # A signal outside a download (or a second one during it): nothing was left half-written.
+        code = ExitCode.TERMINATED if _stopped_by_term() else ExitCode.INTERRUPTED
+        raise Interrupted("Interrupted; nothing more was done.", code) from None
     except AuthenticationRequired as exc:
         raise LoginNeeded(f"{exc.user_message} {LOGIN_HINT}") from None
     except PortalError as exc:
@@ -115,23 +100,50 @@ def run_portal(
         raise CommandFailed(f"Unexpected error ({type(exc).__name__}); please report it.") from None
 
 
+def _stopped_by_term() -> bool:
+    stop = last_stop()
+    return stop is not None and stop.exit_code is ExitCode.TERMINATED
+
+
 async def _run(
-    options: GlobalOptions, output: Output, body: Body[T], require_session: bool, needs: Capability | None
+    options: GlobalOptions,
+    output: Output,
+    body: Body[T],
+    require_session: bool,
+    needs: Capability | None,
+    check_profile: ProfileCheck | None,
+) -> T:
+    task = asyncio.current_task()
+    assert task is not None
+    with stop_on_signals(task) as stop:
+        return await _run_with_client(options, output, body, require_session, needs, check_profile, stop)
+
+
+async def _run_with_client(
+    options: GlobalOptions,
+    output: Output,
+    body: Body[T],
+    require_session: bool,
+    needs: Capability | None,
+    check_profile: ProfileCheck | None,
+    stop: StopRequest,
 ) -> T:
     from ssp_tui.api.client import PortalClient, normalize_base_url
     from ssp_tui.portal.target import choose_target
     from ssp_tui.settings.config import load_profile
     from ssp_tui.settings.secrets import SecretStore
 
-    profile_name, profile = await asyncio.to_thread(load_profile, options.profile)
-    target = choose_target(options.portal, profile, force_sandbox=options.sandbox)
+    profile_name, profile = load_profile(options.profile)  # a small file: a thread would cost more
+    if check_profile is not None:
+        check_profile(profile)
+    target = choose_target(options.portal, profile, force_sandbox=options.sandbox, shared_sandbox=True)
     try:
         base_url = normalize_base_url(await target.start())
         # The embedded sandbox listens on a new port every run, but its database (and sessions) persist.
         portal_key = SANDBOX_PORTAL_KEY if target.is_sandbox else base_url
         store = SessionStore(SecretStore(profile_name), session_key(portal_key), output)
         async with PortalClient(base_url, on_session=store.keep) as client:
-            run = CliRun(client, output, profile_name, profile, target.describe(), store)
+            run = CliRun(client, output, profile_name, profile, target.describe(), store, stop)
             if not require_session:
                 return await body(run)
             restored = await _restore_or_sign_in(run)

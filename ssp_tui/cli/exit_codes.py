@@ -1,11 +1,13 @@
-"""The CLI's documented exit codes, and the one exception that ends a command with one of them.
+"""The CLI's documented exit codes, the exception that ends a command with one of them, and how an error is
+shown: ``Error: ...`` on stderr, or with ``--json`` one JSON object on stderr.
 
-0  done
-1  error (the portal's message, or ours, on stderr; never a traceback)
-2  usage (click's own: a bad option or argument)
-3  login needed (no stored session, or it ended; run ``ssp-tui login``)
-4  partial (some files failed: the others are complete, the failed ones are named on stderr and in the
-   manifest)
+0    done
+1    error (the portal's message, or ours, on stderr; never a traceback)
+2    usage (a bad option or argument, said before any network work)
+3    login needed (no stored session, or it ended; run ``ssp-tui login``)
+4    partial (some items failed: the others are complete, the failed ones are named on stderr and in the
+     manifest)
+130  interrupted by Ctrl+C (SIGINT); 143 stopped by SIGTERM. What was saved is kept and listed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import IO, Any
 
 import click
 
+from ssp_tui.text_safety import strip_controls
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -22,6 +26,19 @@ class ExitCode(IntEnum):
     USAGE = 2
     LOGIN_NEEDED = 3
     PARTIAL = 4
+    INTERRUPTED = 130
+    TERMINATED = 143
+
+
+MEANINGS = {
+    ExitCode.OK: "done",
+    ExitCode.ERROR: "error",
+    ExitCode.USAGE: "usage",
+    ExitCode.LOGIN_NEEDED: "login needed",
+    ExitCode.PARTIAL: "partial",
+    ExitCode.INTERRUPTED: "interrupted",
+    ExitCode.TERMINATED: "terminated",
+}
 
 
 class CommandFailed(click.ClickException):
@@ -32,7 +49,7 @@ class CommandFailed(click.ClickException):
         self.exit_code = int(code)
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True, file=file)
+        click.echo(f"Error: {strip_controls(self.format_message())}", err=True, file=file)
 
 
 class LoginNeeded(CommandFailed):
@@ -41,7 +58,35 @@ class LoginNeeded(CommandFailed):
 
 
 class PartialResult(CommandFailed):
-    """Some files failed; the failures were already named on stderr, so only the summary is printed."""
+    """Some items failed; the failures were already named on stderr, so only the summary is printed."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, ExitCode.PARTIAL)
+
+
+class Interrupted(CommandFailed):
+    """Ctrl+C or SIGTERM: 128 + the signal's number, as shells report a process a signal ended."""
+
+    def __init__(self, message: str, code: ExitCode = ExitCode.INTERRUPTED) -> None:
+        super().__init__(message, code)
+
+
+def meaning(code: int) -> str:
+    try:
+        return MEANINGS[ExitCode(code)]
+    except ValueError:
+        return "error"
+
+
+def show_error_as_json(exc: click.ClickException) -> None:
+    """``{"error": {"message", "exit_code", "meaning"}}`` on stderr, for a script that asked for JSON."""
+    import msgspec
+
+    document = {
+        "error": {
+            "message": strip_controls(exc.format_message()),
+            "exit_code": exc.exit_code,
+            "meaning": meaning(exc.exit_code),
+        }
+    }
+    click.echo(msgspec.json.encode(document).decode(), err=True)

@@ -1,93 +1,113 @@
-"""Everything the CLI prints: data on stdout, messages on stderr.
+"""Everything the CLI prints: data on stdout, messages on stderr, and nothing from outside unsanitised.
 
-Listings are a rich table on a terminal and tab-separated lines (a header line first) when stdout is piped;
-``--json`` prints the contract's own models with ``msgspec.json.encode``, so ``msgspec.json.decode(out,
-type=list[Model])`` reads them back. Money is integer cents in JSON and ``$1,240.00`` in tables.
+Listings follow gh's conventions: an aligned table on a terminal, tab-separated lines (a header line first)
+when stdout is piped, or what ``--format table|tsv|csv|json`` asks for; ``--no-header`` drops the header
+line. JSON is the contract's own models (``msgspec.json.encode``, money in integer cents), optionally cut to
+``--json FIELDS`` and filtered by ``--jq EXPR``. Every string printed passes ``strip_controls`` first.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import msgspec
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from ssp_tui.formatting import money as money  # re-exported: the CLI commands import it from here
+from ssp_tui.cli.cells import Column, cell, dollars, money_column, raw_cell, when
+from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.formatting import money
+from ssp_tui.text_safety import clean_json, clean_value, strip_controls
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = [
+    "Column",
+    "Format",
+    "Output",
+    "cell",
+    "dollars",
+    "money",
+    "money_column",
+    "raw_cell",
+    "when",
+]
 
 T = TypeVar("T")
+_ECHO_LINES = 2000
+"""Lines written per call: click.echo flushes each time, and a listing can have 100,000 lines."""
 
 
-def when(value: date | datetime | None) -> str:
-    """ISO dates; datetimes to the minute, in the timezone the portal gave."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        text = value.isoformat(sep=" ", timespec="minutes")
-        return text.replace("+00:00", " UTC")
-    return value.isoformat()
-
-
-def cell(value: object) -> str:
-    """A value as table text: money must be formatted by the caller; everything else reads naturally."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date):  # datetime is a date too
-        return when(value)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, (list, tuple)):
-        return ", ".join(cell(item) for item in value)
-    return str(value)
-
-
-@dataclass(frozen=True, slots=True)
-class Column(Generic[T]):
-    header: str
-    value: Callable[[T], object]
-    justify: Literal["left", "right"] = "left"
-
-
-def _tsv_field(text: str) -> str:
-    # A tab or newline inside a value would shift every later column for `cut` and friends.
-    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+class Format(StrEnum):
+    TABLE = "table"
+    TSV = "tsv"
+    CSV = "csv"
+    JSON = "json"
 
 
 class Output:
-    """One per command run; built inside the command so that it writes to the streams click gave it."""
+    """One per command run; built inside the command so that it writes to the streams click gave it.
+
+    ``fmt`` None: a table when stdout is a terminal, TSV when not. ``json_fields`` keeps only those fields of
+    each JSON record; ``jq`` is a compiled ``jq`` program run over the JSON."""
 
     def __init__(
         self,
         *,
-        as_json: bool = False,
+        fmt: Format | None = None,
         quiet: bool = False,
+        json_fields: Sequence[str] | None = None,
+        jq: Any = None,
+        header: bool = True,
         stdout: Console | None = None,
         stderr: Console | None = None,
     ) -> None:
-        self.as_json = as_json
+        self._fmt = fmt
         self.quiet = quiet
-        self._stdout = stdout or Console(file=sys.stdout, highlight=False, soft_wrap=False)
-        self._stderr = stderr or Console(file=sys.stderr, highlight=False, soft_wrap=True)
+        self.json_fields = tuple(json_fields) if json_fields else None
+        self.jq = jq
+        self.header = header
+        self._stdout = stdout
+        self._stderr = stderr
+
+    @property
+    def format(self) -> Format:
+        if self._fmt is not None:
+            return self._fmt
+        return Format.TABLE if self.stdout_is_terminal else Format.TSV
+
+    @property
+    def as_json(self) -> bool:
+        return self._fmt is Format.JSON
 
     @property
     def stdout_is_terminal(self) -> bool:
-        return self._stdout.is_terminal
+        if self._stdout is not None:
+            return self._stdout.is_terminal
+        return _is_terminal(sys.stdout)
 
     @property
     def stderr_is_terminal(self) -> bool:
-        return self._stderr.is_terminal
+        if self._stderr is not None:
+            return self._stderr.is_terminal
+        return _is_terminal(sys.stderr)
+
+    @property
+    def stdout_console(self) -> Console:
+        if self._stdout is None:
+            from rich.console import Console  # only for a person at a terminal: rich costs start-up time
+
+            self._stdout = Console(file=sys.stdout, highlight=False, soft_wrap=False)
+        return self._stdout
 
     @property
     def stderr_console(self) -> Console:
+        if self._stderr is None:
+            from rich.console import Console
+
+            self._stderr = Console(file=sys.stderr, highlight=False, soft_wrap=True)
         return self._stderr
 
     @property
@@ -98,10 +118,28 @@ class Output:
     # -- data, on stdout --
 
     def json(self, value: Any) -> None:
-        click.echo(msgspec.json.encode(value).decode())
+        """``value`` as JSON (cut to the chosen fields, through the jq program), strings sanitised."""
+        import msgspec
+
+        if self.json_fields is None and self.jq is None:
+            _echo(clean_json(msgspec.json.encode(value)).decode())
+            return
+        data = clean_value(_select(msgspec.to_builtins(value), self.json_fields))
+        if self.jq is None:
+            _echo(msgspec.json.encode(data).decode())
+            return
+        try:
+            results = self.jq.input_value(data).all()
+        except ValueError as exc:
+            raise CommandFailed(f"--jq: {strip_controls(str(exc)).strip()}") from None
+        lines = [
+            strip_controls(result) if isinstance(result, str) else msgspec.json.encode(result).decode()
+            for result in results
+        ]
+        _echo_lines(lines)
 
     def line(self, text: str) -> None:
-        click.echo(text)
+        _echo(strip_controls(text))
 
     def listing(
         self,
@@ -111,8 +149,8 @@ class Output:
         title: str | None = None,
         empty: str = "Nothing found.",
     ) -> None:
-        """``items`` as JSON, as a table, or as tab-separated lines; ``empty`` goes to stderr when none."""
-        if self.as_json:
+        """``items`` in the chosen format; ``empty`` goes to stderr when there are none (JSON: ``[]``)."""
+        if self.format is Format.JSON:
             self.json(list(items))
             return
         if not items:
@@ -121,37 +159,66 @@ class Output:
         self.table(columns, items, title=title)
 
     def table(self, columns: Sequence[Column[T]], items: Iterable[T], *, title: str | None = None) -> None:
-        rows = [[cell(column.value(item)) for column in columns] for item in items]
-        if not self.stdout_is_terminal:
-            if title:
-                click.echo(f"# {title}")
-            click.echo("\t".join(column.header for column in columns))
-            for row in rows:
-                click.echo("\t".join(_tsv_field(text) for text in row))
+        fmt = self.format
+        if fmt is Format.TABLE:
+            self._rich_table(columns, items, title)
             return
-        table = Table(title=title, title_justify="left", header_style="bold", pad_edge=False)
+        if fmt is Format.CSV:
+            self._csv(columns, items)
+            return
+        lines = []
+        if self.header:
+            if title:
+                lines.append(f"# {strip_controls(title)}")
+            lines.append("\t".join(raw_cell(column.header) for column in columns))
+        lines.extend("\t".join(column.machine(item) for column in columns) for item in items)
+        _echo_lines(lines)
+
+    def _csv(self, columns: Sequence[Column[T]], items: Iterable[T]) -> None:
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        if self.header:
+            writer.writerow([raw_cell(column.header) for column in columns])
+        writer.writerows([column.machine(item) for column in columns] for item in items)
+        click.echo(buffer.getvalue(), nl=False)
+
+    def _rich_table(self, columns: Sequence[Column[T]], items: Iterable[T], title: str | None) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(
+            title=_plain(title) if title else None,
+            title_justify="left",
+            header_style="bold",
+            pad_edge=False,
+            show_header=self.header,
+        )
         for column in columns:
-            table.add_column(column.header, justify=column.justify, overflow="fold")
-        for row in rows:
-            table.add_row(*(_plain(text) for text in row))
-        self._stdout.print(table)
+            table.add_column(Text(strip_controls(column.header)), justify=column.justify, overflow="fold")
+        for item in items:
+            table.add_row(*(_plain(column.shown(item)) for column in columns))
+        self.stdout_console.print(table)
 
     def fields(self, pairs: Sequence[tuple[str, object]], *, title: str | None = None) -> None:
         """A record as ``label: value`` lines (a two-column grid on a terminal)."""
         if not self.stdout_is_terminal:
-            if title:
-                click.echo(f"# {title}")
-            for label, value in pairs:
-                click.echo(f"{label}: {_tsv_field(cell(value))}")
+            lines = [f"# {strip_controls(title)}"] if title else []
+            lines.extend(f"{label}: {_one_line(value)}" for label, value in pairs)
+            _echo_lines(lines)
             return
+        from rich.table import Table
+
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold")
         grid.add_column()
         for label, value in pairs:
             grid.add_row(_plain(label), _plain(cell(value)))
         if title:
-            self._stdout.print(_plain(title), style="bold underline")
-        self._stdout.print(grid)
+            self.stdout_console.print(_plain(title), style="bold underline")
+        self.stdout_console.print(grid)
 
     def blank(self) -> None:
         click.echo("")
@@ -161,22 +228,46 @@ class Output:
     def info(self, text: str) -> None:
         """A message for the person (a summary, a hint); silent with --quiet."""
         if not self.quiet:
-            click.echo(text, err=True)
+            click.echo(strip_controls(text), err=True)
 
     def warn(self, text: str) -> None:
         """Something the person must know even with --quiet (a failed file, a session not kept)."""
-        click.echo(text, err=True)
+        click.echo(strip_controls(text), err=True)
 
 
-def _plain(text: str) -> Text:
+def _select(data: Any, fields: tuple[str, ...] | None) -> Any:
+    """Only ``fields`` of a record, or of each record of a list (gh's ``--json FIELDS``)."""
+    if fields is None:
+        return data
+    if isinstance(data, list):
+        return [_select(item, fields) for item in data]
+    if isinstance(data, dict):
+        return {name: data.get(name) for name in fields}
+    return data
+
+
+def _one_line(value: object) -> str:
+    return cell(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def _plain(text: str) -> Any:
     """Text that rich must not read as markup: a title like ``[DRAFT] Policy`` stays as it is."""
-    return Text(text)
+    from rich.text import Text
+
+    return Text(strip_controls(text))
 
 
-json_option = click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print the portal's records as JSON (the same as the global --json).",
-)
-"""Every listing takes ``--json`` after the command too: ``ssp-tui policies list --json``."""
+def _echo(text: str) -> None:
+    click.echo(text)
+
+
+def _echo_lines(lines: Sequence[str]) -> None:
+    for start in range(0, len(lines), _ECHO_LINES):
+        click.echo("\n".join(lines[start : start + _ECHO_LINES]))
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

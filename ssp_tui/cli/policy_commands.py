@@ -1,26 +1,15 @@
-"""``ssp-tui policies list``, ``docs list`` and ``docs download``."""
+"""``ssp-tui policies list`` and ``policies show`` (Policy Services)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from ssp_tui.api.client import PortalClient
-from ssp_tui.api.models import Document, DocumentType, PolicyDetail, PolicySummary, StatusFilter, Term
+from ssp_tui.api.models import PolicyDetail, PolicySummary, PolicyTerm, StatusFilter
 from ssp_tui.api.roles import Capability
-from ssp_tui.cli.context import CliRun, make_output, run_portal
-from ssp_tui.cli.download_run import check_concurrency, destination, report, run_plan
-from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.cli.context import CliRun, run_portal
 from ssp_tui.cli.lookup import resolve_policy
-from ssp_tui.cli.output import Column, json_option
-from ssp_tui.cli.root import cli
-from ssp_tui.operations.downloads import BulkResult, DownloadPlan
-from ssp_tui.operations.downloads.jobs import combined_title, document_job
-from ssp_tui.operations.safe_names import TemplateError
-
-ALL_TERMS = "all"
-_TERM_CHOICES = [*(term.value for term in Term), ALL_TERMS]
+from ssp_tui.cli.output import Column, Output, money_column
+from ssp_tui.cli.output_options import make_output, output_options
 
 POLICY_COLUMNS: list[Column[PolicySummary]] = [
     Column("Policy", lambda p: p.policy_number),
@@ -32,20 +21,18 @@ POLICY_COLUMNS: list[Column[PolicySummary]] = [
     Column("Term", lambda p: f"{p.term_start} to {p.term_end}"),
     Column("Renewal", lambda p: p.has_renewal),
 ]
-
-DOCUMENT_COLUMNS: list[Column[Document]] = [
-    Column("Id", lambda d: d.id),
-    Column("Policy", lambda d: d.policy_number),
-    Column("Term", lambda d: d.term.value if d.term else ""),
-    Column("Type", lambda d: d.type.value),
-    Column("Title", lambda d: d.title),
-    Column("Issued", lambda d: d.issued_on),
-    Column("Pages", lambda d: d.pages, "right"),
-    Column("Bytes", lambda d: d.bytes, "right"),
+TERM_COLUMNS: list[Column[PolicyTerm]] = [
+    Column("Term", lambda t: t.term.value),
+    Column("Start", lambda t: t.start),
+    Column("End", lambda t: t.end),
+    Column("Retro date", lambda t: t.retro_date),
+    money_column("Per claim", lambda t: t.limit_per_claim_cents),
+    money_column("Aggregate", lambda t: t.limit_aggregate_cents),
+    money_column("Premium", lambda t: t.premium_cents),
 ]
 
 
-@cli.group("policies")
+@click.group("policies")
 def policies_group() -> None:
     """Policies you may see (Policy Services)."""
 
@@ -57,18 +44,19 @@ def policies_group() -> None:
     default=StatusFilter.ACTIVE.value,
     show_default=True,
 )
-@click.option("--query", "-q", metavar="Q", help="Matches a policy number or a policyholder.")
-@json_option
+@click.option("--query", metavar="Q", help="Matches a policy number or a policyholder.")
+@output_options()
 @click.pass_context
-def policies_list(ctx: click.Context, status: str, query: str | None, as_json: bool) -> None:
+def policies_list(ctx: click.Context, status: str, query: str | None) -> None:
     """List policies.
 
     \b
     Examples:
       ssp-tui policies list
-      ssp-tui policies list --status all --query "Bay Area" --json
+      ssp-tui policies list --status all --query Patel --json policy_number,status
+      ssp-tui policies list --format csv --no-header
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=PolicySummary)
 
     async def body(run: CliRun) -> list[PolicySummary]:
         return await run.client.policies.list(status=StatusFilter(status), q=query).collect()
@@ -77,143 +65,48 @@ def policies_list(ctx: click.Context, status: str, query: str | None, as_json: b
     output.listing(found, POLICY_COLUMNS, empty="No policies match.")
 
 
-@cli.group("docs")
-def docs_group() -> None:
-    """Policy documents: list them, download them as separate PDFs or one combined PDF."""
-
-
-def _terms_of(policy: PolicyDetail, wanted: str) -> list[Term]:
-    offered = [term.term for term in policy.terms]
-    if wanted == ALL_TERMS:
-        return offered
-    term = Term(wanted)
-    if term not in offered:
-        raise CommandFailed(f"Policy {policy.policy_number} has no {term.value} term.")
-    return [term]
-
-
-async def _documents(client: PortalClient, policy: PolicyDetail, wanted_term: str) -> list[Document]:
-    documents: list[Document] = []
-    for term in _terms_of(policy, wanted_term):
-        async for document in client.documents.list(policy.id, term=term):
-            # Older portals may leave these out of the listing; the file name template needs them.
-            if document.policy_number is None or document.term is None:
-                document = _with_policy(document, policy, term)
-            documents.append(document)
-    return documents
-
-
-def _with_policy(document: Document, policy: PolicyDetail, term: Term) -> Document:
-    import msgspec
-
-    return msgspec.structs.replace(
-        document,
-        policy_id=document.policy_id or policy.id,
-        policy_number=document.policy_number or policy.policy_number,
-        term=document.term or term,
-    )
-
-
-@docs_group.command("list")
+@policies_group.command("show")
 @click.argument("policy")
-@click.option("--term", type=click.Choice(_TERM_CHOICES), default=Term.CURRENT.value, show_default=True)
-@json_option
+@output_options(listing=False)
 @click.pass_context
-def docs_list(ctx: click.Context, policy: str, term: str, as_json: bool) -> None:
-    """List a policy's documents. POLICY is a policy number or id.
+def policies_show(ctx: click.Context, policy: str) -> None:
+    """One policy: its terms (limits, premium, retro date) and its insureds. POLICY is a number or an id.
 
     \b
     Examples:
-      ssp-tui docs list NC-2041178
-      ssp-tui docs list NC-2041178 --term all --json
+      ssp-tui policies show NCP1513214
+      ssp-tui policies show NCP1513214 --jq '.terms[] | .term'
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=PolicyDetail)
 
-    async def body(run: CliRun) -> list[Document]:
-        return await _documents(run.client, await resolve_policy(run.client, policy), term)
+    async def body(run: CliRun) -> PolicyDetail:
+        return await resolve_policy(run.client, policy)
 
-    found = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
-    output.listing(found, DOCUMENT_COLUMNS, empty="No documents.")
+    detail = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
+    if output.as_json:
+        output.json(detail)
+        return
+    show_policy(output, detail)
 
 
-@docs_group.command("download")
-@click.argument("policies", metavar="POLICY...", nargs=-1, required=True)
-@click.option("--term", type=click.Choice(_TERM_CHOICES), default=Term.CURRENT.value, show_default=True)
-@click.option(
-    "--type",
-    "types",
-    multiple=True,
-    type=click.Choice([kind.value for kind in DocumentType]),
-    help="Only documents of this type (repeatable).",
-)
-@click.option(
-    "--combine", type=click.Path(path_type=Path, dir_okay=False), help="One PDF, a bookmark per document."
-)
-@click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False), help="Separate PDFs here.")
-@click.option("--concurrency", type=int, help="Parallel downloads (default: the profile's, 6).")
-@click.option(
-    "--allow-missing", is_flag=True, help="With --combine: write the PDF even if some documents fail."
-)
-@json_option
-@click.pass_context
-def docs_download(
-    ctx: click.Context,
-    policies: tuple[str, ...],
-    term: str,
-    types: tuple[str, ...],
-    combine: Path | None,
-    folder: Path | None,
-    concurrency: int | None,
-    allow_missing: bool,
-    as_json: bool,
-) -> None:
-    """Download policy documents, verified, through the shared cache (a second run fetches nothing).
-
-    Separate files are named by the profile's filename template and listed in DIR/manifest.json.
-    Exit 4 when some files failed: the others are complete and the failed ones are named on stderr and in
-    the manifest.
-
-    \b
-    Examples:
-      ssp-tui docs download NC-2041178 --dir ~/policy-docs
-      ssp-tui docs download NC-2041178 PA-3100452 --term all --type declarations --combine decs.pdf
-    """
-    output = make_output(ctx, as_json=as_json)
-    where = destination(combine, folder, combined_flag="--combine", folder_flag="--dir")
-    wanted_types = {DocumentType(kind) for kind in types}
-
-    async def body(run: CliRun) -> BulkResult:
-        template = run.profile.filename_template
-        documents: list[Document] = []
-        policies_for: list[str] = []
-        for reference in dict.fromkeys(policies):  # a policy named twice is downloaded once
-            policy = await resolve_policy(run.client, reference)
-            if term != ALL_TERMS and Term(term) not in {t.term for t in policy.terms}:
-                # Among many policies, one without (say) a renewal is skipped, not a reason to stop.
-                output.warn(f"Policy {policy.policy_number} has no {term} term; skipped.")
-                continue
-            found = await _documents(run.client, policy, term)
-            wanted = [d for d in found if not wanted_types or d.type in wanted_types]
-            documents.extend(wanted)
-            if wanted:
-                policies_for.append(policy.policy_number)
-        if not documents:
-            raise CommandFailed("No documents match.")
-        try:
-            jobs = [
-                document_job(document, template=template, policy_in_title=True) for document in documents
-            ]
-        except TemplateError as exc:
-            raise CommandFailed(f"The profile's filename template cannot be used: {exc}") from None
-        workers = check_concurrency(concurrency, run.profile.concurrency)
-        plan = DownloadPlan(
-            jobs,
-            where,
-            concurrency=workers,
-            allow_missing=allow_missing,
-            title=combined_title("Policy documents", policies_for),
-            labels=tuple(dict.fromkeys(policies_for)),
-        )
-        return await run_plan(run, plan)
-
-    report(output, run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS))
+def show_policy(output: Output, detail: PolicyDetail) -> None:
+    output.fields(
+        [
+            ("Policy", detail.policy_number),
+            ("Id", detail.id),
+            ("Policyholder", detail.policyholder),
+            ("Insurer", detail.insurer),
+            ("Coverage", detail.coverage_type),
+            ("Status", detail.status.value),
+            ("Claims-made", detail.claims_made),
+            ("Agency", detail.agency),
+            ("Cancelled on", detail.cancelled_on),
+        ],
+        title=f"Policy {detail.policy_number}",
+    )
+    output.blank()
+    output.table(TERM_COLUMNS, detail.terms, title="Terms")
+    if detail.insureds:
+        output.blank()
+        insureds = [Column[object]("Insured", lambda i: i.name), Column[object]("Id", lambda i: i.id)]
+        output.table(insureds, detail.insureds, title="Insureds")  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""``ssp-tui sandbox serve | reset | accounts | outbox``: run and inspect the sandbox portal."""
+"""``ssp-tui sandbox serve | stop | reset | accounts | outbox``: run and inspect the sandbox portal."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from ssp_tui.api.models import OutboxMessage
-from ssp_tui.cli.context import make_output
-from ssp_tui.cli.output import Column, json_option
-from ssp_tui.cli.root import cli
+from ssp_tui.cli.output import Column
+from ssp_tui.cli.output_options import make_output, output_options
 
 db_option = click.option(
     "--db",
@@ -36,9 +35,13 @@ def _open(db_path: Path | None) -> sqlite3.Connection:
         raise click.ClickException(str(error)) from None
 
 
-@cli.group()
+@click.group()
 def sandbox() -> None:
-    """The sandbox portal: a real portal API over a local demo database."""
+    """The sandbox portal: a real portal API over a local demo database.
+
+    Commands run with no portal configured share one embedded sandbox in the background, started by the
+    first and ended after 15 idle minutes (SSP_SANDBOX_IDLE_TIMEOUT seconds) or by `sandbox stop`.
+    """
 
 
 @sandbox.command()
@@ -58,13 +61,35 @@ def sandbox() -> None:
     help="Stop when standard input closes (the TUI starts its embedded sandbox so, to outlive it never).",
 )
 @db_option
-def serve(port: int, scale: int, with_parent: bool, db_path: Path | None) -> None:
-    """Serve the portal on 127.0.0.1; the first line printed is its base URL."""
+@click.option("--lease", type=click.Path(path_type=Path), hidden=True)
+@click.option("--lock", type=click.Path(path_type=Path), hidden=True)
+@click.option("--token", hidden=True)
+@click.option("--idle-timeout", type=click.FloatRange(min=1), default=900.0, hidden=True)
+def serve(
+    port: int,
+    scale: int,
+    with_parent: bool,
+    db_path: Path | None,
+    lease: Path | None,
+    lock: Path | None,
+    token: str | None,
+    idle_timeout: float,
+) -> None:
+    """Serve the portal on 127.0.0.1; the first line printed is its base URL.
+
+    (--lease, --lock, --token and --idle-timeout are how commands start the shared embedded sandbox.)
+    """
     from ssp_tui.sandbox.db import SandboxDatabaseError
+    from ssp_tui.sandbox.lease import Lease
     from ssp_tui.sandbox.server import serve as run_server
 
+    held = None
+    if lease is not None:
+        if lock is None or not token:
+            raise click.UsageError("--lease needs --lock and --token.")
+        held = Lease(lease, lock, token, idle_timeout)
     try:
-        run_server(_db_path(db_path), port=port, scale=scale, with_parent=with_parent)
+        run_server(_db_path(db_path), port=port, scale=scale, with_parent=with_parent, lease=held)
     except SandboxDatabaseError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
@@ -78,20 +103,50 @@ def serve(port: int, scale: int, with_parent: bool, db_path: Path | None) -> Non
 @click.pass_context
 def reset(ctx: click.Context, scale: int, seed: int, db_path: Path | None) -> None:
     """Rebuild the sandbox database from scratch (sessions, requests and cached PDFs are lost)."""
-    from ssp_tui.sandbox.db import reset_db
+    from ssp_tui.sandbox.db import default_db_path, reset_db
 
-    path = reset_db(_db_path(db_path), seed=seed, scale=scale)
+    path = _db_path(db_path)
+    if path == default_db_path():
+        _stop_shared()  # it serves the file about to be replaced
+    path = reset_db(path, seed=seed, scale=scale)
     make_output(ctx).info(f"Sandbox database rebuilt: {path}")
 
 
+def _stop_shared() -> bool:
+    from ssp_tui.portal.shared_sandbox import shared_sandbox_available, stop_shared_sandbox
+
+    return shared_sandbox_available() and stop_shared_sandbox()
+
+
 @sandbox.command()
-@json_option
+@output_options(listing=False)
+@click.pass_context
+def stop(ctx: click.Context) -> None:
+    """Stop the embedded sandbox that commands share (the next command starts it again).
+
+    \b
+    Example:
+      ssp-tui sandbox stop
+    """
+    output = make_output(ctx)
+    output.info("Stopped the embedded sandbox." if _stop_shared() else "The embedded sandbox is not running.")
+
+
+@sandbox.command()
+@output_options()
 @db_option
 @click.pass_context
-def accounts(ctx: click.Context, as_json: bool, db_path: Path | None) -> None:
-    """The demo logins: username, role, password and TOTP secret."""
+def accounts(ctx: click.Context, db_path: Path | None) -> None:
+    """The demo logins: username, role, password and TOTP secret.
+
+    \b
+    Examples:
+      ssp-tui sandbox accounts
+      ssp-tui sandbox accounts --jq '.[] | select(.role == "agent") | .username'
+    """
     from ssp_tui.sandbox.db import DemoAccount, demo_accounts
 
+    output = make_output(ctx, fields=DemoAccount)
     conn = _open(db_path)
     try:
         rows = demo_accounts(conn)
@@ -104,17 +159,23 @@ def accounts(ctx: click.Context, as_json: bool, db_path: Path | None) -> None:
         Column("TOTP secret", lambda a: a.totp_secret or "(not enrolled)"),
         Column("Shows", lambda a: a.note),
     ]
-    make_output(ctx, as_json=as_json).listing(rows, columns, title="Sandbox demo logins")
+    output.listing(rows, columns, title="Sandbox demo logins")
 
 
 @sandbox.command()
-@json_option
+@output_options()
 @db_option
 @click.pass_context
-def outbox(ctx: click.Context, as_json: bool, db_path: Path | None) -> None:
-    """The SMS and voice codes the sandbox has 'sent', oldest first."""
+def outbox(ctx: click.Context, db_path: Path | None) -> None:
+    """The SMS and voice codes the sandbox has 'sent', oldest first.
+
+    \b
+    Example:
+      ssp-tui sandbox outbox --format csv
+    """
     from ssp_tui.sandbox.db import outbox as read_outbox
 
+    output = make_output(ctx, fields=OutboxMessage)
     conn = _open(db_path)
     try:
         rows = read_outbox(conn)
@@ -126,6 +187,4 @@ def outbox(ctx: click.Context, as_json: bool, db_path: Path | None) -> None:
         Column("By", lambda m: m.factor.value),
         Column("Code", lambda m: m.code),
     ]
-    make_output(ctx, as_json=as_json).listing(
-        rows, columns, title="Sandbox outbox", empty="No codes sent yet."
-    )
+    output.listing(rows, columns, title="Sandbox outbox", empty="No codes sent yet.")

@@ -18,9 +18,9 @@ from ssp_tui.api.models import (
     SupportUser,
 )
 from ssp_tui.api.roles import Capability
-from ssp_tui.cli.context import CliRun, make_output, run_portal
-from ssp_tui.cli.output import Column, Output, json_option, money
-from ssp_tui.cli.root import cli
+from ssp_tui.cli.context import CliRun, run_portal
+from ssp_tui.cli.output import Column, Output, money_column
+from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.operations.support_summary import (
     OVERDUE_MARK,
     account_summary,
@@ -28,6 +28,7 @@ from ssp_tui.operations.support_summary import (
     request_is_open,
     request_is_overdue,
 )
+from ssp_tui.text_safety import strip_controls
 
 HIT_COLUMNS: list[Column[SupportAccountHit]] = [
     Column("Account", lambda h: h.id),
@@ -45,8 +46,8 @@ POLICY_COLUMNS: list[Column[PolicySummary]] = [
 BILLING_COLUMNS: list[Column[SupportBilling]] = [
     Column("Billing account", lambda b: b.account_number),
     Column("Plan", lambda b: b.plan.value.replace("_", " ")),
-    Column("Amount due", lambda b: money(b.amount_due_cents), "right"),
-    Column("Past due", lambda b: money(b.past_due_cents) if b.past_due_cents else "", "right"),
+    money_column("Amount due", lambda b: b.amount_due_cents),
+    money_column("Past due", lambda b: b.past_due_cents, blank_when_zero=True),
     Column("Past due since", lambda b: b.past_due_since),
     Column("AutoPay", lambda b: b.autopay),
 ]
@@ -86,24 +87,24 @@ ACTIVITY_COLUMNS: list[Column[SeminarActivity]] = [
 ]
 
 
-@cli.group("support")
+@click.group("support")
 def support_group() -> None:
     """Support triage (support staff only, read-only)."""
 
 
 @support_group.command("search")
 @click.argument("query")
-@json_option
+@output_options()
 @click.pass_context
-def support_search(ctx: click.Context, query: str, as_json: bool) -> None:
+def support_search(ctx: click.Context, query: str) -> None:
     """Find accounts by policy number, policyholder, insured, username or email; each with its flags.
 
     \b
     Examples:
-      ssp-tui support search jdoe
-      ssp-tui support search NC-2041178 --json
+      ssp-tui support search dr.lopez
+      ssp-tui support search NCP1513214 --json id,name
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=SupportAccountHit)
 
     async def body(run: CliRun) -> list[SupportAccountHit]:
         return await run.client.support.search(query).collect()
@@ -120,18 +121,20 @@ def support_search(ctx: click.Context, query: str, as_json: bool) -> None:
     is_flag=True,
     help="Print the plain-text summary (the TUI's Copy summary), e.g. to paste into a ticket.",
 )
-@json_option
+@output_options(listing=False)
 @click.pass_context
-def support_account(ctx: click.Context, account_id: str, as_summary: bool, as_json: bool) -> None:
+def support_account(ctx: click.Context, account_id: str, as_summary: bool) -> None:
     """One account at a glance, its problems first: policies, billing, users, requests, documents, seminars.
 
     \b
     Examples:
-      ssp-tui support account ACCT_x81k2
-      ssp-tui support account ACCT_x81k2 --json | jq '.flags'
-      ssp-tui support account ACCT_x81k2 --summary | pbcopy
+      ssp-tui support account cu_cf5dbx5kpbjb0v76
+      ssp-tui support account cu_cf5dbx5kpbjb0v76 --jq '.flags[].message'
+      ssp-tui support account cu_cf5dbx5kpbjb0v76 --summary > ticket.txt
     """
-    output = make_output(ctx, as_json=as_json)
+    output = make_output(ctx, fields=SupportAccount)
+    if as_summary and output.as_json:
+        raise click.UsageError("--summary is plain text: it does not go with --json or --jq.")
 
     async def body(run: CliRun) -> SupportAccount:
         return await run.client.support.account(account_id)
@@ -141,7 +144,7 @@ def support_account(ctx: click.Context, account_id: str, as_summary: bool, as_js
         output.json(account)
         return
     if as_summary:
-        click.echo(account_summary(account), nl=False)
+        click.echo(strip_controls(account_summary(account)), nl=False)
         return
     show_account(output, account)
 

@@ -1,9 +1,11 @@
 """Export rows to Excel (.xlsx) or CSV: typed cells, real dates, and no formula injection.
 
 XLSX is written by xlsxwriter in constant_memory mode (rows stream to disk; memory stays flat), with a bold
-header row, frozen panes, an autofilter and column widths fitted to the data. Any text cell that starts with
-``= + - @``, tab or CR gets a leading apostrophe in both formats, so no spreadsheet ever runs it; xlsxwriter's
-string-to-formula, -URL and -number conversions are off, so no cell becomes a formula or a hyperlink.
+header row, frozen panes, an autofilter and column widths fitted to the data. Text is written as string cells
+exactly as it is: xlsxwriter's string-to-formula, -URL and -number conversions are off, so no cell becomes a
+formula or a hyperlink, and ``=1+1`` stays the text ``=1+1`` (no apostrophe added to the data). A CSV file
+has no cell types, so there any text cell that starts with ``= + - @``, tab or CR gets a leading apostrophe
+(``neutralise_formula``, the rule the CLI's TSV and CSV listings use too).
 The file is written under a temporary name in the same folder and renamed when complete.
 """
 
@@ -25,7 +27,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError, XlsxWriterException
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from ssp_tui.formatting import neutralise_formula
+
 XLSX_MAX_DATA_ROWS = 1_048_575
 """Excel's sheet holds 1,048,576 rows, one of them the header."""
 MAX_COLUMN_WIDTH = 60
@@ -79,9 +82,8 @@ class ExportResult:
     format: ExportFormat
 
 
-def escape_text(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading apostrophe before anything it could run as a formula."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+escape_text = neutralise_formula
+"""The CSV rule, under the name the tests and older callers use."""
 
 
 def _column(spec: ColumnSpec) -> Column:
@@ -187,7 +189,7 @@ def _write_xlsx(
         decimal_format = workbook.add_format({"num_format": "#,##0.00"})
         widths = [len(spec.header) for spec in specs]
         for col, spec in enumerate(specs):
-            sheet.write_string(0, col, escape_text(spec.header), bold)
+            sheet.write_string(0, col, spec.header, bold)
         # One writer per column, chosen once, so the per-cell cost is one call and one branch.
         write_string, write_number, write_datetime = (
             sheet.write_string,
@@ -211,8 +213,6 @@ def _write_xlsx(
                     continue
                 if kind is ColumnKind.TEXT:
                     text = value if type(value) is str else str(value)
-                    if text.startswith(FORMULA_TRIGGERS):
-                        text = "'" + text
                     if len(text) > widths[col]:
                         widths[col] = len(text)
                     write_string(row_number, col, text)

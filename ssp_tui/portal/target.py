@@ -114,10 +114,22 @@ class EmbeddedSandboxPortal:
             await self._sandbox.stop()
 
 
-def choose_target(cli_portal: str | None, profile: Profile, *, force_sandbox: bool) -> PortalTarget:
+def choose_target(
+    cli_portal: str | None, profile: Profile, *, force_sandbox: bool, shared_sandbox: bool = False
+) -> PortalTarget:
     """``--portal``, else SSP_PORTAL, else the profile's portal, else the embedded sandbox; ``--sandbox``
-    chooses the sandbox whatever is configured. Raises ConfigError for a URL that is not one."""
+    chooses the sandbox whatever is configured. Raises ConfigError for a URL that is not one.
+
+    ``shared_sandbox``: the CLI's choice, one background sandbox that later commands reuse
+    (``portal/shared_sandbox.py``); the TUI starts a child of its own that ends with it."""
     from ssp_tui.settings.config import resolve_portal_url
 
     url = None if force_sandbox else resolve_portal_url(cli_portal, profile)
-    return FixedPortal(url) if url else EmbeddedSandboxPortal()
+    if url:
+        return FixedPortal(url)
+    if shared_sandbox:
+        from ssp_tui.portal.shared_sandbox import SharedSandboxPortal, shared_sandbox_available
+
+        if shared_sandbox_available():
+            return SharedSandboxPortal()
+    return EmbeddedSandboxPortal()

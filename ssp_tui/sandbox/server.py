@@ -8,6 +8,7 @@ uvicorn starts accepting. uvicorn handles SIGINT and SIGTERM with a graceful shu
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import sys
 import threading
@@ -18,6 +19,7 @@ import uvicorn
 
 from ssp_tui.sandbox.app import create_app
 from ssp_tui.sandbox.db import create_and_seed
+from ssp_tui.sandbox.lease import ActivityTracker, Lease, keep_lease
 
 LOOPBACK = "127.0.0.1"
 
@@ -40,9 +42,14 @@ def base_url(sock: socket.socket) -> str:
     return f"http://{host}:{port}"
 
 
-def make_server(db_path: Path) -> uvicorn.Server:
-    config = uvicorn.Config(create_app(db_path), log_level="warning", lifespan="off", access_log=False)
-    return uvicorn.Server(config)
+def make_server(
+    db_path: Path, *, track_activity: bool = False
+) -> tuple[uvicorn.Server, ActivityTracker | None]:
+    """The server, and (``track_activity``) the wrapper that knows how long it has been idle."""
+    app = create_app(db_path)
+    activity = ActivityTracker(app) if track_activity else None
+    config = uvicorn.Config(activity or app, log_level="warning", lifespan="off", access_log=False)
+    return uvicorn.Server(config), activity
 
 
 def stop_when_stdin_closes(server: uvicorn.Server) -> None:
@@ -63,21 +70,39 @@ def stop_when_stdin_closes(server: uvicorn.Server) -> None:
 
 
 def serve(
-    db_path: Path, *, port: int = 0, scale: int = 1, today: date | None = None, with_parent: bool = False
+    db_path: Path,
+    *,
+    port: int = 0,
+    scale: int = 1,
+    today: date | None = None,
+    with_parent: bool = False,
+    lease: Lease | None = None,
 ) -> None:
-    """Serve until SIGINT/SIGTERM (or, ``with_parent``, until stdin closes). A missing database is created
-    first with the given scale."""
+    """Serve until SIGINT/SIGTERM (or, ``with_parent``, until stdin closes; or, with a ``lease``, until it
+    ends: see ``lease.py``). A missing database is created first with the given scale."""
     db_path = Path(db_path)
     if not db_path.exists():
         with contextlib.suppress(FileExistsError):  # another process made it meanwhile: serve that one
             create_and_seed(db_path, scale=scale, today=today)
-    server = make_server(db_path)
+    server, activity = make_server(db_path, track_activity=lease is not None)
     if with_parent:
         stop_when_stdin_closes(server)
     sock = bind_loopback(port)
     try:
         sys.stdout.write(base_url(sock) + "\n")
         sys.stdout.flush()
+        if lease is not None and activity is not None:
+            _detach_stdout()
+            keep_lease(lease, activity, lambda: setattr(server, "should_exit", True))
         server.run(sockets=[sock])
     finally:
         sock.close()
+
+
+def _detach_stdout() -> None:
+    """The starter reads the first line and then closes its end of the pipe: nothing may be written to it
+    afterwards, so stdout becomes /dev/null."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

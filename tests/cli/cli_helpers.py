@@ -13,10 +13,8 @@ from click.testing import CliRunner, Result
 from memory_keyring import MemoryKeyring
 from sandbox_harness import SandboxServer
 
-from ssp_tui.cli.root import _register_subcommands, cli
+from ssp_tui.cli.root import cli
 from ssp_tui.settings.secrets import SecretStore
-
-_register_subcommands()
 
 CLEARED_ENV = ("SSP_PORTAL", "SSP_USERNAME", "SSP_PASSWORD", "SSP_TOTP_SECRET", "SSP_SECRETS_FILE")
 
@@ -94,9 +92,12 @@ def all_commands() -> list[Sequence[str]]:
     import click
 
     paths: list[Sequence[str]] = []
+    ctx = click.Context(cli)
 
     def walk(group: click.Group, prefix: tuple[str, ...]) -> None:
-        for name, command in group.commands.items():
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            assert command is not None, name
             paths.append((*prefix, name))
             if isinstance(command, click.Group):
                 walk(command, (*prefix, name))

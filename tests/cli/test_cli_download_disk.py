@@ -39,12 +39,30 @@ def test_combine_never_writes_through_a_planted_symlink(cli: Cli, login_as: Logi
     env = own_cache(tmp_path)
 
     for name in ("c.pdf", "d.pdf"):
-        result = cli.run(
+        # Something is at that name: refused before any request, unless told to replace or to skip it.
+        refused = cli.run(
             "docs", "download", policy, "--combine", str(folder / name), profile=profile, env=env
+        )
+        assert refused.exit_code == ExitCode.USAGE and "--overwrite" in refused.stderr
+        skipped = cli.run(
+            "docs", "download", policy, "--combine", str(folder / name), "--skip", profile=profile, env=env
+        )
+        assert skipped.exit_code == 0 and skipped.stdout == "" and (folder / name).is_symlink()
+        # --overwrite replaces the link itself (a rename), never the file it points at.
+        result = cli.run(
+            "docs",
+            "download",
+            policy,
+            "--combine",
+            str(folder / name),
+            "--overwrite",
+            profile=profile,
+            env=env,
         )
         assert result.exit_code == 0, result.stderr
         written = Path(result.stdout.strip())
-        assert written == folder.resolve() / f"{name[0]} (2).pdf" and not written.is_symlink()
+        assert written == folder.resolve() / name and not written.is_symlink()
+        assert written.read_bytes().startswith(b"%PDF-")
     assert (outside / "kept.pdf").read_bytes() == b"keep me"
     assert sorted(p.name for p in outside.iterdir()) == ["kept.pdf"], "the dangling link made nothing"
 

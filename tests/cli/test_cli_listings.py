@@ -58,7 +58,9 @@ def test_policies_list_json_and_tsv(cli: Cli, login_as: LoginAs) -> None:
     )
     one = policies[0]
     found = decoded(
-        cli.run("policies", "list", "--status", "all", "-q", one.policy_number, "--json", profile=profile),
+        cli.run(
+            "policies", "list", "--status", "all", "--query", one.policy_number, "--json", profile=profile
+        ),
         list[PolicySummary],
     )
     assert [p.id for p in found] == [one.id]
@@ -123,13 +125,14 @@ def test_coi_list_grouped_both_ways(cli: Cli, login_as: LoginAs, sandbox: Sandbo
         c.insured_name.casefold() for c in by_insured
     )
     by_coi = decoded(
-        cli.run("coi", "list", "-q", holder, "--group", "coi", "--json", profile=profile), list[Certificate]
+        cli.run("coi", "list", "--query", holder, "--group", "coi", "--json", profile=profile),
+        list[Certificate],
     )
     assert sorted(c.id for c in by_coi) == sorted(c.id for c in by_insured)
     assert [c.holder_name.casefold() for c in by_coi] == sorted(c.holder_name.casefold() for c in by_coi)
     number = by_insured[0].policy_number
     by_number = decoded(
-        cli.run("coi", "list", "-q", number, "--by", "policy-number", "--json", profile=profile),
+        cli.run("coi", "list", "--query", number, "--by", "policy-number", "--json", profile=profile),
         list[Certificate],
     )
     assert by_number and {c.policy_number for c in by_number} == {number}
@@ -147,7 +150,7 @@ def test_coi_renewal_term(cli: Cli, login_as: LoginAs) -> None:
         cli.run(
             "coi",
             "list",
-            "-q",
+            "--query",
             renewing[0].policy_number,
             "--by",
             "policy-number",

@@ -1,11 +1,13 @@
-"""The real console script in a child process, on the embedded sandbox: it starts the sandbox child, logs in
-from SSP_* variables without a prompt, prints only data on stdout, and stops the sandbox at the end."""
+"""The real console script in a child process, on the embedded sandbox: the first command starts the shared
+background sandbox, later ones reuse it; it logs in from SSP_* variables without a prompt and prints only data
+on stdout; ``sandbox stop`` ends the sandbox."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,8 @@ def run_cli(
             "XDG_CONFIG_HOME": str(home / "config"),
             # No keyring at all, as on a headless server.
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            # A background sandbox a failed test leaves behind ends by itself soon.
+            "SSP_SANDBOX_IDLE_TIMEOUT": "60",
             **(extra_env or {}),
         }
     )
@@ -34,8 +38,11 @@ def run_cli(
 
 
 @pytest.fixture(scope="module")
-def embedded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("embedded-home")
+def embedded_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("embedded-home")
+    yield home
+    stopped = run_cli(["sandbox", "stop"], home)
+    assert stopped.returncode == 0, stopped.stderr
 
 
 def test_embedded_sandbox_without_a_session_exits_3(embedded_home: Path) -> None:

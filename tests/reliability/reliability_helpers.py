@@ -20,12 +20,10 @@ from ssp_tui.api.client import PortalClient, normalize_base_url
 from ssp_tui.api.models import Document, Role, Session, StatusFilter
 from ssp_tui.api.transport import RetryPolicy
 from ssp_tui.cli.output import Output
-from ssp_tui.cli.root import _register_subcommands, cli
+from ssp_tui.cli.root import cli
 from ssp_tui.cli.session_store import SessionStore, session_key
 from ssp_tui.operations.downloads import DownloadJob
 from ssp_tui.settings.secrets import SecretStore
-
-_register_subcommands()
 
 CLEARED_ENV = ("SSP_PORTAL", "SSP_USERNAME", "SSP_PASSWORD", "SSP_TOTP_SECRET", "SSP_SECRETS_FILE")
 PARTIAL_SUFFIXES = (".part", ".tmp", ".etag")

@@ -107,7 +107,9 @@ def test_every_document_failing_exits_1(
     )
     result, _ = download(proxy, home, env, policy, tmp_path / "docs")
     assert result.exit_code == ExitCode.ERROR
-    assert "Error: Every file failed" in result.stderr
+    # The command asked for JSON, so the error is JSON too (the last line of stderr).
+    error = json.loads(result.stderr.strip().splitlines()[-1])["error"]
+    assert error["message"].startswith("Every file failed") and error["meaning"] == "error"
     assert list((tmp_path / "docs").rglob("*.pdf")) == []
 
 
@@ -218,7 +220,7 @@ def test_a_holder_request_whose_answer_is_lost_is_created_exactly_once(
         home,
         "coi",
         "list",
-        "-q",
+        "--query",
         policy.policy_number,
         "--by",
         "policy-number",
@@ -255,7 +257,7 @@ def test_a_holder_request_whose_answer_is_always_lost_fails_and_can_be_resubmitt
         home,
         "coi",
         "list",
-        "-q",
+        "--query",
         policy.policy_number,
         "--by",
         "policy-number",

@@ -20,7 +20,7 @@ from ssp_tui.operations.downloads.pdf import (
     open_sources,
     write_combined,
 )
-from ssp_tui.operations.downloads.placement import CannotSave, copy_into_place
+from ssp_tui.operations.downloads.placement import CannotSave, copy_into_place, copy_over
 from ssp_tui.operations.downloads.plan import DEFAULT_COMBINED_NAME, DownloadPlan
 from ssp_tui.operations.downloads.results import BulkResult, Phase
 from ssp_tui.operations.downloads.state import NotAPdf, RunState
@@ -34,7 +34,8 @@ async def combine_into(
     result: BulkResult,
     cancel: asyncio.Event | None,
 ) -> None:
-    """Write the combined PDF to ``wanted`` (or ``name (n)``) and set ``result.combined_path``; or write
+    """Write the combined PDF to ``wanted`` (or ``name (n)``, or over ``wanted`` when the destination says to
+    replace it) and set ``result.combined_path``; or write
     nothing, when a job failed without ``allow_missing``, no document is readable, or ``cancel`` was set."""
     wanted = plan.destination.combined_file or plan.destination.folder / DEFAULT_COMBINED_NAME
     allow_missing = plan.allow_missing
@@ -62,8 +63,9 @@ async def combine_into(
         if cancel is not None and cancel.is_set():
             result.cancelled = True
             return
+        place = copy_over if plan.destination.replace_existing else copy_into_place
         try:
-            result.combined_path = await asyncio.to_thread(copy_into_place, source, wanted)
+            result.combined_path = await asyncio.to_thread(place, source, wanted)
         except OSError as exc:
             raise CannotSave(wanted, exc) from None
     finally:

@@ -88,7 +88,7 @@ class DownloadEngine:
                 await combine_into(state, self.cache, plan, result, cancel)
         finally:
             await asyncio.to_thread(self.cache.save_index)
-        self._finish(state, result)
+        self._finish(state, result, plan)
         if plan.mode is DownloadMode.SEPARATE:
             await self._write_manifest(result, target)
         state.phase = Phase.FINISHED
@@ -144,8 +144,7 @@ class DownloadEngine:
         candidates = [
             index
             for index, job in enumerate(state.jobs)
-            if normalise_sha256(job.expected_sha256) is not None
-            or (job.etag and job.expected_sha256 is None)
+            if normalise_sha256(job.expected_sha256) is not None or (job.etag and job.expected_sha256 is None)
         ]
         served: set[int] = set()
         for start in range(0, len(candidates), CACHE_BATCH):
@@ -278,7 +277,9 @@ class DownloadEngine:
             raise CannotSave(final, exc) from None
 
     @staticmethod
-    def _finish(state: RunState, result: BulkResult) -> None:
+    def _finish(state: RunState, result: BulkResult, plan: DownloadPlan) -> None:
+        for reference, message in plan.unresolved:
+            result.failed.append(FailedJob(DownloadJob(reference, "", "", reference), message))
         for index, job in enumerate(state.jobs):
             if index in state.failures:
                 result.failed.append(FailedJob(job, state.failures[index]))

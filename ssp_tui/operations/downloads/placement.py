@@ -89,9 +89,7 @@ def move_into_place(temp: Path, wanted: Path, *, first_number: int = 1) -> Path:
             temp.unlink()
 
 
-def copy_into_place(
-    source: Path, wanted: Path, *, sha256: str | None = None, first_number: int = 1
-) -> Path:
+def copy_into_place(source: Path, wanted: Path, *, sha256: str | None = None, first_number: int = 1) -> Path:
     """A new, independent, private file at ``wanted`` (or ``name (n)`` if taken) with the bytes of
     ``source``, verified against ``sha256`` when given. Never over another file, never partial."""
     make_private_folders(wanted.parent)
@@ -103,6 +101,21 @@ def copy_into_place(
             temp.unlink()
         raise
     return move_into_place(temp, wanted, first_number=first_number)
+
+
+def copy_over(source: Path, wanted: Path) -> Path:
+    """A new, independent, private file at ``wanted``, replacing what is there. The complete copy is renamed
+    over the name, which replaces a file or a symlink itself (a rename never follows a link); a folder there
+    is an error."""
+    make_private_folders(wanted.parent)
+    temp = temp_path_beside(wanted)
+    try:
+        _copy_verified(source, temp, None)
+        os.replace(temp, wanted)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    return wanted
 
 
 def place_file(source: Path, wanted: Path, *, sha256: str, size: int) -> Path:

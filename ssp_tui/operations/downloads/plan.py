@@ -76,7 +76,11 @@ class Destination:
     """SEPARATE: the files go under it (at their template paths) with ``manifest.json``. COMBINED: the PDF's
     folder."""
     combined_file: Path | None = None
-    """COMBINED: the PDF to write (never written through a symlink, never over another file)."""
+    """COMBINED: the PDF to write (never written through a symlink; over another file only with
+    ``replace_existing``)."""
+    replace_existing: bool = False
+    """COMBINED: a file already at ``combined_file`` is replaced (the name itself, atomically: a symlink there
+    is replaced, never followed). Otherwise the PDF gets the next free ``name (n).pdf``."""
 
     @property
     def mode(self) -> DownloadMode:
@@ -87,10 +91,10 @@ class Destination:
         return cls(Path(folder).expanduser().resolve())
 
     @classmethod
-    def combined(cls, file: Path) -> Destination:
+    def combined(cls, file: Path, *, replace_existing: bool = False) -> Destination:
         """One PDF at ``file`` (an absolute path, or one relative to the working folder)."""
         final = _final_name_path(Path(file))
-        return cls(final.parent, final)
+        return cls(final.parent, final, replace_existing)
 
     @classmethod
     def combined_in(cls, folder: Path, name: str) -> Destination:
@@ -120,6 +124,9 @@ class DownloadPlan:
     """What the download is, e.g. "Policy documents - NC-2041178 current": the combined PDF's Title."""
     labels: tuple[str, ...] = field(default=())
     """Whom it is for (policy numbers, insureds): the combined PDF's Subject and Keywords."""
+    unresolved: tuple[tuple[str, str], ...] = field(default=())
+    """``(reference, message)`` for what was asked for but never became a job (an id that does not exist):
+    reported as failed, in the manifest too, without stopping a combined PDF of the rest."""
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
