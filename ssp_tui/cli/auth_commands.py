@@ -69,8 +69,7 @@ def login(
     \b
     Examples (the sandbox's demo logins, from `ssp-tui sandbox accounts`):
       SSP_USERNAME=agent.rivera SSP_PASSWORD=Harbor-Quartz-68 \\
-        SSP_TOTP_SECRET=E7SDEXIGJOYZLLLWMAHWIK3PLFB2CAQ6 ssp-tui login
-      ssp-tui login -u agent.rivera --remember-device   # asks for the password and the code
+        SSP_TOTP_SECRET=E7SDEXIGJOYZLLLWMAHWIK3PLFB2CAQ6 ssp-tui login --remember-device
     """
     output = make_output(ctx, fields=User)
 

@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_PIPED_TABLE_WIDTH = 4096
 _ECHO_LINES = 2000
 """Lines written per call: click.echo flushes each time, and a listing can have 100,000 lines."""
 
@@ -99,7 +100,9 @@ class Output:
         if self._stdout is None:
             from rich.console import Console  # only for a person at a terminal: rich costs start-up time
 
-            self._stdout = Console(file=sys.stdout, highlight=False, soft_wrap=False)
+            # A table asked for in a pipe (--format table) is as wide as its content, not folded to 80.
+            width = None if _is_terminal(sys.stdout) else _PIPED_TABLE_WIDTH
+            self._stdout = Console(file=sys.stdout, highlight=False, soft_wrap=False, width=width)
         return self._stdout
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ssp_tui.api.models import PolicyDetail, PolicySummary, PolicyTerm, StatusFilter
+from ssp_tui.api.models import InsuredRef, PolicyDetail, PolicySummary, PolicyTerm, StatusFilter
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, run_portal
 from ssp_tui.cli.lookup import resolve_policy
@@ -29,6 +29,12 @@ TERM_COLUMNS: list[Column[PolicyTerm]] = [
     money_column("Per claim", lambda t: t.limit_per_claim_cents),
     money_column("Aggregate", lambda t: t.limit_aggregate_cents),
     money_column("Premium", lambda t: t.premium_cents),
+]
+
+
+INSURED_COLUMNS: list[Column[InsuredRef]] = [
+    Column("Insured", lambda i: i.name),
+    Column("Id", lambda i: i.id),
 ]
 
 
@@ -108,5 +114,4 @@ def show_policy(output: Output, detail: PolicyDetail) -> None:
     output.table(TERM_COLUMNS, detail.terms, title="Terms")
     if detail.insureds:
         output.blank()
-        insureds = [Column[object]("Insured", lambda i: i.name), Column[object]("Id", lambda i: i.id)]
-        output.table(insureds, detail.insureds, title="Insureds")  # type: ignore[arg-type]
+        output.table(INSURED_COLUMNS, detail.insureds, title="Insureds")
