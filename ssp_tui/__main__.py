@@ -25,7 +25,7 @@ def main() -> None:
 
         run_app(**options)
         return
-    gc.enable()
+    # The CLI path too: the collector comes back on once the command's module is imported (cli/root.py).
     from ssp_tui.cli import main as cli_main
 
     cli_main()

@@ -6,6 +6,7 @@ A bare ``ssp-tui`` is read by ``ssp_tui/tui_args.py`` without click; a test keep
 from __future__ import annotations
 
 import errno
+import gc
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -48,6 +49,15 @@ def _wants_json(args: Sequence[str]) -> bool:
 
 
 class RootGroup(LazyGroup):
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if not gc.isenabled():
+            # ``ssp_tui.__main__`` turned the collector off for the imports, which only make objects that live
+            # as long as the process: set those aside for good, and collect normally from here on.
+            gc.freeze()
+            gc.enable()
+        return command
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,

@@ -50,6 +50,14 @@ def default_fallback_dir() -> Path:
     return platformdirs.user_data_path("ssp-tui") / "secrets"
 
 
+_NO_KEYRING_BACKENDS = frozenset({"keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"})
+"""Backends that never keep anything: PYTHON_KEYRING_BACKEND naming one means "no keyring"."""
+
+
+def _keyring_configured_out() -> bool:
+    return os.environ.get("PYTHON_KEYRING_BACKEND", "").strip() in _NO_KEYRING_BACKENDS
+
+
 def _consent_from_settings() -> bool:
     if os.environ.get(CONSENT_ENV, "").strip().lower() in ("1", "true", "yes"):
         return True
@@ -85,6 +93,10 @@ class SecretStore:
     @property
     def available(self) -> bool:
         """True when the OS keyring can keep secrets."""
+        if self._keyring_works is None and not self._backend_checked and _keyring_configured_out():
+            # Told there is none (as servers and CI often are): importing keyring and its backend discovery
+            # to learn it again would cost a CLI command about a third of its start-up (docs/performance.md).
+            self._keyring_works = False
         if self._keyring_works is None:
             backend = self._keyring()
             self._keyring_works = backend is not None and getattr(backend, "priority", 1) > 0
