@@ -35,7 +35,7 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "activity_table": ("benchmarks.bench_activity_table", []),
     "export": ("benchmarks.bench_export", ["--rows", "100000", "--runs", "3"]),
     "downloads": ("benchmarks.bench_downloads", ["--documents", "150", "--scale", "2", "--runs", "3"]),
-    "cli": ("benchmarks.bench_cli", ["--runs", "9"]),
+    "cli": ("benchmarks.bench_cli", ["--runs", "15"]),
 }
 
 

@@ -8,6 +8,8 @@ Each round runs every case once (interleaved), as a fresh process with stdout to
                 with the same bearer token), the same interpreter started the same way
   embedded      ``ssp-tui policies list`` on the embedded sandbox, after a first command started the shared
                 background sandbox (the second and later commands are what is timed)
+  child         the same with ``SSP_SHARED_SANDBOX=0``: a sandbox child started and stopped by each command,
+                as every command did before the shared sandbox (for comparison; no goal)
 Goals (issue 24): embedded within 1.3x of portal; portal within 1.5x of httpx. Wall time is the goal; the
 children's CPU time (user + system, which waiting for a busy core does not inflate) is reported beside it.
 
@@ -111,7 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keyring", action="store_true", help="let the keyring library probe its backends")
     options = parser.parse_args()
 
@@ -139,12 +141,19 @@ def main() -> None:
             ssp(env, "--sandbox", *COMMAND)  # the shared sandbox is running from here on
             samples, cpu = Samples(), Samples()
             timed = Timed(samples, cpu)
-            for _ in range(options.runs):
+            for round_number in range(options.runs):
                 samples.load.append(load_average())
-                timed.run("portal", [sys.executable, "-m", "ssp_tui", "--portal", url, *COMMAND], env)
                 token_env = {**env, "BENCH_URL": url + PATH, "BENCH_TOKEN": kept_access_token(home, url)}
-                timed.run("httpx", [sys.executable, "-c", HTTPX_SCRIPT], token_env)
-                timed.run("embedded", [sys.executable, "-m", "ssp_tui", *COMMAND], env)
+                cases = [
+                    ("portal", [sys.executable, "-m", "ssp_tui", "--portal", url, *COMMAND], env),
+                    ("httpx", [sys.executable, "-c", HTTPX_SCRIPT], token_env),
+                    ("embedded", [sys.executable, "-m", "ssp_tui", *COMMAND], env),
+                    ("child", [sys.executable, "-m", "ssp_tui", *COMMAND], {**env, "SSP_SHARED_SANDBOX": "0"}),
+                ]
+                # The order turns every round, so a case is not always the one after (or before) another.
+                shift = round_number % len(cases)
+                for case, command, case_env in cases[shift:] + cases[:shift]:
+                    timed.run(case, command, case_env)
         finally:
             server.terminate()
             server.wait(10)
@@ -157,6 +166,7 @@ def main() -> None:
                        goal=("<=", 1.3)),
         samples.result(BENCHMARK, f"command vs minimal httpx script ({keyring_note})", "portal", "httpx",
                        goal=("<=", 1.5)),
+        samples.result(BENCHMARK, "before: a sandbox child per command vs sandbox serve", "child", "portal"),
         cpu.result(BENCHMARK, "CPU: embedded 2nd+ vs sandbox serve", "embedded", "portal"),
         cpu.result(BENCHMARK, f"CPU: command vs httpx script ({keyring_note})", "portal", "httpx"),
     ):  # fmt: skip

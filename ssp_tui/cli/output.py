@@ -29,6 +29,7 @@ __all__ = [
     "Output",
     "cell",
     "dollars",
+    "json_option",
     "money",
     "money_column",
     "raw_cell",
@@ -274,3 +275,13 @@ def _is_terminal(stream: Any) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the portal's records as JSON (the same as the global --json).",
+)
+"""The older per-command ``--json`` flag, handed to the command as ``as_json`` (pass it to ``make_output``).
+New commands use ``output_options()``, which adds ``--json [FIELDS]``, ``--jq`` and the formats."""

@@ -16,7 +16,9 @@ from typing import Any, TypeVar
 
 import click
 
-from ssp_tui.cli.output import Format, Output
+from ssp_tui.cli.output import Format, Output, json_option
+
+__all__ = ["GlobalOptions", "global_options", "json_option", "make_output", "output_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _META_KEY = "ssp_tui.output"
@@ -181,13 +183,3 @@ def _selected_fields(json_text: str | None, fields: type | Sequence[str] | None)
             "(--json takes an optional field list: give arguments before it, or write --json=FIELDS.)"
         )
     return wanted
-
-
-json_option = click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print the portal's records as JSON (the same as the global --json).",
-)
-"""The older per-command ``--json`` flag, handed to the command as ``as_json`` (pass it to ``make_output``).
-New commands use ``output_options()``, which adds ``--json [FIELDS]``, ``--jq`` and the formats."""
