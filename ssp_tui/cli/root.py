@@ -45,6 +45,7 @@ def _register_subcommands() -> None:
         billing_commands,
         coi_commands,
         content_commands,
+        holder_file_commands,
         policy_commands,
         sandbox_commands,
         support_commands,
