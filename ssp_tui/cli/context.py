@@ -77,6 +77,8 @@ class CliRun:
     profile: Profile
     portal_label: str
     store: SessionStore
+    portal_key: str = ""
+    """Which portal this is, stable across runs (the embedded sandbox's port changes): keys the ledger."""
     download_engine: DownloadEngine | None = None
     """Made on the first download and kept for the retry after a re-login (its cache index is loaded once)."""
 
@@ -131,7 +133,7 @@ async def _run(
         portal_key = SANDBOX_PORTAL_KEY if target.is_sandbox else base_url
         store = SessionStore(SecretStore(profile_name), session_key(portal_key), output)
         async with PortalClient(base_url, on_session=store.keep) as client:
-            run = CliRun(client, output, profile_name, profile, target.describe(), store)
+            run = CliRun(client, output, profile_name, profile, target.describe(), store, portal_key)
             if not require_session:
                 return await body(run)
             restored = await _restore_or_sign_in(run)

@@ -90,7 +90,8 @@ _CERTIFICATE_SELECT = (
     "h.city AS holder_city, h.state AS holder_state, h.address AS holder_address, h.zip AS holder_zip, "
     "h.contact_name AS holder_contact_name, h.contact_email AS holder_contact_email, b.sha256, "
     "t.start AS term_start, t.\"end\" AS term_end, "
-    "EXISTS (SELECT 1 FROM policy_terms r WHERE r.policy_id = p.id AND r.term = 'renewal') AS renewal_offered, "
+    "EXISTS (SELECT 1 FROM policy_terms r WHERE r.policy_id = p.id AND r.term = 'renewal') "
+    "AS renewal_offered, "
     # A letter is offered only while the history is available online: no digest for one that is not.
     "CASE WHEN i.claims_history_available THEN ch.sha256 END AS claims_history_sha256 "
     "FROM certificates ce JOIN insureds i ON i.id = ce.insured_id JOIN policies p ON p.id = ce.policy_id "

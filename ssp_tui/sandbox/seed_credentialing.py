@@ -14,7 +14,7 @@ _INSURED_WITH_CLAIMS_SHARE = 0.12
 _HOLDER_REQUEST_EXPECTED = timedelta(hours=48)
 _WEST_HOLDER_SHARE = 0.65
 _HOLDER_KINDS = {"hospital": 45, "surgery_center": 30, "health_plan": 25}
-# Who receives certificates at each kind of holder (derived, not drawn, so the seed's random stream is unchanged).
+# Who receives certificates at each kind of holder (derived, not drawn: the random stream stays as it was).
 _CONTACTS = {
     "hospital": "Medical Staff Office",
     "surgery_center": "Credentialing Coordinator",

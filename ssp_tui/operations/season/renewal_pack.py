@@ -65,6 +65,8 @@ class PackedHolder:
     group: HolderGroup
     files: list[PackedFile] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    certificate_sha256: dict[str, str] = field(default_factory=dict)
+    """Each certificate's own bytes (by certificate id), as downloaded or served from the cache."""
 
 
 @dataclass(slots=True)
@@ -161,6 +163,7 @@ async def build_renewal_pack(
         pack.fetched += result.fetched
         pack.cancelled |= result.cancelled
         packed.failures.extend(result.failure_lines())
+        packed.certificate_sha256.update(_digests(result))
         if result.combined_path is not None:
             path, status = await asyncio.to_thread(_settle, wanted, result.combined_path, existed)
             digest = await asyncio.to_thread(file_sha256, path)
@@ -190,6 +193,11 @@ async def _per_insured(
     plan = DownloadPlan(jobs=jobs, destination=Destination.separate(root), concurrency=concurrency)
     result = await engine.run(plan, cancel=cancel)
     pack.fetched, pack.cancelled = result.fetched, result.cancelled
+    digests = _digests(result)
+    for packed in pack.holders:
+        packed.certificate_sha256.update(
+            {c.id: digests[c.id] for c in packed.group.certificates if c.id in digests}
+        )
     settled = await asyncio.to_thread(_settle_separate, result, owners)
     for packed, packed_file in settled:
         packed.files.append(packed_file)
@@ -197,6 +205,10 @@ async def _per_insured(
         owner = owners[_owner_key(failed.job)][0]
         owner.failures.append(f"{failed.job.title}: {failed.message}")
     return pack
+
+
+def _digests(result: BulkResult) -> dict[str, str]:
+    return {saved.job.key.removeprefix("certificate:"): saved.sha256 for saved in result.files}
 
 
 def _owner_key(job: DownloadJob) -> str:
