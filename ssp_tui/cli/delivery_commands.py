@@ -244,7 +244,12 @@ def _show_plan(output: Any, plan: list[dict[str, Any]], skipped: list[str], smtp
 @coi_group.command("smtp-password")
 @click.pass_context
 def coi_smtp_password(ctx: click.Context) -> None:
-    """Keep the SMTP password for the profile's mail server in the keyring (asked without echo)."""
+    """Keep the SMTP password for the profile's mail server in the keyring (asked without echo).
+
+    \b
+    Example:
+      ssp-tui coi smtp-password
+    """
     profile, settings = _mail_settings(ctx)
     if not settings.smtp_username:
         raise CommandFailed(f"Set smtp_username under [profiles.{profile}.mail] first.")

@@ -85,7 +85,7 @@ def test_a_holder_file_with_bad_rows_sends_nothing_until_fixed(
     assert dry.exit_code == ExitCode.PARTIAL and json.loads(dry.stdout)[0]["status"] == "checked"
     sent = private_cli.run("coi", "request-holders", str(file), "--skip-invalid", "--json", profile=agent)
     assert sent.exit_code == ExitCode.PARTIAL, sent.stderr
-    assert [line["status"] for line in json.loads(sent.stdout)][0] == "submitted"
+    assert json.loads(sent.stdout)[0]["status"] == "submitted"
     assert _query(private_sandbox.db_path, "SELECT count(*) FROM holder_requests")[0][0] == before + 1
 
 
