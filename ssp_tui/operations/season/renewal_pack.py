@@ -112,7 +112,7 @@ def holder_file_name(group: HolderGroup) -> str:
     return safe_filename(group.holder_name) + ".pdf"
 
 
-def _job(certificate: Certificate, relative: PurePosixPath | str) -> DownloadJob:
+def pack_job(certificate: Certificate, relative: PurePosixPath | str) -> DownloadJob:
     return DownloadJob(
         key=f"certificate:{certificate.id}",
         api_path=CredentialingResource.certificate_pdf_path(certificate.id),
@@ -153,7 +153,7 @@ async def build_renewal_pack(
             wanted = root / holder_file_name(packed.group)
             existed = await asyncio.to_thread(_is_plain_file, wanted)
             plan = DownloadPlan(
-                jobs=[_job(c, c.id) for c in packed.group.certificates],
+                jobs=[pack_job(c, c.id) for c in packed.group.certificates],
                 destination=Destination(root, wanted),
                 concurrency=1,
                 title=f"Renewal certificates - {packed.group.holder_name}",
@@ -186,7 +186,7 @@ async def _per_insured(
     for packed in pack.holders:
         for certificate in packed.group.certificates:
             relative = _insured_path(packed.group, certificate)
-            job = _job(certificate, relative)
+            job = pack_job(certificate, relative)
             jobs.append(job)
             wanted = root / relative
             owners[_owner_key(job)] = (packed, certificate, wanted, _is_plain_file(wanted))
