@@ -18,7 +18,7 @@ from benchmarks.common import Samples, emit, interleaved_async, peak_rss_mb, res
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY
 from ssp_tui.api.models import Certificate, CertificateTerm, Role
-from ssp_tui.cli.coi_search import CertificateQuery, find_certificates
+from ssp_tui.operations.certificate_search import CertificateQuery, find_certificates
 from ssp_tui.operations.downloads import Destination, DownloadEngine, DownloadPlan
 from ssp_tui.operations.season.renewal_pack import PackLayout, build_renewal_pack, group_by_holder, pack_job
 from ssp_tui.portal.embedded import EmbeddedSandbox
@@ -53,9 +53,12 @@ async def benchmark(client: PortalClient, args: argparse.Namespace) -> None:
 
         async def pack() -> None:
             made = await build_renewal_pack(
-                DownloadEngine(client, fresh()), groups, fresh(), PackLayout.PER_HOLDER,
+                DownloadEngine(client, fresh()),
+                groups,
+                fresh(),
+                PackLayout.PER_HOLDER,
                 concurrency=args.concurrency,
-            )  # fmt: skip
+            )
             assert made.complete
 
         reset_peak_rss()

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-SANDBOX_PORTAL_KEY = "embedded-sandbox"
 LOGIN_HINT = "Run `ssp-tui login` (or set SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET)."
 
 
@@ -121,7 +120,7 @@ async def _run(
     options: GlobalOptions, output: Output, body: Body[T], require_session: bool, needs: Capability | None
 ) -> T:
     from ssp_tui.api.client import PortalClient, normalize_base_url
-    from ssp_tui.portal.target import choose_target
+    from ssp_tui.portal.target import choose_target, portal_key
     from ssp_tui.settings.config import load_profile
     from ssp_tui.settings.secrets import SecretStore
 
@@ -130,10 +129,10 @@ async def _run(
     try:
         base_url = normalize_base_url(await target.start())
         # The embedded sandbox listens on a new port every run, but its database (and sessions) persist.
-        portal_key = SANDBOX_PORTAL_KEY if target.is_sandbox else base_url
-        store = SessionStore(SecretStore(profile_name), session_key(portal_key), output)
+        key = portal_key(target, base_url)
+        store = SessionStore(SecretStore(profile_name), session_key(key), output)
         async with PortalClient(base_url, on_session=store.keep) as client:
-            run = CliRun(client, output, profile_name, profile, target.describe(), store, portal_key)
+            run = CliRun(client, output, profile_name, profile, target.describe(), store, key)
             if not require_session:
                 return await body(run)
             restored = await _restore_or_sign_in(run)

@@ -72,11 +72,20 @@ def _messages(
 def _ledger_entries(holder: PackedHolder, action: LedgerAction, file: str = "") -> list[LedgerEntry]:
     now = clock.now()
     return [
-        LedgerEntry(now, action, c.id, c.policy_number, c.insured_name, c.holder_name,
-                    holder.certificate_sha256[c.id], recipient=holder.group.contact_email, file=file)
+        LedgerEntry(
+            now,
+            action,
+            c.id,
+            c.policy_number,
+            c.insured_name,
+            c.holder_name,
+            holder.certificate_sha256[c.id],
+            recipient=holder.group.contact_email,
+            file=file,
+        )
         for c in holder.group.certificates
         if c.id in holder.certificate_sha256
-    ]  # fmt: skip
+    ]
 
 
 def _record(portal_key: str, entries: list[LedgerEntry]) -> None:
@@ -102,9 +111,14 @@ def _template_option(command: Any) -> Any:
 @json_option
 @click.pass_context
 def coi_drafts(
-    ctx: click.Context, folder: Path, layout: str, policies: tuple[str, ...], concurrency: int | None,
-    template: Path | None, as_json: bool,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    folder: Path,
+    layout: str,
+    policies: tuple[str, ...],
+    concurrency: int | None,
+    template: Path | None,
+    as_json: bool,
+) -> None:
     """A ready-to-send .eml draft per holder, addressed to its contact, with its certificates attached.
 
     The pack goes to DIR, the drafts to DIR/drafts; open a draft in your mail client and press Send.
@@ -168,9 +182,15 @@ def _smtp_password(profile: str, settings: MailSettings) -> str | None:
 @json_option
 @click.pass_context
 def coi_send(
-    ctx: click.Context, folder: Path, layout: str, policies: tuple[str, ...], concurrency: int | None,
-    template: Path | None, yes: bool, as_json: bool,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    folder: Path,
+    layout: str,
+    policies: tuple[str, ...],
+    concurrency: int | None,
+    template: Path | None,
+    yes: bool,
+    as_json: bool,
+) -> None:
     """E-mail each holder its certificates through your SMTP server (a dry run unless --yes).
 
     Set the server under [profiles.<name>.mail] in config.toml and its password with `coi smtp-password`.
@@ -183,8 +203,9 @@ def coi_send(
     output = make_output(ctx, as_json=as_json)
     workers = check_concurrency(concurrency, 6)
     profile, settings = _mail_settings(ctx)
-    smtp = SmtpSettings(settings.smtp_host, settings.smtp_port, SmtpSecurity(settings.smtp_security),
-                        settings.smtp_username)  # fmt: skip
+    smtp = SmtpSettings(
+        settings.smtp_host, settings.smtp_port, SmtpSecurity(settings.smtp_security), settings.smtp_username
+    )
     try:
         smtp.check()
     except SmtpError as exc:

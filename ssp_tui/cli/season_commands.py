@@ -15,11 +15,11 @@ from ssp_tui import clock
 from ssp_tui.api.models import Certificate, CertificateTerm
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.coi_commands import coi_group
-from ssp_tui.cli.coi_search import CertificateQuery, find_certificates
 from ssp_tui.cli.context import CliRun, cache_dir, make_output, run_portal
 from ssp_tui.cli.download_run import check_concurrency
 from ssp_tui.cli.exit_codes import CommandFailed, ExitCode
 from ssp_tui.cli.output import Column, Output, json_option
+from ssp_tui.operations.certificate_search import CertificateQuery, find_certificates
 from ssp_tui.operations.downloads.engine import DownloadEngine
 from ssp_tui.operations.downloads.placement import DestinationUnusable
 from ssp_tui.operations.season.expiring import Lapsing, WindowError, expiring, parse_window
@@ -129,14 +129,20 @@ def record_pack(portal_key: str, pack: RenewalPack) -> None:
     now = clock.now()
     entries = [
         LedgerEntry(
-            now, LedgerAction.DOWNLOADED, c.id, c.policy_number, c.insured_name, c.holder_name,
-            holder.certificate_sha256[c.id], file=str(packed_file.path),
+            now,
+            LedgerAction.DOWNLOADED,
+            c.id,
+            c.policy_number,
+            c.insured_name,
+            c.holder_name,
+            holder.certificate_sha256[c.id],
+            file=str(packed_file.path),
         )
         for holder in pack.holders
         for packed_file in holder.files
         for c in packed_file.certificates
         if c.id in holder.certificate_sha256
-    ]  # fmt: skip
+    ]
     with Ledger.open(portal_key) as ledger:
         ledger.record(entries)
 
@@ -144,15 +150,30 @@ def record_pack(portal_key: str, pack: RenewalPack) -> None:
 def pack_option(command: Any) -> Any:
     for option in reversed(
         [
-            click.option("--dir", "folder", required=True, type=click.Path(path_type=Path, file_okay=False),
-                         help="The pack's folder (its own: changed files are replaced)."),
-            click.option("--layout", type=click.Choice([m.value for m in PackLayout]), default="per-holder",
-                         show_default=True, help="One PDF per holder, or a file per insured."),
-            click.option("--policy", "policies", multiple=True, metavar="P",
-                         help="Only these policies (repeatable); default: every policy with a renewal."),
+            click.option(
+                "--dir",
+                "folder",
+                required=True,
+                type=click.Path(path_type=Path, file_okay=False),
+                help="The pack's folder (its own: changed files are replaced).",
+            ),
+            click.option(
+                "--layout",
+                type=click.Choice([m.value for m in PackLayout]),
+                default="per-holder",
+                show_default=True,
+                help="One PDF per holder, or a file per insured.",
+            ),
+            click.option(
+                "--policy",
+                "policies",
+                multiple=True,
+                metavar="P",
+                help="Only these policies (repeatable); default: every policy with a renewal.",
+            ),
             click.option("--concurrency", type=int, default=None, help="Downloads in flight (default 6)."),
         ]
-    ):  # fmt: skip
+    ):
         command = option(command)
     return command
 

@@ -52,6 +52,12 @@ def expiring(certificates: Iterable[Certificate], today: date, within: timedelta
         for c in certificates
         if c.term_end is not None and today <= c.term_end <= last
     ]
-    found.sort(key=lambda x: (x.ends_on, x.certificate.policy_number, x.certificate.insured_name.casefold(),
-                              x.certificate.holder_name.casefold()))  # fmt: skip
+    found.sort(
+        key=lambda x: (
+            x.ends_on,
+            x.certificate.policy_number,
+            x.certificate.insured_name.casefold(),
+            x.certificate.holder_name.casefold(),
+        )
+    )
     return found

@@ -110,10 +110,20 @@ class Ledger:
 
     def record(self, entries: Iterable[LedgerEntry]) -> int:
         rows = [
-            (e.at.isoformat(), self.portal, e.action.value, e.certificate_id, e.policy_number, e.insured_name,
-             e.holder_name, e.recipient, e.sha256, e.file)
+            (
+                e.at.isoformat(),
+                self.portal,
+                e.action.value,
+                e.certificate_id,
+                e.policy_number,
+                e.insured_name,
+                e.holder_name,
+                e.recipient,
+                e.sha256,
+                e.file,
+            )
             for e in entries
-        ]  # fmt: skip
+        ]
         with self._conn:
             self._conn.executemany(
                 "INSERT INTO events (at, portal, action, certificate_id, policy_number, insured_name, "
