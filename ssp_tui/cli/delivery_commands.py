@@ -101,7 +101,7 @@ def _template_option(command: Any) -> Any:
         "--template",
         type=click.Path(path_type=Path, dir_okay=False, exists=True),
         help="Cover text: a 'Subject: ...' line, then the body, with $holder_name, $contact_name, $count, "
-        "$insureds, $policies, $sender, $date.",
+        "$certificates, $insureds, $policies, $sender, $date.",
     )(command)
 
 

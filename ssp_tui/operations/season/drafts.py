@@ -10,12 +10,13 @@ written, not a blank in a message to a hospital.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 from string import Template
 
@@ -26,17 +27,25 @@ from ssp_tui.operations.season.renewal_pack import PackedHolder
 DEFAULT_TEMPLATE = """Subject: Certificates of insurance for $holder_name
 Dear $contact_name,
 
-Please find attached $count certificate(s) of insurance for the following insured(s) credentialed with
-$holder_name:
+Please find attached $certificates for your credentialing file at $holder_name:
 
 $insureds
 
-Let us know if you need anything else for your credentialing file.
+Let us know if you need anything else.
 
 Kind regards,
 $sender
 """
-PLACEHOLDERS = ("holder_name", "contact_name", "count", "insureds", "policies", "sender", "date")
+PLACEHOLDERS = (
+    "holder_name",
+    "contact_name",
+    "count",
+    "certificates",
+    "insureds",
+    "policies",
+    "sender",
+    "date",
+)
 _HEADER_UNSAFE = re.compile(r"[\r\n\x00]")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Most mail servers refuse a message over 25 MB once encoded; base64 adds a third."""
@@ -91,6 +100,10 @@ def _address(name: str, email: str) -> Address:
     return Address(display_name=name, username=username, domain=domain)
 
 
+def _certificates_phrase(count: int) -> str:
+    return "the certificate of insurance" if count == 1 else f"the {count} certificates of insurance"
+
+
 def build_message(
     packed: PackedHolder, template: CoverTemplate, sender: Sender, *, when: datetime
 ) -> EmailMessage:
@@ -105,6 +118,7 @@ def build_message(
         "holder_name": group.holder_name,
         "contact_name": group.contact_name or group.holder_name,
         "count": str(len(group.certificates)),
+        "certificates": _certificates_phrase(len(group.certificates)),
         "insureds": "\n".join(f"  - {line}" for line in insureds),
         "policies": ", ".join(sorted({c.policy_number for c in group.certificates})),
         "sender": sender.name,
@@ -115,7 +129,8 @@ def build_message(
     message["To"] = _address(group.contact_name, group.contact_email)
     message["Subject"] = _HEADER_UNSAFE.sub(" ", template.subject.substitute(values))
     message["Date"] = format_datetime(when)
-    message["Message-ID"] = make_msgid(domain=sender.email.partition("@")[2] or None)
+    # Not email.utils.make_msgid: it reads the wall clock and the host name; a random id says nothing.
+    message["Message-ID"] = f"<{uuid.uuid4().hex}@{sender.email.partition('@')[2] or 'ssp-tui.invalid'}>"
     message["X-Unsent"] = "1"  # Outlook opens the .eml as a draft to send, not as a received message
     message.set_content(template.body.substitute(values))
     total = 0
