@@ -144,11 +144,12 @@ def main() -> None:
             for round_number in range(options.runs):
                 samples.load.append(load_average())
                 token_env = {**env, "BENCH_URL": url + PATH, "BENCH_TOKEN": kept_access_token(home, url)}
+                child_env = {**env, "SSP_SHARED_SANDBOX": "0"}
                 cases = [
                     ("portal", [sys.executable, "-m", "ssp_tui", "--portal", url, *COMMAND], env),
                     ("httpx", [sys.executable, "-c", HTTPX_SCRIPT], token_env),
                     ("embedded", [sys.executable, "-m", "ssp_tui", *COMMAND], env),
-                    ("child", [sys.executable, "-m", "ssp_tui", *COMMAND], {**env, "SSP_SHARED_SANDBOX": "0"}),
+                    ("child", [sys.executable, "-m", "ssp_tui", *COMMAND], child_env),
                 ]
                 # The order turns every round, so a case is not always the one after (or before) another.
                 shift = round_number % len(cases)

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from pathlib import Path
 
 import click
-import msgspec
 
 from ssp_tui import clock
-from ssp_tui.api.client import PortalClient
-from ssp_tui.api.errors import PortalError, StatusError, ValidationFailed
 from ssp_tui.api.models import (
     Certificate,
-    CredentialedInsured,
     HolderRequest,
-    HolderRequestCreate,
     HolderRequestStatus,
-    SearchBy,
-    StatusFilter,
 )
-from ssp_tui.api.models.credentialing import USPS_STATE_CODES
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.batch_input import from_file_option, gather
-from ssp_tui.cli.coi_search import CertificateQuery, find_certificates, query_options
+from ssp_tui.cli.coi_search import CertificateSearch, find_all, query_options
 from ssp_tui.cli.context import CliRun, run_portal
 from ssp_tui.cli.download_report import PLAN_FIELDS, RESULT_FIELDS, report, report_dry_run
 from ssp_tui.cli.download_run import (
@@ -36,7 +27,8 @@ from ssp_tui.cli.download_run import (
     template_check,
 )
 from ssp_tui.cli.exit_codes import CommandFailed
-from ssp_tui.cli.output import Column, Output, when
+from ssp_tui.cli.lazy_group import LazyGroup
+from ssp_tui.cli.output import Column, Output
 from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.operations.downloads.jobs import coi_jobs, combined_title
 from ssp_tui.operations.downloads.plan import DownloadJob
@@ -62,7 +54,20 @@ BY_COI: list[Column[Certificate]] = [
 ]
 
 
-@click.group("coi")
+COI_COMMANDS = {
+    "request-holder": "ssp_tui.cli.holder_request_commands:coi_request_holder",
+    "request-holders": "ssp_tui.cli.holder_file_commands:coi_request_holders",
+    "expiring": "ssp_tui.cli.season_commands:coi_expiring",
+    "renewal-pack": "ssp_tui.cli.season_commands:coi_renewal_pack",
+    "history": "ssp_tui.cli.season_commands:coi_history",
+    "drafts": "ssp_tui.cli.delivery_commands:coi_drafts",
+    "send": "ssp_tui.cli.delivery_commands:coi_send",
+    "smtp-password": "ssp_tui.cli.delivery_commands:coi_smtp_password",
+}
+"""The ``coi`` commands defined in modules of their own, loaded when used (as the root loads its commands)."""
+
+
+@click.group("coi", cls=LazyGroup, lazy_subcommands=COI_COMMANDS)
 def coi_group() -> None:
     """Credentialing: certificates of insurance, claims histories, certificate-holder requests."""
 
@@ -76,9 +81,15 @@ def coi_group() -> None:
     show_default=True,
     help="Group by insured, or by certificate holder (COI).",
 )
+@click.option(
+    "--export",
+    "export_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the rows to FILE.xlsx or FILE.csv, in the columns `coi request-holders` reads.",
+)
 @output_options()
 @click.pass_context
-def coi_list(ctx: click.Context, query: CertificateQuery, group: str) -> None:
+def coi_list(ctx: click.Context, query: CertificateSearch, group: str, export_path: Path | None) -> None:
     """Search insureds and list their certificates, one row per insured and certificate holder.
 
     \b
@@ -86,11 +97,14 @@ def coi_list(ctx: click.Context, query: CertificateQuery, group: str) -> None:
       ssp-tui coi list --query "Patel Family Medicine" --by policyholder
       ssp-tui coi list --query NCP1513214 --query NCP8081940 --by policy-number --group coi
       ssp-tui coi list --query NCP1513214 --by policy-number --term renewal --json id,holder_name
+      ssp-tui coi list --export holders.xlsx
     """
+    if export_path is not None and export_path.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.BadParameter("use a .xlsx or .csv file name.", param_hint="--export")
     output = make_output(ctx, fields=Certificate)
 
     async def body(run: CliRun) -> list[Certificate]:
-        return await find_certificates(run.client, query)
+        return await find_all(run.client, query)
 
     certificates = run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES)
     if group == "coi":
@@ -104,6 +118,19 @@ def coi_list(ctx: click.Context, query: CertificateQuery, group: str) -> None:
         )
         columns = BY_INSURED
     output.listing(certificates, columns, empty="No certificates match.")
+    if export_path is not None:
+        _export(output, certificates, export_path.expanduser())
+
+
+def _export(output: Output, certificates: list[Certificate], path: Path) -> None:
+    from ssp_tui.operations.export import ExportError, export_rows
+    from ssp_tui.operations.season.certificate_export import CERTIFICATE_EXPORT_COLUMNS
+
+    try:
+        result = export_rows(certificates, CERTIFICATE_EXPORT_COLUMNS, path, sheet_name="Certificates")
+    except ExportError as exc:
+        raise CommandFailed(exc.user_message) from None
+    output.info(f"Wrote {result.rows} rows to {result.path}.")
 
 
 def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_history: bool) -> list[DownloadJob]:
@@ -142,7 +169,7 @@ def coi_download(
     ctx: click.Context,
     certificate_ids: tuple[str, ...],
     from_file: str | None,
-    query: CertificateQuery,
+    query: CertificateSearch,
     claims_history: bool,
     single: Path | None,
     separate: Path | None,
@@ -174,7 +201,7 @@ def coi_download(
     async def body(run: CliRun) -> None:
         from ssp_tui.operations.downloads import DownloadPlan
 
-        found = await find_certificates(run.client, query, for_ids=bool(wanted_ids))
+        found = await find_all(run.client, query, for_ids=bool(wanted_ids))
         unresolved: list[tuple[str, str]] = []
         if wanted_ids:
             by_id = {cert.id: cert for cert in found}
@@ -203,176 +230,6 @@ def coi_download(
 
     run_portal(
         ctx, body, output=output, needs=Capability.CERTIFICATES, check_profile=template_check(TEMPLATE_FIELDS)
-    )
-
-
-def _state(_ctx: click.Context, param: click.Parameter, value: str) -> str:
-    code = value.strip().upper()
-    if code not in USPS_STATE_CODES:
-        raise click.BadParameter(f"{value!r} is not a two-letter USPS state code (e.g. CA).", param=param)
-    return code
-
-
-def _zip(_ctx: click.Context, param: click.Parameter, value: str) -> str:
-    text = value.strip()
-    digits = text.replace("-", "")
-    if not digits.isdigit() or len(digits) not in (5, 9) or text.count("-") > (len(digits) == 9):
-        raise click.BadParameter(f"{value!r} is not a ZIP code (five digits, or ZIP+4).", param=param)
-    return text
-
-
-async def _insured_on_policy(client: PortalClient, policy_ref: str, insured_ref: str) -> CredentialedInsured:
-    """The insured on the policy (by policy number or id, and insured id or full name), found through
-    Credentialing, which every role that may request a certificate can search (an insured only themselves)."""
-    policy_text, insured_text = policy_ref.strip().casefold(), insured_ref.strip().casefold()
-    rows = await client.credentialing.insureds(
-        policy_ref.strip(), by=SearchBy.POLICY_NUMBER, status=StatusFilter.ALL
-    ).collect()
-    on_policy = [r for r in rows if policy_text in (r.policy_number.casefold(), r.policy_id.casefold())]
-    if not on_policy:
-        raise CommandFailed(
-            f"No policy {policy_ref!r} among your insureds: use a policy number from `ssp-tui coi list`."
-        )
-    matches = [r for r in on_policy if insured_text in (r.id.casefold(), r.name.casefold())]
-    if len(matches) != 1:
-        names = "; ".join(f"{r.name} ({r.id})" for r in on_policy)
-        problem = "is ambiguous" if matches else "is not an insured"
-        raise CommandFailed(f"{insured_ref!r} {problem} on {on_policy[0].policy_number}. Insureds: {names}.")
-    return matches[0]
-
-
-@coi_group.command("request-holder")
-@click.option("--policy", "policy_ref", required=True, metavar="P", help="Policy number.")
-@click.option("--insured", "insured_ref", required=True, metavar="I", help="Insured id or full name.")
-@click.option("--name", "holder_name", required=True, metavar="N", help="Certificate holder's name.")
-@click.option("--address", required=True, metavar="A")
-@click.option("--city", required=True, metavar="C")
-@click.option("--state", required=True, metavar="S", callback=_state, help="Two-letter USPS code.")
-@click.option("--zip", "zip_code", required=True, metavar="Z", callback=_zip, help="Five digits, or ZIP+4.")
-@click.option("--contact", "contact_name", default="", metavar="NAME", help="Contact person at the holder.")
-@click.option("--contact-email", default="", metavar="EMAIL")
-@click.option(
-    "--idempotency-key", metavar="KEY", help="Resubmit an earlier attempt without a second request."
-)
-@click.option("--dry-run", is_flag=True, help="Check everything and show the request; send nothing.")
-@output_options(listing=False)
-@click.pass_context
-def coi_request_holder(
-    ctx: click.Context,
-    policy_ref: str,
-    insured_ref: str,
-    holder_name: str,
-    address: str,
-    city: str,
-    state: str,
-    zip_code: str,
-    contact_name: str,
-    contact_email: str,
-    idempotency_key: str | None,
-    dry_run: bool,
-) -> None:
-    """Ask for a new certificate holder (answered within 48 hours).
-
-    Sent with an Idempotency-Key, so a retry never makes a second request. When the request may have
-    reached the portal but its answer did not come back, the key to resubmit it is printed.
-
-    \b
-    Examples:
-      ssp-tui coi request-holder --policy NCP1513214 --insured "Priya Patel" \\
-        --name "Mercy General Hospital" --address "4001 J St" --city Sacramento --state CA --zip 95819 \\
-        --dry-run
-      ssp-tui coi request-holder --policy NCP1513214 --insured "Priya Patel" \\
-        --name "Mercy General Hospital" --address "4001 J St" --city Sacramento --state CA --zip 95819
-    """
-    output = make_output(ctx, fields=HolderRequestCreate if dry_run else HolderRequest)
-    # Made once, before any network call, so the repeat after a re-login sends the same key.
-    key = idempotency_key or uuid.uuid4().hex
-    sent = _Sent()
-
-    async def body(run: CliRun) -> HolderRequest | HolderRequestCreate:
-        insured = await _insured_on_policy(run.client, policy_ref, insured_ref)
-        fields = {
-            "policy_id": insured.policy_id,
-            "insured_id": insured.id,
-            "holder_name": holder_name.strip(),
-            "address": address.strip(),
-            "city": city.strip(),
-            "state": state,
-            "zip": zip_code,
-            "contact_name": contact_name.strip(),
-            "contact_email": contact_email.strip(),
-        }
-        try:
-            request = msgspec.convert(fields, type=HolderRequestCreate)
-        except msgspec.ValidationError as exc:
-            raise click.UsageError(f"The request is not complete: {exc}") from None
-        if dry_run:
-            return request
-        sent.maybe = True
-        try:
-            return await run.client.credentialing.create_holder_request(request, idempotency_key=key)
-        except StatusError as exc:
-            # The portal answered, and a 4xx answer means it refused: nothing was made, nothing to resubmit.
-            sent.maybe = exc.status >= 500
-            if isinstance(exc, ValidationFailed):
-                raise CommandFailed(exc.user_message) from None
-            raise
-        except PortalError:
-            raise  # no answer, or one not understood: the request may have been made
-
-    try:
-        outcome = run_portal(ctx, body, output=output, needs=Capability.CREDENTIALING)
-    except CommandFailed:
-        if sent.maybe:
-            # The portal may have committed a request whose answer was lost: the key is what lets the user
-            # resubmit it without making a second one.
-            output.warn(f"The request may have reached the portal. To resubmit it without making a second "
-                        f"one, add: --idempotency-key {key}")  # fmt: skip
-        raise
-    if isinstance(outcome, HolderRequestCreate):
-        _show_planned(output, outcome, policy_ref, insured_ref)
-        return
-    if output.as_json:
-        output.json(outcome)
-        return
-    _show_request(output, outcome)
-    output.info(f"Submitted; expect it by {when(outcome.expected_by)}. Idempotency key: {key}")
-
-
-class _Sent:
-    """Whether the POST may have reached the portal (it was sent, and no answer said it was refused)."""
-
-    maybe = False
-
-
-def _show_planned(output: Output, request: HolderRequestCreate, policy_ref: str, insured_ref: str) -> None:
-    if output.as_json:
-        output.json(request)
-    else:
-        output.fields(
-            [
-                ("Policy", policy_ref),
-                ("Insured", insured_ref),
-                ("Holder", request.holder_name),
-                ("Address", f"{request.address}, {request.city}, {request.state} {request.zip}"),
-                ("Contact", " ".join(part for part in (request.contact_name, request.contact_email) if part)),
-            ],
-            title="Certificate-holder request (dry run)",
-        )
-    output.info("Dry run: the request above was checked and not sent.")
-
-
-def _show_request(output: Output, request: HolderRequest) -> None:
-    output.fields(
-        [
-            ("Request", request.id),
-            ("Status", request.status.value.replace("_", " ")),
-            ("Holder", request.holder_name),
-            ("Policy", request.policy_number),
-            ("Insured", request.insured_name),
-            ("Submitted", request.submitted_at),
-            ("Expected by", request.expected_by),
-        ]
     )
 
 

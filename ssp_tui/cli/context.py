@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-SANDBOX_PORTAL_KEY = "embedded-sandbox"
 LOGIN_HINT = "Run `ssp-tui login` (or set SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET)."
 
 __all__ = ["CliRun", "GlobalOptions", "global_options", "make_output", "run_portal"]
@@ -56,7 +55,10 @@ class CliRun:
     profile: Profile
     portal_label: str
     store: SessionStore
+    portal_key: str
+    """Which portal this is, stable across runs (the embedded sandbox's port changes): keys the ledger."""
     stop: StopRequest
+    """What Ctrl+C or SIGTERM asked for (the download engine's cancel event)."""
     download_engine: DownloadEngine | None = None
     """Made on the first download and kept for the retry after a re-login (its cache index is loaded once)."""
 
@@ -129,7 +131,7 @@ async def _run_with_client(
     stop: StopRequest,
 ) -> T:
     from ssp_tui.api.client import PortalClient, normalize_base_url
-    from ssp_tui.portal.target import choose_target
+    from ssp_tui.portal.target import choose_target, portal_key
     from ssp_tui.settings.config import load_profile
     from ssp_tui.settings.secrets import SecretStore
 
@@ -140,10 +142,10 @@ async def _run_with_client(
     try:
         base_url = normalize_base_url(await target.start())
         # The embedded sandbox listens on a new port every run, but its database (and sessions) persist.
-        portal_key = SANDBOX_PORTAL_KEY if target.is_sandbox else base_url
-        store = SessionStore(SecretStore(profile_name), session_key(portal_key), output)
+        key = portal_key(target, base_url)
+        store = SessionStore(SecretStore(profile_name), session_key(key), output)
         async with PortalClient(base_url, on_session=store.keep) as client:
-            run = CliRun(client, output, profile_name, profile, target.describe(), store, stop)
+            run = CliRun(client, output, profile_name, profile, target.describe(), store, key, stop)
             if not require_session:
                 return await body(run)
             restored = await _restore_or_sign_in(run)

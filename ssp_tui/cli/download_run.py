@@ -179,5 +179,13 @@ async def run_plan(run: CliRun, plan: DownloadPlan) -> BulkResult:
         run.stop.downloading = False
 
 
+def check_concurrency(concurrency: int | None, default: int) -> int:
+    """``concurrency``, or ``default`` when not given; a usage error (exit 2) outside 1 to MAX_CONCURRENCY."""
+    value = default if concurrency is None else concurrency
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise click.UsageError(f"--concurrency must be 1 to {MAX_CONCURRENCY}.")
+    return value
+
+
 def concurrency_for(run: CliRun, options: DownloadOptions) -> int:
     return options.concurrency if options.concurrency is not None else run.profile.concurrency

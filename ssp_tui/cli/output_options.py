@@ -131,8 +131,12 @@ def output_options(*, listing: bool = True) -> Callable[[F], F]:
 
 
 def field_names(fields: type | Sequence[str]) -> list[str]:
-    """The JSON field names of a msgspec model (as encoded), or the names given."""
+    """The JSON field names of a msgspec model (as encoded) or a dataclass, or the names given."""
     if isinstance(fields, type):
+        import dataclasses
+
+        if dataclasses.is_dataclass(fields):
+            return [field.name for field in dataclasses.fields(fields)]
         import msgspec
 
         return [field.encode_name for field in msgspec.structs.fields(fields)]

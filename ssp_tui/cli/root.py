@@ -32,6 +32,7 @@ COMMANDS = {
     "agent": "ssp_tui.cli.library_commands:agent_group",
     "support": "ssp_tui.cli.support_commands:support_group",
     "sandbox": "ssp_tui.cli.sandbox_commands:sandbox",
+    "calendar": "ssp_tui.cli.calendar_commands:calendar_group",
     "completion": "ssp_tui.cli.completion_commands:completion",
 }
 """Every subcommand, by the module that defines it: nothing is imported until it is used."""

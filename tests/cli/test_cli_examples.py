@@ -4,7 +4,9 @@ ids in the examples are that sandbox's), logged in as agent.rivera, or support.m
 An example is one line (``\\`` continues it) of ``ssp-tui`` commands, optionally with ``VAR=value``
 assignments before it, a pipe from one ``ssp-tui`` command into another, and ``> FILE`` at the end; anything
 else a shell would do is refused, so the documentation stays runnable. Docs examples are the ```sh blocks.
-They run in one private sandbox (holder requests, logins and logouts change its data), in a scratch folder.
+They run in one private sandbox (holder requests, logins and logouts change its data), in a scratch folder,
+with the profile's mail table pointing at a local SMTP server (``coi drafts`` and ``coi send``), and with
+"example-password" typed at any prompt (``coi smtp-password``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +33,8 @@ from ssp_tui.settings.secrets import SecretStore
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 EXAMPLES_HEADING = re.compile(r"^\s*Examples?\b.*:\s*$")
+ANSWERS = "example-password\nexample-password\n"
+"""What is typed at a prompt (the first command of an example; a piped one reads the one before it)."""
 DEFAULT_USER = "agent.rivera"
 USER_FOR = {"support": "support.morgan"}
 
@@ -132,11 +137,44 @@ def test_the_examples_are_found() -> None:
 
 
 @pytest.fixture
-def example_home(private_sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home whose default sandbox database is a copy of the private sandbox's, and a scratch folder."""
+def smtp_port() -> Iterator[int]:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+    from aiosmtpd.smtp import AuthResult
+
+    with socket.socket() as probe:  # aiosmtpd's readiness check cannot use port 0: pick a free port first
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(
+        Sink(),
+        hostname="127.0.0.1",
+        port=port,
+        auth_require_tls=False,
+        authenticator=lambda *_: AuthResult(success=True),
+    )
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def example_home(
+    private_sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_port: int
+) -> Path:
+    """A home whose default sandbox database is a copy of the private sandbox's, a config with a mail table,
+    and a scratch folder to run in."""
     home = tmp_path / "home"
     (home / "data" / "ssp-tui").mkdir(parents=True)
     shutil.copyfile(private_sandbox.db_path, home / "data" / "ssp-tui" / "sandbox.sqlite3")
+    (home / "config").mkdir()
+    (home / "config" / "config.toml").write_text(
+        '[profiles.default.mail]\nfrom_name = "Rivera Insurance Services"\n'
+        'from_email = "coi@rivera.example"\n'
+        f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp_port}\nsmtp_security = "none"\n'
+        'smtp_username = "coi@rivera.example"\n'
+    )
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.chdir(scratch)
@@ -150,11 +188,15 @@ def test_every_example_runs_as_written(
     store = SecretStore("default", backend=keyring)
     for username in ("agent.rivera", "support.morgan"):
         store.set_device_token(username, private_sandbox.device_token(username))
+    # As if `ssp-tui coi smtp-password` had been run once (its own example runs later, in command order).
+    store.set_secret("smtp:127.0.0.1:coi@rivera.example", ANSWERS.split("\n")[0])
     key = session_key(normalize_base_url(private_sandbox.base_url))
     sessions = SessionStore(store, key, Output())
     env: dict[str, str | None] = {
         **private_cli.home.environ(),
         "XDG_DATA_HOME": str(example_home / "data"),
+        "XDG_CONFIG_HOME": str(example_home / "config"),
+        "SSP_CONFIG": str(example_home / "config" / "config.toml"),
         "SSP_PORTAL": private_sandbox.base_url,
         "SSP_USERNAME": None,
         "SSP_PASSWORD": None,
@@ -178,7 +220,7 @@ def test_every_example_runs_as_written(
             current = USER_FOR.get(first[0], DEFAULT_USER)
             session = kept.get(current) or private_sandbox.fresh_session(current)
             sessions.keep(session)
-        stdin: str | None = None
+        stdin: str | None = ANSWERS
         for step in example.steps:
             runner = CliRunner()
             result = runner.invoke(root_command, step.args, env={**env, **step.env}, input=stdin)
