@@ -25,8 +25,9 @@ from ssp_tui.cli.exit_codes import ExitCode
 from ssp_tui.cli.session_store import SessionStore, session_key
 from ssp_tui.settings.secrets import SecretStore
 
-SLOW = Drip(chunk_size=512, interval_s=0.5)
-"""A document that takes half a minute to arrive: the signal always lands while it streams."""
+SLOW = Drip(chunk_size=64, interval_s=1.0)
+"""A document that takes minutes to arrive (64 bytes a second): the signal lands while it streams, however
+busy the machine (512 bytes every half second once let a 2 KB document finish first under load)."""
 
 
 def child_env(home: Path) -> dict[str, str]:

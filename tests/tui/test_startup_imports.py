@@ -33,6 +33,8 @@ def test_the_login_screen_is_built_without_the_heavy_modules(tmp_path: Path) -> 
         "    seen['screen'] = type(screen).__name__\n"
         "app_module.SspApp.run = run\n"
         "sys.argv = ['ssp-tui']\n"
+        "import ssp_tui.tui_args\n"
+        "ssp_tui.tui_args.terminal_problem = lambda: None  # the captured output is not a terminal\n"
         "from ssp_tui.__main__ import main\n"
         "main()\n"
         "print(json.dumps({'screen': seen.get('screen'), 'modules': sorted(sys.modules)}))\n"
