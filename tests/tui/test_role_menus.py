@@ -1,6 +1,7 @@
 """Each role's menus are the published role table (Pilot, against the sandbox): the nav bar shows exactly the
 sections the role may use, the number key of any other section does nothing, and every section shown opens
-with something in it and without the portal ever answering 403 (no empty section, no 403 surprise).
+with something in it and without the portal ever answering 403 (no empty section, no 403 surprise); Help
+lists the same sections and says who sees what in the role table's words.
 
 The expected menus are written out from ProAssurance's published rules, not read from the registry."""
 
@@ -11,13 +12,15 @@ from importlib import import_module
 
 import httpx
 import pytest
-from section_helpers import enter_as
+from section_helpers import enter_as, shown_text
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList, Tree
 from tui_helpers import SandboxLike, nav_section_ids, wait_for
 
+from ssp_tui.api.roles import ROLE_SCOPES
 from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.help import HelpScreen
 from ssp_tui.tui.section_registry import SECTIONS, Section
 from ssp_tui.widgets.virtual_table import VirtualTable
 
@@ -99,3 +102,11 @@ async def test_each_role_sees_exactly_its_sections_each_with_content_and_no_403(
             await open_and_load(pilot, app, section)
         assert not errors, errors
         assert not [answer for answer in answers if answer[0] == 403], answers
+        await pilot.press("f1")  # Help lists the same sections, and says who sees what in the table's words
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "Help")
+        help_text = shown_text(app.screen)
+        yours = help_text.split("Your sections", 1)[1].split("\n\n", 1)[0]
+        labels = {section.id: f"{section.key}  {section.title}" for section in SECTIONS}
+        listed = [section_id for section_id, label in labels.items() if label in yours]
+        assert listed == MENUS[username]
+        assert all(scope in help_text for scope in ROLE_SCOPES.values())
