@@ -130,6 +130,9 @@ async def test_no_pay_for_agents_support_or_accounts_that_cannot_pay_online(
         if accounts is not None:
             assert rows(screen, "#billing-table") == accounts
         assert "$" in shown_text(screen), "the figures are shown to every role"
+        # The payments applied are the policyholder's (and support's): an agent sees no such table at all.
+        sees_payments = username != "agent.rivera"
+        assert screen.query_one("#payments").display is sees_payments
         assert "pay" not in active_actions(screen)
         assert screen.query_one("#pay-button", Button).has_class("hidden")
         await pilot.press("y")
