@@ -1,6 +1,6 @@
-"""Support reads every account and changes nothing: every route that writes (taken from the contract, so a new
-one is covered the day it is added) answers 403 to support, with real ids and a valid body, and the database is
-exactly as it was; methods the contract does not list answer 405 to everyone."""
+"""Support reads every account and changes nothing: every route that writes (taken from the contract, so a
+new one is covered the day it is added) answers 403 to support, with real ids and a valid body, and the
+database is exactly as it was; methods the contract does not list answer 405 to everyone."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def database_contents(db_path: Path) -> dict[str, list[tuple]]:
     with sqlite3.connect(db_path) as conn:
         tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         return {
-            table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)  # noqa: S608
+            table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
             for table in tables
             if table not in own and not table.startswith("sqlite_")
         }
