@@ -131,13 +131,17 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
         self.tree.focus()
 
     def open_intent(self, intent: str) -> None:
-        if intent != "create_coi" or not self.query(CertificateTree):
+        if not self.query(CertificateTree):
             return  # a screen not composed yet opens on the certificates anyway (on_mount focuses them)
-        # Home's "Create a COI": straight to the certificates, ready to tick and download.
         tabs = self.query_one(TabbedContent)
-        if tabs.active == REQUESTS_TAB:
-            tabs.active = CERTIFICATES_TAB
-        self.tree.focus()
+        if intent == "create_coi":
+            # Home's "Create a COI": straight to the certificates, ready to tick and download.
+            if tabs.active == REQUESTS_TAB:
+                tabs.active = CERTIFICATES_TAB
+            self.tree.focus()
+        elif intent == "holder_requests" and tabs.active != REQUESTS_TAB:
+            # Home's "N certificate holder requests in progress": those requests.
+            self.action_holder_requests()
 
     # -- loading --
 
