@@ -10,7 +10,7 @@ import sqlite3
 import msgspec
 import pytest
 from fault_proxy import FaultProxy, LoseResponse, Rule
-from reliability_helpers import FAST_RETRIES
+from reliability_helpers import FAST_RETRIES, CliHome, run_cli
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.client import PortalClient
@@ -66,4 +66,18 @@ async def test_when_every_answer_is_lost_the_session_survives_for_the_next_try(
     async with PortalClient(private_sandbox.base_url) as next_command:
         next_command.auth.set_session(kept)
         assert (await next_command.me()).username == session.user.username
+    assert _rotations(private_sandbox) == 1
+
+
+def test_a_command_whose_refresh_answer_is_lost_keeps_a_working_session(
+    private_sandbox: SandboxServer, private_proxy: FaultProxy, home: CliHome
+) -> None:
+    session = private_sandbox.fresh_session(private_sandbox.account(Role.POLICYHOLDER).username)
+    home.keep_session(private_proxy.base_url, _stale_access(session))
+    private_proxy.add(Rule("POST", REFRESH, LoseResponse()))
+    first = run_cli(private_proxy.base_url, home, "whoami")
+    assert first.exit_code == 0, first.stderr
+    assert not private_proxy.unused()
+    second = run_cli(private_proxy.base_url, home, "policies", "list")  # the kept session is the new pair
+    assert second.exit_code == 0, second.stderr
     assert _rotations(private_sandbox) == 1
