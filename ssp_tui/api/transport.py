@@ -217,7 +217,9 @@ class Transport:
             if exc.status >= 500 or exc.status in self.retry.statuses:
                 raise  # the portal is struggling, not refusing: keep the session for a later try
             self.set_session(None)
-            raise _session_ended(spec.endpoint) from None
+            # Refused: the session is over. The portal's own words say why (expired, ended by a reuse).
+            detail = exc.detail if isinstance(exc, AuthenticationRequired) else ""
+            raise _session_ended(spec.endpoint, detail) from None
         if fresh.device_token is None and current.device_token is not None:
             fresh = msgspec.structs.replace(fresh, device_token=current.device_token)
         self.set_session(fresh)
@@ -334,8 +336,10 @@ class Transport:
         )
 
 
-def _session_ended(endpoint: str) -> AuthenticationRequired:
-    return AuthenticationRequired(401, "Session ended", "Please sign in again", endpoint=endpoint)
+def _session_ended(endpoint: str, detail: str = "") -> AuthenticationRequired:
+    return AuthenticationRequired(
+        401, "Session ended", detail or "The session has ended; sign in again.", endpoint=endpoint
+    )
 
 
 _decoders: dict[Any, msgspec.json.Decoder[Any]] = {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ T = TypeVar("T")
 
 SANDBOX_PORTAL_KEY = "embedded-sandbox"
 LOGIN_HINT = "Run `ssp-tui login` (or set SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET)."
+_SIGN_IN_AGAIN = re.compile(r"[;,.]?\s*(please\s+)?sign in again\.?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +117,9 @@ def run_portal(
     except KeyboardInterrupt:
         raise CommandFailed("Interrupted.", ExitCode.ERROR) from None
     except AuthenticationRequired as exc:
-        raise LoginNeeded(f"{exc.user_message} {LOGIN_HINT}") from None
+        # The hint says how to sign in again; the portal's "sign in again" would say it twice.
+        said = _SIGN_IN_AGAIN.sub("", exc.user_message).rstrip(" ;,.") + "."
+        raise LoginNeeded(f"{said} {LOGIN_HINT}") from None
     except SessionLockTimeout as exc:
         raise CommandFailed(str(exc)) from None
     except PortalError as exc:
