@@ -74,7 +74,7 @@ async def test_redated_demo_data_is_exactly_todays_and_the_users_own_is_kept(
                 assert _rows(conn, table) == _rows(fresh, table), table
             seeded_requests = "WHERE idempotency_key IS NULL"
             assert _rows(conn, "holder_requests", seeded_requests) == _rows(fresh, "holder_requests")
-            profile = "SELECT id, display_name, role, customer_id, last_login, locked_at FROM users ORDER BY id"
+            profile = "SELECT id, display_name, role, last_login, locked_at FROM users ORDER BY id"
             assert conn.execute(profile).fetchall() == fresh.execute(profile).fetchall()
             assert db.meta(conn)["today"] == LATER.isoformat()
             assert conn.execute("SELECT COUNT(*) FROM blobs").fetchone()[0] == 0
