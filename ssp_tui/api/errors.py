@@ -274,7 +274,7 @@ def status_error(
 
 def _generic_detail(status: int) -> str:
     if status in (502, 503, 504):
-        return "The portal cannot be reached through its gateway right now"
+        return "The portal cannot be reached right now"
     if status >= 500:
         return "The portal failed to answer this request"
     if status == 401:

@@ -198,7 +198,7 @@ async def _restore_or_sign_in(run: CliRun) -> bool:
             return True
         if not credentials.can_sign_in:
             raise LoginNeeded(f"Not logged in to {run.portal_label}. {LOGIN_HINT}")
-        session = await sign_in_env(run, credentials)
+        session = await _sign_in_env(run, credentials)
         if run.store.kept_in == "memory":
             run.output.info(
                 f"Signed in as {session.user.username}; the session is kept {where_words('memory')}."
@@ -215,10 +215,10 @@ async def _sign_in_unless_replaced(run: CliRun, credentials: EnvironmentCredenti
         if _usable(kept, credentials) and kept is not None and (ended is None or kept != ended):
             run.client.auth.set_session(kept)
             return
-        await sign_in_env(run, credentials)
+        await _sign_in_env(run, credentials)
 
 
-async def sign_in_env(run: CliRun, credentials: EnvironmentCredentials) -> Session:
+async def _sign_in_env(run: CliRun, credentials: EnvironmentCredentials) -> Session:
     """Sign in from SSP_* variables; the caller holds the kept session's lock."""
     steps = TotpSteps(run.portal_key, credentials.username or "")
     return await sign_in_from_env(run.client, run.store, credentials, steps, run.output.warn)
