@@ -28,7 +28,7 @@ from ssp_tui.api.resources import (
     SeminarsResource,
     SupportResource,
 )
-from ssp_tui.api.transport import RetryPolicy, SessionCallback, Sleep, Transport
+from ssp_tui.api.transport import RetryPolicy, SessionCallback, SessionShare, Sleep, Transport
 from ssp_tui.api.urls import normalize_base_url
 
 __all__ = ["PortalClient", "normalize_base_url"]
@@ -43,6 +43,7 @@ class PortalClient:
         transport: httpx.AsyncBaseTransport | None = None,
         on_session: SessionCallback | None = None,
         *,
+        share: SessionShare | None = None,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -55,6 +56,7 @@ class PortalClient:
             self.base_url,
             transport=transport,
             on_session=on_session,
+            share=share,
             retry=retry,
             sleep=sleep,
             rng=rng,

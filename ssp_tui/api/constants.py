@@ -19,6 +19,10 @@ MAX_PAGE_LIMIT = 1000
 # Sessions and MFA (the sandbox enforces these; the client shows them).
 ACCESS_TOKEN_TTL_S = 15 * 60
 REFRESH_TOKEN_TTL_S = 12 * 3600
+REFRESH_RETRY_GRACE_S = 120
+"""How long a refresh token just rotated away from may be presented again, by the client that rotated it, to
+get back the same successor pair (a lost answer to POST /auth/refresh is retried safely). Any other reuse of
+a rotated refresh token ends the whole session."""
 REMEMBER_DEVICE_DAYS = 30
 MFA_CODE_TTL_S = 5 * 60
 TOTP_PERIOD_S = 30

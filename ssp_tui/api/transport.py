@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import msgspec
@@ -46,6 +47,19 @@ R = TypeVar("R")
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 SessionCallback = Callable[[Session | None], None]
+
+
+
+class SessionShare(Protocol):
+    """A session shared with other processes: the CLI keeps one for its next command, and several commands
+    may run at once. Around a refresh the transport holds the share exclusively and first reads what is kept
+    there: another process may have refreshed the same session a moment ago, and refreshing its old refresh
+    token again would be reuse, which ends the session for everyone."""
+
+    def exclusive(self) -> AbstractAsyncContextManager[Session | None]:
+        """Hold the share against other processes; yields the session kept there now (or None)."""
+        ...
+
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_ERROR_BODY_BYTES = 256 * 1024
@@ -120,6 +134,7 @@ class Transport:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         on_session: SessionCallback | None = None,
+        share: SessionShare | None = None,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -127,6 +142,7 @@ class Transport:
         page_size: int = DEFAULT_PAGE_LIMIT,
     ) -> None:
         self.base_url = base_url
+        self._share = share
         self.page_size = page_size
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
@@ -179,8 +195,21 @@ class Transport:
         current = self._session
         if current is None:
             raise _session_ended("/auth/refresh")
+        if self._share is None:
+            return await self._rotate(current)
+        async with self._share.exclusive() as kept:
+            newer = kept is not None and kept.refresh_token != current.refresh_token
+            if newer and kept is not None and kept.user.id == current.user.id:
+                # Another process refreshed this session meanwhile: take its pair, never rotate ours again.
+                self._session = kept
+                return kept
+            return await self._rotate(current)
+
+    async def _rotate(self, current: Session) -> Session:
         body = msgspec.json.encode(RefreshRequest(refresh_token=current.refresh_token))
-        spec = RequestSpec("POST", "/auth/refresh", body=body, authenticated=False, retryable=False)
+        # Safe to repeat: a refresh presented again by the same client within the portal's grace window gets
+        # the same pair (docs/api.md), so a lost answer does not end the session.
+        spec = RequestSpec("POST", "/auth/refresh", body=body, authenticated=False, retryable=True)
         self.refresh_count += 1
         try:
             fresh = await self.request_spec(spec, Session)
@@ -188,7 +217,9 @@ class Transport:
             if exc.status >= 500 or exc.status in self.retry.statuses:
                 raise  # the portal is struggling, not refusing: keep the session for a later try
             self.set_session(None)
-            raise _session_ended(spec.endpoint) from None
+            # Refused: the session is over. The portal's own words say why (expired, ended by a reuse).
+            detail = exc.detail if isinstance(exc, AuthenticationRequired) else ""
+            raise _session_ended(spec.endpoint, detail) from None
         if fresh.device_token is None and current.device_token is not None:
             fresh = msgspec.structs.replace(fresh, device_token=current.device_token)
         self.set_session(fresh)
@@ -305,8 +336,10 @@ class Transport:
         )
 
 
-def _session_ended(endpoint: str) -> AuthenticationRequired:
-    return AuthenticationRequired(401, "Session ended", "Please sign in again", endpoint=endpoint)
+def _session_ended(endpoint: str, detail: str = "") -> AuthenticationRequired:
+    return AuthenticationRequired(
+        401, "Session ended", detail or "The session has ended; sign in again.", endpoint=endpoint
+    )
 
 
 _decoders: dict[Any, msgspec.json.Decoder[Any]] = {}

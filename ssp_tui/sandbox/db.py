@@ -7,6 +7,7 @@ a crash or Ctrl-C mid-seed never leaves a half-seeded file behind.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import tempfile
@@ -22,10 +23,13 @@ from ssp_tui.api.models.auth import OutboxMessage
 from ssp_tui.api.models.common import Role
 from ssp_tui.sandbox.seed import seed_database
 
+log = logging.getLogger(__name__)
+
 SCHEMA_VERSION = "5"
 """Bump when schema.sql changes incompatibly. An older default database is rebuilt (it holds only demo data);
 an older file named with ``--db`` is refused with a hint to reset it. 2: customers' mailing addresses.
-3: the sign-in throttle counts failures with growing delays."""
+3: the sign-in throttle counts failures with growing delays. 4: refresh tokens rotated away from are
+remembered (a retried refresh, refresh-token reuse). 5: certificate holders' credentialing contacts."""
 APP_NAME = "ssp-tui"
 DB_FILENAME = "sandbox.sqlite3"
 _BUSY_TIMEOUT_S = 10.0
@@ -154,11 +158,12 @@ def open_db(path: Path | None = None) -> sqlite3.Connection:
         raise SandboxDatabaseError(
             f"{path} is not a usable sandbox database ({error}); run `ssp-tui sandbox reset --db {path}`"
         ) from None
+    is_default = path.resolve() == default_db_path().resolve()
     if found is None or found[0] != SCHEMA_VERSION:
         seed, scale = _built_with(conn)
         conn.close()
         version = found[0] if found else "none"
-        if path.resolve() == default_db_path().resolve():
+        if is_default:
             # The default database holds only demo data: rebuild it for this version (same seed and scale)
             # rather than stop an app that was just upgraded. A file named with --db is the user's to reset.
             reset_db(path, seed=seed, scale=scale)
@@ -167,6 +172,14 @@ def open_db(path: Path | None = None) -> sqlite3.Connection:
             f"{path} has sandbox schema version {version}, this version needs {SCHEMA_VERSION}; "
             f"run `ssp-tui sandbox reset --db {path}`"
         )
+    if is_default:
+        # Demo data seeded for another day is seeded again for today, keeping what the user did (rebase.py).
+        # A file named with --db keeps the day it was made for (tests pin the clock to it instead).
+        from ssp_tui.sandbox.rebase import rebase_to
+
+        report = rebase_to(conn, clock.today())
+        if report is not None:
+            log.warning("%s", report.describe())
     return conn
 
 

@@ -2,7 +2,9 @@
 
 Figures for a term come from its installments: past due = the past-due installments; amount due = past due
 plus the next installment due; balance = every installment not yet paid. A policy's figures are its
-premium's share of its billing account's (installments are billed per account), rounded down to the cent.
+premium's share of its billing account's (installments are billed per account), split so that the pieces
+still add up: the installments to the term amount, the applied payments to what was paid, and the balance to
+what is left (``shares``).
 """
 
 from __future__ import annotations
@@ -68,23 +70,40 @@ def term_figures(installments: list[Installment]) -> Figures:
     )
 
 
+def shares(amounts: list[int], share: tuple[int, int]) -> list[int]:
+    """Each amount's ``part / whole`` share in cents, rounded so that the shares of any leading run of
+    amounts add up to the share of their total (the running total is rounded down, and each piece is its
+    step). Rounding every piece down instead loses a cent per piece: a term whose installments no longer add
+    up to its term amount, and a balance of $0.00 with cents still unpaid."""
+    part, whole = share
+    pieces, running, before = [], 0, 0
+    for amount in amounts:
+        running += amount
+        after = running * part // whole
+        pieces.append(after - before)
+        before = after
+    return pieces
+
+
 def term_installments(
     conn: sqlite3.Connection, account_id: str, term: str, share: tuple[int, int]
 ) -> list[Installment]:
-    part, whole = share
     rows = conn.execute(
         "SELECT number, due_on, amount_cents, status FROM installments WHERE account_id = ? AND term = ? "
         "ORDER BY number",
         [account_id, term],
     ).fetchall()
+    # Paid installments come first (a term is paid in order), so the paid pieces add up exactly to the
+    # share of the payments applied, which are split the same way.
+    amounts = shares([r["amount_cents"] for r in rows], share)
     return [
         Installment(
             number=r["number"],
             due_on=date.fromisoformat(r["due_on"]),
-            amount_cents=r["amount_cents"] * part // whole,
+            amount_cents=amount,
             status=InstallmentStatus(r["status"]),
         )
-        for r in rows
+        for r, amount in zip(rows, amounts, strict=True)
     ]
 
 
@@ -242,11 +261,11 @@ def _detail(
         payments=[
             AppliedPayment(
                 paid_on=date.fromisoformat(p["paid_on"]),
-                amount_cents=p["amount_cents"] * part // whole,
+                amount_cents=amount,
                 method=p["method"],
                 reference=p["reference"],
             )
-            for p in payments
+            for p, amount in zip(payments, shares([p["amount_cents"] for p in payments], share), strict=True)
         ],
         policies=billed,
         ere_note=ERE_NOTE,

@@ -96,6 +96,10 @@ class SecretStore:
             self._allow_file = _consent_from_settings()
         return self._allow_file
 
+    def allow_file_fallback(self) -> None:
+        """The user consented just now (the consent is saved by the caller, e.g. in the config file)."""
+        self._allow_file = True
+
     @property
     def where(self) -> str:
         """``keyring``, ``file`` (consented) or ``nowhere``."""
