@@ -239,9 +239,9 @@ class DownloadEngine:
 
     async def _fetch(self, state: RunState, index: int, job: DownloadJob, expected: str | None) -> CachedBlob:
         # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf").
-        staging = await asyncio.to_thread(
-            self.cache.new_staging_path, title_filename(job.title or job.key) + ".pdf"
-        )
+        # Made synchronously (one mkdir): in a thread, a cancel arriving while it ran left the folder behind,
+        # since the cleanup below only covers what comes after it.
+        staging = self.cache.new_staging_path(title_filename(job.title or job.key) + ".pdf")
         state.emit(index, JobState.DOWNLOADING)
 
         def progress(done: int, total: int | None) -> None:
