@@ -130,7 +130,8 @@ async def _run(
         # The embedded sandbox listens on a new port every run, but its database (and sessions) persist.
         portal_key = SANDBOX_PORTAL_KEY if target.is_sandbox else base_url
         store = SessionStore(SecretStore(profile_name), session_key(portal_key), output)
-        async with PortalClient(base_url, on_session=store.keep) as client:
+        client = PortalClient(base_url, on_session=store.keep, os_trust_store=profile.os_trust_store)
+        async with client:
             run = CliRun(client, output, profile_name, profile, target.describe(), store)
             if not require_session:
                 return await body(run)
