@@ -151,7 +151,9 @@ async def _run(
         session = session_key(key)
         agent = session_agent(profile_name, session)
         store = SessionStore(SecretStore(profile_name), session, agent=agent)
-        async with PortalClient(base_url, on_session=store.keep, share=store) as client:
+        async with PortalClient(
+            base_url, on_session=store.keep, share=store, os_trust_store=profile.os_trust_store
+        ) as client:
             run = CliRun(client, output, profile_name, profile, target.describe(), store, key)
             if not require_session:
                 return await body(run)
