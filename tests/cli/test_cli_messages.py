@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-import httpx
+import httpx2
 import msgspec
 from cli_helpers import Cli, login_env
 from sandbox_harness import SandboxServer
@@ -70,7 +70,7 @@ def test_throttled_sign_ins_say_when_to_try_again(private_sandbox: SandboxServer
 
 def test_an_ended_session(private_sandbox: SandboxServer, private_cli: Cli) -> None:
     session = private_sandbox.fresh_session(private_sandbox.account(Role.AGENT, 1).username)
-    with httpx.Client(base_url=private_sandbox.api_url) as client:
+    with httpx2.Client(base_url=private_sandbox.api_url) as client:
         auth = {"Authorization": f"Bearer {session.access_token}"}
         assert client.post("/auth/logout", headers=auth).status_code == 204
     _keep(private_cli, "msg-ended", msgspec.structs.replace(session, access_token="expired"))
@@ -84,7 +84,7 @@ def test_a_reused_refresh_token_says_why_the_session_ended(
     private_sandbox: SandboxServer, private_cli: Cli
 ) -> None:
     session = private_sandbox.fresh_session(private_sandbox.account(Role.POLICYHOLDER, 0).username)
-    with httpx.Client(base_url=private_sandbox.api_url) as client:
+    with httpx2.Client(base_url=private_sandbox.api_url) as client:
         token = session.refresh_token
         for _ in range(2):  # rotated, and its successor rotated again: the first token is long replaced
             token = client.post("/auth/refresh", json={"refresh_token": token}).json()["refresh_token"]

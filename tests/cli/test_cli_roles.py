@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from cli_helpers import Cli, LoginAs, all_commands
 
@@ -80,14 +80,14 @@ def test_each_role_is_told_what_it_cannot_use_and_never_meets_a_403(
 ) -> None:
     profile = login_as(role)
     asked: list[tuple[int, str]] = []
-    real_send = httpx.AsyncClient.send
+    real_send = httpx2.AsyncClient.send
 
-    async def recording_send(self: httpx.AsyncClient, request: httpx.Request, **kwargs: object) -> object:
+    async def recording_send(self: httpx2.AsyncClient, request: httpx2.Request, **kwargs: object) -> object:
         response = await real_send(self, request, **kwargs)  # type: ignore[arg-type]
         asked.append((response.status_code, f"{request.method} {request.url.path}"))
         return response
 
-    monkeypatch.setattr(httpx.AsyncClient, "send", recording_send)
+    monkeypatch.setattr(httpx2.AsyncClient, "send", recording_send)
     surprises = []
     for command, needs in NEEDS.items():
         asked.clear()

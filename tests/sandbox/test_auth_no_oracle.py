@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from auth_fixtures import AuthBench, auth_bench
 
@@ -39,13 +39,13 @@ def scrypt_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, in
     yield calls
 
 
-def seen(response: httpx.Response) -> tuple[int, dict[str, str], bytes]:
+def seen(response: httpx2.Response) -> tuple[int, dict[str, str], bytes]:
     """Everything a caller sees of an answer but the Date header."""
     headers = {name: value for name, value in response.headers.items() if name.lower() != "date"}
     return response.status_code, headers, response.content
 
 
-async def wrong(bench: AuthBench, username: str, client: httpx.AsyncClient | None = None) -> httpx.Response:
+async def wrong(bench: AuthBench, username: str, client: httpx2.AsyncClient | None = None) -> httpx2.Response:
     return await (client or bench.client).post(
         "/auth/login", json={"username": username, "password": "not-the-password"}
     )

@@ -5,7 +5,7 @@ term $0.10 short and a previous term at a $0.00 balance with $0.09 unpaid.)"""
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 from sandbox_harness import SandboxServer
@@ -14,7 +14,7 @@ from ssp_tui.api.models import BillingDetail, BillingSummary, InstallmentStatus,
 from ssp_tui.sandbox.routes_billing import shares
 
 
-def _all(client: httpx.Client, path: str) -> list[BillingSummary]:
+def _all(client: httpx2.Client, path: str) -> list[BillingSummary]:
     items: list[BillingSummary] = []
     cursor: str | None = None
     while True:

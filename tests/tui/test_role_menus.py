@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-import httpx
+import httpx2
 import pytest
 from section_helpers import enter_as, shown_text
 from textual.pilot import Pilot
@@ -73,14 +73,14 @@ async def test_each_role_sees_exactly_its_sections_each_with_content_and_no_403(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     answers: list[tuple[int, str]] = []
-    real_send = httpx.AsyncClient.send
+    real_send = httpx2.AsyncClient.send
 
-    async def recording_send(self: httpx.AsyncClient, request: httpx.Request, **kwargs: object) -> object:
+    async def recording_send(self: httpx2.AsyncClient, request: httpx2.Request, **kwargs: object) -> object:
         response = await real_send(self, request, **kwargs)  # type: ignore[arg-type]
         answers.append((response.status_code, f"{request.method} {request.url.path}"))
         return response
 
-    monkeypatch.setattr(httpx.AsyncClient, "send", recording_send)
+    monkeypatch.setattr(httpx2.AsyncClient, "send", recording_send)
     app = make_app()
     errors: list[BaseException] = []
     show_error = app.show_error
