@@ -57,11 +57,13 @@ def test_the_book_has_at_least_its_size_and_exactly_its_documents_and_activity(
     assert _count(book_conn, "SELECT count(*) FROM policies WHERE agency_id = ?") >= SMALL_BOOK.policies
     insureds = _count(
         book_conn,
-        "SELECT count(*) FROM policy_insureds pi JOIN policies p ON p.id = pi.policy_id WHERE p.agency_id = ?",
+        "SELECT count(*) FROM policy_insureds pi JOIN policies p ON p.id = pi.policy_id "
+        "WHERE p.agency_id = ?",
     )
     assert insureds >= SMALL_BOOK.insureds
     documents = _count(
-        book_conn, "SELECT count(*) FROM documents d JOIN policies p ON p.id = d.policy_id WHERE p.agency_id = ?"
+        book_conn,
+        "SELECT count(*) FROM documents d JOIN policies p ON p.id = d.policy_id WHERE p.agency_id = ?",
     )
     assert documents == SMALL_BOOK.documents
     certificates = _count(
