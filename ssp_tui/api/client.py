@@ -13,7 +13,7 @@ from types import TracebackType
 
 import httpx
 
-from ssp_tui.api.constants import DEFAULT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
+from ssp_tui.api.constants import CLIENT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
 from ssp_tui.api.download import DownloadedFile, ProgressCallback, download
 from ssp_tui.api.models import User
 from ssp_tui.api.resources import (
@@ -47,7 +47,7 @@ class PortalClient:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         timeout: httpx.Timeout | None = None,
-        page_size: int = DEFAULT_PAGE_LIMIT,
+        page_size: int = CLIENT_PAGE_LIMIT,
         download_deadline_s: float = DOWNLOAD_DEADLINE_S,
     ) -> None:
         self.base_url = normalize_base_url(base_url)

@@ -23,8 +23,8 @@ from ssp_tui.api.constants import (
     API_PREFIX,
     BACKOFF_BASE_S,
     BACKOFF_CAP_S,
+    CLIENT_PAGE_LIMIT,
     CONNECT_TIMEOUT_S,
-    DEFAULT_PAGE_LIMIT,
     MAX_RETRIES,
     MAX_RETRY_AFTER_S,
     READ_TIMEOUT_S,
@@ -124,7 +124,7 @@ class Transport:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         timeout: httpx.Timeout | None = None,
-        page_size: int = DEFAULT_PAGE_LIMIT,
+        page_size: int = CLIENT_PAGE_LIMIT,
     ) -> None:
         self.base_url = base_url
         self.page_size = page_size

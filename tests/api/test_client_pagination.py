@@ -49,7 +49,7 @@ async def test_async_for_follows_next_cursor(harness: Harness) -> None:
     cursors = [r.url.params.get("cursor") for r in portal.requests]
     assert cursors == [None, "100", "200"]
     assert all(r.url.params["status"] == "all" and r.url.params["q"] == "NC" for r in portal.requests)
-    assert all(r.url.params["limit"] == "100" for r in portal.requests)
+    assert all(r.url.params["limit"] == "1000" for r in portal.requests)  # the API's largest page
 
 
 async def test_pages_report_progress_and_collect_stops_early(harness: Harness) -> None:
@@ -109,7 +109,9 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
     ]
     params = [dict(r.url.params) for r in seen]
     assert params[0]["term"] == "renewal"
-    assert params[1] == {"q": "smith", "by": "policy_number", "status": "all", "limit": "100"}
+    assert params[1] == {"q": "smith", "by": "policy_number", "status": "all", "limit": "1000"}
+    # Every listing asks for the largest page the API allows: 100,000 rows are 100 requests, not 1,000.
+    assert all(page["limit"] == "1000" for page in params)
     assert (
         params[2]["policy_id"] == "p1" and params[2]["term"] == "renewal" and params[2]["insured_id"] == "i1"
     )
