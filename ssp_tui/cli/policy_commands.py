@@ -12,6 +12,7 @@ from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.download_run import check_concurrency, destination, report, run_plan
 from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.cli.listing_stream import ListingStream
 from ssp_tui.cli.output import Column, json_option
 from ssp_tui.cli.root import cli
 from ssp_tui.operations.downloads import BulkResult, DownloadPlan
@@ -69,12 +70,13 @@ def policies_list(ctx: click.Context, status: str, query: str | None, as_json: b
       ssp-tui policies list --status all --query "Bay Area" --json
     """
     output = make_output(ctx, as_json=as_json)
+    rows = ListingStream(output, POLICY_COLUMNS, empty="No policies match.")
 
-    async def body(run: CliRun) -> list[PolicySummary]:
-        return await run.client.policies.list(status=StatusFilter(status), q=query).collect()
+    async def body(run: CliRun) -> int:
+        return await rows.write(run.client.policies.list(status=StatusFilter(status), q=query))
 
-    found = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
-    output.listing(found, POLICY_COLUMNS, empty="No policies match.")
+    run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
+    rows.finish()
 
 
 @cli.group("docs")
