@@ -57,7 +57,9 @@ def schema_sql() -> str:
     return files("ssp_tui.sandbox").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
-def _build(path: Path, seed: int, scale: int, today: date | None, book: BookSize | None) -> Path:
+def _build(
+    path: Path, seed: int, scale: int, today: date | None, book: BookSize | None = None
+) -> Path:
     """Create and seed a complete database in a temporary file beside ``path``; returns that file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".building")

@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 from sandbox_harness import SEED_TODAY, SandboxServer, ServerThread, read_accounts
 
-from ssp_tui.api.models import Document, Page, PolicySummary, Term
+from ssp_tui.api.models import Document, Page, PolicySummary, SeminarActivity, Term
 from ssp_tui.sandbox.db import _built_with as built_with
 from ssp_tui.sandbox.db import connect, create_and_seed, meta, open_db
 from ssp_tui.sandbox.seed import build_rows
@@ -116,3 +116,31 @@ def test_the_book_agent_lists_documents_whose_pdfs_match_their_digest(book_serve
             pdf = pikepdf.open(io.BytesIO(content))
             assert len(pdf.pages) == document.pages
             assert str(pdf.docinfo["/Title"]) == document.title
+
+
+def test_the_agents_activity_pages_cover_every_row_once_newest_first(book_server: SandboxServer) -> None:
+    """Activity pages seek by (day, row): followed to the end they hold every row of the agency exactly once,
+    newest day first, whatever the page size."""
+    with sqlite3.connect(book_server.db_path) as conn:
+        agency = conn.execute("SELECT id FROM agencies WHERE name = ?", [BOOK_AGENCY[0]]).fetchone()[0]
+        expected = conn.execute(
+            "SELECT a.id FROM seminar_activity a JOIN customers c ON c.id = a.customer_id "
+            "WHERE c.agency_id = ? ORDER BY a.completed_on DESC, a.rowid DESC",
+            [agency],
+        ).fetchall()
+    with book_server.client(book_server.token(BOOK_AGENT.username)) as http:
+        for limit in (1000, 333):
+            seen: list[SeminarActivity] = []
+            cursor = None
+            while True:
+                params: dict[str, object] = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+                page = msgspec.json.decode(
+                    http.get("/seminars/activity", params=params).content, type=Page[SeminarActivity]
+                )
+                seen.extend(page.items)
+                cursor = page.next_cursor
+                if cursor is None:
+                    break
+            assert [row.id for row in seen] == [row[0] for row in expected]
+            days = [row.completed_on for row in seen]
+            assert days == sorted(days, reverse=True)
