@@ -1,5 +1,5 @@
 """Finding certificates the way the portal's Credentialing page does: search insureds (by policy number or
-policyholder, Active/Cancelled/All), then list each policy's certificates for the current or renewal term."""
+policyholder, Active/Cancelled/All) and list their certificates for the current or renewal term."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from ssp_tui.api.models import Certificate, CertificateTerm, SearchBy, StatusFil
 F = TypeVar("F", bound=Callable[..., Any])
 
 _BY_CHOICES = {"policy-number": SearchBy.POLICY_NUMBER, "policyholder": SearchBy.POLICYHOLDER}
-_PARALLEL_POLICIES = 6
-"""Certificate lists fetched at once; an agent's search can span many policies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +69,9 @@ def query_options(command: F) -> F:
 async def find_certificates(
     client: PortalClient, query: CertificateQuery, *, for_ids: bool = False
 ) -> list[Certificate]:
-    """The certificates of the insureds the search finds, in the order the portal lists them. ``for_ids``:
-    the caller looks for certificates by id, so whatever the options leave open is searched in full."""
+    """The certificates of the insureds the search finds, in the order the portal lists them (by insured,
+    policy and holder). ``for_ids``: the caller looks for certificates by id, so whatever the options leave
+    open is searched in full. One certificate search per term, however many policies it spans."""
     if query.term is not None:
         terms = [query.term]
     elif for_ids:
@@ -80,28 +79,12 @@ async def find_certificates(
     else:
         terms = [CertificateTerm.CURRENT]
     status = query.status or (StatusFilter.ALL if for_ids else StatusFilter.ACTIVE)
-    insureds = await client.credentialing.insureds(q=query.text, by=query.by, status=status).collect()
-    wanted: dict[str, set[str]] = {}
-    renewing: set[str] = set()
-    for insured in insureds:
-        wanted.setdefault(insured.policy_id, set()).add(insured.id)
-        if insured.has_renewal:
-            renewing.add(insured.policy_id)
-    lists = [
-        (policy_id, term)
-        for term in terms
-        for policy_id in wanted
-        if term is not CertificateTerm.RENEWAL or policy_id in renewing
-    ]
-    gate = asyncio.Semaphore(_PARALLEL_POLICIES)
-
-    async def certificates_of(policy_id: str, term: CertificateTerm) -> list[Certificate]:
-        async with gate:
-            return [
-                cert
-                async for cert in client.credentialing.certificates(policy_id, term=term)
-                if cert.insured_id in wanted[policy_id]
-            ]
-
-    found = await asyncio.gather(*(certificates_of(policy_id, term) for policy_id, term in lists))
+    found = await asyncio.gather(
+        *(
+            client.credentialing.search_certificates(
+                query.text, by=query.by, status=status, term=term
+            ).collect()
+            for term in terms
+        )
+    )
     return [cert for certificates in found for cert in certificates]

@@ -93,6 +93,9 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
         await client.support.search("past due").collect()
         await client.billing.accounts().collect()
         await client.billing.policies().collect()
+        await client.credentialing.search_certificates(
+            "NCP1", by=SearchBy.POLICY_NUMBER, status=StatusFilter.ACTIVE, term=CertificateTerm.RENEWAL
+        ).collect()
     paths = [r.url.raw_path.decode().split("?")[0] for r in seen]
     assert paths == [
         "/api/v1/policies/pol%2F1/documents",  # an id never escapes its path segment
@@ -106,6 +109,7 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
         "/api/v1/support/accounts",
         "/api/v1/billing/accounts",
         "/api/v1/billing/policies",
+        "/api/v1/credentialing/certificates",  # the search: no policy_id
     ]
     params = [dict(r.url.params) for r in seen]
     assert params[0]["term"] == "renewal"
@@ -123,6 +127,9 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
     )
     assert params[7]["category"] == "bulletins"
     assert params[8]["q"] == "past due"
+    assert params[11] == {
+        "q": "NCP1", "by": "policy_number", "status": "active", "term": "renewal", "limit": "1000"
+    }
 
 
 def test_pdf_paths() -> None:
