@@ -13,7 +13,7 @@ from types import TracebackType
 
 import httpx2
 
-from ssp_tui.api.constants import DEFAULT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
+from ssp_tui.api.constants import CLIENT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
 from ssp_tui.api.download import DownloadedFile, ProgressCallback, download
 from ssp_tui.api.models import User
 from ssp_tui.api.resources import (
@@ -48,7 +48,7 @@ class PortalClient:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         timeout: httpx2.Timeout | None = None,
-        page_size: int = DEFAULT_PAGE_LIMIT,
+        page_size: int = CLIENT_PAGE_LIMIT,
         download_deadline_s: float = DOWNLOAD_DEADLINE_S,
         os_trust_store: bool = False,
     ) -> None:

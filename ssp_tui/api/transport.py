@@ -24,8 +24,8 @@ from ssp_tui.api.constants import (
     API_PREFIX,
     BACKOFF_BASE_S,
     BACKOFF_CAP_S,
+    CLIENT_PAGE_LIMIT,
     CONNECT_TIMEOUT_S,
-    DEFAULT_PAGE_LIMIT,
     MAX_RETRIES,
     MAX_RETRY_AFTER_S,
     READ_TIMEOUT_S,
@@ -146,7 +146,7 @@ class Transport:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         timeout: httpx2.Timeout | None = None,
-        page_size: int = DEFAULT_PAGE_LIMIT,
+        page_size: int = CLIENT_PAGE_LIMIT,
         os_trust_store: bool = False,
     ) -> None:
         self.base_url = base_url

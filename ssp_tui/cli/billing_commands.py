@@ -17,6 +17,7 @@ from ssp_tui.api.models import (
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.cli.listing_stream import ListingStream
 from ssp_tui.cli.output import Column, Output, json_option, money
 from ssp_tui.cli.root import cli
 
@@ -74,14 +75,15 @@ def billing_list(ctx: click.Context, by: str, as_json: bool) -> None:
       ssp-tui billing list --by policy --json
     """
     output = make_output(ctx, as_json=as_json)
+    stream = ListingStream(output, SUMMARY_COLUMNS, empty="Nothing to pay here.")
 
-    async def body(run: CliRun) -> list[BillingSummary]:
+    async def body(run: CliRun) -> int:
         billing = run.client.billing
         rows = billing.accounts() if BillingKind(by) is BillingKind.ACCOUNT else billing.policies()
-        return await rows.collect()
+        return await stream.write(rows)
 
-    found = run_portal(ctx, body, output=output, needs=Capability.BILLING)
-    output.listing(found, SUMMARY_COLUMNS, empty="Nothing to pay here.")
+    run_portal(ctx, body, output=output, needs=Capability.BILLING)
+    stream.finish()
 
 
 async def _find(run: CliRun, reference: str) -> BillingSummary:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
-from ssp_tui.api.client import PortalClient
-from ssp_tui.api.models import Document, DocumentType, PolicyDetail, PolicySummary, StatusFilter, Term
+from ssp_tui.api.models import Document, DocumentType, PolicySummary, StatusFilter, Term
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.download_run import check_concurrency, destination, report, run_plan
 from ssp_tui.cli.exit_codes import CommandFailed
-from ssp_tui.cli.lookup import resolve_policy
+from ssp_tui.cli.listing_stream import ListingStream
 from ssp_tui.cli.output import Column, json_option
 from ssp_tui.cli.root import cli
 from ssp_tui.operations.downloads import BulkResult, DownloadPlan
 from ssp_tui.operations.downloads.jobs import combined_title, document_job
+from ssp_tui.operations.policy_lookup import PolicyRef, policy_documents, resolve_policies
 from ssp_tui.operations.safe_names import TemplateError
 
 ALL_TERMS = "all"
@@ -69,12 +70,13 @@ def policies_list(ctx: click.Context, status: str, query: str | None, as_json: b
       ssp-tui policies list --status all --query "Bay Area" --json
     """
     output = make_output(ctx, as_json=as_json)
+    rows = ListingStream(output, POLICY_COLUMNS, empty="No policies match.")
 
-    async def body(run: CliRun) -> list[PolicySummary]:
-        return await run.client.policies.list(status=StatusFilter(status), q=query).collect()
+    async def body(run: CliRun) -> int:
+        return await rows.write(run.client.policies.list(status=StatusFilter(status), q=query))
 
-    found = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
-    output.listing(found, POLICY_COLUMNS, empty="No policies match.")
+    run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
+    rows.finish()
 
 
 @cli.group("docs")
@@ -82,36 +84,28 @@ def docs_group() -> None:
     """Policy documents: list them, download them as separate PDFs or one combined PDF."""
 
 
-def _terms_of(policy: PolicyDetail, wanted: str) -> list[Term]:
-    offered = [term.term for term in policy.terms]
-    if wanted == ALL_TERMS:
-        return offered
-    term = Term(wanted)
-    if term not in offered:
-        raise CommandFailed(f"Policy {policy.policy_number} has no {term.value} term.")
-    return [term]
+def _terms_for(wanted: str) -> Callable[[PolicyRef], list[Term]]:
+    """The terms to list for each policy: all it has, or the one asked for when it has it."""
+
+    def terms(policy: PolicyRef) -> list[Term]:
+        if wanted == ALL_TERMS:
+            return list(policy.terms)
+        return [Term(wanted)] if Term(wanted) in policy.terms else []
+
+    return terms
 
 
-async def _documents(client: PortalClient, policy: PolicyDetail, wanted_term: str) -> list[Document]:
-    documents: list[Document] = []
-    for term in _terms_of(policy, wanted_term):
-        async for document in client.documents.list(policy.id, term=term):
-            # Older portals may leave these out of the listing; the file name template needs them.
-            if document.policy_number is None or document.term is None:
-                document = _with_policy(document, policy, term)
-            documents.append(document)
-    return documents
-
-
-def _with_policy(document: Document, policy: PolicyDetail, term: Term) -> Document:
-    import msgspec
-
-    return msgspec.structs.replace(
-        document,
-        policy_id=document.policy_id or policy.id,
-        policy_number=document.policy_number or policy.policy_number,
-        term=document.term or term,
-    )
+async def _resolve(run: CliRun, references: Sequence[str], concurrency: int) -> list[PolicyRef]:
+    """Every policy named, resolved concurrently (one request each); names the unknown ones together."""
+    if not all(reference.strip() for reference in references):
+        raise CommandFailed("A policy number or id is needed.")
+    resolved = await resolve_policies(run.client, references, concurrency)
+    if resolved.unknown:
+        names = ", ".join(repr(reference) for reference in resolved.unknown)
+        raise CommandFailed(
+            f"No policy {names}: use a policy number or id from `ssp-tui policies list --status all`."
+        )
+    return resolved.found
 
 
 @docs_group.command("list")
@@ -130,7 +124,10 @@ def docs_list(ctx: click.Context, policy: str, term: str, as_json: bool) -> None
     output = make_output(ctx, as_json=as_json)
 
     async def body(run: CliRun) -> list[Document]:
-        return await _documents(run.client, await resolve_policy(run.client, policy), term)
+        (found,) = await _resolve(run, [policy], run.profile.concurrency)
+        if term != ALL_TERMS and Term(term) not in found.terms:
+            raise CommandFailed(f"Policy {found.policy_number} has no {term} term.")
+        return await policy_documents(run.client, [found], _terms_for(term), run.profile.concurrency)
 
     found = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
     output.listing(found, DOCUMENT_COLUMNS, empty="No documents.")
@@ -184,19 +181,16 @@ def docs_download(
 
     async def body(run: CliRun) -> BulkResult:
         template = run.profile.filename_template
-        documents: list[Document] = []
-        policies_for: list[str] = []
-        for reference in dict.fromkeys(policies):  # a policy named twice is downloaded once
-            policy = await resolve_policy(run.client, reference)
-            if term != ALL_TERMS and Term(term) not in {t.term for t in policy.terms}:
-                # Among many policies, one without (say) a renewal is skipped, not a reason to stop.
-                output.warn(f"Policy {policy.policy_number} has no {term} term; skipped.")
-                continue
-            found = await _documents(run.client, policy, term)
-            wanted = [d for d in found if not wanted_types or d.type in wanted_types]
-            documents.extend(wanted)
-            if wanted:
-                policies_for.append(policy.policy_number)
+        workers = check_concurrency(concurrency, run.profile.concurrency)
+        found = await _resolve(run, policies, workers)
+        if term != ALL_TERMS:
+            for policy in found:
+                if Term(term) not in policy.terms:
+                    # Among many policies, one without (say) a renewal is skipped, not a reason to stop.
+                    output.warn(f"Policy {policy.policy_number} has no {term} term; skipped.")
+        listed = await policy_documents(run.client, found, _terms_for(term), workers)
+        documents = [d for d in listed if not wanted_types or d.type in wanted_types]
+        policies_for = list(dict.fromkeys(d.policy_number or "" for d in documents))
         if not documents:
             raise CommandFailed("No documents match.")
         try:
@@ -205,7 +199,6 @@ def docs_download(
             ]
         except TemplateError as exc:
             raise CommandFailed(f"The profile's filename template cannot be used: {exc}") from None
-        workers = check_concurrency(concurrency, run.profile.concurrency)
         plan = DownloadPlan(
             jobs,
             where,

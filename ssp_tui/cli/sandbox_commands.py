@@ -19,6 +19,11 @@ db_option = click.option(
     default=None,
     help="The sandbox database file (default: in the platform data folder).",
 )
+large_book_option = click.option(
+    "--large-book",
+    is_flag=True,
+    help="Add an agency with a large book (agent `bigbook`: 2,000+ policies, 100,000 documents; ~1 minute).",
+)
 
 
 def _db_path(db_path: Path | None) -> Path:
@@ -57,14 +62,22 @@ def sandbox() -> None:
     is_flag=True,
     help="Stop when standard input closes (the TUI starts its embedded sandbox so, to outlive it never).",
 )
+@large_book_option
 @db_option
-def serve(port: int, scale: int, with_parent: bool, db_path: Path | None) -> None:
+def serve(port: int, scale: int, with_parent: bool, large_book: bool, db_path: Path | None) -> None:
     """Serve the portal on 127.0.0.1; the first line printed is its base URL."""
     from ssp_tui.sandbox.db import SandboxDatabaseError
+    from ssp_tui.sandbox.seed_book import LARGE_BOOK
     from ssp_tui.sandbox.server import serve as run_server
 
     try:
-        run_server(_db_path(db_path), port=port, scale=scale, with_parent=with_parent)
+        run_server(
+            _db_path(db_path),
+            port=port,
+            scale=scale,
+            with_parent=with_parent,
+            book=LARGE_BOOK if large_book else None,
+        )
     except SandboxDatabaseError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
@@ -74,13 +87,15 @@ def serve(port: int, scale: int, with_parent: bool, db_path: Path | None) -> Non
 @sandbox.command()
 @click.option("--scale", type=click.IntRange(1, 1000), default=1, show_default=True, help="Data multiplier.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed of the demo data.")
+@large_book_option
 @db_option
 @click.pass_context
-def reset(ctx: click.Context, scale: int, seed: int, db_path: Path | None) -> None:
+def reset(ctx: click.Context, scale: int, seed: int, large_book: bool, db_path: Path | None) -> None:
     """Rebuild the sandbox database from scratch (sessions, requests and cached PDFs are lost)."""
     from ssp_tui.sandbox.db import reset_db
+    from ssp_tui.sandbox.seed_book import LARGE_BOOK
 
-    path = reset_db(_db_path(db_path), seed=seed, scale=scale)
+    path = reset_db(_db_path(db_path), seed=seed, scale=scale, book=LARGE_BOOK if large_book else None)
     make_output(ctx).info(f"Sandbox database rebuilt: {path}")
 
 

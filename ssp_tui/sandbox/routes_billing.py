@@ -27,7 +27,7 @@ from ssp_tui.api.models import (
     PayLink,
     PaymentPlan,
 )
-from ssp_tui.api.roles import Capability
+from ssp_tui.api.roles import Capability, Role
 from ssp_tui.sandbox.access import (
     Caller,
     billing_account_filter,
@@ -132,7 +132,9 @@ def _visible_account(conn: sqlite3.Connection, caller: Caller, account_id: str) 
 
 
 def _visible_policy_numbers(conn: sqlite3.Connection, caller: Caller, account_id: str) -> list[sqlite3.Row]:
-    sql, params = policy_filter(caller)
+    # The account is already within the caller's scope, and so is every policy on it (one customer's), except
+    # for an insured, who sees only the policies they are on.
+    sql, params = policy_filter(caller) if caller.role is Role.INSURED else ("1", [])
     return conn.execute(
         f"SELECT p.id, p.policy_number, p.billing_account_id FROM policies p "
         f"WHERE p.billing_account_id = ? AND {sql} ORDER BY p.policy_number",
