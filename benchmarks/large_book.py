@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import httpx2
 import msgspec
 import pyotp
 
@@ -114,7 +114,7 @@ class LargeSandbox:
     async def sign_in(self, username: str) -> Session:
         """A new session over plain httpx: with the device token once there is one, else through MFA."""
         account = self.account(username)
-        async with httpx.AsyncClient(base_url=self.api_url, timeout=60.0) as http:
+        async with httpx2.AsyncClient(base_url=self.api_url, timeout=60.0) as http:
             answer = await http.post(
                 "/auth/login",
                 json={
@@ -142,7 +142,7 @@ class LargeSandbox:
                 self._devices[username] = session.device_token
             return session
 
-    def raw_client(self, token: str) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
+    def raw_client(self, token: str) -> httpx2.AsyncClient:
+        return httpx2.AsyncClient(
             base_url=self.api_url, headers={"Authorization": f"Bearer {token}"}, timeout=300.0
         )

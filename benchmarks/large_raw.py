@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-import httpx
+import httpx2
 import msgspec
 
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY, MAX_PAGE_LIMIT
@@ -41,13 +41,13 @@ def decoder(model: type[T]) -> msgspec.json.Decoder[T]:
     return _DECODERS[model]
 
 
-async def get(http: httpx.AsyncClient, path: str, model: type[T], **params: Any) -> T:
+async def get(http: httpx2.AsyncClient, path: str, model: type[T], **params: Any) -> T:
     answer = await http.get(path, params={k: v for k, v in params.items() if v is not None})
     answer.raise_for_status()
     return decoder(model).decode(answer.content)
 
 
-async def listing(http: httpx.AsyncClient, path: str, item: type[T], **params: Any) -> list[T]:
+async def listing(http: httpx2.AsyncClient, path: str, item: type[T], **params: Any) -> list[T]:
     """Every page of a listing, at limit=1000, each page decoded as it arrives."""
     items: list[T] = []
     cursor: str | None = None
@@ -73,15 +73,15 @@ async def gathered(limit: int, work: Sequence[Any]) -> list[Any]:
 # -- what each screen needs on its first open --
 
 
-async def home(http: httpx.AsyncClient) -> tuple[User, Home]:
+async def home(http: httpx2.AsyncClient) -> tuple[User, Home]:
     return await get(http, "/me", User), await get(http, "/home", Home)
 
 
-async def payments(http: httpx.AsyncClient) -> int:
+async def payments(http: httpx2.AsyncClient) -> int:
     return len(await listing(http, "/billing/accounts", BillingSummary))
 
 
-async def policy_services(http: httpx.AsyncClient) -> int:
+async def policy_services(http: httpx2.AsyncClient) -> int:
     policies = await listing(http, "/policies", PolicySummary, status="active")
     first = policies[0].id
     detail, documents = await asyncio.gather(
@@ -91,7 +91,7 @@ async def policy_services(http: httpx.AsyncClient) -> int:
     return len(policies) + len(documents) + len(detail.terms)
 
 
-async def credentialing(http: httpx.AsyncClient, concurrency: int = DEFAULT_CONCURRENCY) -> int:
+async def credentialing(http: httpx2.AsyncClient, concurrency: int = DEFAULT_CONCURRENCY) -> int:
     """The whole book: every insured of an active policy, then each policy's current certificates."""
     insureds = await listing(http, "/credentialing/insureds", CredentialedInsured, status="active")
     policy_ids = list(dict.fromkeys(i.policy_id for i in insureds))
@@ -105,21 +105,21 @@ async def credentialing(http: httpx.AsyncClient, concurrency: int = DEFAULT_CONC
     return len(insureds) + sum(len(found) for found in lists)
 
 
-async def seminars(http: httpx.AsyncClient) -> int:
+async def seminars(http: httpx2.AsyncClient) -> int:
     catalog, activity = await asyncio.gather(
         listing(http, "/seminars", Seminar), listing(http, "/seminars/activity", SeminarActivity)
     )
     return len(catalog) + len(activity)
 
 
-async def risk(http: httpx.AsyncClient) -> int:
+async def risk(http: httpx2.AsyncClient) -> int:
     return len(await listing(http, "/risk/resources", RiskResource))
 
 
-async def agent(http: httpx.AsyncClient) -> int:
+async def agent(http: httpx2.AsyncClient) -> int:
     return len(await listing(http, "/agent/resources", AgentResource))
 
 
-async def support_search(http: httpx.AsyncClient, query: str, limit: int) -> int:
+async def support_search(http: httpx2.AsyncClient, query: str, limit: int) -> int:
     page = await get(http, "/support/accounts", Page[SupportAccountHit], q=query, limit=limit)
     return len(page.items)

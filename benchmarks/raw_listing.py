@@ -12,13 +12,13 @@ import asyncio
 import os
 import sys
 
-import httpx
+import httpx2
 
 from benchmarks import large_raw as raw
 from ssp_tui.api.models import BillingSummary, Document, PolicySummary, SeminarActivity
 
 
-async def book(http: httpx.AsyncClient) -> int:
+async def book(http: httpx2.AsyncClient) -> int:
     policies = await raw.listing(http, "/policies", PolicySummary, status="all")
     lists = [
         raw.listing(http, f"/policies/{p.id}/documents", Document, term=term)
@@ -30,7 +30,7 @@ async def book(http: httpx.AsyncClient) -> int:
 
 async def main(kind: str, arg: str | None) -> int:
     headers = {"Authorization": f"Bearer {os.environ['SSP_BENCH_TOKEN']}"}
-    async with httpx.AsyncClient(base_url=os.environ["SSP_BENCH_URL"], headers=headers, timeout=600) as http:
+    async with httpx2.AsyncClient(base_url=os.environ["SSP_BENCH_URL"], headers=headers, timeout=600) as http:
         if kind == "policies":
             return len(await raw.listing(http, "/policies", PolicySummary, status="all"))
         if kind == "billing":

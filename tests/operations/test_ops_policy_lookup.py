@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import AsyncIterator
 
-import httpx
+import httpx2
 import pytest
 
 from ssp_tui.api.client import PortalClient
@@ -47,7 +47,7 @@ def document(policy_id: str, term: str, n: int) -> dict[str, object]:
     }
 
 
-class _Body(httpx.AsyncByteStream):
+class _Body(httpx2.AsyncByteStream):
     """A body as a network peer sends it (a MockTransport response built from bytes is pre-read)."""
 
     def __init__(self, data: bytes) -> None:
@@ -57,9 +57,9 @@ class _Body(httpx.AsyncByteStream):
         yield self._data
 
 
-def reply(status: int, payload: object) -> httpx.Response:
+def reply(status: int, payload: object) -> httpx2.Response:
     headers = {"content-type": "application/problem+json" if status >= 400 else "application/json"}
-    return httpx.Response(status, headers=headers, stream=_Body(json.dumps(payload).encode()))
+    return httpx2.Response(status, headers=headers, stream=_Body(json.dumps(payload).encode()))
 
 
 class Portal:
@@ -67,11 +67,11 @@ class Portal:
     in flight at once."""
 
     def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
         self.in_flight = 0
         self.most_in_flight = 0
 
-    async def handle(self, request: httpx.Request) -> httpx.Response:
+    async def handle(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
@@ -81,7 +81,7 @@ class Portal:
         finally:
             self.in_flight -= 1
 
-    def answer(self, request: httpx.Request) -> httpx.Response:
+    def answer(self, request: httpx2.Request) -> httpx2.Response:
         path = request.url.path.removeprefix("/api/v1")
         if path == "/policies":
             q = request.url.params["q"]
@@ -111,7 +111,7 @@ def portal() -> Portal:
 
 
 def client_for(portal: Portal) -> PortalClient:
-    client = PortalClient("http://portal.test", transport=httpx.MockTransport(portal.handle))
+    client = PortalClient("http://portal.test", transport=httpx2.MockTransport(portal.handle))
     user = User(id="u1", username="agent", display_name="Agent", email="a@example.test", role=Role.AGENT)
     client.auth.set_session(Session(access_token="a", refresh_token="r", expires_in=900, user=user))
     return client

@@ -3,14 +3,14 @@ search, exactly the certificates the insured search and a listing per policy giv
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.models import Role
 
 
-def everything(client: httpx.Client, path: str, **params: object) -> list[dict]:
+def everything(client: httpx2.Client, path: str, **params: object) -> list[dict]:
     items: list[dict] = []
     cursor = None
     while True:
@@ -22,7 +22,7 @@ def everything(client: httpx.Client, path: str, **params: object) -> list[dict]:
             return items
 
 
-def per_policy(client: httpx.Client, term: str, **search: object) -> list[str]:
+def per_policy(client: httpx2.Client, term: str, **search: object) -> list[str]:
     """The old way: the insured search, then each policy's certificates, kept to the insureds found."""
     insureds = everything(client, "/credentialing/insureds", **search)
     found = {(i["id"], i["policy_id"]) for i in insureds}
