@@ -17,6 +17,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
+from runtime_dirs import short_runtime_dir, stop_agents
 from sandbox_harness import SEED_TODAY, SandboxServer, ServerThread, copy_db, read_accounts, seed_template
 
 from ssp_tui import clock
@@ -25,6 +26,18 @@ from ssp_tui import clock
 # today, in six weeks and in a year. The shift is in the environment, so every process a test starts (the CLI,
 # an embedded sandbox) keeps the same time and the same authenticator codes.
 os.environ[clock.SHIFT_ENV] = str(round(clock.shift_to(datetime.combine(SEED_TODAY, time(12), tzinfo=UTC))))
+
+
+# The CLI's session locks, authenticator steps and session agents go to a runtime folder of this test run's
+# own, never the developer's; agents a test left running are stopped when the run ends.
+_RUNTIME = short_runtime_dir()
+os.environ["XDG_RUNTIME_DIR"] = str(_RUNTIME)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_session_agents() -> Iterator[None]:
+    yield
+    stop_agents(_RUNTIME)
 
 
 @pytest.fixture(scope="session")

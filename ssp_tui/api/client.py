@@ -11,9 +11,9 @@ import random
 from pathlib import Path
 from types import TracebackType
 
-import httpx
+import httpx2
 
-from ssp_tui.api.constants import DEFAULT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
+from ssp_tui.api.constants import CLIENT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
 from ssp_tui.api.download import DownloadedFile, ProgressCallback, download
 from ssp_tui.api.models import User
 from ssp_tui.api.resources import (
@@ -28,38 +28,44 @@ from ssp_tui.api.resources import (
     SeminarsResource,
     SupportResource,
 )
-from ssp_tui.api.transport import RetryPolicy, SessionCallback, Sleep, Transport
+from ssp_tui.api.transport import RetryPolicy, SessionCallback, SessionShare, Sleep, Transport
 from ssp_tui.api.urls import normalize_base_url
 
 __all__ = ["PortalClient", "normalize_base_url"]
 
 
 class PortalClient:
-    """Holds one httpx.AsyncClient for its whole life; close it (or use ``async with``) when done."""
+    """Holds one httpx2.AsyncClient for its whole life; close it (or use ``async with``) when done."""
 
     def __init__(
         self,
         base_url: str,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
         on_session: SessionCallback | None = None,
         *,
+        share: SessionShare | None = None,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
-        timeout: httpx.Timeout | None = None,
-        page_size: int = DEFAULT_PAGE_LIMIT,
+        timeout: httpx2.Timeout | None = None,
+        page_size: int = CLIENT_PAGE_LIMIT,
         download_deadline_s: float = DOWNLOAD_DEADLINE_S,
+        os_trust_store: bool = False,
     ) -> None:
+        """``os_trust_store``: verify TLS with the operating system's trust store (see api/network.py);
+        proxies and ``SSL_CERT_FILE`` come from the environment either way."""
         self.base_url = normalize_base_url(base_url)
         self._transport = Transport(
             self.base_url,
             transport=transport,
             on_session=on_session,
+            share=share,
             retry=retry,
             sleep=sleep,
             rng=rng,
             timeout=timeout,
             page_size=page_size,
+            os_trust_store=os_trust_store,
         )
         self.download_deadline_s = download_deadline_s
         self.auth = AuthResource(self._transport)

@@ -14,11 +14,19 @@ MAX_BODY_BYTES = 64 * 1024
 """The largest request body the portal reads; it stops reading (413) as soon as a body passes it."""
 
 DEFAULT_PAGE_LIMIT = 100
+"""The page size a portal uses when a request names none."""
 MAX_PAGE_LIMIT = 1000
+CLIENT_PAGE_LIMIT = MAX_PAGE_LIMIT
+"""The page size the client asks for: the largest the API allows. A page costs a round trip and the portal's
+per-request work whatever its size, so 100,000 rows take 100 requests, not 1,000 (docs/performance.md)."""
 
 # Sessions and MFA (the sandbox enforces these; the client shows them).
 ACCESS_TOKEN_TTL_S = 15 * 60
 REFRESH_TOKEN_TTL_S = 12 * 3600
+REFRESH_RETRY_GRACE_S = 120
+"""How long a refresh token just rotated away from may be presented again, by the client that rotated it, to
+get back the same successor pair (a lost answer to POST /auth/refresh is retried safely). Any other reuse of
+a rotated refresh token ends the whole session."""
 REMEMBER_DEVICE_DAYS = 30
 MFA_CODE_TTL_S = 5 * 60
 TOTP_PERIOD_S = 30

@@ -77,8 +77,11 @@ ROUTES: tuple[Route, ...] = (
           query=(QueryParam("q", str), QueryParam("by", m.SearchBy), QueryParam("status", m.StatusFilter),
                  *PAGING)),
     Route("GET", "/credentialing/certificates", "credentialing_certificates", m.Page[m.Certificate],
-          query=(QueryParam("policy_id", str, required=True), QueryParam("term", m.CertificateTerm),
-                 QueryParam("insured_id", str), *PAGING)),
+          query=(QueryParam("policy_id", str, description="One policy's certificates; without it, those of "
+                            "every insured that q, by and status find (as /credentialing/insureds)"),
+                 QueryParam("term", m.CertificateTerm), QueryParam("insured_id", str),
+                 QueryParam("q", str), QueryParam("by", m.SearchBy), QueryParam("status", m.StatusFilter),
+                 *PAGING)),
     Route("GET", "/credentialing/certificates/{id}/pdf", "certificate_pdf", bytes),
     Route("GET", "/credentialing/insureds/{id}/claims-history", "claims_history_pdf", bytes,
           query=(QueryParam("policy_id", str, required=True),)),

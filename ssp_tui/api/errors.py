@@ -6,6 +6,7 @@ sent them, the time to wait on 423 and 429). No error message ever holds a token
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from functools import cache
 from http import HTTPStatus
@@ -93,12 +94,16 @@ class StatusError(PortalError):
 
     @property
     def user_message(self) -> str:
-        text = self.title.rstrip(".")
-        if self.detail:
-            text = f"{text}: {self.detail}"
-        if not text.endswith((".", "!", "?")):
-            text += "."
-        if self.retry_after is not None:
+        """One line that never says a thing twice: the portal's detail, after its title unless the detail
+        already says it ("Login on hold" before "... this login is on hold ..."), and the time to wait unless
+        the detail already gives it."""
+        detail = one_line(self.detail)
+        title = one_line(self.title).rstrip(".")
+        if detail and (not title or restates(detail, title)):
+            text = sentence(detail)
+        else:
+            text = sentence(": ".join(part for part in (title, detail) if part))
+        if self.retry_after is not None and not _CLOCK_TIME.search(text):
             text += f" Try again in {format_wait(self.retry_after)}."
         return text
 
@@ -124,9 +129,12 @@ class ValidationFailed(StatusError):
 
     @property
     def user_message(self) -> str:
-        fields = "; ".join(f"{e.field}: {e.message}" for e in self.errors)
         base = super().user_message
-        return f"{base} {fields}." if fields else base
+        said = base.lower()
+        # Each field's message once: a portal that put it in the detail already is not repeated.
+        fields = [f"{e.field}: {e.message}" for e in self.errors]
+        fields = [one_line(f) for f in fields if one_line(f).lower().rstrip(".") not in said]
+        return f"{base} {sentence('; '.join(fields))}" if fields else base
 
 
 class Locked(StatusError):
@@ -156,6 +164,30 @@ def error_class_for(status: int) -> type[StatusError]:
     if status >= 500:
         return ServerError
     return _BY_STATUS.get(status, StatusError)
+
+
+_CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+"""A detail that names the moment a wait ends ("unlocks by itself at 15:35 UTC") needs no "Try again in"."""
+_STOP_WORDS = frozenset({"this", "that", "with", "your", "have", "been", "from", "will", "were", "here"})
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line of printable characters: a portal's line breaks, tabs and escape sequences
+    (never shown on a terminal) become single spaces."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def sentence(text: str) -> str:
+    return text if not text or text.endswith((".", "!", "?")) else text + "."
+
+
+def restates(detail: str, title: str) -> bool:
+    """True when ``detail`` already says what ``title`` says: they share a word of four letters or more."""
+
+    def words(text: str) -> set[str]:
+        return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOP_WORDS}
+
+    return bool(words(title) & words(detail))
 
 
 MAX_SANE_WAIT_S = 7 * 24 * 3600.0
@@ -244,9 +276,9 @@ def status_error(
 
 def _generic_detail(status: int) -> str:
     if status in (502, 503, 504):
-        return "The portal cannot be reached through its gateway right now"
+        return "The portal cannot be reached right now"
     if status >= 500:
         return "The portal failed to answer this request"
     if status == 401:
-        return "Sign in again"
+        return "The portal asks to sign in again"
     return f"The portal refused the request (HTTP {status})"

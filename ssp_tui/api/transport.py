@@ -1,4 +1,4 @@
-"""The request core: one httpx.AsyncClient, bearer sessions with one-flight refresh, retries, strict bodies.
+"""The request core: one httpx2.AsyncClient, bearer sessions with one-flight refresh, retries, strict bodies.
 
 Every resource, the paginator and the download path go through ``Transport.exchange``; there is no other way
 to the network.
@@ -11,12 +11,13 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-import httpx
+import httpx2
 import msgspec
 
 from ssp_tui import __version__
@@ -25,8 +26,8 @@ from ssp_tui.api.constants import (
     API_PREFIX,
     BACKOFF_BASE_S,
     BACKOFF_CAP_S,
+    CLIENT_PAGE_LIMIT,
     CONNECT_TIMEOUT_S,
-    DEFAULT_PAGE_LIMIT,
     MAX_RETRIES,
     MAX_RETRY_AFTER_S,
     READ_TIMEOUT_S,
@@ -43,12 +44,26 @@ from ssp_tui.api.errors import (
     status_error,
 )
 from ssp_tui.api.models import RefreshRequest, Session
+from ssp_tui.api.network import LOOPBACK_DIRECT, PROXY_HINT, TLS_HINT, certificate_failure, tls_verification
 from ssp_tui.text_safety import clean_json
 
 R = TypeVar("R")
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 SessionCallback = Callable[[Session | None], None]
+
+
+
+class SessionShare(Protocol):
+    """A session shared with other processes: the CLI keeps one for its next command, and several commands
+    may run at once. Around a refresh the transport holds the share exclusively and first reads what is kept
+    there: another process may have refreshed the same session a moment ago, and refreshing its old refresh
+    token again would be reuse, which ends the session for everyone."""
+
+    def exclusive(self) -> AbstractAsyncContextManager[Session | None]:
+        """Hold the share against other processes; yields the session kept there now (or None)."""
+        ...
+
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 log = logging.getLogger("ssp_tui.http")
@@ -107,33 +122,42 @@ def query(**values: Any) -> dict[str, str]:
     return out
 
 
-def transport_error(exc: httpx.TransportError, endpoint: str) -> PortalError:
-    """httpx's exceptions in the client's words; the URL is named, no header or body ever is."""
-    if isinstance(exc, httpx.TimeoutException):
+def transport_error(exc: httpx2.TransportError, endpoint: str) -> PortalError:
+    """httpx2's exceptions in the client's words; the URL is named, no header or body ever is."""
+    if isinstance(exc, httpx2.TimeoutException):
         return RequestTimeout(f"The portal did not answer in time ({endpoint}).")
-    if isinstance(exc, httpx.ConnectError):
+    untrusted = certificate_failure(exc)
+    if untrusted is not None:
+        reason = untrusted.verify_message or "certificate verify failed"
+        return ConnectionFailed(f"The portal's certificate is not trusted ({endpoint}: {reason}). {TLS_HINT}")
+    if isinstance(exc, httpx2.ProxyError):
+        return ConnectionFailed(f"The proxy did not connect to the portal ({endpoint}): {exc}. {PROXY_HINT}")
+    if isinstance(exc, httpx2.ConnectError):
         return ConnectionFailed(f"Cannot connect to the portal ({endpoint}): {exc}")
-    if isinstance(exc, httpx.UnsupportedProtocol):
+    if isinstance(exc, httpx2.UnsupportedProtocol):
         return ConnectionFailed(f"The portal URL is not an http(s) URL ({endpoint}).")
     return ConnectionFailed(f"The connection to the portal broke ({endpoint}): {type(exc).__name__}")
 
 
 class Transport:
-    """Owns the httpx client and the session; resources call ``request`` and ``exchange``."""
+    """Owns the httpx2 client and the session; resources call ``request`` and ``exchange``."""
 
     def __init__(
         self,
         base_url: str,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
         on_session: SessionCallback | None = None,
+        share: SessionShare | None = None,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
-        timeout: httpx.Timeout | None = None,
-        page_size: int = DEFAULT_PAGE_LIMIT,
+        timeout: httpx2.Timeout | None = None,
+        page_size: int = CLIENT_PAGE_LIMIT,
+        os_trust_store: bool = False,
     ) -> None:
         self.base_url = base_url
+        self._share = share
         self.page_size = page_size
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
@@ -143,13 +167,16 @@ class Transport:
         self._refresh_lock = asyncio.Lock()
         self.refresh_count = 0
         """How many token refreshes this client made (tests check that concurrent 401s share one)."""
-        self.http = httpx.AsyncClient(
+        self.http = httpx2.AsyncClient(
             base_url=base_url + API_PREFIX,
             transport=transport,
-            timeout=timeout or httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+            timeout=timeout or httpx2.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
             # Only encodings the client can verify end to end (see body.py).
             headers={"Accept-Encoding": "gzip", "User-Agent": f"ssp-tui/{__version__}"},
             follow_redirects=False,
+            # Proxies and SSL_CERT_FILE from the environment (trust_env, httpx2's default); see network.py.
+            verify=tls_verification(os_trust_store),
+            mounts=LOOPBACK_DIRECT,
         )
 
     async def aclose(self) -> None:
@@ -186,8 +213,21 @@ class Transport:
         current = self._session
         if current is None:
             raise _session_ended("/auth/refresh")
+        if self._share is None:
+            return await self._rotate(current)
+        async with self._share.exclusive() as kept:
+            newer = kept is not None and kept.refresh_token != current.refresh_token
+            if newer and kept is not None and kept.user.id == current.user.id:
+                # Another process refreshed this session meanwhile: take its pair, never rotate ours again.
+                self._session = kept
+                return kept
+            return await self._rotate(current)
+
+    async def _rotate(self, current: Session) -> Session:
         body = msgspec.json.encode(RefreshRequest(refresh_token=current.refresh_token))
-        spec = RequestSpec("POST", "/auth/refresh", body=body, authenticated=False, retryable=False)
+        # Safe to repeat: a refresh presented again by the same client within the portal's grace window gets
+        # the same pair (docs/api.md), so a lost answer does not end the session.
+        spec = RequestSpec("POST", "/auth/refresh", body=body, authenticated=False, retryable=True)
         self.refresh_count += 1
         try:
             fresh = await self.request_spec(spec, Session)
@@ -195,7 +235,9 @@ class Transport:
             if exc.status >= 500 or exc.status in self.retry.statuses:
                 raise  # the portal is struggling, not refusing: keep the session for a later try
             self.set_session(None)
-            raise _session_ended(spec.endpoint) from None
+            # Refused: the session is over. The portal's own words say why (expired, ended by a reuse).
+            detail = exc.detail if isinstance(exc, AuthenticationRequired) else ""
+            raise _session_ended(spec.endpoint, detail) from None
         if fresh.device_token is None and current.device_token is not None:
             fresh = msgspec.structs.replace(fresh, device_token=current.device_token)
         self.set_session(fresh)
@@ -226,7 +268,7 @@ class Transport:
         return await self.request_spec(spec, response_type)
 
     async def request_spec(self, spec: RequestSpec, response_type: type[T] | None) -> T:
-        async def decode(response: httpx.Response) -> T:
+        async def decode(response: httpx2.Response) -> T:
             try:
                 data = await read_whole_body(response, max_bytes=MAX_JSON_BYTES)
             except BodyError as exc:
@@ -235,10 +277,10 @@ class Transport:
 
         return await self.exchange(spec, decode)
 
-    async def exchange(self, spec: RequestSpec, consume: Callable[[httpx.Response], Awaitable[R]]) -> R:
+    async def exchange(self, spec: RequestSpec, consume: Callable[[httpx2.Response], Awaitable[R]]) -> R:
         """Send ``spec`` (retrying and refreshing as the policy allows); hand a 2xx response to ``consume``.
 
-        ``consume`` runs inside the retry loop: an httpx transport error it lets through (a read timeout while
+        ``consume`` runs inside the retry loop: a transport error it lets through (a read timeout while
         reading a JSON body, say) is retried like one raised while connecting.
         """
         retries = 0
@@ -272,7 +314,7 @@ class Transport:
                 finally:
                     await response.aclose()
                     _log_exchange(spec, str(response.status_code), started)
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 _log_exchange(spec, f"failed ({type(exc).__name__})", started)
                 if not (spec.retryable and retries < self.retry.max_retries):
                     raise transport_error(exc, spec.endpoint) from None
@@ -280,7 +322,7 @@ class Transport:
                 await self.pause(retries)
                 retries += 1
 
-    def _retry_wait(self, spec: RequestSpec, response: httpx.Response, retries: int) -> float | None:
+    def _retry_wait(self, spec: RequestSpec, response: httpx2.Response, retries: int) -> float | None:
         """Seconds to wait before repeating, or None to fail now (not retryable, out of tries, or told to
         wait longer than the client will)."""
         if not spec.retryable or response.status_code not in self.retry.statuses:
@@ -294,10 +336,10 @@ class Transport:
             return None
         return retry_after
 
-    async def _error_from(self, spec: RequestSpec, response: httpx.Response) -> StatusError:
+    async def _error_from(self, spec: RequestSpec, response: httpx2.Response) -> StatusError:
         try:
             body = await read_whole_body(response, max_bytes=MAX_ERROR_BODY_BYTES)
-        except (BodyError, httpx.TransportError):
+        except (BodyError, httpx2.TransportError):
             body = b""  # the status alone still says what went wrong
         return status_error(
             response.status_code,
@@ -307,7 +349,7 @@ class Transport:
             retry_after_header=response.headers.get("retry-after"),
         )
 
-    def _build(self, spec: RequestSpec, token: str | None) -> httpx.Request:
+    def _build(self, spec: RequestSpec, token: str | None) -> httpx2.Request:
         headers = {"Accept": "application/json", **spec.headers}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
@@ -330,14 +372,16 @@ def _log_exchange(spec: RequestSpec, outcome: str, started: float) -> None:
     log.info("%s %s %s %.0f ms", spec.method, where, outcome, elapsed_ms)
 
 
-def _session_ended(endpoint: str) -> AuthenticationRequired:
-    return AuthenticationRequired(401, "Session ended", "Please sign in again", endpoint=endpoint)
+def _session_ended(endpoint: str, detail: str = "") -> AuthenticationRequired:
+    return AuthenticationRequired(
+        401, "Session ended", detail or "The session has ended; sign in again.", endpoint=endpoint
+    )
 
 
 _decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
 
 
-def decode_json(endpoint: str, response: httpx.Response, data: bytes, response_type: type[T] | None) -> T:
+def decode_json(endpoint: str, response: httpx2.Response, data: bytes, response_type: type[T] | None) -> T:
     """Decode a 2xx body into the contract type; anything else the contract does not promise is a
     ProtocolError naming the endpoint (never a KeyError or a msgspec traceback)."""
     if response_type is None:

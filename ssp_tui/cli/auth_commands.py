@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 
 import click
 
 from ssp_tui.api.errors import PortalError
-from ssp_tui.api.models import MfaFactor, User
+from ssp_tui.api.models import MfaFactor, Session, User
 from ssp_tui.cli.context import CliRun, run_portal
-from ssp_tui.cli.login_flow import sign_in, totp_now
+from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.cli.login_flow import fresh_totp, sign_in
 from ssp_tui.cli.output import Output
 from ssp_tui.cli.output_options import make_output, output_options
+from ssp_tui.cli.session_lock import TotpSteps
+from ssp_tui.cli.session_store import NOT_KEPT, WHERE_HINT, where_words
 from ssp_tui.settings.secrets import env_credentials
 
 _FACTOR_LABELS = {
@@ -52,6 +56,11 @@ def _show_user(output: Output, user: User, portal_label: str) -> None:
     help="How to get the MFA code: totp (authenticator, the default), sms or voice.",
 )
 @click.option("--remember-device", is_flag=True, help="Skip MFA on this device for 30 days.")
+@click.option(
+    "--allow-secrets-file",
+    is_flag=True,
+    help="With no keyring, keep sessions in a private file (0600) from now on (saved in the config file).",
+)
 @output_options(listing=False)
 @click.pass_context
 def login(
@@ -60,11 +69,16 @@ def login(
     mfa_code: str | None,
     factor: str | None,
     remember_device: bool,
+    allow_secrets_file: bool,
 ) -> None:
-    """Log in and keep the session for later commands (in the keyring).
+    """Log in and keep the session for later commands; exits 1 if it could be kept nowhere.
 
     Without a prompt: SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET (or --mfa-code, or a code on stdin).
     Otherwise it asks for what is missing; the password is never echoed.
+
+    The session is kept in the OS keyring; where there is none, in a private file if you agreed
+    (--allow-secrets-file, a question on a terminal, secrets_file_consent = true, SSP_SECRETS_FILE=1);
+    else in memory by a session agent until 15 minutes without use (SSP_SESSION_AGENT=0: never).
 
     \b
     Examples (the sandbox's demo logins, from `ssp-tui sandbox accounts`):
@@ -74,45 +88,78 @@ def login(
     output = make_output(ctx, fields=User)
 
     async def body(run: CliRun) -> User:
-        await _revoke_kept_session(run)
+        if allow_secrets_file or _agrees_to_secrets_file(run):
+            await asyncio.to_thread(_consent_to_secrets_file, run)
         env = env_credentials()
         name = username or env.username or run.profile.username or click.prompt("Username", err=True)
         # SSP_PASSWORD belongs to SSP_USERNAME; it is not tried for another user named with --username.
         password = env.password if name == (env.username or name) else None
         password = password or await asyncio.to_thread(run.store.password, name)
         password = password or click.prompt("Password", hide_input=True, err=True)
+        steps = TotpSteps(run.portal_key, name)
 
-        def code_for(chosen: MfaFactor) -> str:
+        async def code_for(chosen: MfaFactor) -> str:
             if mfa_code:
                 return mfa_code
             if chosen is MfaFactor.TOTP:
                 secret = env.totp_secret or run.store.totp_secret(name)
                 if secret:
-                    return totp_now(secret)
+                    return await fresh_totp(secret, steps, output.warn)
             return str(click.prompt(f"{_FACTOR_LABELS[chosen]} code", err=True)).strip()
 
-        session = await sign_in(
-            run.client,
-            run.store,
-            name,
-            password,
-            code_for=code_for,
-            factor=MfaFactor(factor) if factor else None,
-            remember_device=remember_device,
-            notify=output.warn,
-        )
+        # One login at a time per kept session: a command started meanwhile waits, then uses this one.
+        async with run.store.exclusive() as kept:
+            await _revoke(run, kept)
+            session = await sign_in(
+                run.client,
+                run.store,
+                name,
+                password,
+                code_for=code_for,
+                factor=MfaFactor(factor) if factor else None,
+                remember_device=remember_device,
+                notify=output.warn,
+            )
+            if run.store.kept_in in (None, "nowhere"):
+                # Nothing to use it by later: end it on the portal too rather than leave it live.
+                with contextlib.suppress(PortalError):
+                    await run.client.auth.logout()
+                raise CommandFailed(f"Signed in as {name}, but {NOT_KEPT}; {WHERE_HINT}.")
         _remember_username(run, name)
+        output.info(
+            f"Logged in as {session.user.username} ({session.user.role.value}); "
+            f"the session is kept {where_words(run.store.kept_in)}."
+        )
         return session.user
 
     user = run_portal(ctx, body, output=output, require_session=False)
-    output.info(f"Logged in as {user.username} ({user.role.value}).")
     if output.as_json:
         output.json(user)
 
 
-async def _revoke_kept_session(run: CliRun) -> None:
+def _agrees_to_secrets_file(run: CliRun) -> bool:
+    """On a terminal with no keyring and no consent yet, ask once whether the private file may be used."""
+    if run.store.where in ("keyring", "file") or not sys.stdin.isatty():
+        return False
+    return click.confirm(
+        "There is no keyring here. Keep sessions in a private file (readable only by you) from now on?",
+        default=False,
+        err=True,
+    )
+
+
+def _consent_to_secrets_file(run: CliRun) -> None:
+    from ssp_tui.settings.config import set_secrets_file_consent
+
+    try:
+        set_secrets_file_consent(True)
+    except (PortalError, OSError) as exc:
+        raise CommandFailed(f"Cannot save the consent in the config file ({exc}).") from None
+    run.store.allow_secrets_file()
+
+
+async def _revoke(run: CliRun, kept: Session | None) -> None:
     """A new login replaces the kept session; revoke the old one on the portal rather than leave it live."""
-    kept = await asyncio.to_thread(run.store.load)
     if kept is None:
         return
     run.client.auth.set_session(kept)

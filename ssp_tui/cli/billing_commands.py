@@ -17,6 +17,7 @@ from ssp_tui.api.models import (
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, run_portal
 from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.cli.listing_stream import ListingStream
 from ssp_tui.cli.output import Column, Output, money, money_column
 from ssp_tui.cli.output_options import make_output, output_options
 
@@ -77,14 +78,15 @@ def billing_list(ctx: click.Context, by: str) -> None:
       ssp-tui billing list --format csv
     """
     output = make_output(ctx, fields=BillingSummary)
+    stream = ListingStream(output, SUMMARY_COLUMNS, empty="Nothing to pay here.")
 
-    async def body(run: CliRun) -> list[BillingSummary]:
+    async def body(run: CliRun) -> int:
         billing = run.client.billing
         rows = billing.accounts() if BillingKind(by) is BillingKind.ACCOUNT else billing.policies()
-        return await rows.collect()
+        return await stream.write(rows)
 
-    found = run_portal(ctx, body, output=output, needs=Capability.BILLING)
-    output.listing(found, SUMMARY_COLUMNS, empty="Nothing to pay here.")
+    run_portal(ctx, body, output=output, needs=Capability.BILLING)
+    stream.finish()
 
 
 async def _find(run: CliRun, reference: str) -> BillingSummary:

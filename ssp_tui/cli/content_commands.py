@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -9,9 +10,11 @@ from pathlib import Path
 import click
 
 from ssp_tui.api.models import Seminar, SeminarActivity
+from ssp_tui.api.pagination import Paginator
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, run_portal
 from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.cli.listing_stream import ListingStream
 from ssp_tui.cli.lookup import date_option_value
 from ssp_tui.cli.output import Column, Output
 from ssp_tui.cli.output_options import make_output, output_options
@@ -97,9 +100,19 @@ def seminars_activity(
     output = make_output(ctx, fields=SeminarActivity)
     if (xlsx or csv_path) and (output.as_json or not output.header):
         raise click.UsageError("--xlsx and --csv write a file: --json, --jq and --no-header do not apply.")
+    target = xlsx or csv_path
+    credits = [Decimal(0)]
 
-    async def body(run: CliRun) -> list[SeminarActivity]:
-        rows = run.client.seminars.activity(
+    def add_credits(rows: Sequence[SeminarActivity]) -> None:
+        credits[0] += sum((row.credits for row in rows), start=Decimal(0))
+
+    # Printed rows stream page by page (nothing is held); an export needs them all.
+    stream = ListingStream(
+        output, ACTIVITY_COLUMNS, empty="No seminar activity matches.", on_rows=add_credits
+    )
+
+    def activity(run: CliRun) -> Paginator[SeminarActivity]:
+        return run.client.seminars.activity(
             participant=participant,
             policy_number=policy_number,
             policyholder=policyholder,
@@ -107,17 +120,21 @@ def seminars_activity(
             date_from=date_from,
             date_to=date_to,
         )
-        return await rows.collect()
 
-    activity = run_portal(ctx, body, output=output, needs=Capability.SEMINAR_ACTIVITY)
-    target = xlsx or csv_path
+    async def print_body(run: CliRun) -> int:
+        return await stream.write(activity(run))
+
+    async def export_body(run: CliRun) -> list[SeminarActivity]:
+        return await activity(run).collect()
+
     if target is None:
-        output.listing(activity, ACTIVITY_COLUMNS, empty="No seminar activity matches.")
-        if activity and not output.as_json:
-            credits = sum((row.credits for row in activity), start=Decimal(0))
-            output.info(f"{len(activity)} completions, {credits.normalize():f} credits.")
+        count = run_portal(ctx, print_body, output=output, needs=Capability.SEMINAR_ACTIVITY)
+        stream.finish()
+        if count and not output.as_json:
+            output.info(f"{count} completions, {credits[0].normalize():f} credits.")
         return
-    _export(output, activity, target, "xlsx" if xlsx else "csv")
+    rows = run_portal(ctx, export_body, output=output, needs=Capability.SEMINAR_ACTIVITY)
+    _export(output, rows, target, "xlsx" if xlsx else "csv")
 
 
 def _export(output: Output, rows: list[SeminarActivity], path: Path, fmt: str) -> None:

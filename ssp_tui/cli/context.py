@@ -5,8 +5,10 @@ process serving the persistent sandbox database in the platform data folder, sta
 that needs it and reused by the later ones until it has been idle for a while (``portal/shared_sandbox.py``).
 ``--sandbox`` chooses the embedded sandbox even when a portal is configured.
 
-The session is the one the last command kept (``session_store``); with none, SSP_USERNAME and SSP_PASSWORD
-(with SSP_TOTP_SECRET or a remembered device) log in without a prompt; otherwise the command exits 3.
+The session is the one the last command kept (``session_store``: the keyring, the consented file, or the
+session agent's memory); with none, SSP_USERNAME and SSP_PASSWORD (with SSP_TOTP_SECRET or a remembered
+device) log in without a prompt; otherwise the command exits 3. Restoring, signing in and refreshing happen
+under the kept session's lock, so commands run in parallel sign in once and refresh once between them.
 Every PortalError becomes its ``user_message`` on stderr and exit 1, never a traceback. Ctrl+C and SIGTERM
 end the command with 130 and 143 (``interrupts``).
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +32,20 @@ from ssp_tui.cli.interrupts import StopRequest, last_stop, stop_on_signals
 from ssp_tui.cli.login_flow import sign_in_from_env
 from ssp_tui.cli.output import Output
 from ssp_tui.cli.output_options import GlobalOptions, global_options, make_output
-from ssp_tui.cli.session_store import SessionStore, session_key
-from ssp_tui.settings.secrets import env_credentials
+from ssp_tui.cli.session_lock import SessionLockTimeout, TotpSteps
+from ssp_tui.cli.session_store import (
+    NOT_KEPT,
+    WHERE_HINT,
+    SessionStore,
+    session_agent,
+    session_key,
+    where_words,
+)
+from ssp_tui.settings.secrets import EnvironmentCredentials, env_credentials
 
 if TYPE_CHECKING:
     from ssp_tui.api.client import PortalClient
+    from ssp_tui.api.models import Session
     from ssp_tui.operations.downloads import DownloadEngine
     from ssp_tui.portal.target import PortalTarget
     from ssp_tui.settings.config import Profile
@@ -41,6 +53,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 LOGIN_HINT = "Run `ssp-tui login` (or set SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET)."
+_SIGN_IN_AGAIN = re.compile(r"[;,.]?\s*(please\s+)?sign in again\.?$", re.IGNORECASE)
 
 __all__ = ["CliRun", "GlobalOptions", "global_options", "make_output", "run_portal"]
 
@@ -56,7 +69,8 @@ class CliRun:
     portal_label: str
     store: SessionStore
     portal_key: str
-    """Which portal this is, stable across runs (the embedded sandbox's port changes): keys the ledger."""
+    """Names the portal for what is kept per portal (the session, the authenticator steps used, the ledger);
+    stable across runs (the embedded sandbox's port changes)."""
     stop: StopRequest
     """What Ctrl+C or SIGTERM asked for (the download engine's cancel event)."""
     download_engine: DownloadEngine | None = None
@@ -89,7 +103,11 @@ def run_portal(
         code = ExitCode.TERMINATED if _stopped_by_term() else ExitCode.INTERRUPTED
         raise Interrupted("Interrupted; nothing more was done.", code) from None
     except AuthenticationRequired as exc:
-        raise LoginNeeded(f"{exc.user_message} {LOGIN_HINT}") from None
+        # The hint says how to sign in again; the portal's "sign in again" would say it twice.
+        said = _SIGN_IN_AGAIN.sub("", exc.user_message).rstrip(" ;,.") + "."
+        raise LoginNeeded(f"{said} {LOGIN_HINT}") from None
+    except SessionLockTimeout as exc:
+        raise CommandFailed(str(exc)) from None
     except PortalError as exc:
         raise CommandFailed(exc.user_message) from None
     except OSError as exc:
@@ -143,8 +161,12 @@ async def _run_with_client(
         base_url = normalize_base_url(await target.start())
         # The embedded sandbox listens on a new port every run, but its database (and sessions) persist.
         key = portal_key(target, base_url)
-        store = SessionStore(SecretStore(profile_name), session_key(key), output)
-        async with PortalClient(base_url, on_session=store.keep) as client:
+        session = session_key(key)
+        agent = session_agent(profile_name, session)
+        store = SessionStore(SecretStore(profile_name), session, agent=agent)
+        async with PortalClient(
+            base_url, on_session=store.keep, share=store, os_trust_store=profile.os_trust_store
+        ) as client:
             run = CliRun(client, output, profile_name, profile, target.describe(), store, key, stop)
             if not require_session:
                 return await body(run)
@@ -158,7 +180,7 @@ async def _run_with_client(
                 credentials = env_credentials()
                 if not restored or not credentials.can_sign_in:
                     raise
-                await sign_in_from_env(run.client, run.store, credentials)
+                await _sign_in_unless_replaced(run, credentials)
                 return await body(run)
     finally:
         await _stop(target)
@@ -175,17 +197,46 @@ def _check_capability(run: CliRun, needs: Capability | None) -> None:
     )
 
 
+def _usable(kept: Session | None, credentials: EnvironmentCredentials) -> bool:
+    """A kept session serves unless SSP_USERNAME names someone else (then the variables win)."""
+    if kept is None:
+        return False
+    return credentials.username is None or kept.user.username.lower() == credentials.username.lower()
+
+
 async def _restore_or_sign_in(run: CliRun) -> bool:
     """True if a kept session was restored; False if we logged in from the environment just now."""
-    kept = await asyncio.to_thread(run.store.load)
-    if kept is not None:
-        run.client.auth.set_session(kept)
-        return True
     credentials = env_credentials()
-    if not credentials.can_sign_in:
-        raise LoginNeeded(f"Not logged in to {run.portal_label}. {LOGIN_HINT}")
-    await sign_in_from_env(run.client, run.store, credentials)
-    return False
+    async with run.store.exclusive() as kept:
+        if kept is not None and _usable(kept, credentials):
+            run.client.auth.set_session(kept)
+            return True
+        if not credentials.can_sign_in:
+            raise LoginNeeded(f"Not logged in to {run.portal_label}. {LOGIN_HINT}")
+        session = await _sign_in_env(run, credentials)
+        if run.store.kept_in == "memory":
+            run.output.info(
+                f"Signed in as {session.user.username}; the session is kept {where_words('memory')}."
+            )
+        elif run.store.kept_in == "nowhere":
+            run.output.warn(f"Signed in, but {NOT_KEPT}, so each command signs in again; {WHERE_HINT}.")
+        return False
+
+
+async def _sign_in_unless_replaced(run: CliRun, credentials: EnvironmentCredentials) -> None:
+    """After the session ended: another command may have signed in again meanwhile; use its session."""
+    ended = run.client.auth.session
+    async with run.store.exclusive() as kept:
+        if _usable(kept, credentials) and kept is not None and (ended is None or kept != ended):
+            run.client.auth.set_session(kept)
+            return
+        await _sign_in_env(run, credentials)
+
+
+async def _sign_in_env(run: CliRun, credentials: EnvironmentCredentials) -> Session:
+    """Sign in from SSP_* variables; the caller holds the kept session's lock."""
+    steps = TotpSteps(run.portal_key, credentials.username or "")
+    return await sign_in_from_env(run.client, run.store, credentials, steps, run.output.warn)
 
 
 async def _stop(target: PortalTarget) -> None:

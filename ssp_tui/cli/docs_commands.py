@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
-from ssp_tui.api.client import PortalClient
-from ssp_tui.api.models import Document, DocumentType, PolicyDetail, Term
+from ssp_tui.api.models import Document, DocumentType, Term
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.batch_input import from_file_option, gather
 from ssp_tui.cli.context import CliRun, run_portal
@@ -22,9 +22,9 @@ from ssp_tui.cli.download_run import (
     template_check,
 )
 from ssp_tui.cli.exit_codes import CommandFailed
-from ssp_tui.cli.lookup import resolve_each, resolve_policy
 from ssp_tui.cli.output import Column
 from ssp_tui.cli.output_options import make_output, output_options
+from ssp_tui.operations.policy_lookup import PolicyRef, policy_documents, resolve_policies
 
 ALL_TERMS = "all"
 _TERM_CHOICES = [*(term.value for term in Term), ALL_TERMS]
@@ -46,36 +46,27 @@ def docs_group() -> None:
     """Policy documents: list them, download them as separate PDFs or one combined PDF."""
 
 
-def _terms_of(policy: PolicyDetail, wanted: str) -> list[Term]:
-    offered = [term.term for term in policy.terms]
-    if wanted == ALL_TERMS:
-        return offered
-    term = Term(wanted)
-    if term not in offered:
-        raise CommandFailed(f"Policy {policy.policy_number} has no {term.value} term.")
-    return [term]
+def _terms_for(wanted: str) -> Callable[[PolicyRef], list[Term]]:
+    """The terms to list for each policy: all it has, or the one asked for when it has it."""
+
+    def terms(policy: PolicyRef) -> list[Term]:
+        if wanted == ALL_TERMS:
+            return list(policy.terms)
+        return [Term(wanted)] if Term(wanted) in policy.terms else []
+
+    return terms
 
 
-async def _documents(client: PortalClient, policy: PolicyDetail, wanted_term: str) -> list[Document]:
-    documents: list[Document] = []
-    for term in _terms_of(policy, wanted_term):
-        async for document in client.documents.list(policy.id, term=term):
-            # Older portals may leave these out of the listing; the file name template needs them.
-            if document.policy_number is None or document.term is None:
-                document = _with_policy(document, policy, term)
-            documents.append(document)
-    return documents
+NO_SUCH_POLICY = "No policy {!r}: use a policy number or id from `ssp-tui policies list --status all`."
 
 
-def _with_policy(document: Document, policy: PolicyDetail, term: Term) -> Document:
-    import msgspec
-
-    return msgspec.structs.replace(
-        document,
-        policy_id=document.policy_id or policy.id,
-        policy_number=document.policy_number or policy.policy_number,
-        term=document.term or term,
-    )
+async def _resolve(
+    run: CliRun, references: Sequence[str], concurrency: int
+) -> tuple[list[PolicyRef], list[tuple[str, str]]]:
+    """Every policy named, resolved concurrently (one request each), and ``(reference, message)`` for each
+    that does not exist: in a batch, that item fails and the others go on."""
+    resolved = await resolve_policies(run.client, references, concurrency)
+    return resolved.found, [(reference, NO_SUCH_POLICY.format(reference)) for reference in resolved.unknown]
 
 
 @docs_group.command("list")
@@ -94,7 +85,12 @@ def docs_list(ctx: click.Context, policy: str, term: str) -> None:
     output = make_output(ctx, fields=Document)
 
     async def body(run: CliRun) -> list[Document]:
-        return await _documents(run.client, await resolve_policy(run.client, policy), term)
+        found, unknown = await _resolve(run, [policy], run.profile.concurrency)
+        if unknown:
+            raise CommandFailed(unknown[0][1])
+        if term != ALL_TERMS and Term(term) not in found[0].terms:
+            raise CommandFailed(f"Policy {found[0].policy_number} has no {term} term.")
+        return await policy_documents(run.client, found, _terms_for(term), run.profile.concurrency)
 
     found = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
     output.listing(found, DOCUMENT_COLUMNS, empty="No documents.")
@@ -155,22 +151,16 @@ def docs_download(
         from ssp_tui.operations.downloads import DownloadPlan
         from ssp_tui.operations.downloads.jobs import combined_title, document_job
 
-        found, unresolved = await resolve_each(run.client, references)
-        documents: list[Document] = []
-        policies_for: list[str] = []
-        for policy in found:
-            if term != ALL_TERMS and Term(term) not in {t.term for t in policy.terms}:
-                # Among many policies, one without (say) a renewal is skipped, not a reason to stop.
-                output.warn(f"Policy {policy.policy_number} has no {term} term; skipped.")
-                continue
-            wanted = [
-                d
-                for d in await _documents(run.client, policy, term)
-                if d.type in wanted_types or not wanted_types
-            ]
-            documents.extend(wanted)
-            if wanted:
-                policies_for.append(policy.policy_number)
+        workers = concurrency_for(run, options)
+        found, unresolved = await _resolve(run, references, workers)
+        if term != ALL_TERMS:
+            for policy in found:
+                if Term(term) not in policy.terms:
+                    # Among many policies, one without (say) a renewal is skipped, not a reason to stop.
+                    output.warn(f"Policy {policy.policy_number} has no {term} term; skipped.")
+        listed = await policy_documents(run.client, found, _terms_for(term), workers)
+        documents = [d for d in listed if not wanted_types or d.type in wanted_types]
+        policies_for = list(dict.fromkeys(d.policy_number or "" for d in documents))
         if not documents:
             for reference, message in unresolved:
                 output.warn(f"failed: {reference}: {message}")
@@ -180,7 +170,7 @@ def docs_download(
         plan = DownloadPlan(
             jobs,
             where,
-            concurrency=concurrency_for(run, options),
+            concurrency=workers,
             allow_missing=options.allow_missing,
             title=combined_title("Policy documents", policies_for),
             labels=tuple(dict.fromkeys(policies_for)),

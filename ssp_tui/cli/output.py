@@ -125,8 +125,8 @@ class Output:
         """``value`` as JSON (cut to the chosen fields, through the jq program), strings sanitised."""
         import msgspec
 
-        if self.json_fields is None and self.jq is None:
-            _echo(clean_json(msgspec.json.encode(value)).decode())
+        if self.jq is None:
+            _echo(self._json_bytes(value).decode())
             return
         data = clean_value(_select(msgspec.to_builtins(value), self.json_fields))
         if self.jq is None:
@@ -141,6 +141,39 @@ class Output:
             for result in results
         ]
         _echo_lines(lines)
+
+    def _json_bytes(self, value: Any) -> bytes:
+        import msgspec
+
+        if self.json_fields is None:
+            return clean_json(msgspec.json.encode(value))
+        return msgspec.json.encode(clean_value(_select(msgspec.to_builtins(value), self.json_fields)))
+
+    # -- a listing written as its pages arrive (listing_stream.py) --
+
+    @property
+    def streams(self) -> bool:
+        """Whether rows can be written as they come: TSV, CSV and JSON can; a table needs every row's width
+        first, and a jq program the whole array."""
+        return self.format in (Format.TSV, Format.CSV) or (self.format is Format.JSON and self.jq is None)
+
+    def write_rows(
+        self, columns: Sequence[Column[T]], rows: Sequence[T], *, first: bool, title: str | None = None
+    ) -> None:
+        """Some rows of a TSV or CSV listing (the header line before the first), exactly as ``table`` would
+        print them among the others."""
+        if self.format is Format.CSV:
+            self._csv(columns, rows, header=first and self.header)
+            return
+        _echo_lines(self._tsv_lines(columns, rows, title=title, header=first and self.header))
+
+    def write_json_rows(self, rows: Sequence[Any], *, first: bool) -> None:
+        """Some records of a JSON array: the pieces join into the array ``json`` prints for all of them."""
+        body = self._json_bytes(list(rows))[1:-1].decode()
+        click.echo(("[" if first else ",") + body, nl=False)
+
+    def close_json(self, written: int) -> None:
+        click.echo("]" if written else "[]")
 
     def line(self, text: str) -> None:
         _echo(strip_controls(text))
@@ -168,23 +201,30 @@ class Output:
             self._rich_table(columns, items, title)
             return
         if fmt is Format.CSV:
-            self._csv(columns, items)
+            self._csv(columns, items, header=self.header)
             return
+        _echo_lines(self._tsv_lines(columns, items, title=title, header=self.header))
+
+    @staticmethod
+    def _tsv_lines(
+        columns: Sequence[Column[T]], items: Iterable[T], *, title: str | None, header: bool
+    ) -> list[str]:
         lines = []
-        if self.header:
+        if header:
             if title:
                 lines.append(f"# {strip_controls(title)}")
             lines.append("\t".join(raw_cell(column.header) for column in columns))
         lines.extend("\t".join(column.machine(item) for column in columns) for item in items)
-        _echo_lines(lines)
+        return lines
 
-    def _csv(self, columns: Sequence[Column[T]], items: Iterable[T]) -> None:
+    @staticmethod
+    def _csv(columns: Sequence[Column[T]], items: Iterable[T], *, header: bool) -> None:
         import csv
         import io
 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        if self.header:
+        if header:
             writer.writerow([raw_cell(column.header) for column in columns])
         writer.writerows([column.machine(item) for column in columns] for item in items)
         click.echo(buffer.getvalue(), nl=False)

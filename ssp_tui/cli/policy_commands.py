@@ -7,9 +7,11 @@ import click
 from ssp_tui.api.models import InsuredRef, PolicyDetail, PolicySummary, PolicyTerm, StatusFilter
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, run_portal
-from ssp_tui.cli.lookup import resolve_policy
+from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.cli.listing_stream import ListingStream
 from ssp_tui.cli.output import Column, Output, money_column
 from ssp_tui.cli.output_options import make_output, output_options
+from ssp_tui.operations.policy_lookup import resolve_policy
 
 POLICY_COLUMNS: list[Column[PolicySummary]] = [
     Column("Policy", lambda p: p.policy_number),
@@ -63,12 +65,13 @@ def policies_list(ctx: click.Context, status: str, query: str | None) -> None:
       ssp-tui policies list --format csv --no-header
     """
     output = make_output(ctx, fields=PolicySummary)
+    rows = ListingStream(output, POLICY_COLUMNS, empty="No policies match.")
 
-    async def body(run: CliRun) -> list[PolicySummary]:
-        return await run.client.policies.list(status=StatusFilter(status), q=query).collect()
+    async def body(run: CliRun) -> int:
+        return await rows.write(run.client.policies.list(status=StatusFilter(status), q=query))
 
-    found = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
-    output.listing(found, POLICY_COLUMNS, empty="No policies match.")
+    run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
+    rows.finish()
 
 
 @policies_group.command("show")
@@ -86,7 +89,12 @@ def policies_show(ctx: click.Context, policy: str) -> None:
     output = make_output(ctx, fields=PolicyDetail)
 
     async def body(run: CliRun) -> PolicyDetail:
-        return await resolve_policy(run.client, policy)
+        found = await resolve_policy(run.client, policy)
+        if found is None:
+            raise CommandFailed(
+                f"No policy {policy!r}: use a policy number or id from `ssp-tui policies list --status all`."
+            )
+        return await run.client.policies.get(found.id)
 
     detail = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
     if output.as_json:

@@ -18,6 +18,11 @@ db_option = click.option(
     default=None,
     help="The sandbox database file (default: in the platform data folder).",
 )
+large_book_option = click.option(
+    "--large-book",
+    is_flag=True,
+    help="Add an agency with a large book (agent `bigbook`: 2,000+ policies, 100,000 documents; ~1 minute).",
+)
 
 
 def _db_path(db_path: Path | None) -> Path:
@@ -60,6 +65,7 @@ def sandbox() -> None:
     is_flag=True,
     help="Stop when standard input closes (the TUI starts its embedded sandbox so, to outlive it never).",
 )
+@large_book_option
 @db_option
 @click.option("--lease", type=click.Path(path_type=Path), hidden=True)
 @click.option("--lock", type=click.Path(path_type=Path), hidden=True)
@@ -74,6 +80,7 @@ def serve(
     lock: Path | None,
     token: str | None,
     idle_timeout: float,
+    large_book: bool,
 ) -> None:
     """Serve the portal on 127.0.0.1; the first line printed is its base URL.
 
@@ -81,6 +88,7 @@ def serve(
     """
     from ssp_tui.sandbox.db import SandboxDatabaseError
     from ssp_tui.sandbox.lease import Lease
+    from ssp_tui.sandbox.seed_book import LARGE_BOOK
     from ssp_tui.sandbox.server import serve as run_server
 
     held = None
@@ -89,7 +97,14 @@ def serve(
             raise click.UsageError("--lease needs --lock and --token.")
         held = Lease(lease, lock, token, idle_timeout)
     try:
-        run_server(_db_path(db_path), port=port, scale=scale, with_parent=with_parent, lease=held)
+        run_server(
+            _db_path(db_path),
+            port=port,
+            scale=scale,
+            with_parent=with_parent,
+            book=LARGE_BOOK if large_book else None,
+            lease=held,
+        )
     except SandboxDatabaseError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
@@ -99,16 +114,18 @@ def serve(
 @sandbox.command()
 @click.option("--scale", type=click.IntRange(1, 1000), default=1, show_default=True, help="Data multiplier.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed of the demo data.")
+@large_book_option
 @db_option
 @click.pass_context
-def reset(ctx: click.Context, scale: int, seed: int, db_path: Path | None) -> None:
+def reset(ctx: click.Context, scale: int, seed: int, large_book: bool, db_path: Path | None) -> None:
     """Rebuild the sandbox database from scratch (sessions, requests and cached PDFs are lost)."""
     from ssp_tui.sandbox.db import default_db_path, reset_db
+    from ssp_tui.sandbox.seed_book import LARGE_BOOK
 
     path = _db_path(db_path)
     if path == default_db_path():
         _stop_shared()  # it serves the file about to be replaced
-    path = reset_db(path, seed=seed, scale=scale)
+    path = reset_db(path, seed=seed, scale=scale, book=LARGE_BOOK if large_book else None)
     make_output(ctx).info(f"Sandbox database rebuilt: {path}")
 
 

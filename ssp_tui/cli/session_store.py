@@ -1,30 +1,44 @@
-"""The CLI's memory between commands: the session (refresh and access tokens) and the remember-device token,
-kept through the client's SecretStore (OS keyring, or the consented 0600 file).
+"""The CLI's memory between commands: the session (refresh and access tokens) and the remember-device token.
 
-A CLI process lives for one command, so each command restores the session kept by the last one. The client
-rotates the refresh token on every refresh and tells us through ``on_session``; the new one is kept at once,
-so that a crash later in the command does not lose the session. Where secrets cannot be kept (no keyring and
-no consent to the file), this says so once and the CLI needs SSP_* variables or a login per command.
+A CLI process lives for one command, so each command restores the session kept by the last one. Where it is
+kept, first that works:
+
+1. ``keyring``: the OS keyring, through the client's SecretStore;
+2. ``file``: the 0600 secrets file, only with the user's consent (config, Settings or SSP_SECRETS_FILE=1);
+3. ``memory``: the session agent (``session_agent``), a process holding it in memory only, for machines with
+   neither (CI, containers, servers); it exits after 15 minutes without use. SSP_SESSION_AGENT=0 turns it off;
+4. ``nowhere``: every command signs in again (from SSP_* variables), waiting for the next authenticator
+   code when the current one was just used.
+
+The client rotates the refresh token on every refresh and tells us through ``on_session``; the new one is
+kept at once, so that a crash later in the command does not lose the session. ``exclusive`` holds the
+session against other commands (a file lock) and reads what is kept: the client's ``SessionShare``, so that
+parallel commands sign in once and refresh once between them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from typing import TYPE_CHECKING
+import os
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
 from ssp_tui.api.errors import PortalError
 from ssp_tui.api.models import Session
+from ssp_tui.cli.session_agent import IDLE_EXIT_S, AgentClient, AgentUnavailable, supported
+from ssp_tui.cli.session_lock import SessionLock, digest, runtime_dir
 
 if TYPE_CHECKING:
-    from ssp_tui.cli.output import Output
     from ssp_tui.settings.secrets import SecretStore
 
-NOT_KEPT_HINT = (
-    "The session cannot be kept: there is no keyring and no consent to the secrets file. "
-    "Set SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET for scripts, or log in again for each command."
-)
+Where = Literal["keyring", "file", "memory", "nowhere"]
+
+AGENT_ENV = "SSP_SESSION_AGENT"
+NOT_KEPT = "the session could not be kept (no keyring, no consent to the secrets file, no session agent)"
+WHERE_HINT = "`ssp-tui login --help` says where a session may be kept"
 
 
 def session_key(portal_key: str) -> str:
@@ -32,19 +46,62 @@ def session_key(portal_key: str) -> str:
     return f"cli-session:{portal_key}"
 
 
+def where_words(where: Where) -> str:
+    """Where a session is kept, for a message."""
+    minutes = round(IDLE_EXIT_S / 60)
+    return {
+        "keyring": "in the OS keyring",
+        "file": "in the private secrets file",
+        "memory": f"in memory by a session agent until {minutes} minutes without use (nothing on disk)",
+        "nowhere": "nowhere",
+    }[where]
+
+
+def session_agent(profile: str, key: str) -> AgentClient | None:
+    """The session agent for this profile and portal, where one may run (Unix, a safe runtime folder)."""
+    if os.environ.get(AGENT_ENV, "").strip().lower() in ("0", "no", "off", "false") or not supported():
+        return None
+    folder = runtime_dir()
+    if folder is None:
+        return None
+    return AgentClient(folder / f"{digest(profile, key)}.sock")
+
+
 class SessionStore:
-    def __init__(self, secrets: SecretStore, key: str, output: Output) -> None:
+    def __init__(
+        self,
+        secrets: SecretStore,
+        key: str,
+        *,
+        agent: AgentClient | None = None,
+    ) -> None:
         self._secrets = secrets
         self._key = key
-        self._output = output
-        self._warned = False
+        self._agent = agent
+        self._lock = SessionLock(digest(secrets.profile, key))
+        self.kept_in: Where | None = None
+        """Where the newest session went; ``nowhere`` when it could not be kept (the caller says so)."""
+
+    @property
+    def where(self) -> Where:
+        """Where a session would be kept now."""
+        secrets_where = self._secrets.where
+        if secrets_where != "nowhere":
+            return secrets_where  # type: ignore[return-value]
+        return "memory" if self._agent is not None else "nowhere"
+
+    def allow_secrets_file(self) -> None:
+        """The user agreed to the private file just now (``login --allow-secrets-file``)."""
+        self._secrets.allow_file_fallback()
 
     def load(self) -> Session | None:
         """The session the last command kept; None when there is none or it cannot be read."""
-        try:
-            raw = self._secrets.get_secret(self._key)
-        except PortalError:
-            return None
+        raw: str | None = None
+        if self._secrets.where != "nowhere":
+            with contextlib.suppress(PortalError):
+                raw = self._secrets.get_secret(self._key)
+        if not raw and self._agent is not None and self._secrets.where == "nowhere":
+            raw = self._agent.get()
         if not raw:
             return None
         try:
@@ -59,16 +116,38 @@ class SessionStore:
         if session is None:
             self.clear()
             return
-        try:
-            self._secrets.set_secret(self._key, msgspec.json.encode(session).decode())
-            if session.device_token:
+        self.kept_in = self._put(msgspec.json.encode(session).decode())
+        if session.device_token and self.kept_in in ("keyring", "file"):
+            with contextlib.suppress(PortalError):
                 self._secrets.set_device_token(session.user.username, session.device_token)
-        except PortalError:
-            self._warn_not_kept()
+
+    def _put(self, value: str) -> Where:
+        if self._secrets.where != "nowhere":
+            try:
+                self._secrets.set_secret(self._key, value)
+                return self._secrets.where  # type: ignore[return-value]
+            except PortalError:
+                pass  # the keyring failed just now: on to memory
+        if self._agent is not None:
+            try:
+                self._agent.put(value)
+                return "memory"
+            except AgentUnavailable:
+                self._agent = None
+        return "nowhere"
 
     def clear(self) -> None:
         with contextlib.suppress(PortalError):
             self._secrets.delete_secret(self._key)
+        if self._agent is not None:
+            self._agent.clear()
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[Session | None]:
+        """Hold the kept session against other commands; yields it as kept now (another command may have
+        refreshed or replaced it meanwhile). The client's ``SessionShare``."""
+        async with self._lock.held():
+            yield await asyncio.to_thread(self.load)
 
     def device_token(self, username: str) -> str | None:
         try:
@@ -87,8 +166,3 @@ class SessionStore:
             return self._secrets.totp_secret(username)
         except PortalError:
             return None
-
-    def _warn_not_kept(self) -> None:
-        if not self._warned:
-            self._warned = True
-            self._output.warn(NOT_KEPT_HINT)

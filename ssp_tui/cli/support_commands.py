@@ -19,6 +19,7 @@ from ssp_tui.api.models import (
 )
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, run_portal
+from ssp_tui.cli.listing_stream import ListingStream
 from ssp_tui.cli.output import Column, Output, money_column
 from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.operations.support_summary import (
@@ -105,12 +106,13 @@ def support_search(ctx: click.Context, query: str) -> None:
       ssp-tui support search NCP1513214 --json id,name
     """
     output = make_output(ctx, fields=SupportAccountHit)
+    rows = ListingStream(output, HIT_COLUMNS, empty="No accounts match.")
 
-    async def body(run: CliRun) -> list[SupportAccountHit]:
-        return await run.client.support.search(query).collect()
+    async def body(run: CliRun) -> int:
+        return await rows.write(run.client.support.search(query))
 
-    found = run_portal(ctx, body, output=output, needs=Capability.SUPPORT_TRIAGE)
-    output.listing(found, HIT_COLUMNS, empty="No accounts match.")
+    run_portal(ctx, body, output=output, needs=Capability.SUPPORT_TRIAGE)
+    rows.finish()
 
 
 @support_group.command("account")

@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Certificate, CertificateTerm, SearchBy, StatusFilter
 
-_PARALLEL_POLICIES = 6
-"""Certificate lists fetched at once; an agent's search can span many policies."""
-
 
 @dataclass(frozen=True, slots=True)
 class CertificateQuery:
@@ -27,8 +24,9 @@ class CertificateQuery:
 async def find_certificates(
     client: PortalClient, query: CertificateQuery, *, for_ids: bool = False
 ) -> list[Certificate]:
-    """The certificates of the insureds the search finds, in the order the portal lists them. ``for_ids``:
-    the caller looks for certificates by id, so whatever the options leave open is searched in full."""
+    """The certificates of the insureds the search finds, in the order the portal lists them (by insured,
+    policy and holder). ``for_ids``: the caller looks for certificates by id, so whatever the options leave
+    open is searched in full. One certificate search per term, however many policies it spans."""
     if query.term is not None:
         terms = [query.term]
     elif for_ids:
@@ -36,28 +34,12 @@ async def find_certificates(
     else:
         terms = [CertificateTerm.CURRENT]
     status = query.status or (StatusFilter.ALL if for_ids else StatusFilter.ACTIVE)
-    insureds = await client.credentialing.insureds(q=query.text, by=query.by, status=status).collect()
-    wanted: dict[str, set[str]] = {}
-    renewing: set[str] = set()
-    for insured in insureds:
-        wanted.setdefault(insured.policy_id, set()).add(insured.id)
-        if insured.has_renewal:
-            renewing.add(insured.policy_id)
-    lists = [
-        (policy_id, term)
-        for term in terms
-        for policy_id in wanted
-        if term is not CertificateTerm.RENEWAL or policy_id in renewing
-    ]
-    gate = asyncio.Semaphore(_PARALLEL_POLICIES)
-
-    async def certificates_of(policy_id: str, term: CertificateTerm) -> list[Certificate]:
-        async with gate:
-            return [
-                cert
-                async for cert in client.credentialing.certificates(policy_id, term=term)
-                if cert.insured_id in wanted[policy_id]
-            ]
-
-    found = await asyncio.gather(*(certificates_of(policy_id, term) for policy_id, term in lists))
+    found = await asyncio.gather(
+        *(
+            client.credentialing.search_certificates(
+                query.text, by=query.by, status=status, term=term
+            ).collect()
+            for term in terms
+        )
+    )
     return [cert for certificates in found for cert in certificates]

@@ -113,8 +113,17 @@ def _cell_text(value: Any) -> str:
     return escape_text(value if isinstance(value, str) else str(value))
 
 
+_CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
 def _temp_beside(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+
+
+def _create_private(temp: Path) -> None:
+    """Create ``temp`` empty, new (never through a link) and 0600: an export is a private record like any
+    download, readable by the user only from its first byte. The writers reopen it, which keeps the mode."""
+    os.close(os.open(temp, _CREATE_NEW, 0o600))
 
 
 def export_rows(
@@ -145,6 +154,7 @@ def export_rows(
     temp = _temp_beside(path)
     writer = _write_xlsx if chosen is ExportFormat.XLSX else _write_csv
     try:
+        _create_private(temp)
         count = writer(all_rows, specs, getters, temp, on_progress, max(1, progress_every), sheet_name)
         os.replace(temp, path)
     except OSError as exc:

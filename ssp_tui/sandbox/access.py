@@ -122,6 +122,10 @@ def policy_filter(caller: Caller, alias: str = "p") -> Filter:
             f"{alias}.id IN (SELECT policy_id FROM policy_insureds WHERE insured_id = ?)",
             [caller.insured_id],
         )
+    if caller.role is Role.AGENT:
+        # A policy carries its customer's agency: testing it directly costs nothing, where the customer test
+        # builds the agency's list of customers for every statement (6 ms a lookup for a 2,000-customer book).
+        return f"{alias}.agency_id = ?", [caller.agency_id]
     return customer_filter(caller, f"{alias}.customer_id")
 
 
@@ -140,9 +144,16 @@ def insured_filter(caller: Caller, insured_column: str) -> Filter:
     return _EVERYTHING
 
 
-def seminar_activity_filter(caller: Caller, alias: str = "a") -> Filter:
-    """Seminar history: the customer's, and for an insured only their own completions."""
-    sql, params = customer_filter(caller, f"{alias}.customer_id")
+def seminar_activity_filter(caller: Caller, alias: str = "a", *, walk_newest_first: bool = False) -> Filter:
+    """Seminar history: the customer's, and for an insured only their own completions.
+
+    ``walk_newest_first``: an agent's scope is many customers and most of the rows; its test is then kept
+    off the customer index (``+column``), so SQLite walks the rows newest first and stops after a page,
+    instead of gathering every row of every customer and sorting them for each page."""
+    column = f"{alias}.customer_id"
+    if walk_newest_first and caller.role is Role.AGENT:
+        column = f"+{column}"
+    sql, params = customer_filter(caller, column)
     if caller.role is Role.INSURED:
         return (
             f"{sql} AND {alias}.participant = (SELECT name FROM insureds WHERE id = ?)",

@@ -19,10 +19,10 @@ Rules, as the real portal applies them:
 from __future__ import annotations
 
 import hmac
+import random
 import secrets
 import sqlite3
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 import pyotp
 
@@ -47,7 +47,7 @@ from ssp_tui.sandbox.auth_tokens import (
     write_transaction,
 )
 from ssp_tui.sandbox.http_io import parse_utc, utc_text
-from ssp_tui.sandbox.passwords import hash_password, verify_password
+from ssp_tui.sandbox.passwords import unusable_hash, verify_password
 from ssp_tui.sandbox.problems import ProblemError, invalid, unauthenticated
 from ssp_tui.sandbox.sign_in_throttle import (
     attempt_succeeded,
@@ -68,10 +68,9 @@ _FACTOR_WORDS = {
 }
 
 
-@lru_cache(maxsize=1)
-def _decoy_hash() -> str:
-    """A real scrypt hash to verify against for unknown users, so they cost what a known user costs."""
-    return hash_password(secrets.token_urlsafe(16))
+_DECOY_HASH = unusable_hash(random.SystemRandom())
+"""Verified against for unknown users, so they cost what a known user costs: one scrypt of the same cost.
+Random rather than computed (a hash made on first use cost the first unknown username a second scrypt)."""
 
 
 def hold_ends(user: sqlite3.Row, now: datetime, policy: SecurityPolicy) -> datetime | None:
@@ -107,7 +106,7 @@ def login(
     reserve_attempt(conn, keys, now, policy)
     user = conn.execute("SELECT * FROM users WHERE username = ?", [username]).fetchone() if username else None
     # scrypt runs outside any transaction: it is the slow part and needs no lock.
-    password_ok = verify_password(body.password, user["password_hash"] if user else _decoy_hash())
+    password_ok = verify_password(body.password, user["password_hash"] if user else _DECOY_HASH)
     if user is None or not password_ok:
         raise unauthenticated(_BAD_LOGIN)  # the failure is already counted
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from ssp_tui.api.constants import (
     ACCESS_TOKEN_TTL_S,
     MFA_CODE_TTL_S,
+    REFRESH_RETRY_GRACE_S,
     REFRESH_TOKEN_TTL_S,
     REMEMBER_DEVICE_DAYS,
 )
@@ -33,6 +34,8 @@ class SecurityPolicy:
 
     access_ttl_s: int = ACCESS_TOKEN_TTL_S
     refresh_ttl_s: int = REFRESH_TOKEN_TTL_S
+    refresh_grace_s: int = REFRESH_RETRY_GRACE_S
+    """How long a rotated refresh token may be presented again by the client that rotated it (same answer)."""
     challenge_ttl_s: int = 10 * 60
     code_ttl_s: int = MFA_CODE_TTL_S
     device_days: int = REMEMBER_DEVICE_DAYS
@@ -153,42 +156,6 @@ def device_is_remembered(conn: sqlite3.Connection, user_id: str, token: str | No
         [token_hash(token), user_id, utc_text(now)],
     ).fetchone()
     return row is not None
-
-
-def rotate_session(
-    conn: sqlite3.Connection, refresh_token: str, now: datetime, policy: SecurityPolicy
-) -> Session:
-    """New access and refresh tokens for a live session; the refresh token just used stops working.
-
-    The refresh expiry is not extended: a session lives at most ``refresh_ttl_s`` from its login.
-    """
-    with write_transaction(conn):
-        row = conn.execute(
-            "SELECT * FROM sessions WHERE refresh_hash = ? AND revoked = 0 AND refresh_expires_at > ?",
-            [token_hash(refresh_token), utc_text(now)],
-        ).fetchone()
-        if row is None:
-            raise unauthenticated("The session has ended; sign in again.")
-        user = conn.execute("SELECT * FROM users WHERE id = ?", [row["user_id"]]).fetchone()
-        if user["locked_at"] is not None:
-            conn.execute("UPDATE sessions SET revoked = 1 WHERE id = ?", [row["id"]])
-            raise unauthenticated("The session has ended; sign in again.")
-        access, refresh = new_token(), new_token()
-        conn.execute(
-            "UPDATE sessions SET access_hash = ?, access_expires_at = ?, refresh_hash = ? WHERE id = ?",
-            [
-                token_hash(access),
-                utc_text(now + timedelta(seconds=policy.access_ttl_s)),
-                token_hash(refresh),
-                row["id"],
-            ],
-        )
-    return Session(
-        access_token=access,
-        refresh_token=refresh,
-        expires_in=policy.access_ttl_s,
-        user=user_model(conn, user),
-    )
 
 
 def revoke_session(conn: sqlite3.Connection, caller: Caller, refresh_token: str | None) -> None:

@@ -7,6 +7,7 @@ a crash or Ctrl-C mid-seed never leaves a half-seeded file behind.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import tempfile
@@ -21,11 +22,15 @@ from ssp_tui import clock
 from ssp_tui.api.models.auth import OutboxMessage
 from ssp_tui.api.models.common import Role
 from ssp_tui.sandbox.seed import seed_database
+from ssp_tui.sandbox.seed_book import BookSize
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "5"
 """Bump when schema.sql changes incompatibly. An older default database is rebuilt (it holds only demo data);
 an older file named with ``--db`` is refused with a hint to reset it. 2: customers' mailing addresses.
-3: the sign-in throttle counts failures with growing delays."""
+3: the sign-in throttle counts failures with growing delays. 4: refresh tokens rotated away from are
+remembered (a retried refresh, refresh-token reuse). 5: certificate holders' credentialing contacts."""
 APP_NAME = "ssp-tui"
 DB_FILENAME = "sandbox.sqlite3"
 _BUSY_TIMEOUT_S = 10.0
@@ -56,7 +61,9 @@ def schema_sql() -> str:
     return files("ssp_tui.sandbox").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
-def _build(path: Path, seed: int, scale: int, today: date | None) -> Path:
+def _build(
+    path: Path, seed: int, scale: int, today: date | None, book: BookSize | None = None
+) -> Path:
     """Create and seed a complete database in a temporary file beside ``path``; returns that file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".building")
@@ -71,7 +78,12 @@ def _build(path: Path, seed: int, scale: int, today: date | None) -> Path:
                 "PRAGMA foreign_keys = OFF; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
             )
             seed_database(
-                conn, seed=seed, scale=scale, today=today or clock.today(), schema_version=SCHEMA_VERSION
+                conn,
+                seed=seed,
+                scale=scale,
+                today=today or clock.today(),
+                schema_version=SCHEMA_VERSION,
+                book=book,
             )
             conn.execute("PRAGMA journal_mode = WAL")  # recorded in the file header
         finally:
@@ -90,8 +102,16 @@ def _remove_sidecars(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def create_and_seed(path: Path, *, seed: int = 1, scale: int = 1, today: date | None = None) -> Path:
+def create_and_seed(
+    path: Path,
+    *,
+    seed: int = 1,
+    scale: int = 1,
+    today: date | None = None,
+    book: BookSize | None = None,
+) -> Path:
     """Create and seed a new database at ``path``; raises FileExistsError if one is already there.
+    ``book``: add the large book (``seed_book``) of that size.
 
     Two processes racing to create the same file both build one; exactly one is installed (a hard link never
     overwrites), the other is discarded.
@@ -99,7 +119,7 @@ def create_and_seed(path: Path, *, seed: int = 1, scale: int = 1, today: date | 
     path = Path(path)
     if path.exists():
         raise FileExistsError(f"{path} already exists; use reset to rebuild it")
-    temp = _build(path, seed, scale, today)
+    temp = _build(path, seed, scale, today, book)
     try:
         if path.exists():  # created meanwhile by another process, which may be using its WAL: keep it all
             raise FileExistsError(f"{path} already exists; use reset to rebuild it")
@@ -123,10 +143,17 @@ def _install_new(temp: Path, path: Path) -> None:
         os.replace(temp, path)
 
 
-def reset_db(path: Path, *, seed: int = 1, scale: int = 1, today: date | None = None) -> Path:
+def reset_db(
+    path: Path,
+    *,
+    seed: int = 1,
+    scale: int = 1,
+    today: date | None = None,
+    book: BookSize | None = None,
+) -> Path:
     """Rebuild the database at ``path`` from scratch, replacing what is there (sessions, requests, PDFs)."""
     path = Path(path)
-    temp = _build(path, seed, scale, today)
+    temp = _build(path, seed, scale, today, book)
     _remove_sidecars(path)
     os.replace(temp, path)
     return path
@@ -154,30 +181,43 @@ def open_db(path: Path | None = None) -> sqlite3.Connection:
         raise SandboxDatabaseError(
             f"{path} is not a usable sandbox database ({error}); run `ssp-tui sandbox reset --db {path}`"
         ) from None
+    is_default = path.resolve() == default_db_path().resolve()
     if found is None or found[0] != SCHEMA_VERSION:
-        seed, scale = _built_with(conn)
+        seed, scale, book = _built_with(conn)
         conn.close()
         version = found[0] if found else "none"
-        if path.resolve() == default_db_path().resolve():
+        if is_default:
             # The default database holds only demo data: rebuild it for this version (same seed and scale)
             # rather than stop an app that was just upgraded. A file named with --db is the user's to reset.
-            reset_db(path, seed=seed, scale=scale)
+            reset_db(path, seed=seed, scale=scale, book=book)
             return connect(path)
         raise SandboxDatabaseError(
             f"{path} has sandbox schema version {version}, this version needs {SCHEMA_VERSION}; "
             f"run `ssp-tui sandbox reset --db {path}`"
         )
+    if is_default:
+        # Demo data seeded for another day is seeded again for today, keeping what the user did (rebase.py).
+        # A file named with --db keeps the day it was made for (tests pin the clock to it instead).
+        from ssp_tui.sandbox.rebase import rebase_to
+
+        report = rebase_to(conn, clock.today())
+        if report is not None:
+            log.warning("%s", report.describe())
     return conn
 
 
-def _built_with(conn: sqlite3.Connection) -> tuple[int, int]:
-    """The seed and scale a database was built with (1 for what cannot be read)."""
+def _built_with(conn: sqlite3.Connection) -> tuple[int, int, BookSize | None]:
+    """The seed, scale and large book a database was built with (1, 1 and none for what cannot be read)."""
     try:
         found = meta(conn)
     except sqlite3.DatabaseError:
         found = {}
     seed, scale = found.get("seed", "1"), found.get("scale", "1")
-    return (int(seed) if seed.isdigit() else 1), (int(scale) if scale.isdigit() else 1)
+    try:
+        book = BookSize.from_text(found["book"]) if "book" in found else None
+    except (TypeError, ValueError):
+        book = None
+    return (int(seed) if seed.isdigit() else 1), (int(scale) if scale.isdigit() else 1), book
 
 
 def meta(conn: sqlite3.Connection) -> dict[str, str]:

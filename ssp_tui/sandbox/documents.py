@@ -46,6 +46,7 @@ from ssp_tui.sandbox.pdfs import (
     build_resource,
     project_installments,
 )
+from ssp_tui.sandbox.pdfs.book import BookDocumentFacts, build_book_document
 from ssp_tui.sandbox.pdfs.facts import (
     EndorsementFacts,
     InstallmentFacts,
@@ -55,15 +56,18 @@ from ssp_tui.sandbox.pdfs.facts import (
     ResourceFacts,
     TermFacts,
 )
+from ssp_tui.sandbox.seed_book import BOOK_GENERATOR
 
 __all__ = [
     "Blob",
     "ClaimsHistoryUnavailable",
     "PageCountError",
+    "document_blob",
     "ensure_certificate_blob",
     "ensure_claims_history_blob",
     "ensure_document_blob",
 ]
+
 
 
 class Blob(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,23 +88,51 @@ def _cached(conn: sqlite3.Connection, key: str) -> Blob | None:
 
 
 def _store(conn: sqlite3.Connection, key: str, built: BuiltPdf) -> Blob:
-    digest = hashlib.sha256(built.content).hexdigest()
+    blob = _blob(key, built)
     with conn:
         conn.execute(
             "INSERT OR IGNORE INTO blobs (key, content, sha256, bytes, pages) VALUES (?, ?, ?, ?, ?)",
-            [key, built.content, digest, len(built.content), built.pages],
+            [key, blob.content, blob.sha256, blob.bytes, blob.pages],
         )
     stored = _cached(conn, key)
-    if stored is None:  # the row was deleted between our insert and read: serve what we built
-        return Blob(
-            key=key, content=built.content, sha256=digest, bytes=len(built.content), pages=built.pages
-        )
-    return stored
+    return blob if stored is None else stored  # None: the row was deleted between our insert and read
 
 
 def _ensure(conn: sqlite3.Connection, key: str, build: Callable[[], BuiltPdf]) -> Blob:
     cached = _cached(conn, key)
     return cached if cached is not None else _store(conn, key, build())
+
+
+def _blob(key: str, built: BuiltPdf) -> Blob:
+    digest = hashlib.sha256(built.content).hexdigest()
+    return Blob(key=key, content=built.content, sha256=digest, bytes=len(built.content), pages=built.pages)
+
+
+def document_blob(conn: sqlite3.Connection, row: sqlite3.Row) -> Blob:
+    """The PDF of a ``documents`` row already read (a listing's): the large book's are built from the row
+    itself (faster than reading stored bytes back), the others through the ``blobs`` cache."""
+    if row["generator"] == BOOK_GENERATOR:
+        return _blob(f"doc:{row['id']}", _book_document(row))
+    return ensure_document_blob(conn, row["id"])
+
+
+def _book_document(row: sqlite3.Row) -> BuiltPdf:
+    facts = document_params(row)
+    return build_book_document(
+        BookDocumentFacts(
+            document_id=row["id"],
+            type=row["type"],
+            title=row["title"],
+            issued_on=row["issued_on"],
+            insurer=str(param(facts, "insurer", row["id"])),
+            policy_number=str(param(facts, "policy_number", row["id"])),
+            policyholder=str(param(facts, "policyholder", row["id"])),
+            term_start=str(param(facts, "term_start", row["id"])),
+            term_end=str(param(facts, "term_end", row["id"])),
+            pages=row["pages"],
+            insured=str(facts.get("insured", "")),
+        )
+    )
 
 
 def ensure_document_blob(conn: sqlite3.Connection, document_id: str) -> Blob:
@@ -311,4 +343,5 @@ DOCUMENT_BUILDERS: dict[str, Builder] = {
     "renewal_notice": _renewal_notice,
     "cancellation_notice": _cancellation_notice,
     "resource": _resource,
+    BOOK_GENERATOR: lambda _conn, row, _params: _book_document(row),
 }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ssp_tui.api.models import LoginResponse, MfaSendResponse, Session, User
 from ssp_tui.sandbox import auth_login
-from ssp_tui.sandbox.auth_tokens import SecurityPolicy, revoke_session, rotate_session, user_model
+from ssp_tui.sandbox.auth_refresh import rotate_session
+from ssp_tui.sandbox.auth_tokens import SecurityPolicy, revoke_session, user_model
 from ssp_tui.sandbox.http_io import Call
 
 
@@ -25,7 +26,7 @@ def mfa_verify(call: Call) -> Session:
 
 
 def refresh(call: Call) -> Session:
-    return rotate_session(call.conn, call.body.refresh_token, call.now, _policy(call))
+    return rotate_session(call.conn, call.body.refresh_token, call.client_ip, call.now, _policy(call))
 
 
 def logout(call: Call) -> None:

@@ -2,7 +2,9 @@
 
 Figures for a term come from its installments: past due = the past-due installments; amount due = past due
 plus the next installment due; balance = every installment not yet paid. A policy's figures are its
-premium's share of its billing account's (installments are billed per account), rounded down to the cent.
+premium's share of its billing account's (installments are billed per account), split so that the pieces
+still add up: the installments to the term amount, the applied payments to what was paid, and the balance to
+what is left (``shares``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from ssp_tui.api.models import (
     PayLink,
     PaymentPlan,
 )
-from ssp_tui.api.roles import Capability
+from ssp_tui.api.roles import Capability, Role
 from ssp_tui.sandbox.access import (
     Caller,
     billing_account_filter,
@@ -68,23 +70,40 @@ def term_figures(installments: list[Installment]) -> Figures:
     )
 
 
+def shares(amounts: list[int], share: tuple[int, int]) -> list[int]:
+    """Each amount's ``part / whole`` share in cents, rounded so that the shares of any leading run of
+    amounts add up to the share of their total (the running total is rounded down, and each piece is its
+    step). Rounding every piece down instead loses a cent per piece: a term whose installments no longer add
+    up to its term amount, and a balance of $0.00 with cents still unpaid."""
+    part, whole = share
+    pieces, running, before = [], 0, 0
+    for amount in amounts:
+        running += amount
+        after = running * part // whole
+        pieces.append(after - before)
+        before = after
+    return pieces
+
+
 def term_installments(
     conn: sqlite3.Connection, account_id: str, term: str, share: tuple[int, int]
 ) -> list[Installment]:
-    part, whole = share
     rows = conn.execute(
         "SELECT number, due_on, amount_cents, status FROM installments WHERE account_id = ? AND term = ? "
         "ORDER BY number",
         [account_id, term],
     ).fetchall()
+    # Paid installments come first (a term is paid in order), so the paid pieces add up exactly to the
+    # share of the payments applied, which are split the same way.
+    amounts = shares([r["amount_cents"] for r in rows], share)
     return [
         Installment(
             number=r["number"],
             due_on=date.fromisoformat(r["due_on"]),
-            amount_cents=r["amount_cents"] * part // whole,
+            amount_cents=amount,
             status=InstallmentStatus(r["status"]),
         )
-        for r in rows
+        for r, amount in zip(rows, amounts, strict=True)
     ]
 
 
@@ -113,7 +132,9 @@ def _visible_account(conn: sqlite3.Connection, caller: Caller, account_id: str) 
 
 
 def _visible_policy_numbers(conn: sqlite3.Connection, caller: Caller, account_id: str) -> list[sqlite3.Row]:
-    sql, params = policy_filter(caller)
+    # The account is already within the caller's scope, and so is every policy on it (one customer's), except
+    # for an insured, who sees only the policies they are on.
+    sql, params = policy_filter(caller) if caller.role is Role.INSURED else ("1", [])
     return conn.execute(
         f"SELECT p.id, p.policy_number, p.billing_account_id FROM policies p "
         f"WHERE p.billing_account_id = ? AND {sql} ORDER BY p.policy_number",
@@ -242,11 +263,11 @@ def _detail(
         payments=[
             AppliedPayment(
                 paid_on=date.fromisoformat(p["paid_on"]),
-                amount_cents=p["amount_cents"] * part // whole,
+                amount_cents=amount,
                 method=p["method"],
                 reference=p["reference"],
             )
-            for p in payments
+            for p, amount in zip(payments, shares([p["amount_cents"] for p in payments], share), strict=True)
         ],
         policies=billed,
         ere_note=ERE_NOTE,

@@ -43,7 +43,8 @@ _STATE = re.compile(r"[A-Z]{2}")
 _ZIP = re.compile(r"[0-9]{5}(-?[0-9]{4})?")
 
 
-def credentialing_insureds(call: Call) -> Page[CredentialedInsured]:
+def _insured_search(call: Call) -> tuple[list[str], list[object]]:
+    """The conditions of an insured search (``q``, ``by``, ``status``) over aliases p, i and c, in scope."""
     pol_sql, pol_params = policy_filter(call.user)
     ins_sql, ins_params = insured_filter(call.user, "i.id")
     where, args = [pol_sql, ins_sql], [*pol_params, *ins_params]
@@ -58,6 +59,11 @@ def credentialing_insureds(call: Call) -> Page[CredentialedInsured]:
         else:  # the policyholder's name or the insured person's own name
             where.append("(c.name LIKE ? ESCAPE '\\' OR i.name LIKE ? ESCAPE '\\')")
             args += [like_pattern(q), like_pattern(q)]
+    return where, args
+
+
+def credentialing_insureds(call: Call) -> Page[CredentialedInsured]:
+    where, args = _insured_search(call)
     sql = (
         "SELECT i.*, p.id AS policy_id, p.policy_number, p.status, c.name AS policyholder, "
         "EXISTS (SELECT 1 FROM policy_terms r WHERE r.policy_id = p.id AND r.term = 'renewal') "
@@ -130,25 +136,25 @@ def _certificate(r: sqlite3.Row) -> Certificate:
 
 
 def credentialing_certificates(call: Call) -> Page[Certificate]:
-    policy_id = call.query["policy_id"]
-    visible_policy(call.conn, call.user, policy_id)
-    ins_sql, ins_params = insured_filter(call.user, "ce.insured_id")
-    where, args = (
-        ["ce.policy_id = ?", "ce.term = ?", ins_sql],
-        [
-            policy_id,
-            call.query.get("term", CertificateTerm.CURRENT).value,
-            *ins_params,
-        ],
-    )
+    """A policy's certificates; without ``policy_id``, those of every insured an insured search (``q``,
+    ``by``, ``status``) finds: a whole book in a few pages rather than a request per policy."""
+    term = call.query.get("term", CertificateTerm.CURRENT).value
+    policy_id = call.query.get("policy_id")
+    if policy_id is not None:
+        visible_policy(call.conn, call.user, policy_id)
+        ins_sql, ins_params = insured_filter(call.user, "ce.insured_id")
+        where, args = ["ce.policy_id = ?", "ce.term = ?", ins_sql], [policy_id, term, *ins_params]
+        order = "i.name, h.name, ce.id"
+    else:
+        where, args = _insured_search(call)
+        where.append("ce.term = ?")
+        args.append(term)
+        order = "i.name, p.policy_number, h.name, ce.id"
     if insured_id := call.query.get("insured_id"):
         where.append("ce.insured_id = ?")
         args.append(insured_id)
     return paged_query(
-        call,
-        f"{_CERTIFICATE_SELECT} WHERE {' AND '.join(where)} ORDER BY i.name, h.name, ce.id",
-        args,
-        _certificate,
+        call, f"{_CERTIFICATE_SELECT} WHERE {' AND '.join(where)} ORDER BY {order}", args, _certificate
     )
 
 

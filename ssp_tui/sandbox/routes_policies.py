@@ -24,7 +24,7 @@ from ssp_tui.api.models import (
 )
 from ssp_tui.api.roles import Capability
 from ssp_tui.sandbox.access import Caller, insured_filter, may, policy_filter, visible_policy
-from ssp_tui.sandbox.documents import ensure_document_blob
+from ssp_tui.sandbox.documents import document_blob
 from ssp_tui.sandbox.http_io import Call, like_pattern, paged_query
 from ssp_tui.sandbox.pdf_response import pdf_response
 from ssp_tui.sandbox.problems import not_found
@@ -122,7 +122,7 @@ def policy(call: Call) -> PolicyDetail:
 
 def document_model(conn: sqlite3.Connection, row: sqlite3.Row) -> Document:
     """A document row with its size and digest, rendering the PDF on first need (then cached)."""
-    blob = ensure_document_blob(conn, row["id"])
+    blob = document_blob(conn, row)
     return Document(
         id=row["id"],
         title=row["title"],
@@ -188,7 +188,7 @@ def document_content(call: Call) -> Response:
         visible_policy(call.conn, call.user, row["policy_id"], what="document")
     elif not _may_read_resource_document(call.conn, call.user, row["id"]):
         raise not_found("document")
-    blob = ensure_document_blob(call.conn, row["id"])
+    blob = document_blob(call.conn, row)
     return pdf_response(blob, row["filename"], call.headers)
 
 

@@ -198,6 +198,15 @@ CREATE TABLE sessions (
     refresh_hash TEXT NOT NULL UNIQUE, refresh_expires_at TEXT NOT NULL,
     revoked INTEGER NOT NULL DEFAULT 0
 );
+-- One row per refresh token a session rotated away from (its current one is sessions.refresh_hash): the
+-- session is the token family. Presented again within the grace window by the client that rotated it, a
+-- retired token gets back the same successor pair, derived from the token and the salt, so only the token's
+-- holder can derive it; presented again in any other way, it ends the whole session (refresh-token reuse).
+CREATE TABLE retired_refresh_tokens (
+    token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),
+    rotated_at TEXT NOT NULL, rotated_for TEXT NOT NULL, successor_salt TEXT NOT NULL
+);
+CREATE INDEX retired_refresh_tokens_session ON retired_refresh_tokens(session_id);
 -- Consecutive failed sign-ins per username ("user:...") and per client address ("ip:..."); see
 -- sign_in_throttle.py. Known and unknown usernames are counted alike.
 CREATE TABLE login_throttle (

@@ -2,7 +2,8 @@
 
 Deterministic: one ``random.Random(seed)`` drives every draw, in a fixed order, so the same seed, scale and
 ``today`` give identical rows and ids. ``scale`` multiplies customers, policies and seminar activity;
-scale 100 holds over 5,000 policies, 100,000 seminar completions and 20,000 documents.
+scale 100 holds over 5,000 policies, 100,000 seminar completions and 20,000 documents. ``book`` adds the large
+book (``seed_book``): one agency and agent with a large broker's whole book of business.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sqlite3
 from datetime import date
 
 from ssp_tui.sandbox.seed_billing import seed_billing
+from ssp_tui.sandbox.seed_book import BookSize, seed_book
 from ssp_tui.sandbox.seed_content import seed_announcements, seed_resources, seed_seminars
 from ssp_tui.sandbox.seed_credentialing import (
     seed_certificates,
@@ -31,7 +33,9 @@ POLICIES_PER_SCALE = 52
 MAX_SCALE = 1000
 
 
-def build_rows(seed: int, scale: int, today: date) -> dict[str, list[tuple[object, ...]]]:
+def build_rows(
+    seed: int, scale: int, today: date, book: BookSize | None = None
+) -> dict[str, list[tuple[object, ...]]]:
     """Every seeded row, by table."""
     if not 1 <= scale <= MAX_SCALE:
         raise ValueError(f"scale must be between 1 and {MAX_SCALE}, got {scale}")
@@ -53,7 +57,9 @@ def build_rows(seed: int, scale: int, today: date) -> dict[str, list[tuple[objec
     seed_holder_requests(ctx, holders)
     seed_announcements(ctx)
     seed_resources(ctx)
-    seed_seminars(ctx)
+    completable = seed_seminars(ctx)
+    if book is not None:
+        seed_book(ctx, book, holders, completable, seed)
     return ctx.rows
 
 
@@ -69,14 +75,22 @@ def insert_rows(conn: sqlite3.Connection, rows: dict[str, list[tuple[object, ...
 
 
 def seed_database(
-    conn: sqlite3.Connection, *, seed: int, scale: int, today: date, schema_version: str
+    conn: sqlite3.Connection,
+    *,
+    seed: int,
+    scale: int,
+    today: date,
+    schema_version: str,
+    book: BookSize | None = None,
 ) -> None:
-    rows = build_rows(seed, scale, today)
+    rows = build_rows(seed, scale, today, book)
     rows["meta"] = [
         ("schema_version", schema_version),
         ("seed", str(seed)),
         ("scale", str(scale)),
         ("today", today.isoformat()),
     ]
+    if book is not None:
+        rows["meta"].append(("book", book.to_text()))
     with conn:
         insert_rows(conn, rows)

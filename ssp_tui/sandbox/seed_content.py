@@ -17,7 +17,7 @@ from ssp_tui.sandbox.seed_content_text import (
     ResourceText,
 )
 from ssp_tui.sandbox.seed_documents import add_document
-from ssp_tui.sandbox.seed_model import SeedContext, slug
+from ssp_tui.sandbox.seed_model import Customer, Insured, Policy, SeedContext, slug
 
 SEMINAR_ACTIVITY_PER_SCALE = 1000
 _SEMINAR_URL = "https://www.proassurance.com/risk-management/seminars/"
@@ -94,14 +94,18 @@ def seed_resources(ctx: SeedContext) -> None:
         )
 
 
-def seed_seminars(ctx: SeedContext) -> None:
+Completable = list[tuple[str, str, date | None]]
+"""Seminars one can have completed: (id, credits, the event's date for a live one)."""
+
+
+def seed_seminars(ctx: SeedContext) -> Completable:
     """The catalog (live seminars past and upcoming), then completions by the customers' insureds.
 
     Each demo customer's first person gets three completions before the random ones, so every demo login with
-    seminars sees some history.
+    seminars sees some history. Returns the seminars one can have completed, for ``add_activity``.
     """
     rng = ctx.rng
-    completable: list[tuple[str, str, date | None]] = []  # (id, credits, event date for a live one)
+    completable: Completable = []
     for item in SEMINARS:
         seminar_id = ctx.new_id("se")
         event_on = None
@@ -123,19 +127,34 @@ def seed_seminars(ctx: SeedContext) -> None:
         )
         if event_on is None or event_on < ctx.today:
             completable.append((seminar_id, item.credits, event_on))
-    attendees = [
-        (customer, policy, insured)
-        for customer in ctx.customers
-        for policy in customer.policies
-        for insured in policy.insureds
-        if insured.is_person
-    ]
+    attendees = seminar_attendees(ctx)
     first_by_demo_customer: dict[str, tuple] = {}
     for attendee in attendees:
         if attendee[0].demo_key:
             first_by_demo_customer.setdefault(attendee[0].id, attendee)
     picks = [a for a in first_by_demo_customer.values() for _ in range(3)]
     picks += [rng.choice(attendees) for _ in range(SEMINAR_ACTIVITY_PER_SCALE * ctx.scale)]
+    add_activity(ctx, picks, completable)
+    return completable
+
+
+Attendee = tuple[Customer, Policy, Insured]
+
+
+def seminar_attendees(ctx: SeedContext) -> list[Attendee]:
+    """Every person insured on a customer's policy (facilities attend no seminars)."""
+    return [
+        (customer, policy, insured)
+        for customer in ctx.customers
+        for policy in customer.policies
+        for insured in policy.insureds
+        if insured.is_person
+    ]
+
+
+def add_activity(ctx: SeedContext, picks: list[Attendee], completable: Completable) -> None:
+    """One completion per pick, of a seminar drawn from ``completable``."""
+    rng = ctx.rng
     oldest = _ACTIVITY_YEARS * 365
     for customer, policy, insured in picks:
         seminar_id, credits, event_on = rng.choice(completable)

@@ -90,8 +90,12 @@ def seed_holders(ctx: SeedContext) -> dict[str, list[Holder]]:
     return holders
 
 
-def seed_certificates(ctx: SeedContext, holders: dict[str, list[Holder]]) -> None:
-    """Each insured of an active policy has certificates for one to three holders, current and renewal."""
+def seed_certificates(
+    ctx: SeedContext, holders: dict[str, list[Holder]], per_insured: tuple[int, int] = (1, 3)
+) -> None:
+    """Each insured of an active policy has certificates for ``per_insured`` (low, high) holders, current
+    and renewal."""
+    low, high = per_insured
     for customer in ctx.customers:
         nearby = holders[region(customer)]
         for policy in customer.policies:
@@ -99,7 +103,7 @@ def seed_certificates(ctx: SeedContext, holders: dict[str, list[Holder]]) -> Non
                 continue
             terms = [t.term for t in policy.terms if t.term in ("current", "renewal")]
             for insured in policy.insureds:
-                for holder in ctx.rng.sample(nearby, ctx.rng.randint(1, 3)):
+                for holder in ctx.rng.sample(nearby, ctx.rng.randint(low, high)):
                     for term in terms:
                         ctx.add("certificates", (ctx.new_id("ce"), policy.id, insured.id, holder.id, term))
 

@@ -162,6 +162,8 @@ class SeedContext:
     customers: list[Customer] = field(default_factory=list)
     used_numbers: dict[str, None] = field(default_factory=dict)
     """Policy, account, claim and NPI numbers handed out so far (a dict keeps insertion order)."""
+    usernames: dict[str, None] = field(default_factory=dict)
+    """Usernames handed out so far (the large book's logins must not take one the demo data has)."""
 
     def add(self, table: str, row: tuple[object, ...]) -> None:
         self.rows.setdefault(table, []).append(row)

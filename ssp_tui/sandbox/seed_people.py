@@ -135,12 +135,16 @@ def seed_spec_customer(ctx: SeedContext, spec: CustomerSpec) -> Customer:
     return customer
 
 
-def seed_random_customer(ctx: SeedContext) -> Customer:
+def seed_random_customer(
+    ctx: SeedContext, *, agency: Agency | None = None, kind_weights: dict[str, int] = _KIND_WEIGHTS
+) -> Customer:
+    """A customer drawn at random; ``agency`` places it with that agency (else a random one, or direct)."""
     rng = ctx.rng
-    kind = ctx.weighted(list(_KIND_WEIGHTS), list(_KIND_WEIGHTS.values()))
+    kind = ctx.weighted(list(kind_weights), list(kind_weights.values()))
     insurer = ctx.weighted(list(_INSURER_WEIGHTS), list(_INSURER_WEIGHTS.values()))
     city = rng.choice(names.EAST_CITIES if insurer == cat.PROASSURANCE else names.WEST_CITIES)
-    agency = None if rng.random() < _DIRECT_WRITTEN_SHARE else rng.choice(ctx.agencies)
+    if agency is None:
+        agency = None if rng.random() < _DIRECT_WRITTEN_SHARE else rng.choice(ctx.agencies)
     place = rng.choice(names.PLACE_WORDS)
     if kind == "physician":
         specialty = _random_specialty(ctx, allied_share=0.0)

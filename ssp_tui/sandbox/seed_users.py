@@ -36,18 +36,15 @@ def demo_password(ctx: SeedContext) -> str:
     return f"{first}-{second}-{ctx.rng.randint(10, 99)}"
 
 
-class _Usernames:
-    def __init__(self) -> None:
-        self.taken: dict[str, None] = {}
-
-    def claim(self, wanted: str) -> str:
-        base = re.sub(r"[^a-z0-9.]", "", wanted.lower())
-        candidate, n = base, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{base}{n}"
-        self.taken[candidate] = None
-        return candidate
+def claim_username(ctx: SeedContext, wanted: str) -> str:
+    """``wanted`` in lowercase letters, digits and dots, numbered (``jsmith2``) when already taken."""
+    base = re.sub(r"[^a-z0-9.]", "", wanted.lower())
+    candidate, n = base, 1
+    while candidate in ctx.usernames:
+        n += 1
+        candidate = f"{base}{n}"
+    ctx.usernames[candidate] = None
+    return candidate
 
 
 def _phone(ctx: SeedContext, area_code: str) -> str:
@@ -111,16 +108,37 @@ def seed_users(ctx: SeedContext) -> None:
     """Demo users first (in ``sandbox accounts`` order), then one policyholder login per other customer and
     one or two more agents per agency. Demo passwords are hashed once each, two at a time (scrypt releases
     the GIL), with salts drawn from the seed so the database stays reproducible."""
+    seed_demo_logins(ctx, DEMO_USERS)
+    seed_policyholder_logins(ctx)
+    for agency in ctx.agencies:
+        for _ in range(ctx.rng.randint(1, 2)):
+            first, last = random_person(ctx)
+            add_background_user(
+                ctx,
+                claim_username(ctx, f"{first[0]}{last}"),
+                f"{first} {last}",
+                _domain(agency.name),
+                "415",
+                "agent",
+                agency_id=agency.id,
+            )
+
+
+def seed_demo_logins(ctx: SeedContext, specs: tuple[DemoUserSpec, ...], first_position: int = 1) -> None:
+    """The demo logins of ``specs``, listed by ``sandbox accounts`` from ``first_position`` on."""
     by_key = {c.demo_key: c for c in ctx.customers if c.demo_key}
-    usernames = _Usernames()
-    for spec in DEMO_USERS:
-        usernames.claim(spec.username)
-    demo = [_demo_user(ctx, spec, by_key) for spec in DEMO_USERS]
+    for spec in specs:
+        claim_username(ctx, spec.username)
+    demo = [_demo_user(ctx, spec, by_key) for spec in specs]
     with ThreadPoolExecutor(max_workers=2) as pool:
         hashes = list(pool.map(lambda user: hash_password(user.password, salt=user.salt), demo))
-    for position, (user, stored, spec) in enumerate(zip(demo, hashes, DEMO_USERS, strict=True), 1):
+    for position, (user, stored, spec) in enumerate(zip(demo, hashes, specs, strict=True), first_position):
         ctx.add("users", (*user.before_hash, stored, *user.after_hash))
         ctx.add("demo_accounts", (position, user.before_hash[0], spec.note))
+
+
+def seed_policyholder_logins(ctx: SeedContext) -> None:
+    """One policyholder login for every customer that has none yet."""
     for customer in ctx.customers:
         if customer.policyholder_user_id:
             continue
@@ -131,8 +149,8 @@ def seed_users(ctx: SeedContext) -> None:
             person = " ".join(random_person(ctx))
             display = person
         first, last = person.split(" ", 1)
-        username = usernames.claim(f"{first[0]}{last}")
-        customer.policyholder_user_id = _add_background_user(
+        username = claim_username(ctx, f"{first[0]}{last}")
+        customer.policyholder_user_id = add_background_user(
             ctx,
             username,
             display,
@@ -141,21 +159,9 @@ def seed_users(ctx: SeedContext) -> None:
             "policyholder",
             customer_id=customer.id,
         )
-    for agency in ctx.agencies:
-        for _ in range(ctx.rng.randint(1, 2)):
-            first, last = random_person(ctx)
-            _add_background_user(
-                ctx,
-                usernames.claim(f"{first[0]}{last}"),
-                f"{first} {last}",
-                _domain(agency.name),
-                "415",
-                "agent",
-                agency_id=agency.id,
-            )
 
 
-def _add_background_user(
+def add_background_user(
     ctx: SeedContext,
     username: str,
     display: str,

@@ -20,6 +20,7 @@ import uvicorn
 from ssp_tui.sandbox.app import create_app
 from ssp_tui.sandbox.db import create_and_seed
 from ssp_tui.sandbox.lease import ActivityTracker, Lease, keep_lease
+from ssp_tui.sandbox.seed_book import BookSize
 
 LOOPBACK = "127.0.0.1"
 
@@ -76,14 +77,16 @@ def serve(
     scale: int = 1,
     today: date | None = None,
     with_parent: bool = False,
+    book: BookSize | None = None,
     lease: Lease | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM (or, ``with_parent``, until stdin closes; or, with a ``lease``, until it
-    ends: see ``lease.py``). A missing database is created first with the given scale."""
+    ends: see ``lease.py``). A missing database is created first with the given scale (and ``book``, the
+    large book)."""
     db_path = Path(db_path)
     if not db_path.exists():
         with contextlib.suppress(FileExistsError):  # another process made it meanwhile: serve that one
-            create_and_seed(db_path, scale=scale, today=today)
+            create_and_seed(db_path, scale=scale, today=today, book=book)
     server, activity = make_server(db_path, track_activity=lease is not None)
     if with_parent:
         stop_when_stdin_closes(server)

@@ -27,7 +27,7 @@ import platformdirs
 
 from ssp_tui.api.errors import ConfigError, SecretStoreError
 from ssp_tui.settings.config import load_config
-from ssp_tui.settings.toml_writer import atomic_write_text
+from ssp_tui.settings.toml_file import atomic_write_text
 
 SERVICE_PREFIX = "ssp-tui"
 CONSENT_ENV = "SSP_SECRETS_FILE"
@@ -107,6 +107,10 @@ class SecretStore:
         if self._allow_file is None:
             self._allow_file = _consent_from_settings()
         return self._allow_file
+
+    def allow_file_fallback(self) -> None:
+        """The user consented just now (the consent is saved by the caller, e.g. in the config file)."""
+        self._allow_file = True
 
     @property
     def where(self) -> str:

@@ -105,7 +105,7 @@ SECTIONS: tuple[Section, ...] = (
         roles=frozenset({Role.INSURED, Role.POLICYHOLDER, Role.AGENT}),
         capability=Capability.CREDENTIALING,
         description="Certificates of insurance and claims histories; COI holder requests and their status",
-        intents=("create_coi",),
+        intents=("create_coi", "holder_requests"),
     ),
     Section(
         id="risk",

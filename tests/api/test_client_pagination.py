@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import httpx
+import httpx2
 import pytest
 from client_helpers import Harness, json_response
 
@@ -29,9 +29,9 @@ class PagedPortal:
     def __init__(self, total: int, page_size: int) -> None:
         self.total = total
         self.page_size = page_size
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
+    def handle(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         start = int(request.url.params.get("cursor", "0"))
         end = min(start + self.page_size, self.total)
@@ -49,7 +49,7 @@ async def test_async_for_follows_next_cursor(harness: Harness) -> None:
     cursors = [r.url.params.get("cursor") for r in portal.requests]
     assert cursors == [None, "100", "200"]
     assert all(r.url.params["status"] == "all" and r.url.params["q"] == "NC" for r in portal.requests)
-    assert all(r.url.params["limit"] == "100" for r in portal.requests)
+    assert all(r.url.params["limit"] == "1000" for r in portal.requests)  # the API's largest page
 
 
 async def test_pages_report_progress_and_collect_stops_early(harness: Harness) -> None:
@@ -64,7 +64,7 @@ async def test_pages_report_progress_and_collect_stops_early(harness: Harness) -
 
 
 async def test_a_repeated_cursor_is_a_protocol_error_not_an_endless_loop(harness: Harness) -> None:
-    def looping(request: httpx.Request) -> httpx.Response:
+    def looping(request: httpx2.Request) -> httpx2.Response:
         return json_response(200, {"items": [policy(1)], "next_cursor": "same"})
 
     async with harness.client(looping) as client:
@@ -73,9 +73,9 @@ async def test_a_repeated_cursor_is_a_protocol_error_not_an_endless_loop(harness
 
 
 async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def empty_page(request: httpx.Request) -> httpx.Response:
+    def empty_page(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
         return json_response(200, {"items": [], "next_cursor": None})
 
@@ -93,6 +93,9 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
         await client.support.search("past due").collect()
         await client.billing.accounts().collect()
         await client.billing.policies().collect()
+        await client.credentialing.search_certificates(
+            "NCP1", by=SearchBy.POLICY_NUMBER, status=StatusFilter.ACTIVE, term=CertificateTerm.RENEWAL
+        ).collect()
     paths = [r.url.raw_path.decode().split("?")[0] for r in seen]
     assert paths == [
         "/api/v1/policies/pol%2F1/documents",  # an id never escapes its path segment
@@ -106,10 +109,13 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
         "/api/v1/support/accounts",
         "/api/v1/billing/accounts",
         "/api/v1/billing/policies",
+        "/api/v1/credentialing/certificates",  # the search: no policy_id
     ]
     params = [dict(r.url.params) for r in seen]
     assert params[0]["term"] == "renewal"
-    assert params[1] == {"q": "smith", "by": "policy_number", "status": "all", "limit": "100"}
+    assert params[1] == {"q": "smith", "by": "policy_number", "status": "all", "limit": "1000"}
+    # Every listing asks for the largest page the API allows: 100,000 rows are 100 requests, not 1,000.
+    assert all(page["limit"] == "1000" for page in params)
     assert (
         params[2]["policy_id"] == "p1" and params[2]["term"] == "renewal" and params[2]["insured_id"] == "i1"
     )
@@ -121,6 +127,9 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
     )
     assert params[7]["category"] == "bulletins"
     assert params[8]["q"] == "past due"
+    assert params[11] == {
+        "q": "NCP1", "by": "policy_number", "status": "active", "term": "renewal", "limit": "1000"
+    }
 
 
 def test_pdf_paths() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 from memory_keyring import MemoryKeyring
+from runtime_dirs import short_runtime_dir
 from sandbox_harness import SandboxServer
 
 from ssp_tui.cli.root import cli
@@ -25,6 +26,8 @@ class CliHome:
 
     root: Path
     keyring: MemoryKeyring = field(default_factory=MemoryKeyring)
+    runtime: Path = field(default_factory=short_runtime_dir)
+    """XDG_RUNTIME_DIR: the CLI's session locks, authenticator steps and session agents."""
 
     @property
     def config_file(self) -> Path:
@@ -40,6 +43,7 @@ class CliHome:
 
     def environ(self) -> dict[str, str]:
         return {
+            "XDG_RUNTIME_DIR": str(self.runtime),
             "SSP_CONFIG": str(self.config_file),
             "XDG_CACHE_HOME": str(self.cache_home),
             "XDG_DATA_HOME": str(self.data_home),

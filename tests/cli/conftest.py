@@ -10,12 +10,15 @@ from collections.abc import Iterator
 import keyring
 import pytest
 from cli_helpers import Cli, CliHome, LoginAs, login_env, prime_device
+from runtime_dirs import stop_agents
 from sandbox_harness import SandboxServer
 
 
 @pytest.fixture(scope="session")
-def cli_home(tmp_path_factory: pytest.TempPathFactory) -> CliHome:
-    return CliHome(tmp_path_factory.mktemp("cli-home"))
+def cli_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliHome]:
+    home = CliHome(tmp_path_factory.mktemp("cli-home"))
+    yield home
+    stop_agents(home.runtime)
 
 
 @pytest.fixture(autouse=True)
@@ -57,5 +60,6 @@ def login_as(sandbox: SandboxServer, cli: Cli, cli_home: CliHome, _logged_in_pro
 
 
 @pytest.fixture
-def private_cli(private_sandbox: SandboxServer, cli_home: CliHome) -> Cli:
-    return Cli(private_sandbox.base_url, cli_home)
+def private_cli(private_sandbox: SandboxServer, cli_home: CliHome) -> Iterator[Cli]:
+    yield Cli(private_sandbox.base_url, cli_home)
+    stop_agents(cli_home.runtime)  # a session kept in memory is this test's, like its sandbox

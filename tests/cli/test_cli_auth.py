@@ -6,7 +6,6 @@ from __future__ import annotations
 import keyring.backends.fail
 import msgspec
 import pyotp
-import pytest
 from cli_helpers import Cli, login_env, prime_device
 from sandbox_harness import SandboxServer
 
@@ -90,17 +89,19 @@ def test_an_mfa_login_without_a_code_source_says_what_to_set(cli: Cli, sandbox: 
     assert "SSP_TOTP_SECRET" in result.stderr
 
 
-def test_without_a_keyring_or_consent_the_session_is_not_kept_and_it_says_so(
-    private_sandbox: SandboxServer, private_cli: Cli, monkeypatch: pytest.MonkeyPatch
+def test_without_a_keyring_or_consent_the_session_is_kept_in_memory_and_it_says_so(
+    private_sandbox: SandboxServer, private_cli: Cli
 ) -> None:
     keyring.set_keyring(keyring.backends.fail.Keyring())  # the conftest puts the memory keyring back after
     account = private_sandbox.account(Role.POLICYHOLDER, 0)
     env = {**login_env(private_sandbox, account.username), "SSP_TOTP_SECRET": account.totp_secret or ""}
     result = private_cli.run("login", profile="no-keyring", env=env)
     assert result.exit_code == 0, result.stderr
-    assert "cannot be kept" in result.stderr and "SSP_USERNAME" in result.stderr
+    assert "kept in memory" in result.stderr and "nothing on disk" in result.stderr
     later = private_cli.run("whoami", profile="no-keyring")
-    assert later.exit_code == ExitCode.LOGIN_NEEDED
+    assert later.exit_code == 0, later.stderr
+    nowhere = private_cli.run("whoami", profile="no-keyring", env={"SSP_SESSION_AGENT": "0"})
+    assert nowhere.exit_code == ExitCode.LOGIN_NEEDED  # the agent is the only place it was kept
 
 
 def test_enrollment_is_refused_without_a_terminal_flow(

@@ -26,7 +26,6 @@ from sandbox_harness import SandboxServer
 
 from ssp_tui.api.client import normalize_base_url
 from ssp_tui.api.models import Session
-from ssp_tui.cli.output import Output
 from ssp_tui.cli.root import cli as root_command
 from ssp_tui.cli.session_store import SessionStore, session_key
 from ssp_tui.settings.secrets import SecretStore
@@ -191,7 +190,7 @@ def test_every_example_runs_as_written(
     # As if `ssp-tui coi smtp-password` had been run once (its own example runs later, in command order).
     store.set_secret("smtp:127.0.0.1:coi@rivera.example", ANSWERS.split("\n")[0])
     key = session_key(normalize_base_url(private_sandbox.base_url))
-    sessions = SessionStore(store, key, Output())
+    sessions = SessionStore(store, key)
     env: dict[str, str | None] = {
         **private_cli.home.environ(),
         "XDG_DATA_HOME": str(example_home / "data"),

@@ -26,7 +26,7 @@ print("\\n".join(loaded))
 
 def loaded_by(*args: str, **env: str) -> set[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SSP_")}
-    environ.update(env)
+    environ.update({"SSP_SESSION_AGENT": "0", **env})
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=environ, timeout=120
     )

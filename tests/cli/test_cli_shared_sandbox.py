@@ -32,6 +32,7 @@ def run(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
             "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
             "SSP_CLOCK_SHIFT": os.environ.get("SSP_CLOCK_SHIFT", ""),
             "SSP_SANDBOX_IDLE_TIMEOUT": "120",
+            "SSP_SESSION_AGENT": "0",
             **env,
         }
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import stat
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -161,6 +163,17 @@ def test_an_existing_file_is_replaced_only_when_complete(tmp_path: Path) -> None
     assert out.read_text() == "old"
     export_rows([{"n": 1}], [("N", "n", "int")], out)
     assert out.read_text(encoding="utf-8-sig").splitlines() == ["N", "1"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_an_export_is_readable_by_the_user_only(tmp_path: Path, suffix: str) -> None:
+    """Issue 17: a private record, like any download, even under the usual umask (files 0644 otherwise)."""
+    old_umask = os.umask(0o022)
+    try:
+        export_rows([{"n": 1}], [("N", "n", "int")], tmp_path / f"a{suffix}")
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((tmp_path / f"a{suffix}").stat().st_mode) == 0o600
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

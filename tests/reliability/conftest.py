@@ -10,6 +10,7 @@ import keyring
 import pytest
 from fault_proxy import FaultProxy
 from reliability_helpers import CliHome, MemoryKeyring
+from runtime_dirs import stop_agents
 from sandbox_harness import SandboxServer
 
 
@@ -44,3 +45,4 @@ def home(tmp_path: Path) -> Iterator[CliHome]:
         yield cli_home
     finally:
         keyring.set_keyring(previous)
+        stop_agents(cli_home.runtime)

@@ -10,16 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import httpx2
 import pikepdf
 from click.testing import CliRunner, Result
 from memory_keyring import MemoryKeyring
+from runtime_dirs import short_runtime_dir
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.client import PortalClient, normalize_base_url
 from ssp_tui.api.models import Document, Role, Session, StatusFilter
 from ssp_tui.api.transport import RetryPolicy
-from ssp_tui.cli.output import Output
 from ssp_tui.cli.root import cli
 from ssp_tui.cli.session_store import SessionStore, session_key
 from ssp_tui.operations.downloads import DownloadJob
@@ -35,9 +35,12 @@ FAST_RETRIES = RetryPolicy(backoff_base_s=0.01, backoff_cap_s=0.05)
 class CliHome:
     root: Path
     keyring: MemoryKeyring = field(default_factory=MemoryKeyring)
+    runtime: Path = field(default_factory=short_runtime_dir)
+    """XDG_RUNTIME_DIR: the CLI's session locks, authenticator steps and session agents."""
 
     def environ(self) -> dict[str, str]:
         return {
+            "XDG_RUNTIME_DIR": str(self.runtime),
             "SSP_CONFIG": str(self.root / "config" / "config.toml"),
             "XDG_CONFIG_HOME": str(self.root / "config"),
             "XDG_CACHE_HOME": str(self.root / "cache"),
@@ -49,7 +52,7 @@ class CliHome:
         """Keep ``session`` for ``portal`` as a CLI login would: later commands run without logging in (so
         the sandbox's sign-in throttling never bites a suite that runs many commands)."""
         store = SecretStore(profile, backend=self.keyring)
-        SessionStore(store, session_key(normalize_base_url(portal)), Output()).keep(session)
+        SessionStore(store, session_key(normalize_base_url(portal))).keep(session)
 
 
 def run_cli(portal: str, home: CliHome, *args: str, env: Mapping[str, str] | None = None) -> Result:
@@ -70,7 +73,7 @@ def signed_in_client(
     server: SandboxServer,
     *,
     role: Role = Role.POLICYHOLDER,
-    timeout: httpx.Timeout | None = None,
+    timeout: httpx2.Timeout | None = None,
     download_deadline_s: float = 60.0,
 ) -> PortalClient:
     """A real PortalClient on ``portal`` (the proxy) with the harness's session for the role's first user."""

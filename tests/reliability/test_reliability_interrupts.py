@@ -40,6 +40,8 @@ def child_env(home: Path) -> dict[str, str]:
             "XDG_CONFIG_HOME": str(home / "config"),
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
             "SSP_SECRETS_FILE": "1",
+            "SSP_SESSION_AGENT": "0",
+            "XDG_RUNTIME_DIR": str(home / "run"),
             "SSP_CLOCK_SHIFT": os.environ.get("SSP_CLOCK_SHIFT", ""),
         }
     )
@@ -54,14 +56,11 @@ def keep_session(home: Path, portal: str, server: SandboxServer) -> None:
         allow_file_fallback=True,
         fallback_dir=home / "data" / "ssp-tui" / "secrets",
     )
-    from ssp_tui.cli.output import Output
-
-    SessionStore(store, session_key(normalize_base_url(portal)), Output()).keep(
-        server.fresh_session(account.username)
-    )
+    SessionStore(store, session_key(normalize_base_url(portal))).keep(server.fresh_session(account.username))
 
 
 def cli(home: Path, portal: str, *args: str) -> subprocess.Popen[str]:
+    (home / "run").mkdir(mode=0o700, parents=True, exist_ok=True)
     return subprocess.Popen(
         [sys.executable, "-m", "ssp_tui", "--portal", portal, *args],
         env=child_env(home),
@@ -107,12 +106,16 @@ def test_a_signal_mid_download_keeps_the_saved_files_and_the_next_run_resumes(
         home, target = tmp_path / "home", tmp_path / "docs"
         keep_session(home, proxy.base_url, private_sandbox)
         policy, docs = documents(home, proxy.base_url)
-        slow = docs[1]
-        proxy.add(Rule("GET", rf"/api/v1/documents/{slow.id}/content", SLOW, times=99))
-        args = ("docs", "download", policy, "--dir", str(target), "--concurrency", "1", "--json")
+        # Every document but the first streams slowly; all are fetched at once, so the first is saved while
+        # the others stream, whatever order the engine starts them in.
+        fast, slow_ones = docs[0], docs[1:]
+        for slow in slow_ones:
+            proxy.add(Rule("GET", rf"/api/v1/documents/{slow.id}/content", SLOW, times=99))
+        workers = str(len(docs))
+        args = ("docs", "download", policy, "--dir", str(target), "--concurrency", workers, "--json")
         running = cli(home, proxy.base_url, *args)
-        # The first document is saved, and the slow one is streaming: now the signal.
-        wait_until(lambda: any(target.rglob("*.pdf")) and proxy.requests_to("GET", rf".*/{slow.id}/content"))
+        streaming = rf"/api/v1/documents/({'|'.join(s.id for s in slow_ones)})/content"
+        wait_until(lambda: any(target.rglob("*.pdf")) and proxy.requests_to("GET", streaming))
         time.sleep(0.5)
         running.send_signal(signum)
         out, err = running.communicate(timeout=60)
@@ -124,8 +127,8 @@ def test_a_signal_mid_download_keeps_the_saved_files_and_the_next_run_resumes(
         manifest = json.loads((target / "manifest.json").read_text())
         assert manifest["complete"] is False
         saved = {entry["key"] for entry in manifest["files"]}
-        assert saved and slow.id not in saved
-        assert slow.id in {entry["key"] for entry in manifest["missing"]}
+        assert saved == {fast.id}
+        assert {entry["key"] for entry in manifest["missing"]} == {s.id for s in slow_ones}
         assert_no_partial_files(tmp_path)  # no .part, .part.etag or .tmp: not in the cache, not in the target
         assert not list((home / "cache").rglob("incoming/*/*"))
 

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
+import msgspec
 import pytest
 from auth_fixtures import AuthBench, auth_bench
 
-from ssp_tui.api.constants import API_PREFIX, MAX_BODY_BYTES
+from ssp_tui.api.constants import API_PREFIX, IDEMPOTENCY_HEADER, MAX_BODY_BYTES
+from ssp_tui.api.contract import ROUTES
+from ssp_tui.api.contract import Route as ContractRoute
+from ssp_tui.api.roles import Role, role_may
+from ssp_tui.sandbox.access import ROUTE_CAPABILITIES
 from ssp_tui.sandbox.app import create_app
 
 CHUNK = b"x" * (64 * 1024)
@@ -122,7 +128,7 @@ async def test_a_nul_search_matches_nothing_rather_than_everything(fresh_db: Pat
             assert "items" not in answer.json()
 
 
-@pytest.mark.parametrize("key", ["has space", "x" * 256, "tab\there", "\u00e9t\u00e9"])
+@pytest.mark.parametrize("key", ["has space", "x" * 256, "tab\there", "\u00e9t\u00e9", "nul\x00key", ""])
 async def test_an_idempotency_key_outside_its_pattern_is_refused(fresh_db: Path, key: str) -> None:
     async with auth_bench(fresh_db) as bench:
         auth = await _patel(bench)
@@ -130,8 +136,88 @@ async def test_an_idempotency_key_outside_its_pattern_is_refused(fresh_db: Path,
         headers = {**auth, "Idempotency-Key": key.encode("utf-8")}
         refused = await bench.client.post("/credentialing/holder-requests", json=body, headers=headers)
         assert refused.status_code == 400, refused.text
-        assert "printable ASCII" in refused.json()["detail"]
+        assert IDEMPOTENCY_HEADER in refused.json()["detail"]
         accepted = await bench.client.post(
             "/credentialing/holder-requests", json=body, headers={**auth, "Idempotency-Key": "0f8e-4c1a"}
         )
         assert accepted.status_code == 201
+
+
+# -- every text input the contract declares, not only the ones a test author thought of --
+
+SIGNED_IN_AS = {Role.POLICYHOLDER: "dr.patel", Role.AGENT: "agent.rivera", Role.SUPPORT: "support.morgan"}
+VALID_BODIES: dict[str, dict[str, Any]] = {
+    "login": {"username": "dr.patel", "password": "pw", "device_token": "t"},
+    "mfa_send": {"mfa_token": "t", "factor": "sms"},
+    "mfa_verify": {"mfa_token": "t", "factor": "totp", "code": "123456", "remember_device": False},
+    "refresh": {"refresh_token": "t"},
+    "logout": {"refresh_token": "t"},
+    "create_holder_request": {
+        "policy_id": "p",
+        "insured_id": "i",
+        "holder_name": "Mercy General",
+        "address": "1 Main St",
+        "city": "Fresno",
+        "state": "CA",
+        "zip": "93701",
+        "contact_name": "Ann",
+        "contact_email": "ann@example.com",
+    },
+}
+"""A body each route would decode, every field filled in (a test below checks none is left out)."""
+TEXT_QUERIES = [(r, q.name) for r in ROUTES for q in r.query if q.type is str]
+TEXT_FIELDS = [
+    (r, name) for r in ROUTES if r.body for name, v in VALID_BODIES[r.name].items() if isinstance(v, str)
+]
+HOSTILE_TEXT = ["\x00", "a\x00b", "ok\n", "\x1b[2J"]
+
+
+def _who_may(route: ContractRoute) -> str | None:
+    if route.public:
+        return None
+    capability = ROUTE_CAPABILITIES[route.name]
+    return next(
+        user for role, user in SIGNED_IN_AS.items() if capability is None or role_may(role, capability)
+    )
+
+
+def test_the_valid_bodies_fill_every_field_of_every_body() -> None:
+    bodies = {r.name: {f.name for f in msgspec.structs.fields(r.body)} for r in ROUTES if r.body}
+    assert {name: set(VALID_BODIES[name]) for name in bodies} == bodies
+
+
+@pytest.mark.parametrize(("route", "param"), TEXT_QUERIES, ids=[f"{r.name}-{q}" for r, q in TEXT_QUERIES])
+async def test_no_text_query_parameter_takes_control_characters(
+    fresh_db: Path, route: ContractRoute, param: str
+) -> None:
+    """``q=%00`` once matched everything; now no text parameter of any route takes a control character."""
+    async with auth_bench(fresh_db) as bench:
+        user = _who_may(route)
+        headers = {} if user is None else await _bearer(bench, user)
+        others = {q.name: "x" for q in route.query if q.required and q.name != param}
+        for text in HOSTILE_TEXT:
+            answer = await bench.client.request(
+                route.method, route.path.replace("{id}", "x"), params={**others, param: text}, headers=headers
+            )
+            assert answer.status_code == 422, (text, answer.text)
+            assert answer.json()["errors"][0]["field"] == param
+            assert "items" not in answer.json()
+
+
+@pytest.mark.parametrize(("route", "field"), TEXT_FIELDS, ids=[f"{r.name}-{f}" for r, f in TEXT_FIELDS])
+async def test_no_text_field_of_a_body_takes_control_characters(
+    fresh_db: Path, route: ContractRoute, field: str
+) -> None:
+    async with auth_bench(fresh_db) as bench:
+        user = _who_may(route)
+        headers = {IDEMPOTENCY_HEADER: "k-1"} | ({} if user is None else await _bearer(bench, user))
+        for text in HOSTILE_TEXT:
+            body = {**VALID_BODIES[route.name], field: text}
+            answer = await bench.client.request(route.method, route.path, json=body, headers=headers)
+            assert answer.status_code == 422, (text, answer.text)
+            assert answer.json()["errors"][0]["field"] == field
+
+
+async def _bearer(bench: AuthBench, username: str) -> dict[str, str]:
+    session = await bench.signed_in(username)
+    return {"Authorization": f"Bearer {session['access_token']}"}

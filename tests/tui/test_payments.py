@@ -77,6 +77,12 @@ async def test_policyholder_sees_the_term_and_pays_in_the_browser(
             pilot, lambda: screen.detail and screen.detail.term is BillingTerm.PREVIOUS, "the previous term"
         )
         assert rows(screen, "#installments") > 0
+        # Pay is on the current term only: the previous term offers none, and y does nothing there.
+        assert "pay" not in active_actions(screen)
+        assert screen.query_one("#pay-button", Button).has_class("hidden")
+        await pilot.press("y")
+        await pilot.pause()
+        assert len(opened) == 2
 
         await pilot.press("v")
         await wait_for(pilot, lambda: rows(screen, "#billing-table") == 2, "the two billed policies")
@@ -124,6 +130,9 @@ async def test_no_pay_for_agents_support_or_accounts_that_cannot_pay_online(
         if accounts is not None:
             assert rows(screen, "#billing-table") == accounts
         assert "$" in shown_text(screen), "the figures are shown to every role"
+        # The payments applied are the policyholder's (and support's): an agent sees no such table at all.
+        sees_payments = username != "agent.rivera"
+        assert screen.query_one("#payments").display is sees_payments
         assert "pay" not in active_actions(screen)
         assert screen.query_one("#pay-button", Button).has_class("hidden")
         await pilot.press("y")

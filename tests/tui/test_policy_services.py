@@ -89,6 +89,32 @@ async def test_policyholder_downloads_one_combined_pdf(
         assert "Combined 5 documents" in str(screen.runner.panel.query_one("#download-summary").render())
 
 
+async def test_the_combined_pdf_is_never_written_through_a_planted_symlink(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path
+) -> None:
+    """Issue 17: a symlink planted at the combined PDF's name, and a dangling one at the next name, are both
+    left alone; the PDF gets the first free name in the folder, and nothing is written outside it."""
+    folder, outside = tmp_path / "downloads", tmp_path / "elsewhere"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "victim.pdf").write_bytes(b"keep me")
+    (folder / "NCP1513214-current-documents.pdf").symlink_to(outside / "victim.pdf")
+    (folder / "NCP1513214-current-documents (2).pdf").symlink_to(outside / "created-by-us.pdf")
+    app = make_app(Profile(download_dir=folder))
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "dr.patel")
+        screen = await open_documents(pilot, app)
+        await download_all(pilot, app, screen, separate=False)
+        result = screen.runner.last_result
+        assert result is not None and result.complete
+        assert result.combined_path == folder.resolve() / "NCP1513214-current-documents (3).pdf"
+        assert not result.combined_path.is_symlink()
+        with pikepdf.open(result.combined_path) as pdf:
+            assert len(pdf.pages) == sum(d.pages for d in document_rows(screen))
+    assert (outside / "victim.pdf").read_bytes() == b"keep me"
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.pdf"]
+
+
 async def test_separate_downloads_land_at_template_paths_with_a_manifest(
     sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path
 ) -> None:

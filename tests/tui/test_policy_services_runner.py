@@ -26,6 +26,7 @@ from ssp_tui.operations.downloads import (
 from ssp_tui.settings.config import Profile
 from ssp_tui.tui.common.download_runner import DownloadRunner, describe_result
 from ssp_tui.tui.dialogs.download_failures import DownloadFailuresDialog
+from ssp_tui.tui.dialogs.error_modal import ErrorModal
 from ssp_tui.widgets.download_panel import DownloadProgressPanel
 
 T = TypeVar("T")
@@ -178,4 +179,5 @@ async def test_a_folder_that_cannot_be_created_is_named_on_screen(tmp_path: Path
         assert outcomes == [None] and portal.fetches[jobs[0].api_path] == 0
         said = [n.message for n in app._notifications]
         assert any(m.startswith("Cannot create the download folder /proc/nope/dl: ") for m in said), said
-        assert "internal error" not in " ".join(said).lower()
+        assert "internal error" not in " ".join(said).lower() and "web support" not in " ".join(said).lower()
+        assert not isinstance(app.screen, ErrorModal), "no error dialog: the panel and a notification say it"

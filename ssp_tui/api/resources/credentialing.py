@@ -34,6 +34,19 @@ class CredentialingResource(Resource):
             "/credentialing/certificates", Certificate, policy_id=policy_id, term=term, insured_id=insured_id
         )
 
+    def search_certificates(
+        self,
+        q: str | None = None,
+        by: SearchBy = SearchBy.POLICYHOLDER,
+        status: StatusFilter = StatusFilter.ALL,
+        term: CertificateTerm = CertificateTerm.CURRENT,
+    ) -> Paginator[Certificate]:
+        """The certificates of every insured that ``insureds(q, by, status)`` finds, by insured name, policy
+        number and holder: a whole book's in a few pages, where ``certificates`` takes a request a policy."""
+        return self._list(
+            "/credentialing/certificates", Certificate, q=q or None, by=by, status=status, term=term
+        )
+
     async def create_holder_request(
         self, body: HolderRequestCreate, idempotency_key: str | None = None
     ) -> HolderRequest:

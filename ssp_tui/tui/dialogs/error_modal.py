@@ -59,7 +59,7 @@ def describe_error(error: BaseException) -> tuple[str, str, bool]:
         )
     message = error.user_message
     if isinstance(error, errors.Locked | errors.RateLimited):
-        title = "Account locked" if isinstance(error, errors.Locked) else "Too many attempts"
+        title = "Login on hold" if isinstance(error, errors.Locked) else "Too many attempts"
         if error.retry_after is None:
             message += " Wait a while before trying again."
         return title, message, False

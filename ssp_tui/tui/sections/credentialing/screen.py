@@ -42,8 +42,6 @@ from ssp_tui.tui.sections.credentialing.selection import (
 )
 from ssp_tui.tui.sections.credentialing.tree import CertificateTree
 
-PARALLEL_POLICIES = 6
-"""Certificate lists fetched at once: an agent's search can span many policies."""
 CERTIFICATES_TAB = "coi-certificates-tab"
 REQUESTS_TAB = "coi-requests-tab"
 
@@ -131,44 +129,41 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
         self.tree.focus()
 
     def open_intent(self, intent: str) -> None:
-        if intent != "create_coi" or not self.query(CertificateTree):
+        if not self.query(CertificateTree):
             return  # a screen not composed yet opens on the certificates anyway (on_mount focuses them)
-        # Home's "Create a COI": straight to the certificates, ready to tick and download.
         tabs = self.query_one(TabbedContent)
-        if tabs.active == REQUESTS_TAB:
-            tabs.active = CERTIFICATES_TAB
-        self.tree.focus()
+        if intent == "create_coi":
+            # Home's "Create a COI": straight to the certificates, ready to tick and download.
+            if tabs.active == REQUESTS_TAB:
+                tabs.active = CERTIFICATES_TAB
+            self.tree.focus()
+        elif intent == "holder_requests" and tabs.active != REQUESTS_TAB:
+            # Home's "N certificate holder requests in progress": those requests.
+            self.action_holder_requests()
 
     # -- loading --
 
     @work(exclusive=True, exit_on_error=False, group="coi-search")
     async def search(self, search: CertificateSearch) -> None:
         self.query_one("#coi-summary", Static).update("Searching…")
-        insureds = await self.controller.call(
-            lambda c: c.credentialing.insureds(
-                q=search.text or None, by=search.by, status=search.status
-            ).collect()
+        q = search.text or None
+        # The insureds (for holder requests and the summary) and their certificates, each a few pages even
+        # for a whole book (one certificate search, not a request per policy), both at once.
+        insureds, certificates = await asyncio.gather(
+            self.controller.call(
+                lambda c: c.credentialing.insureds(q=q, by=search.by, status=search.status).collect()
+            ),
+            self.controller.call(
+                lambda c: c.credentialing.search_certificates(
+                    q=q, by=search.by, status=search.status, term=search.term
+                ).collect()
+            ),
         )
-        policy_ids = list(dict.fromkeys(i.policy_id for i in insureds))
+        policy_ids = {i.policy_id for i in insureds}
+        without_renewal = 0
         if search.term is CertificateTerm.RENEWAL:
-            offered = list(dict.fromkeys(i.policy_id for i in insureds if i.has_renewal))
-        else:
-            offered = policy_ids
-        limit = asyncio.Semaphore(PARALLEL_POLICIES)
-
-        async def certificates_of(policy_id: str) -> list[Certificate]:
-            async with limit:
-                return await self.controller.call(
-                    lambda c: c.credentialing.certificates(policy_id, term=search.term).collect()
-                )
-
-        per_policy = await asyncio.gather(*(certificates_of(policy_id) for policy_id in offered))
-        # A policyholder search also matches insureds by their own name: keep only the insureds found.
-        found = {(i.id, i.policy_id) for i in insureds}
-        certificates = [c for batch in per_policy for c in batch if (c.insured_id, c.policy_id) in found]
-        self.post_message(
-            self.CertificatesFound(search, insureds, certificates, len(policy_ids) - len(offered))
-        )
+            without_renewal = len(policy_ids - {i.policy_id for i in insureds if i.has_renewal})
+        self.post_message(self.CertificatesFound(search, insureds, certificates, without_renewal))
 
     @work(exclusive=True, exit_on_error=False, group="coi-requests")
     async def load_requests(self) -> None:

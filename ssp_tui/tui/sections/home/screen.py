@@ -41,6 +41,8 @@ ATTENTION_SECTIONS: dict[AttentionKind, str] = {
 }
 """Where an attention item is dealt with; choosing the item opens that section, on exactly the record the item
 is about (its ``ref_id`` and ``term``), when the user has it."""
+ATTENTION_INTENTS: dict[AttentionKind, str] = {AttentionKind.HOLDER_REQUESTS: "holder_requests"}
+"""Items about a list rather than one record open the section on that list."""
 
 
 class HomeScreen(SectionScreen):
@@ -144,7 +146,7 @@ class HomeScreen(SectionScreen):
         section_id = ATTENTION_SECTIONS.get(item.kind)
         if section_id is not None and ssp_app(self).can_open(section_id):
             record = RecordRef(item.ref_id, item.term.value if item.term else None) if item.ref_id else None
-            ssp_app(self).open_section(section_id, record=record)
+            ssp_app(self).open_section(section_id, intent=ATTENTION_INTENTS.get(item.kind), record=record)
 
     @on(Button.Pressed, ".quick-jump")
     def quick_jump(self, event: Button.Pressed) -> None:

@@ -170,7 +170,7 @@ class BillingDetailPane(VerticalScroll):
         yield _sized_table(POLICY_COLUMNS, "billed-policies", "No policies")
         yield Static("Projected installments", classes="card-title")
         yield _sized_table(INSTALLMENT_COLUMNS, "installments", "No installments")
-        yield Static("Applied payments", classes="card-title")
+        yield Static("Applied payments", classes="card-title", id="payments-title")
         yield _sized_table(PAYMENT_COLUMNS, "payments", "No payments in this term")
         yield Static("", id="ere-note")
         yield Button("Extended Reporting Endorsement information", id="ere-link", classes="hidden")
@@ -180,7 +180,9 @@ class BillingDetailPane(VerticalScroll):
         value = self.query_one("#billing-term", Select).value
         return value if isinstance(value, BillingTerm) else BillingTerm.CURRENT
 
-    def show(self, detail: BillingDetail, *, may_pay: bool) -> None:
+    def show(self, detail: BillingDetail, *, may_pay: bool, sees_payments: bool = True) -> None:
+        """``sees_payments``: the role has the payment history (an agent has not: no "No payments" table
+        that would look like nothing was paid)."""
         what = "Account" if detail.kind is BillingKind.ACCOUNT else "Policy"
         heading = f"{what} {detail.number} · {detail.name} · {detail.insurer}"
         self.query_one("#billing-heading", Static).update(escape(heading))
@@ -196,6 +198,8 @@ class BillingDetailPane(VerticalScroll):
         self.query_one(InstallmentStrip).show(detail.installments)
         self._fill("#installments", detail.installments, key=lambda i: i.number)
         self._fill("#payments", detail.payments, key=None)
+        self.query_one("#payments-title").display = sees_payments
+        self.query_one("#payments").display = sees_payments
         is_account = detail.kind is BillingKind.ACCOUNT
         self.query_one("#billed-policies-title").display = is_account
         self.query_one("#billed-policies").display = is_account

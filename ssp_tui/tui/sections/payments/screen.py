@@ -116,7 +116,9 @@ class PaymentsScreen(SectionScreen):
         if self.chosen is None or detail.id != self.chosen.id or detail.term is not self.detail_pane.term:
             return  # an answer for a row or term the user has already left
         self.detail = detail
-        self.detail_pane.show(detail, may_pay=self.may_pay)
+        user = self.controller.user
+        sees_payments = user is not None and Capability.PAYMENT_HISTORY in user.capabilities
+        self.detail_pane.show(detail, may_pay=self.may_pay, sees_payments=sees_payments)
         self.refresh_bindings()
 
     @on(BillingList.KindChanged)

@@ -61,6 +61,9 @@ class PolicyServicesScreen(SectionScreen):
         self.term: Term = Term.CURRENT
         self.opening: str | None = None
         """The policy Home asked for: until it is shown, the picker's own first row does not count."""
+        self.asked_for: str | None = None
+        """The policy last asked of the portal: an answer for another one (a load cancelled after it answered)
+        is dropped, so it can neither show nor change the term Home asked for."""
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="policy-services"):
@@ -113,8 +116,12 @@ class PolicyServicesScreen(SectionScreen):
         policies = await self.controller.call(lambda c: c.policies.list(status=status).collect())
         self.post_message(self.PoliciesLoaded(status, policies))
 
+    def load_policy(self, policy_id: str) -> None:
+        self.asked_for = policy_id
+        self._fetch_policy(policy_id)
+
     @work(exclusive=True, exit_on_error=False, group="policy")
-    async def load_policy(self, policy_id: str) -> None:
+    async def _fetch_policy(self, policy_id: str) -> None:
         policy = await self.controller.call(lambda c: c.policies.get(policy_id))
         self.post_message(self.PolicyLoaded(policy))
 
@@ -131,8 +138,8 @@ class PolicyServicesScreen(SectionScreen):
 
     def on_policy_services_screen_policy_loaded(self, message: PolicyLoaded) -> None:
         policy = message.policy
-        if self.opening is not None and policy.id != self.opening:
-            return  # a policy asked for before Home's
+        if policy.id != self.asked_for or (self.opening is not None and policy.id != self.opening):
+            return  # a policy asked for before the last one (Home's, or the picker's)
         self.policy = policy
         status = "cancelled" if policy.cancelled_on else policy.status.value
         heading = f"{policy.policy_number} · {policy.policyholder} · {policy.coverage_type} · {status}"

@@ -1,0 +1,244 @@
+"""The TUI on the large book: sign-in to Home, the first open of every section, a filter keystroke, memory.
+
+Run: .venv/bin/python -m benchmarks.bench_large_tui [--runs 3]
+
+A copy of the large book (benchmarks/large_book.py) is served by the embedded sandbox. Each round:
+  app  a headless SspApp (Pilot, 160x50): the agent `bigbook` signs in on the login screen (a remembered
+       device, so no MFA step) and is timed until Home shows its data; then each section is opened by its
+       number key and timed until its data is on screen: Payments (every billing account), Policy Services
+       (the active policies, and the first one's documents), Credentialing (the whole book: every insured of
+       an active policy and their current certificates), Risk Management, Seminars (the catalog and all
+       200,000 activity rows), Agent. Then a filter keystroke in the Seminars activity (to the table drawn
+       with the filter) and the process's resident memory with all of it loaded.
+  raw  the same requests with httpx and msgspec (benchmarks/large_raw.py): login, /me, /home; then what
+       each section's first open fetches, at limit=1000, independent lists concurrently.
+Support is measured the same way with the support login: its search for "a" (the first 501 accounts).
+Goals (issue 23): sign-in <= 2x raw; each first open <= 1.5x raw; keystroke < 100 ms; memory < 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from benchmarks import large_raw as raw
+from benchmarks.bench_login_home import MemoryKeyring, home_shown, until
+from benchmarks.common import Result, Samples, emit, load_average
+from benchmarks.large_book import AGENT, LargeSandbox
+from ssp_tui.api.models import Role
+from ssp_tui.portal.target import FixedPortal
+from ssp_tui.settings.config import CONFIG_ENV, Profile
+from ssp_tui.settings.secrets import SecretStore
+from ssp_tui.tui.app import SspApp
+from ssp_tui.widgets.virtual_table import VirtualTable
+
+BENCHMARK = "large_tui"
+SIZE = (160, 50)
+SUPPORT_QUERY = "a"
+Shown = Callable[[SspApp], bool]
+
+
+def resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def screen_is(app: SspApp, section_id: str) -> bool:
+    return getattr(app.screen, "SECTION_ID", None) == section_id
+
+
+def table_rows(app: SspApp, selector: str) -> int:
+    found = app.screen.query(selector)
+    return found.first(VirtualTable).model.row_count if found else 0
+
+
+def payments_shown(app: SspApp) -> bool:
+    return screen_is(app, "payments") and table_rows(app, "#billing-table") > 0
+
+
+def policy_services_shown(app: SspApp) -> bool:
+    return screen_is(app, "policy_services") and table_rows(app, "#document-table") > 0
+
+
+def credentialing_shown(app: SspApp) -> bool:
+    screen = app.screen
+    return screen_is(app, "credentialing") and bool(getattr(screen, "selection", None).certificates)  # type: ignore[union-attr]
+
+
+def library_shown(section_id: str, prefix: str) -> Shown:
+    return lambda app: screen_is(app, section_id) and table_rows(app, f"#{prefix}-table") > 0
+
+
+def seminars_shown(app: SspApp) -> bool:
+    screen = app.screen
+    return (
+        screen_is(app, "seminars")
+        and not getattr(screen, "loading", True)
+        and table_rows(app, "#activity-table") > 0
+        and table_rows(app, "#catalog-table") > 0
+    )
+
+
+SECTIONS: list[tuple[str, str, Shown, Callable[..., Awaitable[object]]]] = [
+    ("Payments", "2", payments_shown, raw.payments),
+    ("Policy Services", "3", policy_services_shown, raw.policy_services),
+    ("Credentialing (whole book)", "4", credentialing_shown, raw.credentialing),
+    ("Risk Management", "5", library_shown("risk", "risk"), raw.risk),
+    ("Seminars (all activity)", "6", seminars_shown, raw.seminars),
+    ("Agent", "7", library_shown("agent", "agent"), raw.agent),
+]
+
+
+def new_app(book: LargeSandbox, store: SecretStore) -> SspApp:
+    portal = FixedPortal(book.base_url, is_sandbox=True, accounts=book.accounts, label="sandbox (bench)")
+    return SspApp(portal, profile_name="bench", profile=Profile(), show_clock=False, secret_store=store)
+
+
+async def sign_in(app: SspApp, pilot: object, username: str, password: str) -> float:
+    from textual.widgets import Input
+
+    await until(lambda: app.demo_accounts, "the login screen")
+    app.screen.query_one("#username", Input).value = username
+    field = app.screen.query_one("#password", Input)
+    field.value = password
+    field.focus()
+    await pilot.pause()  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await until(lambda: home_shown(app), "Home with its data")
+    return time.perf_counter() - started
+
+
+async def keystroke(app: SspApp, pilot: object) -> float:
+    """A filter keystroke in the Seminars activity: from the key to the table drawn with the filter."""
+    from textual.widgets import Input
+
+    table = app.screen.query_one("#activity-table", VirtualTable)
+    while not table.model.has_search_index:  # built in the background after the last page
+        await asyncio.sleep(0.01)
+    drawn = asyncio.Event()
+    original = table.render_lines
+
+    def render_lines(crop: object) -> object:
+        lines = original(crop)  # type: ignore[arg-type]
+        if table.filter_text:
+            drawn.set()
+        return lines
+
+    table.render_lines = render_lines  # type: ignore[method-assign]
+    app.screen.query_one("#activity-filter Input", Input).focus()
+    await pilot.pause()  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    await pilot.press("m")  # type: ignore[attr-defined]
+    await asyncio.wait_for(drawn.wait(), timeout=60)
+    return time.perf_counter() - started
+
+
+async def app_round(book: LargeSandbox, store: SecretStore, samples: Samples, memory: list[float]) -> None:
+    agent = book.account(AGENT)
+    app = new_app(book, store)
+    async with app.run_test(size=SIZE) as pilot:
+        samples.add("sign-in app", await sign_in(app, pilot, agent.username, agent.password))
+        for name, key, shown, _ in SECTIONS:
+            started = time.perf_counter()
+            await pilot.press(key)
+            await until(lambda shown=shown: shown(app), name, timeout_s=900)
+            samples.add(f"{name} app", time.perf_counter() - started)
+            print(f"  app: {name} {samples.times[f'{name} app'][-1]:.2f} s", flush=True)
+        samples.add("keystroke", await keystroke(app, pilot))
+        gc.collect()
+        memory.append(resident_mb())
+    support = book.first_of(Role.SUPPORT)
+    app = new_app(book, store)
+    async with app.run_test(size=SIZE) as pilot:
+        from textual.widgets import Input
+
+        await sign_in(app, pilot, support.username, support.password)
+        await pilot.press("8")
+        await until(lambda: screen_is(app, "support") and app.screen.query("#support-query"), "Support")
+        app.screen.query_one("#support-query", Input).value = SUPPORT_QUERY
+        await pilot.pause()
+        started = time.perf_counter()
+        await pilot.press("enter")
+        await until(lambda: table_rows(app, "#support-results") > 0, "support hits")
+        samples.add("Support search app", time.perf_counter() - started)
+
+
+async def raw_round(book: LargeSandbox, samples: Samples) -> None:
+    started = time.perf_counter()
+    session = await book.sign_in(AGENT)
+    async with book.raw_client(session.access_token) as http:
+        await raw.home(http)
+        samples.add("sign-in raw", time.perf_counter() - started)
+        for name, _key, _shown, fetch in SECTIONS:
+            started = time.perf_counter()
+            await fetch(http)
+            samples.add(f"{name} raw", time.perf_counter() - started)
+            print(f"  raw: {name} {samples.times[f'{name} raw'][-1]:.2f} s", flush=True)
+    session = await book.sign_in(book.first_of(Role.SUPPORT).username)
+    async with book.raw_client(session.access_token) as http:
+        started = time.perf_counter()
+        await raw.support_search(http, SUPPORT_QUERY, 501)
+        samples.add("Support search raw", time.perf_counter() - started)
+
+
+async def measure(args: argparse.Namespace) -> list[Result]:
+    os.environ[CONFIG_ENV] = str(Path(tempfile.mkdtemp()) / "config.toml")  # never the real config file
+    samples = Samples()
+    memory: list[float] = []
+    async with LargeSandbox() as book:
+        store = SecretStore("bench", backend=MemoryKeyring())
+        for username in (AGENT, book.first_of(Role.SUPPORT).username):
+            store.set_device_token(username, await book.device_token(username))
+        for _ in range(args.runs):
+            samples.load.append(load_average())
+            await app_round(book, store, samples, memory)
+            await raw_round(book, samples)
+    results = [
+        samples.result(BENCHMARK, "sign-in to Home with data", "sign-in app", "sign-in raw", ("<=", 2))
+    ]
+    for name, *_ in SECTIONS:
+        results.append(
+            samples.result(BENCHMARK, f"first open: {name}", f"{name} app", f"{name} raw", ("<=", 1.5))
+        )
+    results.append(
+        samples.result(
+            BENCHMARK, "first open: Support (search)", "Support search app", "Support search raw", ("<=", 1.5)
+        )
+    )
+    results.append(
+        samples.result(BENCHMARK, "filter keystroke, 200k activity rows", "keystroke", goal=("<=", 100))
+    )
+    results.append(
+        Result(
+            benchmark=BENCHMARK,
+            name="TUI resident memory, large book loaded",
+            value=max(memory),
+            unit="MB",
+            goal=("<=", 400),
+            runs=len(memory),
+            load=list(samples.load),
+        )
+    )
+    print(f"Large book, median of {args.runs} interleaved rounds")
+    for result in results:
+        emit(result)
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    asyncio.run(measure(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Many policies at once: from what a person typed (policy numbers or ids) to their documents, concurrently.
+
+A whole book is thousands of policies, so nothing here goes one policy after another, and resolving a policy
+costs one request: a search by policy number (``GET /policies?q=``), which answers the number, the id and
+whether a renewal term is offered; only a reference that is not a policy number is then tried as an id
+(``GET /policies/{id}``). The document lists of every policy and term are then fetched ``concurrency`` at a
+time, at the API's largest page. Results keep the order the references were given in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import msgspec
+
+from ssp_tui.api.client import PortalClient
+from ssp_tui.api.constants import DEFAULT_CONCURRENCY
+from ssp_tui.api.errors import NotFound
+from ssp_tui.api.models import Document, PolicyDetail, PolicySummary, StatusFilter, Term
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRef:
+    """A policy found for a reference: enough to list its documents."""
+
+    reference: str
+    id: str
+    policy_number: str
+    terms: tuple[Term, ...]
+    """The terms to look in: the detail's when the policy was found by id; from a search, the previous and
+    current terms and the renewal when one is offered (a term a policy lacks simply lists no documents)."""
+
+    @classmethod
+    def from_summary(cls, reference: str, summary: PolicySummary) -> PolicyRef:
+        terms = (Term.PREVIOUS, Term.CURRENT, *((Term.RENEWAL,) if summary.has_renewal else ()))
+        return cls(reference, summary.id, summary.policy_number, terms)
+
+    @classmethod
+    def from_detail(cls, reference: str, detail: PolicyDetail) -> PolicyRef:
+        return cls(reference, detail.id, detail.policy_number, tuple(term.term for term in detail.terms))
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    found: list[PolicyRef]
+    """In the order the references were given, each policy once."""
+    unknown: list[str]
+    """References that are neither a policy number nor a policy id this login may see."""
+
+
+async def in_parallel(
+    items: Iterable[T], work: Callable[[T], Awaitable[R]], concurrency: int = DEFAULT_CONCURRENCY
+) -> list[R]:
+    """``work`` on every item, at most ``concurrency`` at a time; the results in the items' order."""
+    gate = asyncio.Semaphore(max(1, concurrency))
+
+    async def one(item: T) -> R:
+        async with gate:
+            return await work(item)
+
+    return list(await asyncio.gather(*(one(item) for item in items)))
+
+
+async def resolve_policy(client: PortalClient, reference: str) -> PolicyRef | None:
+    """The policy a reference names (a policy number, any case, or an id); None when there is none."""
+    text = reference.strip()
+    if not text:
+        return None
+    wanted = text.casefold()
+    async for summary in client.policies.list(status=StatusFilter.ALL, q=text):
+        if summary.policy_number.casefold() == wanted:
+            return PolicyRef.from_summary(reference, summary)
+    try:
+        return PolicyRef.from_detail(reference, await client.policies.get(text))
+    except (NotFound, ValueError):  # ValueError: not usable as an id at all
+        return None
+
+
+async def resolve_policies(
+    client: PortalClient, references: Sequence[str], concurrency: int = DEFAULT_CONCURRENCY
+) -> Resolved:
+    """Every reference resolved, ``concurrency`` at a time; a policy named twice (even once by number and
+    once by id) is kept once, where it was first named."""
+    distinct = list(dict.fromkeys(references))
+    answers = await in_parallel(distinct, lambda ref: resolve_policy(client, ref), concurrency)
+    found: dict[str, PolicyRef] = {}
+    unknown: list[str] = []
+    for reference, policy in zip(distinct, answers, strict=True):
+        if policy is None:
+            unknown.append(reference)
+        else:
+            found.setdefault(policy.id, policy)
+    return Resolved(list(found.values()), unknown)
+
+
+async def policy_documents(
+    client: PortalClient,
+    policies: Sequence[PolicyRef],
+    terms: Callable[[PolicyRef], Sequence[Term]],
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> list[Document]:
+    """The documents of each policy's ``terms(policy)``, listed ``concurrency`` lists at a time, in policy
+    then term order; every document carries its policy number and term (filled in if a portal left them
+    out, since file names are made from them)."""
+    lists = [(policy, term) for policy in policies for term in terms(policy)]
+
+    async def documents_of(pair: tuple[PolicyRef, Term]) -> list[Document]:
+        policy, term = pair
+        return [
+            _with_policy(document, policy, term)
+            async for document in client.documents.list(policy.id, term=term)
+        ]
+
+    found = await in_parallel(lists, documents_of, concurrency)
+    return [document for documents in found for document in documents]
+
+
+def _with_policy(document: Document, policy: PolicyRef, term: Term) -> Document:
+    if document.policy_number is not None and document.term is not None and document.policy_id is not None:
+        return document
+    return msgspec.structs.replace(
+        document,
+        policy_id=document.policy_id or policy.id,
+        policy_number=document.policy_number or policy.policy_number,
+        term=document.term or term,
+    )
