@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -231,10 +232,43 @@ def stop_shared_sandbox(folder: Path | None = None) -> bool:
             state_file.unlink()
     if state is None:
         return False
-    deadline = time.monotonic() + STOP_TIMEOUT_S
-    while _answers(state["url"]) and time.monotonic() < deadline:
+    url = str(state.get("url", ""))
+    if _stopped_within(url, STOP_TIMEOUT_S):
+        return True
+    # It did not notice: a server that had not yet seen the state file name it waits up to a minute for its
+    # claim before it gives up (lease.CLAIM_WITHIN_S). Signal it, but only if the process is still ours.
+    pid, token = state.get("pid"), str(state.get("token", ""))
+    for signal_number in (signal.SIGTERM, signal.SIGKILL):
+        if not isinstance(pid, int) or not token or not _runs_with(pid, token):
+            break
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal_number)
+        if _stopped_within(url, STOP_TIMEOUT_S):
+            break
+    return True
+
+
+def _stopped_within(url: str, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while _answers(url):
+        if time.monotonic() >= deadline:
+            return False
         time.sleep(0.1)
     return True
+
+
+def _runs_with(pid: int, token: str) -> bool:
+    """The process ``pid`` is a sandbox started with ``token`` (a pid may have been reused since)."""
+    try:
+        command_line = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+    except OSError:
+        try:
+            command_line = subprocess.run(
+                ["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, timeout=5
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return False
+    return token in command_line
 
 
 SHARED_ENV = "SSP_SHARED_SANDBOX"

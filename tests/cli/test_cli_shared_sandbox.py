@@ -117,3 +117,37 @@ def test_reset_stops_it_first(home: Path) -> None:
     reset = run(home, "sandbox", "reset")
     assert reset.returncode == 0, reset.stderr
     assert state(home) is None and not answers(str(first["url"]))
+
+
+def test_stop_ends_a_server_that_never_saw_its_claim(home: Path) -> None:
+    """A server whose state file was removed before its watcher first read it waits a minute for its claim;
+    ``sandbox stop`` must not leave it answering (seen as a flaky reset under load)."""
+    folder = home / "data" / "ssp-tui"
+    token = "0123456789abcdef0123456789abcdef"
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("SSP_")}
+    command = [
+        sys.executable, "-m", "ssp_tui", "sandbox", "serve", "--port", "0",
+        "--db", str(folder / "sandbox.sqlite3"),
+        "--lease", str(home / "never-written.json"), "--lock", str(home / "other.lock"),
+        "--token", token, "--idle-timeout", "120",
+    ]  # fmt: skip
+    server = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=environ,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        assert answers(url)
+        claim = {"url": url, "pid": server.pid, "token": token, "stamp": "x"}
+        (folder / STATE_NAME).write_text(json.dumps(claim))
+        stopped = run(home, "sandbox", "stop")
+        assert stopped.returncode == 0 and "Stopped" in stopped.stderr
+        assert not answers(url)
+        assert server.wait(timeout=30) is not None
+    finally:
+        server.kill()
+        server.wait()
