@@ -81,6 +81,8 @@ class SessionStore:
         self._lock = SessionLock(digest(secrets.profile, key))
         self.kept_in: Where | None = None
         """Where the newest session went; ``nowhere`` when it could not be kept (the caller says so)."""
+        self._loaded: tuple[str, Where] | None = None
+        """The session as last read, and from where: restoring it is no reason to write it back."""
 
     @property
     def where(self) -> Where:
@@ -97,15 +99,18 @@ class SessionStore:
     def load(self) -> Session | None:
         """The session the last command kept; None when there is none or it cannot be read."""
         raw: str | None = None
-        if self._secrets.where != "nowhere":
+        source: Where = self._secrets.where
+        if source != "nowhere":
             with contextlib.suppress(PortalError):
                 raw = self._secrets.get_secret(self._key)
         if not raw and self._agent is not None and self._secrets.where == "nowhere":
-            raw = self._agent.get()
+            raw, source = self._agent.get(), "memory"
         if not raw:
             return None
         try:
-            return msgspec.json.decode(raw, type=Session)
+            session = msgspec.json.decode(raw, type=Session)
+            self._loaded = (raw, source)
+            return session
         except msgspec.MsgspecError:
             # A value this version cannot read is as good as none; forget it rather than fail every run.
             self.clear()
@@ -116,7 +121,13 @@ class SessionStore:
         if session is None:
             self.clear()
             return
-        self.kept_in = self._put(msgspec.json.encode(session).decode())
+        raw = msgspec.json.encode(session).decode()
+        if self._loaded is not None and self._loaded[0] == raw:
+            # The session just restored (every command restores one): it is kept already, device token and
+            # all; writing it back would cost every command a keyring or file write for nothing.
+            self.kept_in = self._loaded[1]
+            return
+        self.kept_in = self._put(raw)
         if session.device_token and self.kept_in in ("keyring", "file"):
             with contextlib.suppress(PortalError):
                 self._secrets.set_device_token(session.user.username, session.device_token)
@@ -137,6 +148,7 @@ class SessionStore:
         return "nowhere"
 
     def clear(self) -> None:
+        self._loaded = None
         with contextlib.suppress(PortalError):
             self._secrets.delete_secret(self._key)
         if self._agent is not None:

@@ -27,6 +27,7 @@ import platformdirs
 
 from ssp_tui.api.errors import ConfigError, SecretStoreError
 from ssp_tui.settings.config import load_config
+from ssp_tui.settings.keyring_choice import KeyringChoice
 from ssp_tui.settings.toml_file import atomic_write_text
 
 SERVICE_PREFIX = "ssp-tui"
@@ -68,7 +69,8 @@ def _consent_from_settings() -> bool:
 
 
 class SecretStore:
-    """``backend``: a keyring backend (tests pass an in-memory one); by default the OS keyring."""
+    """``backend``: a keyring backend (tests pass an in-memory one); by default the OS keyring, as
+    ``keyring_choice`` finds it (remembered between processes: ``settings/keyring_choice.py``)."""
 
     def __init__(
         self,
@@ -77,6 +79,7 @@ class SecretStore:
         backend: Any = None,
         allow_file_fallback: bool | None = None,
         fallback_dir: Path | None = None,
+        keyring_choice: KeyringChoice | None = None,
     ) -> None:
         self.profile = profile
         self._service = f"{SERVICE_PREFIX}:{profile}"
@@ -85,6 +88,7 @@ class SecretStore:
         self._keyring_works: bool | None = None
         self._allow_file = allow_file_fallback
         self.fallback_dir = fallback_dir or default_fallback_dir()
+        self._keyring_choice = keyring_choice
 
     def __repr__(self) -> str:
         return f"SecretStore(profile={self.profile!r}, where={self.where!r})"
@@ -200,9 +204,7 @@ class SecretStore:
         if not self._backend_checked:
             self._backend_checked = True
             try:
-                import keyring  # lazily: it loads its backends (D-Bus and all) on import
-
-                self._backend = keyring.get_keyring()
+                self._backend = (self._keyring_choice or KeyringChoice()).backend()
             except Exception:  # a broken keyring installation is the same as none
                 self._backend = None
         return self._backend
