@@ -4,8 +4,9 @@ Run: .venv/bin/python -m benchmarks.bench_cli [--runs 9] [--keyring] [--portal-o
 
 Each round runs every case once (interleaved), as a fresh process with stdout to /dev/null:
   portal        ``ssp-tui --portal URL policies list`` against a running ``sandbox serve``
-  httpx         a minimal Python httpx script making the same request (GET /policies?status=active&limit=100
-                with the same bearer token), the same interpreter started the same way
+  httpx         a minimal Python httpx script (httpx2, the client's library) making the same request
+                (GET /policies?status=active&limit=100 with the same bearer token), the same interpreter
+                started the same way
   embedded      ``ssp-tui policies list`` on the embedded sandbox, after a first command started the shared
                 background sandbox (the second and later commands are what is timed)
   child         the same with ``SSP_SHARED_SANDBOX=0``: a sandbox child started and stopped by each command,
@@ -45,7 +46,7 @@ BENCHMARK = "cli"
 COMMAND = ["policies", "list"]
 PATH = "/api/v1/policies?status=active&limit=100"
 HTTPX_SCRIPT = (
-    "import os, sys, httpx\n"
+    "import os, sys, httpx2 as httpx\n"
     "token = os.environ['BENCH_TOKEN']\n"
     "r = httpx.get(os.environ['BENCH_URL'], headers={'Authorization': 'Bearer ' + token})\n"
     "r.raise_for_status()\n"

@@ -11,11 +11,13 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomlkit
-from tomlkit.exceptions import ParseError
-from tomlkit.toml_document import TOMLDocument
+if TYPE_CHECKING:
+    from tomlkit.toml_document import TOMLDocument
+
+# tomlkit is imported where a document is edited: the secrets store and the keyring memory only want
+# atomic_write_text, and importing tomlkit for them cost every CLI command ~16 ms (docs/performance.md).
 
 
 class TomlFileError(ValueError):
@@ -23,6 +25,9 @@ class TomlFileError(ValueError):
 
 
 def parse_document(text: str) -> TOMLDocument:
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
     try:
         return tomlkit.parse(text)
     except ParseError as exc:
@@ -31,6 +36,8 @@ def parse_document(text: str) -> TOMLDocument:
 
 def table_at(document: TOMLDocument, *keys: str) -> MutableMapping[str, Any]:
     """The table at ``keys`` (``"profiles", "work"`` is ``[profiles.work]``), made when missing."""
+    import tomlkit
+
     table: MutableMapping[str, Any] = document
     for depth, key in enumerate(keys):
         if key not in table:
@@ -56,6 +63,8 @@ def update_table(
 
 
 def dump_document(document: TOMLDocument) -> str:
+    import tomlkit
+
     return tomlkit.dumps(document)
 
 
