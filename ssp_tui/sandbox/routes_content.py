@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from ssp_tui.api.models import (
@@ -33,6 +33,7 @@ from ssp_tui.sandbox.access import (
     policy_filter,
     seminar_activity_filter,
 )
+from ssp_tui.sandbox.home_attention import change_request_attention, renewal_application_attention
 from ssp_tui.sandbox.http_io import Call, like_pattern, money, paged_list, paged_query, parse_date
 from ssp_tui.sandbox.routes_billing import term_figures, term_installments
 from ssp_tui.sandbox.routes_credentialing import holder_requests_filter
@@ -64,7 +65,7 @@ def _visible_risk_resources(conn: sqlite3.Connection, caller: Caller, where: str
     return [r for r in resources if mine is None or mine.intersection(r.coverage_types)]
 
 
-def _attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
+def _attention(conn: sqlite3.Connection, caller: Caller, now: datetime) -> list[AttentionItem]:
     """What the caller should act on: money owed, renewal papers ready, certificate requests under way."""
     if caller.role is Role.SUPPORT:
         return []  # support triages through /support, not a personal to-do list
@@ -73,8 +74,12 @@ def _attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
         items += _billing_attention(conn, caller)
     if may(caller, Capability.POLICY_DOCUMENTS):
         items += _renewal_attention(conn, caller)
+    if may(caller, Capability.RENEWAL_APPLICATIONS):
+        items += renewal_application_attention(conn, caller, ATTENTION_PER_KIND)
     if may(caller, Capability.CERTIFICATES):
         items += _holder_request_attention(conn, caller)
+    if may(caller, Capability.POLICY_CHANGES):
+        items += change_request_attention(conn, caller, now, ATTENTION_PER_KIND)
     return items
 
 
@@ -166,7 +171,7 @@ def home(call: Call) -> Home:
         risk_highlights=[
             RiskHighlight(id=r.id, title=r.title, summary=r.summary, resource_id=r.id) for r in highlights
         ],
-        attention=_attention(conn, call.user),
+        attention=_attention(conn, call.user, call.now),
     )
 
 
