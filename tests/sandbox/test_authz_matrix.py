@@ -451,8 +451,8 @@ def test_change_requests_by_role_and_ownership(portal: SandboxServer, role: str)
 
 
 def test_renewal_applications_are_for_agents_and_support_only(portal: SandboxServer) -> None:
-    """Listed among an agent's renewal-term documents and downloadable; a policyholder neither sees nor fetches
-    the application of their own renewal (404, like a missing document)."""
+    """Listed among an agent's renewal-term documents and downloadable; a policyholder neither sees nor
+    fetches the application of their own renewal (404, like a missing document)."""
     with portal.client(portal.token("agent.rivera")) as agent:
         completed = [a for a in _collect(agent, "/renewals/applications") if a["status"] == "completed"]
         application = completed[0]["document"]

@@ -212,7 +212,8 @@ async def test_raising_limits_with_an_open_claim_is_rejected_and_shown_on_home(f
         ).fetchone()
         conn.execute(
             "INSERT INTO claims (id, insured_id, policy_id, claim_number, status, incident_on, reported_on, "
-            "allegation) VALUES ('cl_test', ?, ?, 'CL-2026-99999', 'open', '2026-05-01', '2026-06-01', 'test')",
+            "allegation) VALUES ('cl_test', ?, ?, 'CL-2026-99999', 'open', '2026-05-01', '2026-06-01', "
+            "'test')",
             [insured[0], policy["id"]],
         )
     effective = (date.fromisoformat(policy["start"]) + timedelta(days=300)).isoformat()
