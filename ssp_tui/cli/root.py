@@ -41,14 +41,18 @@ def cli(
 def _register_subcommands() -> None:
     """Subcommand groups live in their own modules; each adds itself to ``cli``."""
     from ssp_tui.cli import (  # noqa: F401
+        account_commands,
         auth_commands,
         billing_commands,
         calendar_commands,
+        change_commands,
         coi_commands,
         content_commands,
         delivery_commands,
         holder_file_commands,
+        mfa_commands,
         policy_commands,
+        renewal_commands,
         sandbox_commands,
         season_commands,
         support_commands,

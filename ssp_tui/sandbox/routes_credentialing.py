@@ -214,7 +214,7 @@ def _cleaned(body: HolderRequestCreate) -> HolderRequestCreate:
     return HolderRequestCreate(**fields)
 
 
-def _idempotency_key(call: Call) -> str:
+def idempotency_key(call: Call) -> str:
     key = call.headers.get(IDEMPOTENCY_HEADER)
     if not key:
         raise ProblemError(
@@ -230,7 +230,7 @@ def _idempotency_key(call: Call) -> str:
 
 
 def create_holder_request(call: Call) -> HolderRequest:
-    key = _idempotency_key(call)
+    key = idempotency_key(call)
     body = _cleaned(call.body)
     digest = hashlib.sha256(msgspec.json.encode(body)).hexdigest()
     conn = call.conn
