@@ -29,6 +29,14 @@ NEEDS: dict[tuple[str, ...], Capability | None] = {
     ("coi", "download"): Capability.CERTIFICATES,
     ("coi", "request-holder"): Capability.CREDENTIALING,
     ("coi", "requests"): Capability.CERTIFICATES,
+    ("coi", "request-holders"): Capability.CREDENTIALING,
+    ("coi", "expiring"): Capability.CERTIFICATES,
+    ("coi", "renewal-pack"): Capability.CERTIFICATES,
+    ("coi", "drafts"): Capability.CERTIFICATES,
+    ("coi", "send"): Capability.CERTIFICATES,
+    ("coi", "history"): None,
+    ("coi", "smtp-password"): None,
+    ("calendar", "export"): None,
     ("seminars", "list"): None,
     ("seminars", "activity"): Capability.SEMINAR_ACTIVITY,
     ("risk", "list"): None,
@@ -52,6 +60,15 @@ HOLDER = (
 
 def arguments(command: tuple[str, ...], folder: Path) -> tuple[str, ...]:
     """Arguments that keep each run small and never write to the portal (a policy that does not exist)."""
+    holders = folder / "holders.csv"
+    if command == ("coi", "request-holders"):
+        folder.mkdir(parents=True, exist_ok=True)
+        holders.write_text(
+            "policy,insured,holder name,address,city,state,zip
+"
+            "NOPE-0000,Nobody,Mercy,1 Main,Fresno,CA,93701
+"
+        )
     return {
         ("billing", "show"): ("zz_no_such_account",),
         ("docs", "list"): ("NOPE-0000",),
@@ -59,6 +76,11 @@ def arguments(command: tuple[str, ...], folder: Path) -> tuple[str, ...]:
         ("coi", "list"): ("--query", "NOPE-0000", "--by", "policy-number"),
         ("coi", "download"): ("zz_no_such_certificate", "--separate", str(folder)),
         ("coi", "request-holder"): ("--policy", "NOPE-0000", *HOLDER, "--zip", "93701"),
+        ("coi", "request-holders"): (str(holders),),
+        ("coi", "renewal-pack"): ("--dir", str(folder), "--policy", "NOPE-0000"),
+        ("coi", "drafts"): ("--dir", str(folder), "--policy", "NOPE-0000"),
+        ("coi", "send"): ("--dir", str(folder), "--policy", "NOPE-0000"),
+        ("calendar", "export"): (str(folder / "dates.ics"),),
         ("support", "search"): ("NOPE-0000",),
         ("support", "account"): ("zz_no_such_account",),
     }.get(command, ())

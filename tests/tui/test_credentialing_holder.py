@@ -54,7 +54,7 @@ def lossy(monkeypatch: pytest.MonkeyPatch) -> LoseFirstHolderResponse:
     async def no_sleep(_seconds: float) -> None:
         return None
 
-    def make_client(base_url: str) -> client_module.PortalClient:
+    def make_client(base_url: str, **options: object) -> client_module.PortalClient:
         return real_client(base_url, transport=transport, sleep=no_sleep)
 
     monkeypatch.setattr(client_module, "PortalClient", make_client)
