@@ -64,10 +64,8 @@ def arguments(command: tuple[str, ...], folder: Path) -> tuple[str, ...]:
     if command == ("coi", "request-holders"):
         folder.mkdir(parents=True, exist_ok=True)
         holders.write_text(
-            "policy,insured,holder name,address,city,state,zip
-"
-            "NOPE-0000,Nobody,Mercy,1 Main,Fresno,CA,93701
-"
+            "policy,insured,holder name,address,city,state,zip\n"
+            "NOPE-0000,Nobody,Mercy,1 Main,Fresno,CA,93701\n"
         )
     return {
         ("billing", "show"): ("zz_no_such_account",),
