@@ -10,6 +10,7 @@ import click
 import msgspec
 
 from ssp_tui import clock
+from ssp_tui.api.client import PortalClient
 from ssp_tui.api.errors import ValidationFailed
 from ssp_tui.api.models import (
     OPEN_CHANGE_STATUSES,
@@ -22,10 +23,11 @@ from ssp_tui.api.models import (
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.exit_codes import CommandFailed
-from ssp_tui.cli.lookup import date_option_value, resolve_policy
+from ssp_tui.cli.lookup import date_option_value
 from ssp_tui.cli.output import Column, Output, json_option, when
 from ssp_tui.cli.root import cli
 from ssp_tui.operations.change_requests import dollars_to_cents, request_age
+from ssp_tui.operations.policy_lookup import resolve_policy
 
 KIND_OPTIONS: dict[str, ChangeKind] = {kind.value.replace("_", "-"): kind for kind in ChangeKind}
 NEEDS: dict[ChangeKind, tuple[str, ...]] = {
@@ -50,6 +52,17 @@ def _insured_id(policy: PolicyDetail, reference: str) -> str:
         names = "; ".join(f"{i.name} ({i.id})" for i in policy.insureds)
         raise CommandFailed(f"{reference!r} is not one insured on {policy.policy_number}. Insureds: {names}.")
     return found[0].id
+
+
+async def _policy_detail(client: PortalClient, reference: str) -> PolicyDetail:
+    """The policy a number or id names (one search, as every command resolves policies), in detail."""
+    found = await resolve_policy(client, reference)
+    if found is None:
+        raise CommandFailed(
+            f"No policy {reference.strip()!r}: use a policy number or id from "
+            "`ssp-tui policies list --status all`."
+        )
+    return await client.policies.get(found.id)
 
 
 def _change(kind: ChangeKind, values: dict[str, Any], policy: PolicyDetail) -> dict[str, Any]:
@@ -137,7 +150,7 @@ def request(
     key = idempotency_key or uuid.uuid4().hex  # made once, so a repeat after a re-login sends the same key
 
     async def body(run: CliRun) -> ChangeRequest:
-        policy = await resolve_policy(run.client, policy_ref)
+        policy = await _policy_detail(run.client, policy_ref)
         fields = {
             "policy_id": policy.id,
             "change": {"kind": change_kind.value, **_change(change_kind, values, policy)},
@@ -201,7 +214,7 @@ def list_changes(
     output = make_output(ctx, as_json=as_json)
 
     async def body(run: CliRun) -> list[ChangeRequest]:
-        policy_id = (await resolve_policy(run.client, policy_ref)).id if policy_ref else None
+        policy_id = (await _policy_detail(run.client, policy_ref)).id if policy_ref else None
         found = await run.client.changes.list(
             status=ChangeStatus(status) if status else None, policy_id=policy_id
         ).collect()
