@@ -35,6 +35,10 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "activity_table": ("benchmarks.bench_activity_table", []),
     "export": ("benchmarks.bench_export", ["--rows", "100000", "--runs", "3"]),
     "downloads": ("benchmarks.bench_downloads", ["--documents", "150", "--scale", "2", "--runs", "3"]),
+    "renewal_pack": (
+        "benchmarks.bench_renewal_pack",
+        ["--certificates", "200", "--scale", "4", "--runs", "3"],
+    ),
 }
 
 

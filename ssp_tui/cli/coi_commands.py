@@ -67,16 +67,27 @@ def coi_group() -> None:
     show_default=True,
     help="Group by insured, or by certificate holder (COI).",
 )
+@click.option(
+    "--export",
+    "export_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the rows to FILE.xlsx or FILE.csv, in the columns `coi request-holders` reads.",
+)
 @json_option
 @click.pass_context
-def coi_list(ctx: click.Context, query: CertificateQuery, group: str, as_json: bool) -> None:
+def coi_list(
+    ctx: click.Context, query: CertificateQuery, group: str, export_path: Path | None, as_json: bool
+) -> None:
     """Search insureds and list their certificates, one row per insured and certificate holder.
 
     \b
     Examples:
       ssp-tui coi list --query "Bay Area Surgical" --by policyholder
       ssp-tui coi list --query NC-2041178 --by policy-number --term renewal --group coi --json
+      ssp-tui coi list --export holders.xlsx
     """
+    if export_path is not None and export_path.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.BadParameter("use a .xlsx or .csv file name.", param_hint="--export")
     output = make_output(ctx, as_json=as_json)
 
     async def body(run: CliRun) -> list[Certificate]:
@@ -94,6 +105,19 @@ def coi_list(ctx: click.Context, query: CertificateQuery, group: str, as_json: b
         )
         columns = BY_INSURED
     output.listing(certificates, columns, empty="No certificates match.")
+    if export_path is not None:
+        _export(output, certificates, export_path.expanduser())
+
+
+def _export(output: Output, certificates: list[Certificate], path: Path) -> None:
+    from ssp_tui.operations.export import ExportError, export_rows
+    from ssp_tui.operations.season.certificate_export import CERTIFICATE_EXPORT_COLUMNS
+
+    try:
+        result = export_rows(certificates, CERTIFICATE_EXPORT_COLUMNS, path, sheet_name="Certificates")
+    except ExportError as exc:
+        raise CommandFailed(exc.user_message) from None
+    output.info(f"Wrote {result.rows} rows to {result.path}.")
 
 
 def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_history: bool) -> list[DownloadJob]:

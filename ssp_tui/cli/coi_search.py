@@ -1,34 +1,22 @@
-"""Finding certificates the way the portal's Credentialing page does: search insureds (by policy number or
-policyholder, Active/Cancelled/All), then list each policy's certificates for the current or renewal term."""
+"""The ``coi`` commands' search options (--query, --by, --status, --term), made into one ``CertificateQuery``
+for ``ssp_tui.operations.certificate_search``, which does the searching."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
 
-from ssp_tui.api.client import PortalClient
-from ssp_tui.api.models import Certificate, CertificateTerm, SearchBy, StatusFilter
+from ssp_tui.api.models import CertificateTerm, SearchBy, StatusFilter
+from ssp_tui.operations.certificate_search import CertificateQuery, find_certificates
+
+__all__ = ["CertificateQuery", "find_certificates", "query_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _BY_CHOICES = {"policy-number": SearchBy.POLICY_NUMBER, "policyholder": SearchBy.POLICYHOLDER}
-_PARALLEL_POLICIES = 6
-"""Certificate lists fetched at once; an agent's search can span many policies."""
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateQuery:
-    text: str | None
-    by: SearchBy = SearchBy.POLICYHOLDER
-    status: StatusFilter | None = None
-    """None: active policies (or, to find certificates by id, every policy)."""
-    term: CertificateTerm | None = None
-    """None: the current term (or, to find certificates by id, every term)."""
 
 
 def query_options(command: F) -> F:
@@ -66,42 +54,3 @@ def query_options(command: F) -> F:
     for option in reversed(options):
         wrapped = option(wrapped)
     return wrapped  # type: ignore[no-any-return]
-
-
-async def find_certificates(
-    client: PortalClient, query: CertificateQuery, *, for_ids: bool = False
-) -> list[Certificate]:
-    """The certificates of the insureds the search finds, in the order the portal lists them. ``for_ids``:
-    the caller looks for certificates by id, so whatever the options leave open is searched in full."""
-    if query.term is not None:
-        terms = [query.term]
-    elif for_ids:
-        terms = [CertificateTerm.CURRENT, CertificateTerm.RENEWAL]
-    else:
-        terms = [CertificateTerm.CURRENT]
-    status = query.status or (StatusFilter.ALL if for_ids else StatusFilter.ACTIVE)
-    insureds = await client.credentialing.insureds(q=query.text, by=query.by, status=status).collect()
-    wanted: dict[str, set[str]] = {}
-    renewing: set[str] = set()
-    for insured in insureds:
-        wanted.setdefault(insured.policy_id, set()).add(insured.id)
-        if insured.has_renewal:
-            renewing.add(insured.policy_id)
-    lists = [
-        (policy_id, term)
-        for term in terms
-        for policy_id in wanted
-        if term is not CertificateTerm.RENEWAL or policy_id in renewing
-    ]
-    gate = asyncio.Semaphore(_PARALLEL_POLICIES)
-
-    async def certificates_of(policy_id: str, term: CertificateTerm) -> list[Certificate]:
-        async with gate:
-            return [
-                cert
-                async for cert in client.credentialing.certificates(policy_id, term=term)
-                if cert.insured_id in wanted[policy_id]
-            ]
-
-    found = await asyncio.gather(*(certificates_of(policy_id, term) for policy_id, term in lists))
-    return [cert for certificates in found for cert in certificates]

@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-SANDBOX_PORTAL_KEY = "embedded-sandbox"
 LOGIN_HINT = "Run `ssp-tui login` (or set SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET)."
 _SIGN_IN_AGAIN = re.compile(r"[;,.]?\s*(please\s+)?sign in again\.?$", re.IGNORECASE)
 
@@ -91,7 +90,8 @@ class CliRun:
     portal_label: str
     store: SessionStore
     portal_key: str
-    """Names the portal for what is kept per portal (the session, the authenticator steps used)."""
+    """Names the portal for what is kept per portal (the session, the authenticator steps used, the ledger);
+    stable across runs (the embedded sandbox's port changes)."""
     download_engine: DownloadEngine | None = None
     """Made on the first download and kept for the retry after a re-login (its cache index is loaded once)."""
 
@@ -138,7 +138,7 @@ async def _run(
     options: GlobalOptions, output: Output, body: Body[T], require_session: bool, needs: Capability | None
 ) -> T:
     from ssp_tui.api.client import PortalClient, normalize_base_url
-    from ssp_tui.portal.target import choose_target
+    from ssp_tui.portal.target import choose_target, portal_key
     from ssp_tui.settings.config import load_profile
     from ssp_tui.settings.secrets import SecretStore
 
@@ -147,12 +147,12 @@ async def _run(
     try:
         base_url = normalize_base_url(await target.start())
         # The embedded sandbox listens on a new port every run, but its database (and sessions) persist.
-        portal_key = SANDBOX_PORTAL_KEY if target.is_sandbox else base_url
-        key = session_key(portal_key)
-        agent = session_agent(profile_name, key)
-        store = SessionStore(SecretStore(profile_name), key, agent=agent)
+        key = portal_key(target, base_url)
+        session = session_key(key)
+        agent = session_agent(profile_name, session)
+        store = SessionStore(SecretStore(profile_name), session, agent=agent)
         async with PortalClient(base_url, on_session=store.keep, share=store) as client:
-            run = CliRun(client, output, profile_name, profile, target.describe(), store, portal_key)
+            run = CliRun(client, output, profile_name, profile, target.describe(), store, key)
             if not require_session:
                 return await body(run)
             restored = await _restore_or_sign_in(run)

@@ -43,10 +43,14 @@ def _register_subcommands() -> None:
     from ssp_tui.cli import (  # noqa: F401
         auth_commands,
         billing_commands,
+        calendar_commands,
         coi_commands,
         content_commands,
+        delivery_commands,
+        holder_file_commands,
         policy_commands,
         sandbox_commands,
+        season_commands,
         support_commands,
     )
 

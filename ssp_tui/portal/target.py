@@ -44,6 +44,15 @@ class PortalTarget(Protocol):
     async def stop(self) -> None: ...
 
 
+SANDBOX_PORTAL_KEY = "embedded-sandbox"
+
+
+def portal_key(target: PortalTarget, base_url: str) -> str:
+    """Which portal this is, stable from run to run (the embedded sandbox listens on a new port each time, but
+    its database, sessions and ledger history persist): keys kept sessions and the ledger."""
+    return SANDBOX_PORTAL_KEY if target.is_sandbox else base_url
+
+
 class FixedPortal:
     """A portal already running at a known URL: a configured portal, or a sandbox started elsewhere."""
 

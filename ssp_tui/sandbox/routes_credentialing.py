@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from datetime import timedelta
+from datetime import date, timedelta
 
 import msgspec
 from starlette.responses import Response
@@ -87,11 +87,16 @@ def credentialing_insureds(call: Call) -> Page[CredentialedInsured]:
 _CERTIFICATE_SELECT = (
     "SELECT ce.id, ce.term, ce.insured_id, i.name AS insured_name, i.claims_history_available, "
     "ce.policy_id, p.policy_number, c.name AS policyholder, h.id AS holder_id, h.name AS holder_name, "
-    "h.city AS holder_city, h.state AS holder_state, b.sha256, "
+    "h.city AS holder_city, h.state AS holder_state, h.address AS holder_address, h.zip AS holder_zip, "
+    "h.contact_name AS holder_contact_name, h.contact_email AS holder_contact_email, b.sha256, "
+    "t.start AS term_start, t.\"end\" AS term_end, "
+    "EXISTS (SELECT 1 FROM policy_terms r WHERE r.policy_id = p.id AND r.term = 'renewal') "
+    "AS renewal_offered, "
     # A letter is offered only while the history is available online: no digest for one that is not.
     "CASE WHEN i.claims_history_available THEN ch.sha256 END AS claims_history_sha256 "
     "FROM certificates ce JOIN insureds i ON i.id = ce.insured_id JOIN policies p ON p.id = ce.policy_id "
     "JOIN customers c ON c.id = p.customer_id JOIN certificate_holders h ON h.id = ce.holder_id "
+    "LEFT JOIN policy_terms t ON t.policy_id = ce.policy_id AND t.term = ce.term "
     # The PDF is made on its first download; from then on the listing gives its digest.
     "LEFT JOIN blobs b ON b.key = 'cert:' || ce.id "
     "LEFT JOIN blobs ch ON ch.key = 'claims:' || ce.insured_id || ':' || ce.policy_id"
@@ -114,6 +119,13 @@ def _certificate(r: sqlite3.Row) -> Certificate:
         claims_history_available=bool(r["claims_history_available"]),
         sha256=r["sha256"],
         claims_history_sha256=r["claims_history_sha256"],
+        term_start=date.fromisoformat(r["term_start"]) if r["term_start"] else None,
+        term_end=date.fromisoformat(r["term_end"]) if r["term_end"] else None,
+        renewal_offered=bool(r["renewal_offered"]),
+        holder_address=r["holder_address"],
+        holder_zip=r["holder_zip"],
+        holder_contact_name=r["holder_contact_name"],
+        holder_contact_email=r["holder_contact_email"],
     )
 
 

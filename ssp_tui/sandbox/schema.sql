@@ -117,7 +117,8 @@ CREATE TABLE blobs (
 
 CREATE TABLE certificate_holders (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
-    address TEXT NOT NULL, city TEXT NOT NULL, state TEXT NOT NULL, zip TEXT NOT NULL
+    address TEXT NOT NULL, city TEXT NOT NULL, state TEXT NOT NULL, zip TEXT NOT NULL,
+    contact_name TEXT NOT NULL DEFAULT '', contact_email TEXT NOT NULL DEFAULT ''  -- whom certificates go to
 );
 
 CREATE TABLE certificates (

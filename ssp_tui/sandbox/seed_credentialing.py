@@ -14,6 +14,12 @@ _INSURED_WITH_CLAIMS_SHARE = 0.12
 _HOLDER_REQUEST_EXPECTED = timedelta(hours=48)
 _WEST_HOLDER_SHARE = 0.65
 _HOLDER_KINDS = {"hospital": 45, "surgery_center": 30, "health_plan": 25}
+# Who receives certificates at each kind of holder (derived, not drawn: the random stream stays as it was).
+_CONTACTS = {
+    "hospital": "Medical Staff Office",
+    "surgery_center": "Credentialing Coordinator",
+    "health_plan": "Provider Credentialing",
+}
 _SUFFIXES = {
     "hospital": names.HOSPITAL_SUFFIXES,
     "surgery_center": names.SURGERY_CENTER_SUFFIXES,
@@ -45,6 +51,11 @@ def _zip(ctx: SeedContext, prefix: str) -> str:
     return f"{prefix}{ctx.rng.randrange(100):02d}"
 
 
+def holder_email(name: str) -> str:
+    """The credentialing mailbox of a holder (the reserved .example domain: nothing is ever delivered)."""
+    return f"credentialing@{slug(name).replace('-', '')[:24]}.example"
+
+
 def region(customer: Customer) -> str:
     """Where a customer practises: NORCAL's western states or ProAssurance's others."""
     return "west" if customer.city in names.WEST_CITIES else "east"
@@ -72,7 +83,10 @@ def seed_holders(ctx: SeedContext) -> dict[str, list[Holder]]:
         address = _street(ctx) + (f", Suite {ctx.rng.randint(1, 9)}00" if kind == "health_plan" else "")
         holder = Holder(ctx.new_id("ch"), name, address, city, state, _zip(ctx, zip_prefix))
         holders[where].append(holder)
-        ctx.add("certificate_holders", (holder.id, name, kind, address, city, state, holder.zip))
+        ctx.add(
+            "certificate_holders",
+            (holder.id, name, kind, address, city, state, holder.zip, _CONTACTS[kind], holder_email(name)),
+        )
     return holders
 
 
@@ -151,7 +165,7 @@ def _add_request(
     insured = rng.choice(policy.insureds)
     holder = rng.choice(holders[region(customer)])
     first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
-    email = f"credentialing@{slug(holder.name).replace('-', '')[:24]}.example"
+    email = holder_email(holder.name)
     submitted, expected, closed = _request_times(ctx, status, overdue)
     ctx.add(
         "holder_requests",

@@ -48,7 +48,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": (
         "id", "policy_id", "term", "title", "type", "issued_on", "filename", "generator", "params", "pages",
     ),
-    "certificate_holders": ("id", "name", "kind", "address", "city", "state", "zip"),
+    "certificate_holders": (
+        "id", "name", "kind", "address", "city", "state", "zip", "contact_name", "contact_email",
+    ),
     "certificates": ("id", "policy_id", "insured_id", "holder_id", "term"),
     "claims": (
         "id", "insured_id", "policy_id", "claim_number", "status", "incident_on", "reported_on", "closed_on",

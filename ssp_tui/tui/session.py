@@ -75,6 +75,12 @@ class SessionController:
             self._download_engine = DownloadEngine(await self.client(), default_cache_dir())
         return self._download_engine
 
+    async def portal_key(self) -> str:
+        """Which portal this is, as the CLI names it too (the ledger is shared between them)."""
+        from ssp_tui.portal.target import portal_key
+
+        return portal_key(self.target, (await self.client()).base_url)
+
     def secrets(self) -> SecretStore:
         if self._secrets is None:
             from ssp_tui.settings.secrets import SecretStore

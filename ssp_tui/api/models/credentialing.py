@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -65,6 +65,16 @@ class Certificate(msgspec.Struct, kw_only=True):
     claims_history_sha256: str | None = None
     """The same for the insured's claims-history letter on this policy: its SHA-256 once the portal has
     produced it, so a rerun serves it from the cache like the certificate; None otherwise."""
+    term_start: date | None = None
+    term_end: date | None = None
+    """The policy term the certificate covers: when it lapses unless renewed."""
+    renewal_offered: bool = False
+    """The policy has a renewal term on offer (its renewal certificates can be downloaded)."""
+    holder_address: str = ""
+    holder_zip: str = ""
+    holder_contact_name: str = ""
+    holder_contact_email: str = ""
+    """Where the holder wants certificates sent (their medical staff office or credentialing desk)."""
 
 
 USPS_STATE_CODES: tuple[str, ...] = (

@@ -239,9 +239,9 @@ class DownloadEngine:
 
     async def _fetch(self, state: RunState, index: int, job: DownloadJob, expected: str | None) -> CachedBlob:
         # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf").
-        staging = await asyncio.to_thread(
-            self.cache.new_staging_path, title_filename(job.title or job.key) + ".pdf"
-        )
+        # Made here, not in a worker thread: a cancel arriving while a thread made the folder would leave it
+        # behind (nothing below would own it yet). A mkdir is far cheaper than the hop anyway.
+        staging = self.cache.new_staging_path(title_filename(job.title or job.key) + ".pdf")
         state.emit(index, JobState.DOWNLOADING)
 
         def progress(done: int, total: int | None) -> None:

@@ -32,6 +32,8 @@ from ssp_tui.tui.section_screen import SectionScreen
 from ssp_tui.tui.sections.credentialing.holder import HolderRequestDialog, HolderRequestSent, InsuredChoice
 from ssp_tui.tui.sections.credentialing.requests import HolderRequestsPane
 from ssp_tui.tui.sections.credentialing.search import CertificateSearch, CoiSearchBar
+from ssp_tui.tui.sections.credentialing.season import EXPIRING_TAB, SENT_TAB, CredentialingSeason
+from ssp_tui.tui.sections.credentialing.season_panes import ExpiringPane, SentPane
 from ssp_tui.tui.sections.credentialing.selection import (
     CertificateSelection,
     Grouping,
@@ -46,7 +48,7 @@ CERTIFICATES_TAB = "coi-certificates-tab"
 REQUESTS_TAB = "coi-requests-tab"
 
 
-class CredentialingScreen(SectionScreen):
+class CredentialingScreen(CredentialingSeason, SectionScreen):
     SECTION_ID = "credentialing"
     BINDINGS = [
         Binding(
@@ -58,6 +60,9 @@ class CredentialingScreen(SectionScreen):
         Binding("l", "holder_requests", "Requests", tooltip="Show your holder requests, or the certificates"),
         Binding("g", "toggle_grouping", "Group", tooltip="Group by insured or by COI holder"),
         Binding("t", "toggle_term", "Term", tooltip="Current term or renewal term"),
+        Binding("f", "holder_file", "From a file", tooltip="Holder requests for a list (.csv or .xlsx)"),
+        Binding("e", "expiring", "Expiring", tooltip="Certificates lapsing soon across your whole book"),
+        Binding("s", "sent", "Sent", tooltip="What was downloaded, drafted and sent, and what changed since"),
         Binding("slash", "search", "Search", tooltip="Search insureds by policy number or policyholder"),
         Binding("r", "reload", "Reload", tooltip="Search again and reload your holder requests"),
     ]
@@ -102,6 +107,10 @@ class CredentialingScreen(SectionScreen):
                     )
                 with TabPane("Holder requests", id=REQUESTS_TAB):
                     yield HolderRequestsPane(id="coi-requests")
+                with TabPane("Expiring", id=EXPIRING_TAB):
+                    yield ExpiringPane(id="coi-expiring")
+                with TabPane("Sent", id=SENT_TAB):
+                    yield SentPane(id="coi-sent")
             yield DownloadRunner(id="coi-downloads")
 
     @property
