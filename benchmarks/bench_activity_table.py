@@ -7,7 +7,7 @@ The embedded sandbox runs as a child process on loopback (fresh database at --sc
   app   PortalClient.seminars.activity() followed to the last page (msgspec into SeminarActivity), then the
         rows set on the Seminars screen's VirtualTable (its own columns) in a headless app, until the frame
         showing them has been drawn
-  raw   plain httpx GETs of the same pages, each body decoded with msgspec into Page[SeminarActivity]
+  raw   plain httpx2 GETs of the same pages, each body decoded with msgspec into Page[SeminarActivity]
 Goal: app <= 1.5x raw.
 """
 
@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 import msgspec
 from textual.app import App, ComposeResult
 
@@ -41,7 +41,7 @@ class TableApp(App[None]):
         yield VirtualTable(ACTIVITY_COLUMNS, id="activity")
 
 
-async def raw_fetch(http: httpx.AsyncClient, page_size: int) -> int:
+async def raw_fetch(http: httpx2.AsyncClient, page_size: int) -> int:
     rows = 0
     cursor: str | None = None
     while True:
@@ -79,7 +79,7 @@ async def measure(args: argparse.Namespace) -> None:
                 await log_in(client, support.username, support.password, support.totp_secret)
                 token = client.auth.session.access_token if client.auth.session else ""
                 headers = {"Authorization": f"Bearer {token}"}
-                async with httpx.AsyncClient(
+                async with httpx2.AsyncClient(
                     base_url=base_url + API_PREFIX, headers=headers, timeout=120.0
                 ) as http:
                     counts: dict[str, int] = {}

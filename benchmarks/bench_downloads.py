@@ -1,4 +1,4 @@
-"""Bulk download: the engine against plain httpx (same concurrency) and against one-after-another.
+"""Bulk download: the engine against plain httpx2 (same concurrency) and against one-after-another.
 
 Run: .venv/bin/python -m benchmarks.bench_downloads [--documents 500] [--scale 3] [--runs 3]
      .venv/bin/python -m benchmarks.bench_downloads --base-url http://127.0.0.1:PORT --username U \
@@ -6,9 +6,9 @@ Run: .venv/bin/python -m benchmarks.bench_downloads [--documents 500] [--scale 3
 Without --base-url it starts an embedded sandbox on a fresh database at --scale and logs in as a demo agent.
 
 Scenarios, each from an empty target folder, interleaved over --runs and reported as medians:
-  baseline separate   plain httpx.AsyncClient, same concurrency, each body written to its file
+  baseline separate   plain httpx2.AsyncClient, same concurrency, each body written to its file
   baseline combined   the same, then a pikepdf combine of the saved files
-  one after another   plain httpx, one request at a time
+  one after another   plain httpx2, one request at a time
   engine separate / combined (cold cache), and again with the warm cache
 Goals (issue 5): engine at most 1.25x its baseline, peak memory under 250 MB, warm cache at least 10x faster.
 Peak memory is the process's peak RSS during each scenario (Linux clear_refs; else the run's ru_maxrss).
@@ -27,7 +27,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import httpx
+import httpx2
 import pikepdf
 import pyotp
 
@@ -84,7 +84,7 @@ async def plain_httpx(
     """The baseline: GET every PDF with the same concurrency and write each body to its file."""
     limit = asyncio.Semaphore(concurrency)
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base_url + API_PREFIX, headers=headers, timeout=60.0) as http:
+    async with httpx2.AsyncClient(base_url=base_url + API_PREFIX, headers=headers, timeout=60.0) as http:
 
         async def one(index: int, job: DownloadJob) -> Path:
             async with limit:

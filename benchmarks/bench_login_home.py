@@ -5,7 +5,7 @@ Run: .venv/bin/python -m benchmarks.bench_login_home [--runs 5] [--scale 1]
 The embedded sandbox runs as a child process on loopback (fresh database). Timed, interleaved, --runs rounds:
   app   a headless SspApp driven by Pilot: the sign-in form filled, Enter, the MFA dialog's code filled,
         Enter, until the Home screen shows its data (the "Loading…" line replaced by what needs attention)
-  raw   plain httpx: POST /auth/login, POST /auth/mfa/verify, GET /me, GET /home, each body decoded as JSON
+  raw   plain httpx2: POST /auth/login, POST /auth/mfa/verify, GET /me, GET /home, each body decoded as JSON
 The sandbox refuses a TOTP step a user has already used, so each login takes another demo user (the app and
 the raw calls swap users every round) and waits, untimed, for a fresh step when a user comes round again.
 No goal in issue 11; the ratio says what the app adds to the four requests.
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 import pyotp
 from keyring.backend import KeyringBackend
 from textual.widgets import Input, OptionList
@@ -120,7 +120,7 @@ async def app_login(
 
 
 async def raw_login(base_url: str, account: SandboxAccount, code: str) -> float:
-    async with httpx.AsyncClient(base_url=base_url + API_PREFIX, timeout=60.0) as http:
+    async with httpx2.AsyncClient(base_url=base_url + API_PREFIX, timeout=60.0) as http:
         started = time.perf_counter()
         answer = await http.post(
             "/auth/login", json={"username": account.username, "password": account.password}
@@ -171,7 +171,7 @@ async def run(args: argparse.Namespace) -> Result:
         "login to Home with data",
         "app",
         "raw",
-        note="raw = login+verify+me+home with httpx",
+        note="raw = login+verify+me+home with httpx2",
     )
     emit(result)
     return result

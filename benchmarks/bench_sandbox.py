@@ -3,7 +3,7 @@
 Run: .venv/bin/python -m benchmarks.bench_sandbox [--scale 3] [--requests 120] [--runs 3] [--per-type 8]
 
 Listing: the embedded sandbox (a child process on loopback, fresh database at --scale), an agent logged in
-with the real client, then a plain authenticated httpx.AsyncClient sends --requests GETs over the pages of
+with the real client, then a plain authenticated httpx2.AsyncClient sends --requests GETs over the pages of
 /policies and /seminars/activity (limit 100, the client's page size; the pages' cursors are walked first),
 at concurrency 1 and 8. Baseline in the same run: GET /me, the cheapest authenticated request. Each round
 runs every case once, --runs rounds; requests per second are the median of the rounds.
@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from benchmarks.bench_downloads import log_in
 from benchmarks.common import Result, emit, load_average
@@ -39,7 +39,7 @@ PAGE_LIMIT = 100
 MAX_PAGES = 30
 
 
-async def page_urls(http: httpx.AsyncClient, path: str) -> list[str]:
+async def page_urls(http: httpx2.AsyncClient, path: str) -> list[str]:
     """The URLs of up to MAX_PAGES successive pages of a listing."""
     urls = [f"{path}?limit={PAGE_LIMIT}"]
     while len(urls) < MAX_PAGES:
@@ -53,7 +53,7 @@ async def page_urls(http: httpx.AsyncClient, path: str) -> list[str]:
 
 
 async def requests_per_second(
-    http: httpx.AsyncClient, urls: list[str], count: int, concurrency: int
+    http: httpx2.AsyncClient, urls: list[str], count: int, concurrency: int
 ) -> float:
     limit = asyncio.Semaphore(concurrency)
 
@@ -79,8 +79,8 @@ async def listing(args: argparse.Namespace) -> list[Result]:
                 await log_in(client, agent.username, agent.password, agent.totp_secret)
                 token = client.auth.session.access_token if client.auth.session else ""
             headers = {"Authorization": f"Bearer {token}"}
-            limits = httpx.Limits(max_connections=16)
-            async with httpx.AsyncClient(
+            limits = httpx2.Limits(max_connections=16)
+            async with httpx2.AsyncClient(
                 base_url=base_url + API_PREFIX, headers=headers, timeout=60.0, limits=limits
             ) as http:
                 urls = {

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import httpx
+import httpx2
 import msgspec
 import pyotp
 import uvicorn
@@ -51,7 +51,7 @@ def read_accounts(db_path: Path) -> list[DemoAccount]:
 
 
 def login_through_mfa(
-    client: httpx.Client, account: DemoAccount, *, device_token: str | None = None, remember: bool = False
+    client: httpx2.Client, account: DemoAccount, *, device_token: str | None = None, remember: bool = False
 ) -> Session:
     """Password, then (unless the device is remembered) the current TOTP code; ``client`` is on /api/v1."""
     answer = client.post(
@@ -97,9 +97,9 @@ class SandboxServer:
     def by_username(self, username: str) -> DemoAccount:
         return next(a for a in self.accounts if a.username == username)
 
-    def client(self, token: str | None = None) -> httpx.Client:
+    def client(self, token: str | None = None) -> httpx2.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.api_url, headers=headers, timeout=30.0)
+        return httpx2.Client(base_url=self.api_url, headers=headers, timeout=30.0)
 
     def fresh_session(self, username: str) -> Session:
         """A new session of its own (log it out freely)."""
@@ -148,9 +148,9 @@ class ServerThread:
         deadline = time.monotonic() + timeout_s
         while True:
             try:
-                if httpx.get(f"{self.base_url}{API_PREFIX}/forms/frequent", timeout=2.0).status_code == 200:
+                if httpx2.get(f"{self.base_url}{API_PREFIX}/forms/frequent", timeout=2.0).status_code == 200:
                     return
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("the sandbox server did not start")

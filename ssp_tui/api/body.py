@@ -1,8 +1,9 @@
 """Strict reading of response bodies.
 
-httpx 0.28 accepts a body shorter than its Content-Length and a gzip stream that stops before its trailer
-without a word. The client therefore reads the raw (still encoded) bytes itself, counts them against
-Content-Length, and decodes gzip with a check that the stream really ended.
+httpx 0.28 accepted a body shorter than its Content-Length and a gzip stream that stops before its trailer
+without a word. Rather than depend on the HTTP library's checks (httpx2 now), the client reads the raw
+(still encoded) bytes itself, counts them against Content-Length, and decodes gzip with a check that the
+stream really ended.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import zlib
 from collections.abc import AsyncIterator
 from typing import Protocol
 
-import httpx
+import httpx2
 
 
 class BodyError(ValueError):
@@ -59,7 +60,7 @@ class ZlibDecoder:
         return tail
 
 
-def decoder_for(response: httpx.Response) -> ContentDecoder:
+def decoder_for(response: httpx2.Response) -> ContentDecoder:
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding in ("", "identity"):
         return IdentityDecoder()
@@ -70,7 +71,7 @@ def decoder_for(response: httpx.Response) -> ContentDecoder:
     raise BodyError(f"the portal used the content encoding {encoding!r}, which the client did not ask for")
 
 
-def declared_length(response: httpx.Response) -> int | None:
+def declared_length(response: httpx2.Response) -> int | None:
     value = response.headers.get("content-length")
     if value is None:
         return None
@@ -88,7 +89,7 @@ def check_length(received: int, declared: int | None) -> None:
     raise BodyError(f"the body was longer than its Content-Length ({received} > {declared} bytes)")
 
 
-async def decoded_chunks(response: httpx.Response) -> AsyncIterator[tuple[int, bytes]]:
+async def decoded_chunks(response: httpx2.Response) -> AsyncIterator[tuple[int, bytes]]:
     """Yield ``(raw bytes so far, decoded chunk)`` and check the length and the encoding at the end."""
     declared = declared_length(response)
     decoder = decoder_for(response)
@@ -106,7 +107,7 @@ async def decoded_chunks(response: httpx.Response) -> AsyncIterator[tuple[int, b
         yield received, tail
 
 
-async def read_whole_body(response: httpx.Response, *, max_bytes: int) -> bytes:
+async def read_whole_body(response: httpx2.Response, *, max_bytes: int) -> bytes:
     parts: list[bytes] = []
     size = 0
     async for _, chunk in decoded_chunks(response):

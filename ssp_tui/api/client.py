@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 from types import TracebackType
 
-import httpx
+import httpx2
 
 from ssp_tui.api.constants import DEFAULT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
 from ssp_tui.api.download import DownloadedFile, ProgressCallback, download
@@ -35,18 +35,18 @@ __all__ = ["PortalClient", "normalize_base_url"]
 
 
 class PortalClient:
-    """Holds one httpx.AsyncClient for its whole life; close it (or use ``async with``) when done."""
+    """Holds one httpx2.AsyncClient for its whole life; close it (or use ``async with``) when done."""
 
     def __init__(
         self,
         base_url: str,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
         on_session: SessionCallback | None = None,
         *,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
-        timeout: httpx.Timeout | None = None,
+        timeout: httpx2.Timeout | None = None,
         page_size: int = DEFAULT_PAGE_LIMIT,
         download_deadline_s: float = DOWNLOAD_DEADLINE_S,
     ) -> None:

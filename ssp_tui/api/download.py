@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote
 
-import httpx
+import httpx2
 
 from ssp_tui.api.body import BodyError, TruncatedBody, decoded_chunks
 from ssp_tui.api.constants import DOWNLOAD_DEADLINE_S, PDF_CONTENT_TYPE
@@ -159,7 +159,7 @@ class _Receiver:
         self.resume_from = resume_from
         self.on_progress = on_progress
 
-    async def receive(self, response: httpx.Response) -> DownloadedFile:
+    async def receive(self, response: httpx2.Response) -> DownloadedFile:
         """Stream the body into the part file; what arrived, described as the file it becomes at ``dest``."""
         media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media != PDF_CONTENT_TYPE:
@@ -203,7 +203,7 @@ class _Receiver:
                 raise DownloadError(f"{self.dest.name}: {exc}") from None
             except BodyError as exc:
                 raise DownloadError(f"{self.dest.name}: {exc}") from None
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 # Not for the retry loop in Transport: it would repeat the request without the new offset.
                 out.flush()
                 raise _Interrupted(

@@ -1,4 +1,4 @@
-"""The request core: one httpx.AsyncClient, bearer sessions with one-flight refresh, retries, strict bodies.
+"""The request core: one httpx2.AsyncClient, bearer sessions with one-flight refresh, retries, strict bodies.
 
 Every resource, the paginator and the download path go through ``Transport.exchange``; there is no other way
 to the network.
@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
-import httpx
+import httpx2
 import msgspec
 
 from ssp_tui import __version__
@@ -100,30 +100,30 @@ def query(**values: Any) -> dict[str, str]:
     return out
 
 
-def transport_error(exc: httpx.TransportError, endpoint: str) -> PortalError:
-    """httpx's exceptions in the client's words; the URL is named, no header or body ever is."""
-    if isinstance(exc, httpx.TimeoutException):
+def transport_error(exc: httpx2.TransportError, endpoint: str) -> PortalError:
+    """httpx2's exceptions in the client's words; the URL is named, no header or body ever is."""
+    if isinstance(exc, httpx2.TimeoutException):
         return RequestTimeout(f"The portal did not answer in time ({endpoint}).")
-    if isinstance(exc, httpx.ConnectError):
+    if isinstance(exc, httpx2.ConnectError):
         return ConnectionFailed(f"Cannot connect to the portal ({endpoint}): {exc}")
-    if isinstance(exc, httpx.UnsupportedProtocol):
+    if isinstance(exc, httpx2.UnsupportedProtocol):
         return ConnectionFailed(f"The portal URL is not an http(s) URL ({endpoint}).")
     return ConnectionFailed(f"The connection to the portal broke ({endpoint}): {type(exc).__name__}")
 
 
 class Transport:
-    """Owns the httpx client and the session; resources call ``request`` and ``exchange``."""
+    """Owns the httpx2 client and the session; resources call ``request`` and ``exchange``."""
 
     def __init__(
         self,
         base_url: str,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
         on_session: SessionCallback | None = None,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
-        timeout: httpx.Timeout | None = None,
+        timeout: httpx2.Timeout | None = None,
         page_size: int = DEFAULT_PAGE_LIMIT,
     ) -> None:
         self.base_url = base_url
@@ -136,10 +136,10 @@ class Transport:
         self._refresh_lock = asyncio.Lock()
         self.refresh_count = 0
         """How many token refreshes this client made (tests check that concurrent 401s share one)."""
-        self.http = httpx.AsyncClient(
+        self.http = httpx2.AsyncClient(
             base_url=base_url + API_PREFIX,
             transport=transport,
-            timeout=timeout or httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+            timeout=timeout or httpx2.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
             # Only encodings the client can verify end to end (see body.py).
             headers={"Accept-Encoding": "gzip", "User-Agent": f"ssp-tui/{__version__}"},
             follow_redirects=False,
@@ -219,7 +219,7 @@ class Transport:
         return await self.request_spec(spec, response_type)
 
     async def request_spec(self, spec: RequestSpec, response_type: type[T] | None) -> T:
-        async def decode(response: httpx.Response) -> T:
+        async def decode(response: httpx2.Response) -> T:
             try:
                 data = await read_whole_body(response, max_bytes=MAX_JSON_BYTES)
             except BodyError as exc:
@@ -228,10 +228,10 @@ class Transport:
 
         return await self.exchange(spec, decode)
 
-    async def exchange(self, spec: RequestSpec, consume: Callable[[httpx.Response], Awaitable[R]]) -> R:
+    async def exchange(self, spec: RequestSpec, consume: Callable[[httpx2.Response], Awaitable[R]]) -> R:
         """Send ``spec`` (retrying and refreshing as the policy allows); hand a 2xx response to ``consume``.
 
-        ``consume`` runs inside the retry loop: an httpx transport error it lets through (a read timeout while
+        ``consume`` runs inside the retry loop: a transport error it lets through (a read timeout while
         reading a JSON body, say) is retried like one raised while connecting.
         """
         retries = 0
@@ -261,13 +261,13 @@ class Transport:
                     return await consume(response)
                 finally:
                     await response.aclose()
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 if not (spec.retryable and retries < self.retry.max_retries):
                     raise transport_error(exc, spec.endpoint) from None
                 await self.pause(retries)
                 retries += 1
 
-    def _retry_wait(self, spec: RequestSpec, response: httpx.Response, retries: int) -> float | None:
+    def _retry_wait(self, spec: RequestSpec, response: httpx2.Response, retries: int) -> float | None:
         """Seconds to wait before repeating, or None to fail now (not retryable, out of tries, or told to
         wait longer than the client will)."""
         if not spec.retryable or response.status_code not in self.retry.statuses:
@@ -281,10 +281,10 @@ class Transport:
             return None
         return retry_after
 
-    async def _error_from(self, spec: RequestSpec, response: httpx.Response) -> StatusError:
+    async def _error_from(self, spec: RequestSpec, response: httpx2.Response) -> StatusError:
         try:
             body = await read_whole_body(response, max_bytes=MAX_ERROR_BODY_BYTES)
-        except (BodyError, httpx.TransportError):
+        except (BodyError, httpx2.TransportError):
             body = b""  # the status alone still says what went wrong
         return status_error(
             response.status_code,
@@ -294,7 +294,7 @@ class Transport:
             retry_after_header=response.headers.get("retry-after"),
         )
 
-    def _build(self, spec: RequestSpec, token: str | None) -> httpx.Request:
+    def _build(self, spec: RequestSpec, token: str | None) -> httpx2.Request:
         headers = {"Accept": "application/json", **spec.headers}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
@@ -312,7 +312,7 @@ def _session_ended(endpoint: str) -> AuthenticationRequired:
 _decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
 
 
-def decode_json(endpoint: str, response: httpx.Response, data: bytes, response_type: type[T] | None) -> T:
+def decode_json(endpoint: str, response: httpx2.Response, data: bytes, response_type: type[T] | None) -> T:
     """Decode a 2xx body into the contract type; anything else the contract does not promise is a
     ProtocolError naming the endpoint (never a KeyError or a msgspec traceback)."""
     if response_type is None:

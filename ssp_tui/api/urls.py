@@ -1,4 +1,4 @@
-"""Portal URLs, without importing httpx: config.py needs this before the TUI's first screen is up."""
+"""Portal URLs, without importing httpx2: config.py needs this before the TUI's first screen is up."""
 
 from __future__ import annotations
 

@@ -53,12 +53,12 @@ class SessionController:
         """Bumped on every installed session, so that calls that failed together re-login once."""
         self._download_engine: DownloadEngine | None = None
 
-    # -- the client and the secret store, made on first use (they import httpx and keyring) --
+    # -- the client and the secret store, made on first use (they import httpx2 and keyring) --
 
     async def client(self) -> PortalClient:
         async with self._client_lock:
             if self._client is None:
-                # httpx and the models take most of a second to import on a busy machine: in a thread, so
+                # httpx2 and the models take most of a second to import on a busy machine: in a thread, so
                 # the login screen's first frame is not held up by them (docs/performance.md, start-up).
                 await asyncio.to_thread(importlib.import_module, "ssp_tui.api.client")
                 from ssp_tui.api.client import PortalClient

@@ -1,4 +1,4 @@
-"""Helpers for the client tests: a PortalClient over httpx.MockTransport with instant, recorded sleeps."""
+"""Helpers for the client tests: a PortalClient over httpx2.MockTransport with instant, recorded sleeps."""
 
 from __future__ import annotations
 
@@ -8,28 +8,28 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import httpx
+import httpx2
 import msgspec
 import pikepdf
 
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Role, Session, User
 
-Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
+Handler = Callable[[httpx2.Request], httpx2.Response | Awaitable[httpx2.Response]]
 
 
-def json_response(status: int, payload: Any, **headers: str) -> httpx.Response:
-    return httpx.Response(
+def json_response(status: int, payload: Any, **headers: str) -> httpx2.Response:
+    return httpx2.Response(
         status, content=msgspec.json.encode(payload), headers={"content-type": "application/json", **headers}
     )
 
 
-def problem_response(status: int, title: str, detail: str = "", **extra: Any) -> httpx.Response:
+def problem_response(status: int, title: str, detail: str = "", **extra: Any) -> httpx2.Response:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     headers = {"content-type": "application/problem+json"}
     if "retry_after" in extra:
         headers["retry-after"] = str(extra["retry_after"])
-    return httpx.Response(status, content=msgspec.json.encode(body), headers=headers)
+    return httpx2.Response(status, content=msgspec.json.encode(body), headers=headers)
 
 
 def make_user(username: str = "pat") -> User:
@@ -58,7 +58,7 @@ def make_pdf(pages: int = 2, filler_bytes: int = 20_000) -> bytes:
     return out.getvalue()
 
 
-class _RawStream(httpx.AsyncByteStream):
+class _RawStream(httpx2.AsyncByteStream):
     def __init__(self, data: bytes) -> None:
         self._data = data
 
@@ -66,13 +66,13 @@ class _RawStream(httpx.AsyncByteStream):
         yield self._data
 
 
-def as_network_response(response: httpx.Response) -> httpx.Response:
-    """httpx pre-reads a Response built from bytes (a MockTransport quirk); a real transport never does.
+def as_network_response(response: httpx2.Response) -> httpx2.Response:
+    """httpx2 pre-reads a Response built from bytes (a MockTransport quirk); a real transport never does.
     Rebuild it on a raw stream so the client sees exactly what a network peer would send."""
-    if not isinstance(response.stream, httpx.ByteStream):
+    if not isinstance(response.stream, httpx2.ByteStream):
         return response
     raw = b"".join(response.stream)
-    return httpx.Response(response.status_code, headers=response.headers, stream=_RawStream(raw))
+    return httpx2.Response(response.status_code, headers=response.headers, stream=_RawStream(raw))
 
 
 class Harness:
@@ -85,7 +85,7 @@ class Harness:
         self.sleeps.append(seconds)
 
     def client(self, handler: Handler, **kwargs: Any) -> PortalClient:
-        async def network(request: httpx.Request) -> httpx.Response:
+        async def network(request: httpx2.Request) -> httpx2.Response:
             answer = handler(request)
             if inspect.isawaitable(answer):
                 answer = await answer
@@ -93,7 +93,7 @@ class Harness:
 
         return PortalClient(
             "http://portal.test",
-            transport=httpx.MockTransport(network),
+            transport=httpx2.MockTransport(network),
             sleep=self._sleep,
             rng=random.Random(7),
             **kwargs,

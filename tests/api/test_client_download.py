@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from client_helpers import Harness, make_pdf, problem_response
 
@@ -23,18 +23,18 @@ PATH = "/documents/d1/content"
 
 def pdf_response(
     body: bytes = PDF, *, status: int = 200, length: bool = True, **headers: str
-) -> httpx.Response:
+) -> httpx2.Response:
     all_headers = {"content-type": "application/pdf", "etag": ETAG, **headers}
     if length:
         all_headers.setdefault("content-length", str(len(body)))
-    return httpx.Response(status, content=_stream(body), headers=all_headers)
+    return httpx2.Response(status, content=_stream(body), headers=all_headers)
 
 
 async def _stream(body: bytes, *, then_fail: bool = False) -> AsyncIterator[bytes]:
     for start in range(0, len(body), 1000):
         yield body[start : start + 1000]
     if then_fail:
-        raise httpx.ReadError("connection reset")
+        raise httpx2.ReadError("connection reset")
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -47,11 +47,11 @@ class RangePortal:
     def __init__(self, body: bytes = PDF, etag: str = ETAG) -> None:
         self.body = body
         self.etag = etag
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
         self.cut_first: int | None = None
         self.fail_mid_stream_first = False
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
+    def handle(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         start = 0
         status = 200
@@ -64,10 +64,10 @@ class RangePortal:
         if status == 206:
             headers["content-range"] = f"bytes {start}-{len(self.body) - 1}/{len(self.body)}"
         if len(self.requests) == 1 and self.cut_first is not None:
-            return httpx.Response(status, content=_stream(part[: self.cut_first]), headers=headers)
+            return httpx2.Response(status, content=_stream(part[: self.cut_first]), headers=headers)
         if len(self.requests) == 1 and self.fail_mid_stream_first:
-            return httpx.Response(status, content=_stream(part[:4000], then_fail=True), headers=headers)
-        return httpx.Response(status, content=_stream(part), headers=headers)
+            return httpx2.Response(status, content=_stream(part[:4000], then_fail=True), headers=headers)
+        return httpx2.Response(status, content=_stream(part), headers=headers)
 
 
 async def test_download_verifies_and_renames_into_place(harness: Harness, tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ async def test_a_200_to_a_range_request_starts_again(harness: Harness, tmp_path:
 
 
 async def test_interrupted_again_and_again_keeps_a_resumable_part(harness: Harness, tmp_path: Path) -> None:
-    def always_short(request: httpx.Request) -> httpx.Response:
+    def always_short(request: httpx2.Request) -> httpx2.Response:
         return pdf_response(PDF[:3000], **{"content-length": str(len(PDF))})
 
     dest = tmp_path / "a.pdf"
@@ -164,9 +164,9 @@ async def test_interrupted_again_and_again_keeps_a_resumable_part(harness: Harne
 
 
 async def test_cut_short_without_a_strong_etag_leaves_nothing(harness: Harness, tmp_path: Path) -> None:
-    requests: list[httpx.Request] = []
+    requests: list[httpx2.Request] = []
 
-    def weak(request: httpx.Request) -> httpx.Response:
+    def weak(request: httpx2.Request) -> httpx2.Response:
         requests.append(request)
         return pdf_response(PDF[:3000], **{"content-length": str(len(PDF)), "etag": 'W/"weak"'})
 
@@ -180,7 +180,7 @@ async def test_cut_short_without_a_strong_etag_leaves_nothing(harness: Harness, 
 async def test_cut_short_without_etag_then_whole_succeeds(harness: Harness, tmp_path: Path) -> None:
     answers = iter([PDF[:3000], PDF])
 
-    def flaky(request: httpx.Request) -> httpx.Response:
+    def flaky(request: httpx2.Request) -> httpx2.Response:
         response = pdf_response(next(answers), **{"content-length": str(len(PDF))})
         del response.headers["etag"]
         return response
@@ -211,13 +211,13 @@ async def test_truncated_gzip_body_fails(harness: Harness, tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        (httpx.Response(200, html="<html>sign in</html>"), "expected a PDF"),
+        (httpx2.Response(200, html="<html>sign in</html>"), "expected a PDF"),
         (pdf_response(b"<html>not a pdf</html>\n%%EOF"), "did not send a PDF"),
         (pdf_response(b"%PDF-1.7\ngarbage that is no PDF at all\n%%EOF\n"), "does not open"),
     ],
 )
 async def test_what_is_not_a_pdf_is_refused(
-    harness: Harness, tmp_path: Path, answer: httpx.Response, message: str
+    harness: Harness, tmp_path: Path, answer: httpx2.Response, message: str
 ) -> None:
     async with harness.client(lambda r: answer) as client:
         with pytest.raises(DownloadError, match=message):
@@ -240,7 +240,7 @@ async def test_overall_deadline_stops_a_slow_drip(harness: Harness, tmp_path: Pa
         await asyncio.Event().wait()  # and then nothing, for ever
         yield b""
 
-    answer = httpx.Response(200, content=drip(), headers={"content-type": "application/pdf"})
+    answer = httpx2.Response(200, content=drip(), headers={"content-type": "application/pdf"})
     async with harness.client(lambda r: answer, download_deadline_s=0.05) as client:
         with pytest.raises(DownloadError, match="did not finish within"):
             await client.download(PATH, tmp_path / "a.pdf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 from client_helpers import Harness, json_response, make_user, problem_response
@@ -71,7 +71,7 @@ async def test_locked_says_how_long_to_wait(harness: Harness) -> None:
 
 
 async def test_html_502_still_maps_by_status_with_a_sane_title(harness: Harness) -> None:
-    page = httpx.Response(502, html="<html><body><h1>502 Bad Gateway</h1>nginx</body></html>")
+    page = httpx2.Response(502, html="<html><body><h1>502 Bad Gateway</h1>nginx</body></html>")
     async with harness.client(lambda r: page) as client:
         with pytest.raises(ServerError) as caught:
             await client.billing.pay_link(BillingKind.ACCOUNT, "b1")  # a POST: not retried
@@ -82,7 +82,7 @@ async def test_html_502_still_maps_by_status_with_a_sane_title(harness: Harness)
 
 
 async def test_unknown_error_status_is_a_plain_status_error(harness: Harness) -> None:
-    async with harness.client(lambda r: httpx.Response(418, text="teapot")) as client:
+    async with harness.client(lambda r: httpx2.Response(418, text="teapot")) as client:
         with pytest.raises(StatusError) as caught:
             await client.me()
     assert type(caught.value) is StatusError
@@ -93,18 +93,18 @@ async def test_unknown_error_status_is_a_plain_status_error(harness: Harness) ->
 @pytest.mark.parametrize(
     ("response", "reason"),
     [
-        (httpx.Response(200, html="<html>login page</html>"), "expected JSON"),
+        (httpx2.Response(200, html="<html>login page</html>"), "expected JSON"),
         (
-            httpx.Response(200, content=b'{"id": "u1", "user', headers={"content-type": "application/json"}),
+            httpx2.Response(200, content=b'{"id": "u1", "user', headers={"content-type": "application/json"}),
             "not valid JSON",
         ),
         (json_response(200, {"id": "u1", "username": 5}), "wrong shape"),
         (json_response(200, [1, 2, 3]), "wrong shape"),
-        (httpx.Response(302, headers={"location": "https://elsewhere.test/"}), "redirect"),
+        (httpx2.Response(302, headers={"location": "https://elsewhere.test/"}), "redirect"),
     ],
 )
 async def test_answers_outside_the_contract_are_protocol_errors(
-    harness: Harness, response: httpx.Response, reason: str
+    harness: Harness, response: httpx2.Response, reason: str
 ) -> None:
     async with harness.client(lambda r: response) as client:
         with pytest.raises(ProtocolError) as caught:
@@ -116,7 +116,7 @@ async def test_answers_outside_the_contract_are_protocol_errors(
 
 async def test_body_cut_short_with_content_length_is_caught(harness: Harness) -> None:
     data = _user_json()
-    short = httpx.Response(
+    short = httpx2.Response(
         200, content=data[:20], headers={"content-type": "application/json", "content-length": str(len(data))}
     )
     async with harness.client(lambda r: short) as client:
@@ -131,7 +131,7 @@ async def test_body_cut_short_without_content_length_fails_to_decode(harness: Ha
         yield data[: len(data) // 2]
 
     async with harness.client(
-        lambda r: httpx.Response(200, content=chunks(), headers={"content-type": "application/json"})
+        lambda r: httpx2.Response(200, content=chunks(), headers={"content-type": "application/json"})
     ) as client:
         with pytest.raises(ProtocolError, match="not valid JSON"):
             await client.me()
@@ -139,14 +139,14 @@ async def test_body_cut_short_without_content_length_fails_to_decode(harness: Ha
 
 async def test_gzip_body_decodes_and_a_truncated_gzip_stream_is_caught(harness: Harness) -> None:
     whole = gzip.compress(_user_json())
-    # Without its 8-byte trailer the stream still inflates to the whole JSON: httpx would accept it.
+    # Without its 8-byte trailer the stream still inflates to the whole JSON: httpx 0.28 accepted it.
     cut = whole[:-8]
     bodies = iter([whole, cut])
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         assert request.headers["accept-encoding"] == "gzip"
         body = next(bodies)
-        return httpx.Response(
+        return httpx2.Response(
             200, content=body, headers={"content-type": "application/json", "content-encoding": "gzip"}
         )
 
@@ -159,9 +159,9 @@ async def test_gzip_body_decodes_and_a_truncated_gzip_stream_is_caught(harness: 
 async def test_connect_error_on_a_post_is_not_retried(harness: Harness) -> None:
     calls = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         calls.append(request)
-        raise httpx.ConnectError("Connection refused", request=request)
+        raise httpx2.ConnectError("Connection refused", request=request)
 
     async with harness.client(handler) as client:
         with pytest.raises(ConnectionFailed) as caught:
@@ -173,7 +173,7 @@ async def test_connect_error_on_a_post_is_not_retried(harness: Harness) -> None:
 async def test_401_on_login_is_authentication_required_without_a_refresh(harness: Harness) -> None:
     seen = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request.url.path)
         return problem_response(401, "Sign-in failed", "The username or password is not right.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import httpx
+import httpx2
 import pytest
 from client_helpers import Harness, json_response
 
@@ -29,9 +29,9 @@ class PagedPortal:
     def __init__(self, total: int, page_size: int) -> None:
         self.total = total
         self.page_size = page_size
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
+    def handle(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         start = int(request.url.params.get("cursor", "0"))
         end = min(start + self.page_size, self.total)
@@ -64,7 +64,7 @@ async def test_pages_report_progress_and_collect_stops_early(harness: Harness) -
 
 
 async def test_a_repeated_cursor_is_a_protocol_error_not_an_endless_loop(harness: Harness) -> None:
-    def looping(request: httpx.Request) -> httpx.Response:
+    def looping(request: httpx2.Request) -> httpx2.Response:
         return json_response(200, {"items": [policy(1)], "next_cursor": "same"})
 
     async with harness.client(looping) as client:
@@ -73,9 +73,9 @@ async def test_a_repeated_cursor_is_a_protocol_error_not_an_endless_loop(harness
 
 
 async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def empty_page(request: httpx.Request) -> httpx.Response:
+    def empty_page(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
         return json_response(200, {"items": [], "next_cursor": None})
 

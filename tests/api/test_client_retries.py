@@ -6,7 +6,7 @@ import random
 from datetime import timedelta
 from email.utils import format_datetime
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 from client_helpers import Harness, json_response, make_user, problem_response
@@ -39,12 +39,12 @@ HOLDER_ANSWER = {
 }
 
 
-def scripted(*answers: httpx.Response | type[Exception]):
+def scripted(*answers: httpx2.Response | type[Exception]):
     """A handler that gives the answers in order and records the requests."""
     queue = list(answers)
-    calls: list[httpx.Request] = []
+    calls: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         calls.append(request)
         answer = queue.pop(0)
         if isinstance(answer, type):
@@ -54,13 +54,13 @@ def scripted(*answers: httpx.Response | type[Exception]):
     return handler, calls
 
 
-def user_ok() -> httpx.Response:
+def user_ok() -> httpx2.Response:
     return json_response(200, make_user())
 
 
 @pytest.mark.parametrize("status", [408, 429, 502, 503, 504])
 async def test_get_is_retried_on_retryable_statuses_with_backoff(harness: Harness, status: int) -> None:
-    handler, calls = scripted(httpx.Response(status), httpx.Response(status), user_ok())
+    handler, calls = scripted(httpx2.Response(status), httpx2.Response(status), user_ok())
     async with harness.client(handler) as client:
         assert (await client.me()).username == "pat"
     assert len(calls) == 3
@@ -69,14 +69,14 @@ async def test_get_is_retried_on_retryable_statuses_with_backoff(harness: Harnes
 
 
 async def test_get_gives_up_after_max_retries(harness: Harness) -> None:
-    handler, calls = scripted(*[httpx.Response(503)] * (MAX_RETRIES + 1))
+    handler, calls = scripted(*[httpx2.Response(503)] * (MAX_RETRIES + 1))
     async with harness.client(handler) as client:
         with pytest.raises(ServerError):
             await client.me()
     assert len(calls) == MAX_RETRIES + 1
 
 
-@pytest.mark.parametrize("failure", [httpx.ConnectError, httpx.ReadTimeout, httpx.RemoteProtocolError])
+@pytest.mark.parametrize("failure", [httpx2.ConnectError, httpx2.ReadTimeout, httpx2.RemoteProtocolError])
 async def test_get_is_retried_on_connection_failures(harness: Harness, failure: type[Exception]) -> None:
     handler, calls = scripted(failure, user_ok())
     async with harness.client(handler) as client:
@@ -85,7 +85,7 @@ async def test_get_is_retried_on_connection_failures(harness: Harness, failure: 
 
 
 async def test_timeouts_end_as_request_timeout(harness: Harness) -> None:
-    handler, calls = scripted(*[httpx.ReadTimeout] * (MAX_RETRIES + 1))
+    handler, calls = scripted(*[httpx2.ReadTimeout] * (MAX_RETRIES + 1))
     async with harness.client(handler) as client:
         with pytest.raises(RequestTimeout):
             await client.me()
@@ -101,7 +101,7 @@ async def test_short_retry_after_is_honoured(harness: Harness) -> None:
 
 async def test_retry_after_as_http_date(harness: Harness) -> None:
     when = format_datetime(clock.now() + timedelta(seconds=20), usegmt=True)
-    handler, _ = scripted(httpx.Response(503, headers={"retry-after": when}), user_ok())
+    handler, _ = scripted(httpx2.Response(503, headers={"retry-after": when}), user_ok())
     async with harness.client(handler) as client:
         await client.me()
     (waited,) = harness.sleeps
@@ -119,16 +119,16 @@ async def test_long_retry_after_fails_at_once_with_the_wait(harness: Harness) ->
 
 
 async def test_plain_post_is_never_retried(harness: Harness) -> None:
-    handler, calls = scripted(httpx.Response(503), json_response(200, {}))
+    handler, calls = scripted(httpx2.Response(503), json_response(200, {}))
     async with harness.client(handler) as client:
         with pytest.raises(ServerError):
             await client.auth.send_code("mfa-token", "sms")  # type: ignore[arg-type]
     assert len(calls) == 1
 
 
-@pytest.mark.parametrize("first_failure", [httpx.Response(502), httpx.ConnectError, httpx.ReadTimeout])
+@pytest.mark.parametrize("first_failure", [httpx2.Response(502), httpx2.ConnectError, httpx2.ReadTimeout])
 async def test_holder_request_is_retried_with_the_same_idempotency_key(
-    harness: Harness, first_failure: httpx.Response | type[Exception]
+    harness: Harness, first_failure: httpx2.Response | type[Exception]
 ) -> None:
     handler, calls = scripted(first_failure, json_response(201, HOLDER_ANSWER))
     async with harness.client(handler) as client:

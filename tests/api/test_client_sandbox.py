@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from sandbox_harness import SandboxServer
 
@@ -25,14 +25,14 @@ from ssp_tui.api.models import (
 from ssp_tui.sandbox.db import connect, outbox
 
 
-class RecordingTransport(httpx.AsyncHTTPTransport):
+class RecordingTransport(httpx2.AsyncHTTPTransport):
     """The real network transport, noting each answer's status (to see the 206 of a resumed download)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.statuses: list[int] = []
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await super().handle_async_request(request)
         self.statuses.append(response.status_code)
         return response

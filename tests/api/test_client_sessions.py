@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
+import httpx2
 import msgspec
 import pytest
 from client_helpers import Harness, json_response, make_session, make_user, problem_response
@@ -14,7 +14,7 @@ from ssp_tui.api.errors import AuthenticationRequired, ConnectionFailed, ServerE
 from ssp_tui.api.models import LoginResponse, LoginState, MfaFactor, Session
 
 
-def bearer(request: httpx.Request) -> str:
+def bearer(request: httpx2.Request) -> str:
     return request.headers.get("authorization", "")
 
 
@@ -26,7 +26,7 @@ class FakePortal:
         self.refresh_ok = refresh_ok
         self.refresh_bodies: list[dict] = []
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
+    def handle(self, request: httpx2.Request) -> httpx2.Response:
         if request.url.path == "/api/v1/auth/refresh":
             self.refresh_bodies.append(msgspec.json.decode(request.content))
             if not self.refresh_ok:
@@ -57,7 +57,7 @@ async def test_concurrent_401s_share_one_refresh(harness: Harness) -> None:
     all_rejected = asyncio.Event()
     callers = 5
 
-    async def handler(request: httpx.Request) -> httpx.Response:
+    async def handler(request: httpx2.Request) -> httpx2.Response:
         nonlocal rejected
         if request.url.path == "/api/v1/auth/refresh":
             await all_rejected.wait()  # hold the refresh until every caller has had its 401
@@ -97,9 +97,9 @@ async def test_no_session_means_authentication_required_without_a_refresh(harnes
 
 
 async def test_refresh_that_cannot_connect_keeps_the_session(harness: Harness) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         if request.url.path == "/api/v1/auth/refresh":
-            raise httpx.ConnectError("refused", request=request)
+            raise httpx2.ConnectError("refused", request=request)
         return problem_response(401, "Unauthorized")
 
     async with harness.client(handler) as client:
@@ -110,9 +110,9 @@ async def test_refresh_that_cannot_connect_keeps_the_session(harness: Harness) -
 
 
 async def test_login_mfa_verify_and_logout(harness: Harness) -> None:
-    requests: list[httpx.Request] = []
+    requests: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         requests.append(request)
         path = request.url.path
         if path == "/api/v1/auth/login":
@@ -151,7 +151,7 @@ async def test_login_mfa_verify_and_logout(harness: Harness) -> None:
 async def test_remembered_device_login_installs_the_session(harness: Harness) -> None:
     session = make_session(3)
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         body = msgspec.json.decode(request.content)
         assert body["device_token"] == "device-SECRET"
         return json_response(200, LoginResponse(state=LoginState.AUTHENTICATED, session=session))

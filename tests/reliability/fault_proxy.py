@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
-import httpx
+import httpx2
 
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "proxy-connection"}
 
@@ -149,7 +149,7 @@ class FaultProxy:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True, name="fault-proxy")
         self._server: asyncio.Server | None = None
-        self._http: httpx.AsyncClient | None = None
+        self._http: httpx2.AsyncClient | None = None
         self.base_url = ""
 
     # ---- control (from the test's thread) -------------------------------------------------------------
@@ -190,7 +190,7 @@ class FaultProxy:
         self._loop.run_forever()
 
     async def _open(self) -> None:
-        self._http = httpx.AsyncClient(base_url=self.upstream, timeout=30.0)
+        self._http = httpx2.AsyncClient(base_url=self.upstream, timeout=30.0)
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
         port = self._server.sockets[0].getsockname()[1]
         self.base_url = f"http://127.0.0.1:{port}"

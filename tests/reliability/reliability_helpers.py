@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import httpx2
 import pikepdf
 from click.testing import CliRunner, Result
 from memory_keyring import MemoryKeyring
@@ -72,7 +72,7 @@ def signed_in_client(
     server: SandboxServer,
     *,
     role: Role = Role.POLICYHOLDER,
-    timeout: httpx.Timeout | None = None,
+    timeout: httpx2.Timeout | None = None,
     download_deadline_s: float = 60.0,
 ) -> PortalClient:
     """A real PortalClient on ``portal`` (the proxy) with the harness's session for the role's first user."""

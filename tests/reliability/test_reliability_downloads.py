@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from fault_proxy import (
     CutBody,
@@ -101,7 +101,7 @@ async def test_latency_under_the_timeout_completes(
 async def test_a_stall_past_the_read_timeout_fails_that_file_only(
     proxy: FaultProxy, sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    client = signed_in_client(proxy.base_url, sandbox, timeout=httpx.Timeout(0.3, connect=2.0))
+    client = signed_in_client(proxy.base_url, sandbox, timeout=httpx2.Timeout(0.3, connect=2.0))
     result, docs, target = await one_faulty_document(
         proxy, sandbox, tmp_path, Delay(1.0), times=3, client=client
     )
@@ -230,7 +230,7 @@ async def test_a_slow_drip_past_the_deadline_fails_without_a_partial_file(
 async def test_a_slow_drip_inside_the_timeouts_completes(
     proxy: FaultProxy, sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    client = signed_in_client(proxy.base_url, sandbox, timeout=httpx.Timeout(1.0, connect=2.0))
+    client = signed_in_client(proxy.base_url, sandbox, timeout=httpx2.Timeout(1.0, connect=2.0))
     result, docs, _ = await one_faulty_document(
         proxy, sandbox, tmp_path, Drip(chunk_size=4096, interval_s=0.002), client=client
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
+import httpx2
 import pyotp
 from sandbox_harness import read_accounts
 from starlette.applications import Starlette
@@ -35,16 +35,16 @@ class Clock:
 
 @dataclass
 class AuthBench:
-    client: httpx.AsyncClient
+    client: httpx2.AsyncClient
     clock: Clock
     db_path: Path
     accounts: list[DemoAccount]
     app: Starlette
 
-    def client_from(self, address: str) -> httpx.AsyncClient:
+    def client_from(self, address: str) -> httpx2.AsyncClient:
         """Another client of the same portal, from another address (close it after use)."""
-        transport = httpx.ASGITransport(app=self.app, client=(address, 50000))
-        return httpx.AsyncClient(transport=transport, base_url=f"http://sandbox.test{API_PREFIX}")
+        transport = httpx2.ASGITransport(app=self.app, client=(address, 50000))
+        return httpx2.AsyncClient(transport=transport, base_url=f"http://sandbox.test{API_PREFIX}")
 
     def account(self, username: str) -> DemoAccount:
         return next(a for a in self.accounts if a.username == username)
@@ -54,7 +54,7 @@ class AuthBench:
         assert secret
         return pyotp.TOTP(secret).at(self.clock.now + timedelta(seconds=30 * offset_steps))
 
-    async def login(self, username: str, password: str | None = None, **extra: object) -> httpx.Response:
+    async def login(self, username: str, password: str | None = None, **extra: object) -> httpx2.Response:
         account = self.account(username)
         body = {"username": username, "password": account.password if password is None else password, **extra}
         return await self.client.post("/auth/login", json=body)
@@ -67,7 +67,7 @@ class AuthBench:
 
     async def verify(
         self, mfa_token: str, code: str, factor: str = "totp", **extra: object
-    ) -> httpx.Response:
+    ) -> httpx2.Response:
         body = {"mfa_token": mfa_token, "factor": factor, "code": code, **extra}
         return await self.client.post("/auth/mfa/verify", json=body)
 
@@ -81,8 +81,8 @@ class AuthBench:
 async def auth_bench(db_path: Path, policy: SecurityPolicy | None = None) -> AsyncIterator[AuthBench]:
     clock = Clock()
     app = create_app(db_path, security=policy, clock=clock)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url=f"http://sandbox.test{API_PREFIX}") as client:
+    transport = httpx2.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx2.AsyncClient(transport=transport, base_url=f"http://sandbox.test{API_PREFIX}") as client:
         yield AuthBench(
             client=client, clock=clock, db_path=db_path, accounts=read_accounts(db_path), app=app
         )

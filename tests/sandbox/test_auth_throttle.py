@@ -10,7 +10,7 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-import httpx
+import httpx2
 from auth_fixtures import AuthBench, auth_bench
 
 from ssp_tui.sandbox.auth_tokens import SecurityPolicy
@@ -21,13 +21,13 @@ SMALL = SecurityPolicy(free_failures_per_username=3, first_delay_s=10, max_delay
 
 
 async def wrong(
-    bench: AuthBench, username: str = PATEL, client: httpx.AsyncClient | None = None
-) -> httpx.Response:
+    bench: AuthBench, username: str = PATEL, client: httpx2.AsyncClient | None = None
+) -> httpx2.Response:
     body = {"username": username, "password": "not-the-password"}
     return await (client or bench.client).post("/auth/login", json=body)
 
 
-def answer_of(response: httpx.Response) -> tuple[int, str | None, dict]:
+def answer_of(response: httpx2.Response) -> tuple[int, str | None, dict]:
     return response.status_code, response.headers.get("retry-after"), response.json()
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from sandbox_harness import SandboxServer, ServerThread, copy_db, read_accounts
 
@@ -323,7 +323,7 @@ def test_an_insured_sees_only_their_certificates_and_seminar_activity(portal: Sa
         assert all(item["kind"] == "holder_requests" for item in attention), attention
 
 
-def _collect(client: httpx.Client, path: str, **params: str) -> list[dict]:
+def _collect(client: httpx2.Client, path: str, **params: str) -> list[dict]:
     items, cursor = [], None
     while True:
         query = {**params, "limit": "1000", **({"cursor": cursor} if cursor else {})}

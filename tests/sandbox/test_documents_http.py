@@ -6,7 +6,7 @@ import hashlib
 import io
 import sqlite3
 
-import httpx
+import httpx2
 import pikepdf
 import pytest
 from sandbox_harness import SandboxServer
@@ -17,13 +17,13 @@ PATEL = "dr.patel"
 
 
 @pytest.fixture(scope="module")
-def patel(sandbox: SandboxServer) -> httpx.Client:
+def patel(sandbox: SandboxServer) -> httpx2.Client:
     with sandbox.client(sandbox.token(PATEL)) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def a_document(patel: httpx.Client) -> dict:
+def a_document(patel: httpx2.Client) -> dict:
     policies = patel.get("/policies").json()["items"]
     documents = patel.get(f"/policies/{policies[0]['id']}/documents", params={"term": "current"}).json()[
         "items"
@@ -32,7 +32,7 @@ def a_document(patel: httpx.Client) -> dict:
     return documents[0]
 
 
-def test_content_matches_the_listed_digest_and_size(patel: httpx.Client, a_document: dict) -> None:
+def test_content_matches_the_listed_digest_and_size(patel: httpx2.Client, a_document: dict) -> None:
     answer = patel.get(f"/documents/{a_document['id']}/content")
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "application/pdf"
@@ -44,14 +44,14 @@ def test_content_matches_the_listed_digest_and_size(patel: httpx.Client, a_docum
     assert disposition.startswith('attachment; filename="') and disposition.endswith('.pdf"')
 
 
-def test_the_same_request_twice_gives_the_same_bytes(patel: httpx.Client, a_document: dict) -> None:
+def test_the_same_request_twice_gives_the_same_bytes(patel: httpx2.Client, a_document: dict) -> None:
     first = patel.get(f"/documents/{a_document['id']}/content")
     second = patel.get(f"/documents/{a_document['id']}/content")
     assert first.content == second.content
     assert first.headers["etag"] == second.headers["etag"]
 
 
-def test_range_requests(patel: httpx.Client, a_document: dict) -> None:
+def test_range_requests(patel: httpx2.Client, a_document: dict) -> None:
     path = f"/documents/{a_document['id']}/content"
     full = patel.get(path).content
     size = len(full)
@@ -69,7 +69,7 @@ def test_range_requests(patel: httpx.Client, a_document: dict) -> None:
         assert int(part.headers["content-length"]) == last - first + 1
 
 
-def test_a_range_past_the_end_is_416(patel: httpx.Client, a_document: dict) -> None:
+def test_a_range_past_the_end_is_416(patel: httpx2.Client, a_document: dict) -> None:
     answer = patel.get(
         f"/documents/{a_document['id']}/content", headers={"Range": f"bytes={a_document['bytes']}-"}
     )
@@ -78,7 +78,7 @@ def test_a_range_past_the_end_is_416(patel: httpx.Client, a_document: dict) -> N
     assert answer.headers["content-type"] == "application/problem+json"
 
 
-def test_if_range_resumes_only_the_same_version(patel: httpx.Client, a_document: dict) -> None:
+def test_if_range_resumes_only_the_same_version(patel: httpx2.Client, a_document: dict) -> None:
     path = f"/documents/{a_document['id']}/content"
     etag = f'"{a_document["sha256"]}"'
     same = patel.get(path, headers={"Range": "bytes=20-", "If-Range": etag})
@@ -90,7 +90,7 @@ def test_if_range_resumes_only_the_same_version(patel: httpx.Client, a_document:
     assert dated.status_code == 200
 
 
-def test_if_none_match_answers_304(patel: httpx.Client, a_document: dict) -> None:
+def test_if_none_match_answers_304(patel: httpx2.Client, a_document: dict) -> None:
     answer = patel.get(
         f"/documents/{a_document['id']}/content", headers={"If-None-Match": f'"{a_document["sha256"]}"'}
     )

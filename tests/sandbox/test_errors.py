@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from auth_fixtures import auth_bench
 from sandbox_harness import SandboxServer
@@ -13,7 +13,7 @@ from sandbox_harness import SandboxServer
 PROBLEM = "application/problem+json"
 
 
-def assert_problem(answer: httpx.Response, status: int) -> dict:
+def assert_problem(answer: httpx2.Response, status: int) -> dict:
     assert answer.status_code == status, answer.text
     assert answer.headers["content-type"] == PROBLEM
     body = answer.json()
@@ -22,7 +22,7 @@ def assert_problem(answer: httpx.Response, status: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def patel(sandbox: SandboxServer) -> httpx.Client:
+def patel(sandbox: SandboxServer) -> httpx2.Client:
     with sandbox.client(sandbox.token("dr.patel")) as client:
         yield client
 
@@ -60,9 +60,9 @@ def test_an_empty_body_is_400(sandbox: SandboxServer) -> None:
         assert_problem(client.post("/auth/login"), 400)
 
 
-def test_unknown_paths_and_methods(sandbox: SandboxServer, patel: httpx.Client) -> None:
+def test_unknown_paths_and_methods(sandbox: SandboxServer, patel: httpx2.Client) -> None:
     assert_problem(patel.get("/no/such/thing"), 404)
-    assert_problem(httpx.get(f"{sandbox.base_url}/elsewhere"), 404)
+    assert_problem(httpx2.get(f"{sandbox.base_url}/elsewhere"), 404)
     wrong_method = patel.delete("/me")
     assert_problem(wrong_method, 405)
     assert "GET" in wrong_method.headers["allow"]
@@ -85,16 +85,16 @@ def test_unknown_paths_and_methods(sandbox: SandboxServer, patel: httpx.Client) 
         ("/policies?stauts=active", "stauts"),
     ],
 )
-def test_bad_query_values_are_422(patel: httpx.Client, path: str, field: str) -> None:
+def test_bad_query_values_are_422(patel: httpx2.Client, path: str, field: str) -> None:
     problem = assert_problem(patel.get(path), 422)
     assert problem["errors"][0]["field"] == field
 
 
-def test_a_cursor_the_portal_did_not_issue_is_400(patel: httpx.Client) -> None:
+def test_a_cursor_the_portal_did_not_issue_is_400(patel: httpx2.Client) -> None:
     assert_problem(patel.get("/policies", params={"cursor": "not-a-cursor"}), 400)
 
 
-def test_pagination_walks_every_item_once(patel: httpx.Client) -> None:
+def test_pagination_walks_every_item_once(patel: httpx2.Client) -> None:
     everything = patel.get("/seminars", params={"limit": 1000}).json()["items"]
     seen, cursor = [], None
     while True:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-import httpx
+import httpx2
 import pytest
 from sandbox_harness import SandboxServer
 
@@ -13,18 +13,18 @@ from ssp_tui import clock
 
 
 @pytest.fixture(scope="module")
-def patel(sandbox: SandboxServer) -> httpx.Client:
+def patel(sandbox: SandboxServer) -> httpx2.Client:
     with sandbox.client(sandbox.token("dr.patel")) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def support(sandbox: SandboxServer) -> httpx.Client:
+def support(sandbox: SandboxServer) -> httpx2.Client:
     with sandbox.client(sandbox.token("support.morgan")) as client:
         yield client
 
 
-def test_billing_figures_follow_the_installments(patel: httpx.Client) -> None:
+def test_billing_figures_follow_the_installments(patel: httpx2.Client) -> None:
     [account] = patel.get("/billing/accounts").json()["items"]
     for term in ("current", "previous"):
         detail = patel.get(f"/billing/accounts/{account['id']}", params={"term": term}).json()
@@ -42,7 +42,7 @@ def test_billing_figures_follow_the_installments(patel: httpx.Client) -> None:
     assert account["amount_due_cents"] == current["amount_due_cents"] > 0
 
 
-def test_pay_link_is_a_fresh_short_lived_invoicecloud_hand_off(patel: httpx.Client) -> None:
+def test_pay_link_is_a_fresh_short_lived_invoicecloud_hand_off(patel: httpx2.Client) -> None:
     [account] = patel.get("/billing/accounts").json()["items"]
     links = [patel.post(f"/billing/accounts/{account['id']}/pay-link") for _ in range(2)]
     assert [link.status_code for link in links] == [200, 200]
@@ -60,7 +60,7 @@ def test_a_policyholder_whose_account_cannot_pay_online_gets_403(sandbox: Sandbo
         assert "pay" not in lakes.get("/me").json()["capabilities"]
 
 
-def test_policy_search_and_status_filter(support: httpx.Client) -> None:
+def test_policy_search_and_status_filter(support: httpx2.Client) -> None:
     everything = support.get("/policies", params={"limit": 1000}).json()["items"]
     cancelled = support.get("/policies", params={"status": "cancelled", "limit": 1000}).json()["items"]
     assert cancelled and all(p["status"] == "cancelled" for p in cancelled)
@@ -73,7 +73,7 @@ def test_policy_search_and_status_filter(support: httpx.Client) -> None:
     assert support.get("/policies", params={"q": "%"}).json()["items"] == []
 
 
-def test_seminar_activity_filters(support: httpx.Client) -> None:
+def test_seminar_activity_filters(support: httpx2.Client) -> None:
     rows = support.get("/seminars/activity", params={"limit": 1000}).json()["items"]
     sample = rows[len(rows) // 2]
     day = sample["completed_on"]
@@ -90,7 +90,7 @@ def test_seminar_activity_filters(support: httpx.Client) -> None:
     assert [r["completed_on"] for r in rows] == sorted((r["completed_on"] for r in rows), reverse=True)
 
 
-def test_risk_resources_follow_the_callers_coverage(sandbox: SandboxServer, support: httpx.Client) -> None:
+def test_risk_resources_follow_the_callers_coverage(sandbox: SandboxServer, support: httpx2.Client) -> None:
     every = support.get("/risk/resources").json()["items"]
     with sandbox.client(sandbox.token("dr.patel")) as patel:
         mine = patel.get("/risk/resources").json()["items"]
@@ -119,7 +119,7 @@ def test_agent_resources_are_newest_first(sandbox: SandboxServer) -> None:
     ],
 )
 def test_support_finds_accounts_and_says_what_is_wrong(
-    support: httpx.Client, query: str, kind: str, pattern: str
+    support: httpx2.Client, query: str, kind: str, pattern: str
 ) -> None:
     hits = support.get("/support/accounts", params={"q": query}).json()["items"]
     flagged = [f for hit in hits for f in hit["flags"] if f["kind"] == kind]
@@ -130,7 +130,7 @@ def test_support_finds_accounts_and_says_what_is_wrong(
     assert overview["policies"] and overview["users"]
 
 
-def test_home_lists_what_needs_attention(patel: httpx.Client) -> None:
+def test_home_lists_what_needs_attention(patel: httpx2.Client) -> None:
     home = patel.get("/home").json()
     assert home["announcements"] and home["risk_highlights"]
     kinds = {item["kind"] for item in home["attention"]}

@@ -9,7 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
-import httpx
+import httpx2
 import msgspec
 from auth_fixtures import auth_bench
 from click.testing import CliRunner
@@ -40,7 +40,7 @@ def test_serve_prints_its_url_first_and_stops_on_sigterm(fresh_db: Path) -> None
     try:
         url = _first_line(process)
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url)
-        answer = httpx.get(f"{url}/api/v1/forms/frequent", timeout=10)
+        answer = httpx2.get(f"{url}/api/v1/forms/frequent", timeout=10)
         assert answer.status_code == 200
         process.send_signal(signal.SIGTERM)
         # uvicorn shuts down gracefully, then re-raises the signal: the conventional "ended by SIGTERM".

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -52,7 +52,7 @@ schema = schemathesis.openapi.from_dict(openapi_document(), config=CONFIG)
 
 
 def test_the_served_document_is_the_generated_one(schema_portal: SandboxServer) -> None:
-    served = httpx.get(f"{schema_portal.api_url}/openapi.json")
+    served = httpx2.get(f"{schema_portal.api_url}/openapi.json")
     assert served.status_code == 200
     assert served.json() == openapi_document()
 

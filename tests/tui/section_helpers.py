@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
+import httpx2
 from textual.pilot import Pilot
 from textual.widgets import Static
 from tui_helpers import SandboxLike, app_of, wait_for
@@ -22,7 +22,7 @@ async def _session_for(sandbox: SandboxLike, username: str) -> Session:
     for _ in range(_SIGN_IN_ATTEMPTS):
         try:
             return await asyncio.to_thread(sandbox.fresh_session, username)  # type: ignore[attr-defined]
-        except httpx.HTTPStatusError:
+        except httpx2.HTTPStatusError:
             await asyncio.sleep(1)
     raise AssertionError(f"could not sign in {username}")
 

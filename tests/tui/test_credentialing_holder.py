@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import httpx
+import httpx2
 import pytest
 from section_helpers import enter_as, shown_text
 from test_credentialing import SIZE, move_to_group, open_credentialing
@@ -23,22 +23,22 @@ from ssp_tui.tui.sections.credentialing.requests import OVERDUE_MARK, HolderRequ
 HOLDER = "Huron Valley Credentialing Office"
 
 
-class LoseFirstHolderResponse(httpx.AsyncBaseTransport):
+class LoseFirstHolderResponse(httpx2.AsyncBaseTransport):
     """Real HTTP to the sandbox, except that the first holder-request POST reaches the portal and its response
     is then lost (the connection drops while it is read), as on a flaky network."""
 
     def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        self.inner = httpx2.AsyncHTTPTransport()
         self.sent_keys: list[str | None] = []
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self.inner.handle_async_request(request)
         if request.method == "POST" and request.url.path.endswith("/credentialing/holder-requests"):
             self.sent_keys.append(request.headers.get(IDEMPOTENCY_HEADER))
             if len(self.sent_keys) == 1:
                 await response.aread()
                 await response.aclose()
-                raise httpx.ReadError("connection reset while reading the response", request=request)
+                raise httpx2.ReadError("connection reset while reading the response", request=request)
         return response
 
     async def aclose(self) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 KEPT_OUT_OF_THE_FIRST_FRAME = (
     "click",  # the CLI: ssp_tui/tui_args.py reads a bare command line
-    "httpx",  # the client loads in a worker after the first frame
+    "httpx2",  # the client loads in a worker after the first frame
     "msgspec",
     "ssp_tui.api.models",
     "ssp_tui.portal.embedded",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import httpx
+import httpx2
 import pytest
 from section_helpers import enter_as, shown_text
 from textual.pilot import Pilot
@@ -188,13 +188,15 @@ async def test_nothing_on_the_screen_writes_to_the_portal(
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, SUPPORT_USER)
         sent: list[tuple[str, str]] = []
-        real_send = httpx.AsyncClient.send
+        real_send = httpx2.AsyncClient.send
 
-        async def recording_send(self: httpx.AsyncClient, request: httpx.Request, **kwargs: object) -> object:
+        async def recording_send(
+            self: httpx2.AsyncClient, request: httpx2.Request, **kwargs: object
+        ) -> object:
             sent.append((request.method, request.url.path))
             return await real_send(self, request, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(httpx.AsyncClient, "send", recording_send)
+        monkeypatch.setattr(httpx2.AsyncClient, "send", recording_send)
         screen = await open_support(pilot, app)
         await search_for(pilot, screen, "dr.lopez")
         await open_hit(pilot, screen, "dr.lopez")
