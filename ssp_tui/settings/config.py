@@ -10,25 +10,28 @@
     concurrency = 6
     theme = "textual-dark"
 
-No secret ever goes in this file (secrets.py keeps those). The file is read with tomllib and written by the
-small writer in toml_writer.py, atomically; keys this version does not know are kept. A file that cannot be
-parsed is reported with its path and line and is never overwritten.
+No secret ever goes in this file (secrets.py keeps those). The file is read with tomllib and saved by editing
+it in place with tomlkit (toml_file.py), atomically: the user's comments, layout and keys this version does
+not know are kept. A file that cannot be parsed is reported with its path and line and is never overwritten.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
 from ssp_tui.api.errors import ConfigError
 from ssp_tui.api.urls import normalize_base_url
+
+if TYPE_CHECKING:
+    from tomlkit.toml_document import TOMLDocument
 
 APP_NAME = "ssp-tui"
 CONFIG_ENV = "SSP_CONFIG"
@@ -114,37 +117,70 @@ def resolve_portal_url(
 def save_profile(
     name: str, profile: Profile, *, path: Path | None = None, make_default: bool = False
 ) -> None:
-    """Write one profile back, keeping everything else in the file (unknown keys included)."""
+    """Write one profile back, keeping everything else in the file (comments and unknown keys included)."""
     path = path or config_path()
     check_profile_name(name)
     _check_profile(path, name, profile)
     raw = _read_raw(path)  # raises on a file we cannot parse: it is never overwritten
-    profiles = raw.setdefault("profiles", {})
-    table = profiles.setdefault(name, {})
-    table.update(_profile_to_table(profile))
-    for key in ("portal_url", "username", "theme"):
-        if getattr(profile, key) is None:
-            table.pop(key, None)
-    if make_default or ("default_profile" not in raw and set(profiles) == {name}):
-        raw["default_profile"] = name
-    _write_raw(path, raw)
+    document = _read_document(path)
+    from ssp_tui.settings.toml_file import update_table
+
+    unset = [key for key in _OPTIONAL_KEYS if getattr(profile, key) is None]
+    update_table(_table(path, document, "profiles", name), _profile_to_table(profile), remove=unset)
+    others = set(raw.get("profiles", {})) - {name}
+    if make_default or ("default_profile" not in raw and not others):
+        update_table(document, {"default_profile": name})
+    _write_document(path, document)
 
 
 def set_secrets_file_consent(consent: bool, *, path: Path | None = None) -> None:
     path = path or config_path()
-    raw = _read_raw(path)
-    raw["secrets_file_consent"] = consent
-    _write_raw(path, raw)
+    _read_raw(path)
+    document = _read_document(path)
+    from ssp_tui.settings.toml_file import update_table
+
+    update_table(document, {"secrets_file_consent": consent})
+    _write_document(path, document)
 
 
-# tomllib and the writer are imported where they are used: the TUI reads its profile before its first frame,
-# usually with no config file at all, and the two cost about 8 ms of start-up.
+# tomllib and tomlkit are imported where they are used: the TUI reads its profile before its first frame,
+# usually with no config file at all, and they cost about 8 ms (tomllib) and 30 ms (tomlkit) of start-up.
+_OPTIONAL_KEYS = ("portal_url", "username", "theme")
 
 
-def _write_raw(path: Path, raw: dict[str, Any]) -> None:
-    from ssp_tui.settings.toml_writer import atomic_write_text, dumps_toml
+def _read_document(path: Path) -> TOMLDocument:
+    """The file as tomlkit's editable document (empty when there is no file); call after ``_read_raw``,
+    which reports a file that is not TOML in tomllib's words."""
+    from ssp_tui.settings.toml_file import TomlFileError, parse_document
 
-    atomic_write_text(path, dumps_toml(raw))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
+    try:
+        return parse_document(text)
+    except TomlFileError as exc:
+        raise ConfigError(f"{path}: cannot edit it: {exc}") from None
+
+
+def _table(path: Path, document: TOMLDocument, *keys: str) -> MutableMapping[str, Any]:
+    from ssp_tui.settings.toml_file import TomlFileError, table_at
+
+    try:
+        return table_at(document, *keys)
+    except TomlFileError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _write_document(path: Path, document: TOMLDocument) -> None:
+    from ssp_tui.settings.toml_file import atomic_write_text, dump_document
+
+    try:
+        atomic_write_text(path, dump_document(document))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot save it ({exc.strerror or type(exc).__name__})") from None
 
 
 def _read_raw(path: Path) -> dict[str, Any]:
@@ -214,7 +250,7 @@ def _profile_to_table(profile: Profile) -> dict[str, Any]:
         "filename_template": profile.filename_template,
         "concurrency": profile.concurrency,
     }
-    for key in ("portal_url", "username", "theme"):
+    for key in _OPTIONAL_KEYS:
         value = getattr(profile, key)
         if value is not None:
             table[key] = value

@@ -27,7 +27,7 @@ import platformdirs
 
 from ssp_tui.api.errors import ConfigError, SecretStoreError
 from ssp_tui.settings.config import load_config
-from ssp_tui.settings.toml_writer import atomic_write_text
+from ssp_tui.settings.toml_file import atomic_write_text
 
 SERVICE_PREFIX = "ssp-tui"
 CONSENT_ENV = "SSP_SECRETS_FILE"

@@ -1,14 +1,15 @@
-"""Profiles in TOML: round trip, unknown keys kept, clear errors, never overwriting a file we cannot read."""
+"""Profiles in TOML: round trip, comments and unknown keys kept, clear errors, never overwriting a file we
+cannot read."""
 
 from __future__ import annotations
 
 import tomllib
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from small_disks import read_only_folder
 
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
 from ssp_tui.api.errors import ConfigError
@@ -20,7 +21,6 @@ from ssp_tui.settings.config import (
     save_profile,
     set_secrets_file_consent,
 )
-from ssp_tui.settings.toml_writer import dumps_toml
 
 
 def test_a_missing_file_gives_the_default_profile(tmp_path: Path) -> None:
@@ -118,36 +118,76 @@ def test_secrets_file_consent_is_saved(tmp_path: Path) -> None:
     assert load_config(path).secrets_file_consent is True
 
 
-def test_toml_writer_round_trips_what_tomllib_reads() -> None:
-    data = {
-        "title": 'quote " backslash \\ tab \t newline \n unicode é ✓ control \x01',
-        "n": -3,
-        "x": 1.5,
-        "flag": False,
-        "when": datetime(2026, 11, 28, 12, 30, tzinfo=UTC),
-        "day": date(2026, 11, 28),
-        "list": ["a", 1, [True]],
-        "dotted key": "needs quotes",
-        "inline": [{"a": 1}, {"b": "two"}],
-        "outer": {"inner": {"deep": "yes"}, "scalar": 1},
-        "empty": {},
-    }
-    assert tomllib.loads(dumps_toml(data)) == data
+COMMENTED = """\
+# ssp-tui settings, kept by hand.
+default_profile = 'work'   # the office portal
+
+# Production, through the agency's gateway.
+[profiles.work]
+portal_url = "https://portal.example"  # ask IT before changing
+username   = "pat"
+concurrency = 4    # IT asked for at most 4
+future_option = { keep = "me" }
+
+[profiles.home]   # evenings
+username = "sam"
+"""
 
 
-_scalars = (
-    st.text(max_size=20)
-    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
-    | st.booleans()
-    | st.floats(allow_nan=False, allow_infinity=True)
-)
-_values = st.recursive(
-    _scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-)
+def test_saving_keeps_the_users_comments_layout_and_spelling(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(COMMENTED)
+    _name, work = load_profile(path=path)
+    work.concurrency = 8
+    work.theme = "nord"
+    save_profile("work", work, path=path)
+    text = path.read_text()
+    expected_work = (
+        "[profiles.work]\n"
+        'portal_url = "https://portal.example"  # ask IT before changing\n'
+        'username   = "pat"\n'
+        "concurrency = 8    # IT asked for at most 4\n"
+        'future_option = { keep = "me" }\n'
+    )
+    assert text.startswith(COMMENTED.split("[profiles.work]")[0]), "header comments and 'work' as written"
+    assert expected_work in text, text
+    assert "[profiles.home]   # evenings\nusername = \"sam\"\n" in text
+    assert load_profile(path=path)[1] == work
+    set_secrets_file_consent(True, path=path)
+    assert path.read_text().startswith("# ssp-tui settings, kept by hand.\n")
+    assert "# IT asked for at most 4" in path.read_text() and load_config(path).secrets_file_consent
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.text(max_size=10), _values, max_size=6))
-def test_toml_writer_round_trips_any_document(data: dict) -> None:
-    assert tomllib.loads(dumps_toml(data)) == data
+def test_a_first_save_writes_a_plain_profiles_table(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "config.toml"
+    save_profile("default", Profile(username="pat", download_dir=Path("/data/pdfs")), path=path)
+    assert path.read_text() == (
+        'default_profile = "default"\n\n[profiles.default]\ndownload_dir = "/data/pdfs"\n'
+        'filename_template = "{policy}/{term}/{date}-{type}-{title}.pdf"\nconcurrency = 6\nusername = "pat"\n'
+    ), "no empty [profiles] header above [profiles.default]"
+
+
+def test_a_save_that_cannot_write_is_a_config_error_naming_the_file(tmp_path: Path) -> None:
+    with read_only_folder(tmp_path / "ro") as folder:
+        path = folder / "config.toml"
+        with pytest.raises(ConfigError, match="cannot save it") as caught:
+            save_profile("default", Profile(username="pat"), path=path)
+        assert str(path) in caught.value.user_message
+
+
+_texts = st.text(
+    st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20
+).filter(lambda text: text.strip() == text and bool(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(username=_texts, template=_texts, theme=st.none() | _texts)
+def test_any_profile_survives_a_save_and_a_load(
+    tmp_path_factory: pytest.TempPathFactory, username: str, template: str, theme: str | None
+) -> None:
+    path = tmp_path_factory.mktemp("cfg") / "config.toml"
+    path.write_text(COMMENTED)
+    profile = Profile(username=username, filename_template=template, theme=theme)
+    save_profile("work", profile, path=path)
+    assert load_profile("work", path=path)[1] == profile
+    assert "# IT asked for at most 4" in path.read_text()

@@ -88,6 +88,34 @@ async def test_settings_validate_and_save_to_the_profile(
     )
 
 
+async def test_settings_keep_the_comments_of_a_hand_written_config(
+    make_app: Callable[..., SspApp], isolated_config: Path, tmp_path: Path
+) -> None:
+    isolated_config.write_text(
+        "# Written by hand: keep these notes.\n"
+        "default_profile = \"test\"  # the profile the tests use\n\n"
+        "[profiles.test]\n"
+        "concurrency = 2   # the office line is slow\n"
+        "proxy_note = \"ask IT\"  # a key this version does not know\n"
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2")
+        await wait_for_screen(pilot, SettingsScreen, "#settings-status")
+        app.screen.query_one("#concurrency", Input).value = "3"
+        await pilot.click("#settings-save")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen), "Settings closed")
+    text = isolated_config.read_text()
+    assert text.startswith(
+        "# Written by hand: keep these notes.\n"
+        "default_profile = \"test\"  # the profile the tests use\n\n"
+        "[profiles.test]\n"
+        "concurrency = 3   # the office line is slow\n"
+        "proxy_note = \"ask IT\"  # a key this version does not know\n"
+    ), text
+    assert load_profile("test")[1].concurrency == 3
+
+
 async def test_cancelled_settings_restore_the_theme(make_app: Callable[..., SspApp]) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
