@@ -49,7 +49,10 @@ class PortalClient:
         timeout: httpx2.Timeout | None = None,
         page_size: int = DEFAULT_PAGE_LIMIT,
         download_deadline_s: float = DOWNLOAD_DEADLINE_S,
+        os_trust_store: bool = False,
     ) -> None:
+        """``os_trust_store``: verify TLS with the operating system's trust store (see api/network.py);
+        proxies and ``SSL_CERT_FILE`` come from the environment either way."""
         self.base_url = normalize_base_url(base_url)
         self._transport = Transport(
             self.base_url,
@@ -60,6 +63,7 @@ class PortalClient:
             rng=rng,
             timeout=timeout,
             page_size=page_size,
+            os_trust_store=os_trust_store,
         )
         self.download_deadline_s = download_deadline_s
         self.auth = AuthResource(self._transport)

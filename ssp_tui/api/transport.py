@@ -41,6 +41,7 @@ from ssp_tui.api.errors import (
     status_error,
 )
 from ssp_tui.api.models import RefreshRequest, Session
+from ssp_tui.api.network import LOOPBACK_DIRECT, PROXY_HINT, TLS_HINT, certificate_failure, tls_verification
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -104,6 +105,12 @@ def transport_error(exc: httpx2.TransportError, endpoint: str) -> PortalError:
     """httpx2's exceptions in the client's words; the URL is named, no header or body ever is."""
     if isinstance(exc, httpx2.TimeoutException):
         return RequestTimeout(f"The portal did not answer in time ({endpoint}).")
+    untrusted = certificate_failure(exc)
+    if untrusted is not None:
+        reason = untrusted.verify_message or "certificate verify failed"
+        return ConnectionFailed(f"The portal's certificate is not trusted ({endpoint}: {reason}). {TLS_HINT}")
+    if isinstance(exc, httpx2.ProxyError):
+        return ConnectionFailed(f"The proxy did not connect to the portal ({endpoint}): {exc}. {PROXY_HINT}")
     if isinstance(exc, httpx2.ConnectError):
         return ConnectionFailed(f"Cannot connect to the portal ({endpoint}): {exc}")
     if isinstance(exc, httpx2.UnsupportedProtocol):
@@ -125,6 +132,7 @@ class Transport:
         rng: random.Random | None = None,
         timeout: httpx2.Timeout | None = None,
         page_size: int = DEFAULT_PAGE_LIMIT,
+        os_trust_store: bool = False,
     ) -> None:
         self.base_url = base_url
         self.page_size = page_size
@@ -143,6 +151,9 @@ class Transport:
             # Only encodings the client can verify end to end (see body.py).
             headers={"Accept-Encoding": "gzip", "User-Agent": f"ssp-tui/{__version__}"},
             follow_redirects=False,
+            # Proxies and SSL_CERT_FILE from the environment (trust_env, httpx2's default); see network.py.
+            verify=tls_verification(os_trust_store),
+            mounts=LOOPBACK_DIRECT,
         )
 
     async def aclose(self) -> None:

@@ -131,7 +131,8 @@ async def _run(
         # The embedded sandbox listens on a new port every run, but its database (and sessions) persist.
         key = portal_key(target, base_url)
         store = SessionStore(SecretStore(profile_name), session_key(key), output)
-        async with PortalClient(base_url, on_session=store.keep) as client:
+        client = PortalClient(base_url, on_session=store.keep, os_trust_store=profile.os_trust_store)
+        async with client:
             run = CliRun(client, output, profile_name, profile, target.describe(), store, key)
             if not require_session:
                 return await body(run)

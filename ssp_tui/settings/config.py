@@ -9,6 +9,7 @@
     filename_template = "{policy}/{term}/{date}-{type}-{title}.pdf"
     concurrency = 6
     theme = "textual-dark"
+    os_trust_store = false                     # true: verify TLS with the OS trust store (truststore)
 
 No secret ever goes in this file (secrets.py keeps those). The file is read with tomllib and saved by editing
 it in place with tomlkit (toml_file.py), atomically: the user's comments, layout and keys this version does
@@ -55,6 +56,9 @@ class Profile:
     filename_template: str = DEFAULT_FILENAME_TEMPLATE
     concurrency: int = DEFAULT_CONCURRENCY
     theme: str | None = None
+    os_trust_store: bool = False
+    """Verify the portal's TLS certificate with the operating system's trust store (truststore), where a
+    TLS-inspecting gateway's CA is installed; False: SSL_CERT_FILE, else httpx2's default."""
 
 
 @dataclass(slots=True)
@@ -225,6 +229,10 @@ def _profile_from(path: Path, name: str, table: Any) -> Profile:
     if isinstance(concurrency, bool) or not isinstance(concurrency, int):
         raise ConfigError(f"{where} concurrency must be a whole number from 1 to {MAX_CONCURRENCY}")
     profile.concurrency = concurrency
+    os_trust_store = table.get("os_trust_store", False)
+    if not isinstance(os_trust_store, bool):
+        raise ConfigError(f"{where} os_trust_store must be true or false")
+    profile.os_trust_store = os_trust_store
     _check_profile(path, name, profile)
     return profile
 
@@ -249,6 +257,7 @@ def _profile_to_table(profile: Profile) -> dict[str, Any]:
         "download_dir": str(profile.download_dir),
         "filename_template": profile.filename_template,
         "concurrency": profile.concurrency,
+        "os_trust_store": profile.os_trust_store,
     }
     for key in _OPTIONAL_KEYS:
         value = getattr(profile, key)

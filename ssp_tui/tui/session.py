@@ -64,7 +64,7 @@ class SessionController:
                 from ssp_tui.api.client import PortalClient
 
                 base_url = await self.target.start()
-                self._client = PortalClient(base_url)
+                self._client = PortalClient(base_url, os_trust_store=self.profile.os_trust_store)
             return self._client
 
     async def download_engine(self) -> DownloadEngine:

@@ -1,4 +1,5 @@
-"""Settings (F2): theme, download folder, filename template and concurrency, saved in the profile."""
+"""Settings (F2): theme, download folder, filename template, concurrency and the TLS trust store, saved in the
+profile."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from ssp_tui.settings.config import MAX_CONCURRENCY
 from ssp_tui.tui.typed_app import ssp_app
@@ -67,6 +68,15 @@ class SettingsScreen(ModalScreen[None]):
             yield Input(self._profile.filename_template, id="filename-template")
             yield Label(f"Concurrent downloads (1 to {MAX_CONCURRENCY})")
             yield Input(str(self._profile.concurrency), type="integer", id="concurrency")
+            yield Checkbox(
+                "Verify TLS with the operating system's trust store",
+                self._profile.os_trust_store,
+                id="os-trust-store",
+            )
+            yield Static(
+                "For a TLS-inspecting proxy; applies when ssp-tui next starts (proxies: docs/client.md).",
+                classes="hint",
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="settings-save")
                 yield Button("Cancel", id="settings-cancel")
@@ -101,6 +111,7 @@ class SettingsScreen(ModalScreen[None]):
         self._profile.download_dir = folder
         self._profile.filename_template = template
         self._profile.concurrency = concurrency
+        self._profile.os_trust_store = self.query_one("#os-trust-store", Checkbox).value
         self._profile.theme = ssp_app(self).theme
         self.save()
 

@@ -42,6 +42,7 @@ def test_profile_round_trip_keeps_other_profiles_and_unknown_keys(tmp_path: Path
         filename_template="{policy}/{title}.pdf",
         concurrency=4,
         theme="nord",
+        os_trust_store=True,
     )
     save_profile("work", work, path=path, make_default=True)
     config = load_config(path)
@@ -83,6 +84,7 @@ def test_malformed_toml_names_the_file_and_line_and_is_never_overwritten(tmp_pat
         ("username = 5", "username must be a string"),
         ('portal_url = "ftp://x"', "portal_url"),
         ('download_dir = ""', "download_dir"),
+        ('os_trust_store = "yes"', "os_trust_store must be true or false"),
     ],
 )
 def test_wrong_values_are_config_errors_naming_the_key(tmp_path: Path, table: str, message: str) -> None:
@@ -163,7 +165,8 @@ def test_a_first_save_writes_a_plain_profiles_table(tmp_path: Path) -> None:
     save_profile("default", Profile(username="pat", download_dir=Path("/data/pdfs")), path=path)
     assert path.read_text() == (
         'default_profile = "default"\n\n[profiles.default]\ndownload_dir = "/data/pdfs"\n'
-        'filename_template = "{policy}/{term}/{date}-{type}-{title}.pdf"\nconcurrency = 6\nusername = "pat"\n'
+        'filename_template = "{policy}/{term}/{date}-{type}-{title}.pdf"\nconcurrency = 6\n'
+        'os_trust_store = false\nusername = "pat"\n'
     ), "no empty [profiles] header above [profiles.default]"
 
 

@@ -54,8 +54,8 @@ def lossy(monkeypatch: pytest.MonkeyPatch) -> LoseFirstHolderResponse:
     async def no_sleep(_seconds: float) -> None:
         return None
 
-    def make_client(base_url: str) -> client_module.PortalClient:
-        return real_client(base_url, transport=transport, sleep=no_sleep)
+    def make_client(base_url: str, **options: object) -> client_module.PortalClient:
+        return real_client(base_url, transport=transport, sleep=no_sleep, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(client_module, "PortalClient", make_client)
     return transport

@@ -103,6 +103,7 @@ async def test_settings_keep_the_comments_of_a_hand_written_config(
         await pilot.press("f2")
         await wait_for_screen(pilot, SettingsScreen, "#settings-status")
         app.screen.query_one("#concurrency", Input).value = "3"
+        await pilot.click("#os-trust-store")
         await pilot.click("#settings-save")
         await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen), "Settings closed")
     text = isolated_config.read_text()
@@ -113,7 +114,8 @@ async def test_settings_keep_the_comments_of_a_hand_written_config(
         "concurrency = 3   # the office line is slow\n"
         "proxy_note = \"ask IT\"  # a key this version does not know\n"
     ), text
-    assert load_profile("test")[1].concurrency == 3
+    saved = load_profile("test")[1]
+    assert saved.concurrency == 3 and saved.os_trust_store is True
 
 
 async def test_cancelled_settings_restore_the_theme(make_app: Callable[..., SspApp]) -> None:
