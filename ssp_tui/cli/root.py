@@ -52,6 +52,7 @@ def _register_subcommands() -> None:
         sandbox_commands,
         season_commands,
         support_commands,
+        web_command,
     )
 
 
