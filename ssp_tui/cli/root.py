@@ -48,6 +48,7 @@ def _register_subcommands() -> None:
         content_commands,
         delivery_commands,
         holder_file_commands,
+        manpage,
         policy_commands,
         sandbox_commands,
         season_commands,
