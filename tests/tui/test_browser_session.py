@@ -14,6 +14,7 @@ import pytest
 from memory_keyring import MemoryKeyring
 from section_helpers import enter_as
 from test_credentialing import SIZE, open_credentialing
+from test_seminars import export_via_dialog, open_seminars
 from textual import events
 from tui_helpers import SandboxLike, wait_for
 
@@ -103,3 +104,27 @@ async def test_links_open_in_the_users_tab_and_the_first_focus_is_the_username(
         app.screen.set_focus(None)
         app.post_message(events.AppFocus())
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "username", "focus on Username")
+
+
+async def test_an_export_reaches_the_browser_and_no_server_file_is_read(
+    browser_app: BrowserSessionApp, sandbox: SandboxLike, tmp_path: Path
+) -> None:
+    app = browser_app
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "agent.chen")
+        screen = await open_seminars(pilot, app)
+        asked_for = tmp_path / "on-the-server" / "activity.xlsx"
+        await export_via_dialog(pilot, app, screen, asked_for, csv_format=False)
+        await wait_for(pilot, lambda: bool(app.sent), "the export sent to the browser")
+        [(path, data, options)] = app.sent
+        assert path.name == "activity.xlsx" and path.is_relative_to(tmp_path / "session")
+        assert options == {"save_filename": "activity.xlsx"} and data.startswith(b"PK")
+        assert not asked_for.parent.exists(), "nothing written where the server's path pointed"
+
+        # A holder list read from a file would be a file on the server: refused in the browser.
+        await pilot.press("4")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CredentialingScreen", "Credentialing")
+        await pilot.press("f")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CredentialingScreen", "no file dialog"
+        assert any("on the server" in str(note.message) for note in app._notifications)

@@ -28,11 +28,16 @@ class BrowserDelivery:
         self.root = root
         self._runs = 0
 
-    def retarget(self, plan: DownloadPlan) -> DownloadPlan:
-        """The same plan, writing into a fresh folder of this session instead of a folder on the server."""
+    def new_folder(self) -> Path:
+        """A fresh private folder of this session, for one download or export on its way to the browser."""
         self._runs += 1
         folder = self.root / f"run-{self._runs}"
         folder.mkdir(parents=True, mode=0o700)
+        return folder
+
+    def retarget(self, plan: DownloadPlan) -> DownloadPlan:
+        """The same plan, writing into a fresh folder of this session instead of a folder on the server."""
+        folder = self.new_folder()
         combined = plan.destination.combined_file
         destination = Destination(folder) if combined is None else Destination(folder, folder / combined.name)
         return dataclasses.replace(plan, destination=destination)
@@ -52,6 +57,18 @@ class BrowserDelivery:
         app.deliver_binary(path, save_filename=name, mime_type=mime_type)
         what = f"{len(result.files)} documents in {name}" if len(result.files) > 1 else name
         return f"Sent {what} to your browser's downloads."
+
+    @staticmethod
+    def send_file(app: App[object], path: Path) -> str:
+        """Send one file this session made (an export) to the browser; the line that says so."""
+        app.deliver_binary(path, save_filename=path.name)
+        return f"Sent {path.name} to your browser's downloads."
+
+
+def browser_delivery(app: App[object]) -> BrowserDelivery | None:
+    """The app's delivery to the browser when it runs in one (``ssp-tui web``), else None."""
+    delivery = getattr(app, "browser_delivery", None)
+    return delivery if app.is_web and isinstance(delivery, BrowserDelivery) else None
 
 
 ZIP_NAME = "ssp-tui-documents.zip"

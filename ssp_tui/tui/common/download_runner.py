@@ -33,7 +33,7 @@ from ssp_tui.operations.downloads import (
     JobState,
 )
 from ssp_tui.operations.pdf_text import first_page_text
-from ssp_tui.tui.common.browser_delivery import BrowserDelivery
+from ssp_tui.tui.common.browser_delivery import BrowserDelivery, browser_delivery
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
 from ssp_tui.tui.dialogs.download_failures import DownloadFailuresDialog, FailureChoice
 from ssp_tui.widgets.download_panel import DownloadProgressPanel
@@ -210,9 +210,7 @@ class DownloadRunner(Vertical):
         return result
 
     def _browser_delivery(self) -> BrowserDelivery | None:
-        """The session's delivery to the browser when the app runs in one (``ssp-tui web``), else None."""
-        delivery = getattr(self.app, "browser_delivery", None)
-        return delivery if self.app.is_web and isinstance(delivery, BrowserDelivery) else None
+        return browser_delivery(self.app)
 
     async def run(self, session: DownloadSession, plan: DownloadPlan) -> BulkResult:
         """Run ``plan`` until it succeeds, is cancelled, or the user settles for what failed.
