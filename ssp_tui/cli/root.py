@@ -48,10 +48,12 @@ def _register_subcommands() -> None:
         content_commands,
         delivery_commands,
         holder_file_commands,
+        manpage,
         policy_commands,
         sandbox_commands,
         season_commands,
         support_commands,
+        web_command,
     )
 
 

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -19,9 +20,12 @@ from ssp_tui.tui.session import SessionController
 from ssp_tui.tui.sign_in.login import LoginScreen
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ssp_tui.portal.target import DemoLogin, PortalTarget
     from ssp_tui.settings.config import Profile
     from ssp_tui.settings.secrets import SecretStore
+    from ssp_tui.tui.common.browser_delivery import BrowserDelivery
 
 log = logging.getLogger(__name__)
 LOGIN_MODE = "login"
@@ -52,11 +56,24 @@ class SspApp(App[None]):
         registry: Sequence[Section] = SECTIONS,
         show_clock: bool = True,
         secret_store: SecretStore | None = None,
+        session_folder: Path | None = None,
     ) -> None:
+        """``session_folder``: a browser session's own folder (``ssp-tui web``, see ``ssp_tui/web``): the
+        download cache and the files on their way to the browser live there and go with the session, and
+        settings stay in memory (the server's config file is not the browser user's)."""
         super().__init__()
         self.controller = SessionController(
-            target, profile_name=profile_name, profile=profile, secret_store=secret_store
+            target,
+            profile_name=profile_name,
+            profile=profile,
+            secret_store=secret_store,
+            download_cache_dir=session_folder / "cache" if session_folder else None,
         )
+        self.browser_delivery: BrowserDelivery | None = None
+        if session_folder is not None:
+            from ssp_tui.tui.common.browser_delivery import BrowserDelivery
+
+            self.browser_delivery = BrowserDelivery(session_folder / "outgoing")
         self.controller.relogin_handler = self.ask_relogin
         self.registry = tuple(registry)
         self.show_clock = show_clock
@@ -72,6 +89,18 @@ class SspApp(App[None]):
 
     def on_mount(self) -> None:
         self.add_mode(LOGIN_MODE, LoginScreen)
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        # In a browser tab (ssp-tui web) the app starts without focus, so Textual skipped the screen's
+        # AUTO_FOCUS (the login screen's username) and has nothing to give focus back to: give it now,
+        # before the keys that follow the focus.
+        screen = self.screen
+        selector = screen.AUTO_FOCUS or self.AUTO_FOCUS
+        if screen.focused is not None or not selector:
+            return
+        widget = next((widget for widget in screen.query(selector) if widget.focusable), None)
+        if widget is not None:
+            widget.focus()
 
     # -- sections --
 
@@ -195,6 +224,9 @@ class SspApp(App[None]):
             await self.save_profile()
 
     async def save_profile(self) -> None:
+        """Write the profile to the config file; in a browser session it is kept in memory only."""
+        if self.browser_delivery is not None:
+            return
         import asyncio
 
         from ssp_tui.settings.config import save_profile

@@ -4,6 +4,7 @@ filtered by the portal, loaded page by page with progress, and exported to Excel
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Seminar, SeminarActivity
 from ssp_tui.operations.export import ExportError, export_rows
+from ssp_tui.tui.common.browser_delivery import browser_delivery
 from ssp_tui.tui.common.links import open_link
 from ssp_tui.tui.section_screen import SectionScreen
 from ssp_tui.tui.sections.seminars.activity import (
@@ -272,6 +274,9 @@ class SeminarsScreen(SectionScreen):
         choice = await self.app.push_screen_wait(ExportDialog(len(rows), default))
         if choice is None:
             return
+        delivery = browser_delivery(self.app)
+        if delivery is not None:  # a browser session: made in its own folder, then sent to the browser
+            choice = dataclasses.replace(choice, path=delivery.new_folder() / choice.path.name)
         total = len(rows)
 
         def progress(done: int) -> None:
@@ -301,5 +306,6 @@ class SeminarsScreen(SectionScreen):
             )
             return
         self.last_export = choice.path
-        self._set_status(f"Exported {total:,} rows to {choice.path}")
-        self.notify(f"Exported {total:,} rows to {choice.path}", title="Export", timeout=10)
+        where = f"to {choice.path}" if delivery is None else delivery.send_file(self.app, choice.path)
+        self._set_status(f"Exported {total:,} rows {where}")
+        self.notify(f"Exported {total:,} rows {where}", title="Export", timeout=10)
