@@ -17,6 +17,10 @@ from ssp_tui.tui.section_registry import SECTIONS
 SIZE = (120, 40)
 
 
+def showing(app: SspApp, section_id: str) -> Callable[[], bool]:
+    return lambda: getattr(app.screen, "SECTION_ID", "") == section_id
+
+
 async def test_first_opens_reparse_no_stylesheet_and_a_theme_change_restyles_every_section(
     sandbox: SandboxLike, make_app: Callable[..., SspApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -37,9 +41,7 @@ async def test_first_opens_reparse_no_stylesheet_and_a_theme_change_restyles_eve
                 continue
             reparsed.clear()
             await pilot.press(section.key)
-            await wait_for(
-                pilot, lambda section=section: getattr(app.screen, "SECTION_ID", "") == section.id, section.title
-            )
+            await wait_for(pilot, showing(app, section.id), section.title)
             await pilot.pause()
             assert reparsed == [], f"opening {section.title} re-parsed the stylesheets"
             # Styled all the same: the section's own rules (a two-line nav, the footer at the bottom) apply.
