@@ -173,12 +173,17 @@ async def app_round(book: LargeSandbox, store: SecretStore, samples: Samples, me
         with profiled("sign-in"):
             samples.add("sign-in app", await sign_in(app, pilot, agent.username, agent.password))
         for name, key, shown, _ in SECTIONS:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             with profiled(name):
                 await pilot.press(key)
                 await until(lambda shown=shown: shown(app), name, timeout_s=900)
             samples.add(f"{name} app", time.perf_counter() - started)
-            print(f"  app: {name} {samples.times[f'{name} app'][-1]:.2f} s", flush=True)
+            samples.add(f"{name} app CPU", time.process_time() - cpu)
+            print(
+                f"  app: {name} {samples.times[f'{name} app'][-1]:.2f} s "
+                f"({samples.times[f'{name} app CPU'][-1]:.2f} s CPU)",
+                flush=True,
+            )
         samples.add("keystroke", await keystroke(app, pilot))
         gc.collect()
         memory.append(resident_mb())
@@ -234,6 +239,14 @@ async def measure(args: argparse.Namespace) -> list[Result]:
     for name, *_ in SECTIONS:
         results.append(
             samples.result(BENCHMARK, f"first open: {name}", f"{name} app", f"{name} raw", ("<=", 1.5))
+        )
+        results.append(
+            samples.result(
+                BENCHMARK,
+                f"first open: {name}, the app's CPU time",
+                f"{name} app CPU",
+                note="CPU seconds of the app's process (the sandbox is another), which load does not stretch",
+            )
         )
     results.append(
         samples.result(
