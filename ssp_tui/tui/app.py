@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
@@ -147,9 +148,22 @@ class SspApp(App[None]):
         """After sign-in: one mode per section this user may open, then Home."""
         for section in self.visible_sections():
             if section.id not in self._section_modes:
-                self.add_mode(section.id, section.screen_factory())
+                self.add_mode(section.id, self._styled_as_current(section.screen_factory()))
                 self._section_modes.add(section.id)
         await self.switch_mode(HOME_SECTION_ID)
+
+    def _styled_as_current(self, factory: Callable[[], Screen[None]]) -> Callable[[], Screen[None]]:
+        """``factory``, making screens Textual takes as styled by the current stylesheet (they are, from their
+        first mount). Otherwise Textual re-parses every stylesheet of the app the first time it shows each
+        section (Textual counts a new screen as stale): 0.1-0.3 s of every first open, more on a busy machine
+        (docs/performance.md). A theme change still restyles every section: it moves the app's count on."""
+
+        def make() -> Screen[None]:
+            screen = factory()
+            screen._css_update_count = self._css_update_count
+            return screen
+
+        return make
 
     async def leave_portal(self) -> None:
         await self.switch_mode(LOGIN_MODE)

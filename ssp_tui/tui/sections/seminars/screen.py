@@ -70,7 +70,9 @@ class SeminarsScreen(SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.filters = ActivityFilters()
-        self.loading = False
+        self.activity_loading = False
+        """The activity is being fetched. Not Textual's ``loading``: that covers the screen with an indicator
+        (hiding the rows already loaded) and repaints the whole screen on every frame of its animation."""
         self.loaded_rows = 0
         self.loaded_credits = Decimal(0)
         self.last_export: Path | None = None
@@ -134,7 +136,7 @@ class SeminarsScreen(SectionScreen):
     async def load_activity(self, filters: ActivityFilters) -> None:
         """Every page of the activity for ``filters``; a newer call (new filters) cancels this one."""
         self.filters = filters
-        self.loading = True
+        self.activity_loading = True
         self.refresh_bindings()
         try:
             total = await self.controller.call(lambda c: self._fetch_activity(c, filters))
@@ -142,7 +144,7 @@ class SeminarsScreen(SectionScreen):
             self._set_status(f"Stopped after {self.loaded_rows:,} rows ({filters.describe()}).")
             raise
         finally:
-            self.loading = False
+            self.activity_loading = False
             self.refresh_bindings()
         self._set_status(f"{total:,} rows · {filters.describe()}")
 
@@ -213,7 +215,7 @@ class SeminarsScreen(SectionScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_loading":
-            return self.loading
+            return self.activity_loading
         return True
 
     def action_toggle_tab(self) -> None:
@@ -262,7 +264,7 @@ class SeminarsScreen(SectionScreen):
         if not rows:
             self.notify("No rows to export: change the filters.", severity="warning")
             return
-        if self.loading:
+        if self.activity_loading:
             self.notify(
                 f"Still loading: the export has the {len(rows):,} rows loaded so far.", severity="warning"
             )
