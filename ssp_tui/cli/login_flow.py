@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 CodeFor = Callable[[MfaFactor], str | Awaitable[str]]
 """Returns the MFA code for the chosen factor (computed, given, or asked for)."""
 Notify = Callable[[str], None]
+Sleep = Callable[[float], Awaitable[None]]
 _STEP_MARGIN_S = 0.25
 """Wait this far into the next step, so that a clock a little behind the portal's is past the boundary too."""
 
@@ -48,7 +49,9 @@ def _totp(secret: str) -> pyotp.TOTP:
     return totp
 
 
-async def fresh_totp(secret: str, steps: TotpSteps, notify: Notify | None) -> str:
+async def fresh_totp(
+    secret: str, steps: TotpSteps, notify: Notify | None, *, sleep: Sleep = asyncio.sleep
+) -> str:
     """An authenticator code of a step no sign-in has used yet: the current one, or (after a wait that is
     said out loud) the next one. The step is noted as used before the code is sent."""
     totp = _totp(secret)
@@ -61,7 +64,7 @@ async def fresh_totp(secret: str, steps: TotpSteps, notify: Notify | None) -> st
                 f"Waiting {max(1, round(wait))} s for the next authenticator code: the current one was just "
                 "used to sign in, and a code is good for one sign-in."
             )
-        await asyncio.sleep(wait)
+        await sleep(wait)
         now = clock.timestamp()
     steps.used(int(now) // TOTP_PERIOD_S)
     return totp.at(int(now))

@@ -50,12 +50,14 @@ def _register_subcommands() -> None:
         content_commands,
         delivery_commands,
         holder_file_commands,
+        manpage,
         mfa_commands,
         policy_commands,
         renewal_commands,
         sandbox_commands,
         season_commands,
         support_commands,
+        web_command,
     )
 
 

@@ -26,13 +26,13 @@ from ssp_tui.sandbox.seed_book import BookSize
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 """Bump when schema.sql changes incompatibly. An older default database is rebuilt (it holds only demo data);
 an older file named with ``--db`` is refused with a hint to reset it. 2: customers' mailing addresses.
-3: the sign-in throttle counts failures with growing delays. 4: refresh tokens rotated away from are
-remembered (a retried refresh, refresh-token reuse). 5: certificate holders' credentialing contacts.
-6: registrations, account codes (reset, invitation, phone, authenticator), policy change requests, remembered
-devices with ids and labels, emails in the outbox."""
+3: the sign-in throttle counts failures with growing delays. 5: certificate holders' credentialing contacts.
+6: refresh tokens rotated away from are remembered (a retried refresh, refresh-token reuse). 7: registrations,
+account codes (reset, invitation, phone, authenticator), policy change requests, remembered devices with ids
+and labels, emails in the outbox."""
 APP_NAME = "ssp-tui"
 DB_FILENAME = "sandbox.sqlite3"
 _BUSY_TIMEOUT_S = 10.0

@@ -127,7 +127,8 @@ class SettingsScreen(ModalScreen[None]):
 
             self._set_status(describe_error(error)[1], error=True)
             return
-        self.notify("Settings saved.")
+        in_browser = ssp_app(self).browser_delivery is not None
+        self.notify("Settings kept for this browser session." if in_browser else "Settings saved.")
         self.dismiss(None)
 
     @on(Button.Pressed, "#settings-security")

@@ -5,12 +5,13 @@ that change data or must use a fresh TOTP code."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import keyring
 import pytest
 from cli_helpers import Cli, CliHome, LoginAs, login_env, prime_device
-from runtime_dirs import stop_agents
+from runtime_dirs import short_runtime_dir, stop_agents
 from sandbox_harness import SandboxServer
 
 
@@ -61,5 +62,8 @@ def login_as(sandbox: SandboxServer, cli: Cli, cli_home: CliHome, _logged_in_pro
 
 @pytest.fixture
 def private_cli(private_sandbox: SandboxServer, cli_home: CliHome) -> Iterator[Cli]:
-    yield Cli(private_sandbox.base_url, cli_home)
-    stop_agents(cli_home.runtime)  # a session kept in memory is this test's, like its sandbox
+    # A runtime folder of the test's own: its session agent and the authenticator steps it used are this
+    # test's, like its sandbox.
+    home = dataclasses.replace(cli_home, runtime=short_runtime_dir())
+    yield Cli(private_sandbox.base_url, home)
+    stop_agents(home.runtime)

@@ -112,3 +112,30 @@ def test_authenticator_steps_are_noted_per_portal_and_user(runtime: Path) -> Non
     steps.used(99)  # never goes back
     assert TotpSteps("https://portal.example", "JDoe").last() == 100
     assert TotpSteps("https://other.example", "jdoe").last() == 0
+
+
+async def test_a_sign_in_in_a_used_step_waits_for_the_next_code_and_says_so(
+    runtime: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyotp
+
+    from ssp_tui import clock
+    from ssp_tui.cli import login_flow
+
+    secret = pyotp.random_base32()
+    now = [1_000_000 * 30 + 12.0]  # 12 s into a step
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    monkeypatch.setattr(clock, "timestamp", lambda: now[0])
+    said: list[str] = []
+    steps = TotpSteps("https://portal.example", "jdoe")
+    first = await login_flow.fresh_totp(secret, steps, said.append, sleep=sleep)
+    assert first == pyotp.TOTP(secret).at(now[0]) and slept == [] and said == []
+    second = await login_flow.fresh_totp(secret, steps, said.append, sleep=sleep)
+    assert slept and 18 <= slept[0] <= 19  # to the next step, with a small margin
+    assert second == pyotp.TOTP(secret).at(now[0]) and second != first
+    assert len(said) == 1 and "Waiting 18 s for the next authenticator code" in said[0]
