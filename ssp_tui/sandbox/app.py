@@ -35,11 +35,15 @@ from ssp_tui.api.contract import Route as ContractRoute
 from ssp_tui.api.models import FieldError, LogoutRequest
 from ssp_tui.clock import now as clock_now
 from ssp_tui.sandbox import (
+    routes_account,
     routes_auth,
     routes_billing,
+    routes_changes,
     routes_content,
     routes_credentialing,
+    routes_mfa,
     routes_policies,
+    routes_renewals,
     routes_support,
 )
 from ssp_tui.sandbox.access import require_route_capability
@@ -69,6 +73,10 @@ HANDLERS: Mapping[str, Handler] = {
     **routes_credentialing.HANDLERS,
     **routes_content.HANDLERS,
     **routes_support.HANDLERS,
+    **routes_account.HANDLERS,
+    **routes_mfa.HANDLERS,
+    **routes_changes.HANDLERS,
+    **routes_renewals.HANDLERS,
 }
 
 
@@ -83,6 +91,7 @@ QUERY_INDEXES = (
     "CREATE INDEX IF NOT EXISTS seminar_activity_newest ON seminar_activity(completed_on, id)",
     # Activity pages seek by (day, rowid): an index on the day alone holds exactly that order.
     "CREATE INDEX IF NOT EXISTS seminar_activity_day ON seminar_activity(completed_on)",
+    "CREATE INDEX IF NOT EXISTS documents_type ON documents(type, policy_id)",
 )
 
 
