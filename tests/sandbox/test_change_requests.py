@@ -265,3 +265,27 @@ async def test_home_counts_open_requests_and_support_sees_an_overdue_one(fresh_d
             and missing[0]["term"] == "renewal"
             and "Renewal application missing" in missing[0]["message"]
         )
+
+
+async def test_an_integral_float_is_an_integer_as_json_schema_says(fresh_db: Path) -> None:
+    """schemathesis found 371142.0 for a cents field refused (422); JSON Schema counts it an integer."""
+    policy = patel_policy(fresh_db, "office.lakes")
+    effective = (date.fromisoformat(policy["start"]) + timedelta(days=30)).isoformat()
+    async with auth_bench(fresh_db) as bench:
+        me = await headers(bench, "office.lakes")
+        change = {
+            "kind": "change_limits",
+            "limit_per_claim_cents": 200000000.0,
+            "limit_aggregate_cents": 400000000.0,
+            "effective_on": effective,
+        }
+        created = await file(bench, me, {"policy_id": policy["id"], "change": change}, "float")
+        assert created.status_code == 201, created.text
+        assert created.json()["change"]["limit_per_claim_cents"] == 200000000
+        fraction = await file(
+            bench,
+            me,
+            {"policy_id": policy["id"], "change": change | {"limit_per_claim_cents": 2000.5}},
+            "fraction",
+        )
+        assert fraction.status_code == 422

@@ -230,3 +230,12 @@ async def test_five_wrong_codes_kill_the_code_and_only_the_latest_works(fresh_db
             json={"username": "dr.abbott", "code": second, "new_password": GOOD_PASSWORD},
         )
         assert dead.status_code == 401
+
+
+def test_the_published_schema_says_a_new_password_has_no_control_characters() -> None:
+    """schemathesis found a password with a control character refused (422) while the schema allowed it."""
+    from ssp_tui.api.constants import PLAIN_TEXT_PATTERN
+    from ssp_tui.sandbox.openapi import openapi_document
+
+    schema = openapi_document()["components"]["schemas"]["PasswordReset"]["properties"]["new_password"]
+    assert schema["pattern"] == PLAIN_TEXT_PATTERN

@@ -143,3 +143,22 @@ async def test_forgot_username_and_a_reset_code(
             lambda: app.screen.query_one("#username", Input).value == "dr.abbott",
             "the username filled",
         )
+
+
+async def test_help_faq_tells_how_to_use_each_new_function(make_app: Callable[..., SspApp]) -> None:
+    """F1 on the sign-in screen: the FAQ answers how to get a login, recover it, manage MFA, request a policy
+    change and find renewal applications, each naming where it is."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.demo_accounts, "the portal")
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: app.screen.query("#help-faq .help-block"), "Help")
+        faq = "\n".join(str(block.render()) for block in app.screen.query("#help-faq .help-block"))
+        for words in (
+            "Create an account",
+            "Forgot username or password?",
+            "Settings (F2), then Security",
+            "Policy Services, then c (Changes)",
+            "Shift+A lists every renewal term",
+        ):
+            assert words in faq, words

@@ -38,9 +38,9 @@ PhoneNumber = Annotated[
 ]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=16, pattern=r"^[0-9 ]+$")]
 """A one-time code as the user typed it (digits, maybe grouped with spaces)."""
-NewPassword = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+NewPassword = Annotated[str, msgspec.Meta(min_length=1, max_length=1024, pattern=PLAIN_TEXT_PATTERN)]
 """Checked by the portal's password rules (NIST SP 800-63B), which answer a 422 naming what is wrong; any
-characters, spaces and Unicode included."""
+printable characters, spaces and Unicode included (no line breaks or other control characters)."""
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=254, pattern=PLAIN_TEXT_PATTERN)]
 
 
