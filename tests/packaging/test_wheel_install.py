@@ -15,6 +15,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -28,6 +29,7 @@ from pythons import SUPPORTED, find_python
 from ssp_tui import __version__
 
 ROOT = Path(__file__).resolve().parents[2]
+NOT_SOURCE = (".git", ".venv*", "__pycache__", "*.egg-info", "build", "dist", ".*_cache", ".hypothesis")
 pytestmark = pytest.mark.slow
 ANSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 
@@ -36,8 +38,12 @@ ANSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sdist, and the wheel built from it (so the sdist is known to be complete enough to build)."""
     out = tmp_path_factory.mktemp("dist")
+    # From a copy: building writes ssp_tui.egg-info beside the sources, and under xdist two workers may build
+    # at once.
+    source = tmp_path_factory.mktemp("source") / "ssp-tui"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE))
     build = subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source)],
         capture_output=True,
         text=True,
         timeout=600,
