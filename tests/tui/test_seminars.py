@@ -312,6 +312,9 @@ async def test_the_activity_table_takes_100k_rows_page_by_page(
         assert "Loaded 100,000 rows" in status(screen, "#activity-status")
         assert status(screen, "#activity-summary") == "100,000 completions · 50000 credits"
         assert [row.id for row in activity_rows(screen)[:3]] == ["sa_000000", "sa_000001", "sa_000002"]
+        # Values repeated across rows are held once (200,000 real rows: 134 MB -> 37 MB).
+        rows = activity_rows(screen)
+        assert rows[0].policyholder is rows[251].policyholder  # equal, and made as separate objects
         table.focus()
         await pilot.press("slash", *"09999")
         expected = [row.id for row in fake.seminars.rows if "09999" in row.participant]
