@@ -79,7 +79,7 @@ def test_unknown_paths_and_methods(sandbox: SandboxServer, patel: httpx.Client) 
         ("/billing/accounts/x?term=renewal", "term"),
         ("/seminars/activity?from=2026-13-01", "from"),
         ("/seminars/activity?to=yesterday", "to"),
-        ("/credentialing/certificates", "policy_id"),
+        ("/credentialing/certificates?by=nobody", "by"),
         ("/risk/resources?category=x", "category"),
         ("/policies?status=", "status"),
         ("/policies?stauts=active", "stauts"),

@@ -249,9 +249,15 @@ class DownloadEngine:
 
     async def _fetch(self, state: RunState, index: int, job: DownloadJob, expected: str | None) -> CachedBlob:
         # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf").
-        staging = await asyncio.to_thread(
-            self.cache.new_staging_path, title_filename(job.title or job.key) + ".pdf"
-        )
+        name = title_filename(job.title or job.key) + ".pdf"
+        making = asyncio.ensure_future(asyncio.to_thread(self.cache.new_staging_path, name))
+        try:
+            staging = await asyncio.shield(making)
+        except asyncio.CancelledError:
+            # Stopped while the thread made the folder: the thread carries on, so remove what it made.
+            with contextlib.suppress(Exception):
+                self.cache.discard_staging(await making)
+            raise
         state.emit(index, JobState.DOWNLOADING)
 
         def progress(done: int, total: int | None) -> None:
