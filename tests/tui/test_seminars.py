@@ -305,13 +305,22 @@ async def test_the_activity_table_takes_100k_rows_page_by_page(
         await enter_as(pilot, sandbox, "dr.patel")
         screen = await open_seminars(pilot, app)
         fake = SimpleNamespace(seminars=_ActivityPages(100_000, page_size=1000))
+        statuses: list[str] = []
+        set_status = screen._set_status
+        screen._set_status = lambda text: (statuses.append(text), set_status(text))  # type: ignore[method-assign]
         total = await screen._fetch_activity(fake, ActivityFilters())  # type: ignore[arg-type]
+        # The count is shown as the table grows, every tenth page and at the end, not for every page (each
+        # update lays the screen out again).
+        assert 10 < len(statuses) < 30 and statuses[-1] == "Loaded 100,000 rows…"
         await pilot.pause()
         table = screen.activity_table
         assert total == table.model.row_count == 100_000
         assert "Loaded 100,000 rows" in status(screen, "#activity-status")
         assert status(screen, "#activity-summary") == "100,000 completions · 50000 credits"
         assert [row.id for row in activity_rows(screen)[:3]] == ["sa_000000", "sa_000001", "sa_000002"]
+        # Values repeated across rows are held once (200,000 real rows: 134 MB -> 37 MB).
+        rows = activity_rows(screen)
+        assert rows[0].policyholder is rows[251].policyholder  # equal, and made as separate objects
         table.focus()
         await pilot.press("slash", *"09999")
         expected = [row.id for row in fake.seminars.rows if "09999" in row.participant]
