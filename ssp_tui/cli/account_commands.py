@@ -126,12 +126,12 @@ def reset_password(ctx: click.Context, username: str, code: str | None, password
 
     Without --code a reset code is emailed first; at a terminal you are then asked for it and for the new
     password (8 to 64 characters, any characters; the commonest passwords are refused). Every session and
-    remembered device of the login ends, so sign in again afterwards.
+    remembered device of the login ends, so sign in again afterwards. In a script, give the code with
+    --code and the password on standard input with --password-stdin.
 
     \b
-    Examples:
+    Example:
       ssp-tui account reset-password -u dr.patel
-      ssp-tui account reset-password -u opark --code 482913 --password-stdin < new-password.txt
     """
     output = make_output(ctx)
     interactive = sys.stdin.isatty() and not password_stdin

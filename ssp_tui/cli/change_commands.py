@@ -206,7 +206,7 @@ def list_changes(ctx: click.Context, status: str | None, policy_ref: str | None,
     \b
     Examples:
       ssp-tui changes list --open
-      ssp-tui changes list --json | jq '.[] | select(.status == "rejected") | .decision'
+      ssp-tui changes list --jq '.[] | select(.status == "rejected") | .decision'
     """
     output = make_output(ctx, fields=ChangeRequest)
 

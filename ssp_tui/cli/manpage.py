@@ -145,12 +145,12 @@ def render_manpage(cli: click.Group) -> str:
 
 @click.command("man")
 def man() -> None:
-    """Print the manual page (roff): `ssp-tui man | man -l -`, or save it as ssp-tui.1.
+    """Print the manual page (roff): read it with `ssp-tui man | man -l -`, or save it as ssp-tui.1 (for
+    example in ~/.local/share/man/man1/).
 
     \b
-    Examples:
-      ssp-tui man | man -l -
-      ssp-tui man > ~/.local/share/man/man1/ssp-tui.1
+    Example:
+      ssp-tui man > ssp-tui.1
     """
     root = click.get_current_context().find_root().command
     assert isinstance(root, click.Group)

@@ -61,7 +61,7 @@ def factors(ctx: click.Context) -> None:
 
     \b
     Example:
-      ssp-tui mfa factors --json | jq .phone_hint
+      ssp-tui mfa factors --jq .phone_hint
     """
     output = make_output(ctx, fields=MfaStatus)
 
@@ -104,11 +104,13 @@ async def _confirmed(call: Awaitable[T]) -> T:
 def phone(ctx: click.Context, number: str | None, factor: str, token: str | None, code: str | None) -> None:
     """Change the phone number text and voice codes go to; the new number proves itself with a code first.
 
+    At a terminal it asks for the code. In a script it prints the change token; finish with
+    `ssp-tui mfa phone --confirm TOKEN --code CODE`.
+
     \b
     Examples:
-      ssp-tui mfa phone 916-555-0199              # at a terminal: asks for the code
-      ssp-tui mfa phone 916-555-0199 --by voice --json   # a script: prints the change token
-      ssp-tui mfa phone --confirm TOKEN --code 123456
+      ssp-tui mfa phone 916-555-0199
+      ssp-tui mfa phone 916-555-0199 --by voice --jq .change_token
     """
     output = make_output(ctx)
     if (number is None) == (token is None):
@@ -154,13 +156,14 @@ def phone(ctx: click.Context, number: str | None, factor: str, token: str | None
 def reenroll(ctx: click.Context, token: str | None, code: str | None, keep_secret: bool) -> None:
     """Set up the authenticator app again (a new phone, say): a QR code to scan, then a code from it.
 
-    The old authenticator keeps working until the new one is confirmed.
+    The old authenticator keeps working until the new one is confirmed. At a terminal it asks for the code;
+    in a script it prints the otpauth URI and the token (--json); finish with
+    `ssp-tui mfa reenroll --confirm TOKEN --code CODE`.
 
     \b
     Examples:
       ssp-tui mfa reenroll
-      ssp-tui mfa reenroll --json                     # a script: the otpauth URI and the token
-      ssp-tui mfa reenroll --confirm TOKEN --code 123456
+      ssp-tui mfa reenroll --jq .otpauth_uri
     """
     output = make_output(ctx)
     if token is not None and code is None:
@@ -233,12 +236,8 @@ def devices(ctx: click.Context) -> None:
 @click.argument("device_id", metavar="DEVICE")
 @click.pass_context
 def revoke_device(ctx: click.Context, device_id: str) -> None:
-    """Forget a remembered device (an id from `mfa devices`): its next sign-in asks for a code.
-
-    \b
-    Example:
-      ssp-tui mfa revoke-device dev_5jb160mfyxtne4ew
-    """
+    """Forget a remembered device (DEVICE: an id from `ssp-tui mfa devices`): its next sign-in asks for a
+    code."""
     output = make_output(ctx)
 
     async def body(run: CliRun) -> None:

@@ -8,14 +8,23 @@ import click
 
 from ssp_tui.api.models import ApplicationFilter, ApplicationStatus, RenewalApplication
 from ssp_tui.api.roles import Capability
-from ssp_tui.cli.context import CliRun, make_output, run_portal
-from ssp_tui.cli.download_run import check_concurrency, destination, report, run_plan
+from ssp_tui.cli.batch_input import from_file_option, gather
+from ssp_tui.cli.context import CliRun, run_portal
+from ssp_tui.cli.download_report import PLAN_FIELDS, RESULT_FIELDS, report, report_dry_run
+from ssp_tui.cli.download_run import (
+    DOCUMENT_FIELDS,
+    DownloadOptions,
+    concurrency_for,
+    destination,
+    download_options,
+    run_plan,
+    template_check,
+)
 from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.output import Column
-from ssp_tui.cli.output_options import output_options
-from ssp_tui.operations.downloads import BulkResult, DownloadPlan
+from ssp_tui.cli.output_options import make_output, output_options
+from ssp_tui.operations.downloads import DownloadPlan
 from ssp_tui.operations.downloads.jobs import combined_title, document_job
-from ssp_tui.operations.safe_names import TemplateError
 
 COLUMNS: list[Column[RenewalApplication]] = [
     Column("Policy", lambda a: a.policy_number),
@@ -40,7 +49,7 @@ def renewals_group() -> None:
     show_default=True,
     help="completed, missing (still to chase) or all.",
 )
-@click.option("--query", "-q", metavar="Q", help="Matches a policy number or a policyholder.")
+@click.option("--query", metavar="Q", help="Matches a policy number or a policyholder.")
 @output_options()
 @click.pass_context
 def list_applications(ctx: click.Context, status: str, query: str | None) -> None:
@@ -49,7 +58,7 @@ def list_applications(ctx: click.Context, status: str, query: str | None) -> Non
     \b
     Examples:
       ssp-tui renewals list --status missing
-      ssp-tui renewals list --json | jq -r '.[] | select(.status == "completed") | .document.id'
+      ssp-tui renewals list --jq '.[] | select(.status == "completed") | .document.id'
     """
     output = make_output(ctx, fields=RenewalApplication)
 
@@ -61,69 +70,89 @@ def list_applications(ctx: click.Context, status: str, query: str | None) -> Non
 
 
 @renewals_group.command("download")
-@click.argument("policies", metavar="[POLICY...]", nargs=-1)
-@click.option("--query", "-q", metavar="Q", help="Every completed application this search finds.")
+@click.argument("policies", metavar="[POLICY...|-]", nargs=-1)
+@from_file_option("policy numbers")
+@click.option("--query", metavar="Q", help='Every completed application this search finds ("" for all).')
 @click.option(
     "--combine", type=click.Path(path_type=Path, dir_okay=False), help="One PDF, a bookmark per application."
 )
 @click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False), help="Separate PDFs here.")
-@click.option("--concurrency", type=int, help="Parallel downloads (default: the profile's, 6).")
+@download_options(combined_flag="--combine")
 @output_options(listing=False)
 @click.pass_context
 def download(
     ctx: click.Context,
     policies: tuple[str, ...],
+    from_file: str | None,
     query: str | None,
     combine: Path | None,
     folder: Path | None,
-    concurrency: int | None,
+    options: DownloadOptions,
 ) -> None:
     """Download completed renewal applications (by policy number, or all a --query finds), verified,
-    through the shared cache; named by the profile's filename template. Exit 4 when some failed.
+    through the shared cache; named by the profile's filename template. A policy named that has no renewal
+    term among your clients, or whose application is still missing, is a failed item: exit 4, the rest
+    complete. What a --query finds with its application still missing is named on stderr and skipped.
+
+    POLICY is a policy number or id; '-' reads them from standard input, one a line (or --from-file).
 
     \b
     Examples:
-      ssp-tui renewals download NCP1513214 --dir ~/renewals
-      ssp-tui renewals download --query "" --combine renewal-applications.pdf
+      ssp-tui renewals download NCP1513214 --dir renewals
+      ssp-tui renewals download --query "" --combine renewal-applications.pdf --overwrite
     """
-    output = make_output(ctx)
-    where = destination(combine, folder, combined_flag="--combine", folder_flag="--dir")
-    if not policies and query is None:
-        raise click.UsageError('Name the policies, or give --query ("" for every client).')
+    output = make_output(ctx, fields=PLAN_FIELDS if options.dry_run else RESULT_FIELDS)
+    wanted = gather(policies, from_file, what="policy", required=query is None)
+    where = destination(combine, folder, options, combined_flag="--combine", folder_flag="--dir")
+    if where is None:
+        output.info(f"{combine} already exists; left as it is (--skip).")
+        return
 
-    async def body(run: CliRun) -> BulkResult:
+    async def body(run: CliRun) -> None:
         found = await run.client.renewals.applications(ApplicationFilter.ALL, q=query).collect()
-        if policies:
-            wanted = {p.casefold() for p in policies}
-            found = [
-                a for a in found if a.policy_number.casefold() in wanted or a.policy_id.casefold() in wanted
-            ]
-            unknown = (
-                wanted - {a.policy_number.casefold() for a in found} - {a.policy_id.casefold() for a in found}
-            )
-            if unknown:
-                raise CommandFailed(f"No renewal term of {', '.join(sorted(unknown))} among your clients'.")
+        unresolved: list[tuple[str, str]] = []
+        if wanted:
+            by_reference = {key.casefold(): a for a in found for key in (a.policy_number, a.policy_id)}
+            chosen: list[RenewalApplication] = []
+            for reference in wanted:
+                application = by_reference.get(reference.casefold())
+                if application is None:
+                    unresolved.append((reference, "no renewal term of this policy among your clients"))
+                elif application not in chosen:
+                    chosen.append(application)
+            found = chosen
         for missing in (a for a in found if a.document is None):
-            output.warn(f"{missing.policy_number}: the renewal application is still missing; skipped.")
+            if wanted:  # named, so wanted: a failed item
+                unresolved.append((missing.policy_number, "the renewal application is still missing"))
+            else:  # what a search found: the ones still to chase are said, not failures
+                output.warn(f"{missing.policy_number}: the renewal application is still missing; skipped.")
         completed = [a for a in found if a.document is not None]
         if not completed:
-            raise CommandFailed("No completed renewal application to download.")
-        try:
-            jobs = [
-                document_job(a.document, template=run.profile.filename_template, policy_in_title=True)
-                for a in completed
-                if a.document is not None
-            ]
-        except TemplateError as exc:
-            raise CommandFailed(f"The profile's filename template cannot be used: {exc}") from None
+            for reference, why in unresolved:
+                output.warn(f"failed: {reference}: {why}")
+            raise CommandFailed("No completed renewal application to download (`ssp-tui renewals list`).")
+        template = run.profile.filename_template
+        jobs = [document_job(a.document, template=template, policy_in_title=True)
+                for a in completed if a.document is not None]  # fmt: skip
         numbers = [a.policy_number for a in completed]
         plan = DownloadPlan(
             jobs,
             where,
-            concurrency=check_concurrency(concurrency, run.profile.concurrency),
+            concurrency=concurrency_for(run, options),
+            allow_missing=options.allow_missing,
             title=combined_title("Renewal applications", numbers),
             labels=tuple(numbers),
+            unresolved=tuple(unresolved),
         )
-        return await run_plan(run, plan)
+        if options.dry_run:
+            report_dry_run(output, plan)
+            return
+        report(output, await run_plan(run, plan))
 
-    report(output, run_portal(ctx, body, output=output, needs=Capability.RENEWAL_APPLICATIONS))
+    run_portal(
+        ctx,
+        body,
+        output=output,
+        needs=Capability.RENEWAL_APPLICATIONS,
+        check_profile=template_check(DOCUMENT_FIELDS),
+    )

@@ -181,8 +181,13 @@ def example_home(
 
 
 def test_every_example_runs_as_written(
-    private_sandbox: SandboxServer, private_cli: Cli, example_home: Path
+    private_sandbox: SandboxServer, private_cli: Cli, example_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from ssp_tui.web.server import SspWebServer
+
+    # `ssp-tui web` examples run up to the point where the server would serve forever.
+    served: list[tuple[str, int]] = []
+    monkeypatch.setattr(SspWebServer, "serve", lambda self, debug=False: served.append((self.host, 0)))
     keyring = private_cli.home.keyring
     store = SecretStore("default", backend=keyring)
     for username in ("agent.rivera", "support.morgan"):
@@ -233,6 +238,7 @@ def test_every_example_runs_as_written(
             if example.stdout_file and stdin is not None:
                 Path(example.stdout_file).write_text(stdin)
     assert not failures, "\n".join(failures)
+    assert served, "no `ssp-tui web` example reached its server"
 
 
 def test_the_example_parser_refuses_what_it_cannot_run() -> None:
