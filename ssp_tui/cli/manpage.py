@@ -58,6 +58,9 @@ EXIT_STATUS = {
     ExitCode.LOGIN_NEEDED: "Login needed: no kept session, or it ended (ssp-tui login).",
     ExitCode.PARTIAL: "Partial: some files failed; the others are complete, the failed ones named on stderr "
     "and in the manifest.",
+    ExitCode.INTERRUPTED: "Interrupted (Ctrl+C): every verified file stays, the manifest lists them, nothing "
+    "partial is left.",
+    ExitCode.TERMINATED: "Terminated (SIGTERM): as for Ctrl+C.",
 }
 
 

@@ -237,7 +237,12 @@ def devices(ctx: click.Context) -> None:
 @click.pass_context
 def revoke_device(ctx: click.Context, device_id: str) -> None:
     """Forget a remembered device (DEVICE: an id from `ssp-tui mfa devices`): its next sign-in asks for a
-    code."""
+    code.
+
+    \b
+    Example:
+      ssp-tui mfa revoke-device dev_5jb160mfyxtne4ew
+    """
     output = make_output(ctx)
 
     async def body(run: CliRun) -> None:

@@ -1,5 +1,6 @@
 """Every example in ``--help`` and in docs/cli.md runs as written on the default sandbox (seed 1, scale 1: the
-ids in the examples are that sandbox's), logged in as agent.rivera, or support.morgan for ``support``.
+ids in the examples are that sandbox's), logged in as agent.rivera, or support.morgan for ``support`` and
+dr.patel for ``mfa``.
 
 An example is one line (``\\`` continues it) of ``ssp-tui`` commands, optionally with ``VAR=value``
 assignments before it, a pipe from one ``ssp-tui`` command into another, and ``> FILE`` at the end; anything
@@ -35,7 +36,8 @@ EXAMPLES_HEADING = re.compile(r"^\s*Examples?\b.*:\s*$")
 ANSWERS = "example-password\nexample-password\n"
 """What is typed at a prompt (the first command of an example; a piped one reads the one before it)."""
 DEFAULT_USER = "agent.rivera"
-USER_FOR = {"support": "support.morgan"}
+USER_FOR = {"support": "support.morgan", "mfa": "dr.patel"}
+"""Who runs a command's examples, by its first word (an MFA example acts on its login's own devices)."""
 
 
 @dataclass
