@@ -128,7 +128,8 @@ def _drop_seeded(conn: sqlite3.Connection, table: str, old_seeded: list[tuple[ob
     keys = _MIXED_KEYS[table]
     positions = [columns.index(key) for key in keys]
     where = " AND ".join(f'"{key}" IS ?' for key in keys)
-    conn.executemany(f"DELETE FROM {table} WHERE {where}", [[row[i] for i in positions] for row in old_seeded])
+    keys_of_rows = [[row[i] for i in positions] for row in old_seeded]
+    conn.executemany(f"DELETE FROM {table} WHERE {where}", keys_of_rows)
 
 
 def _insert_new(conn: sqlite3.Connection, table: str, seeded: list[tuple[object, ...]]) -> None:
