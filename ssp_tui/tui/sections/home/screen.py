@@ -43,11 +43,12 @@ ATTENTION_SECTIONS: dict[AttentionKind, str] = {
 }
 """Where an attention item is dealt with; choosing the item opens that section, on exactly the record the item
 is about (its ``ref_id`` and ``term``), when the user has it."""
-ATTENTION_INTENTS: dict[AttentionKind, str] = {AttentionKind.HOLDER_REQUESTS: "holder_requests"}
-"""Items about a list rather than one record open the section on that list."""
-
-ATTENTION_INTENTS: dict[AttentionKind, str] = {AttentionKind.CHANGE_REQUESTS: "change_requests"}
-"""Items opened as a screen of the section rather than one record: change requests open their list."""
+ATTENTION_INTENTS: dict[AttentionKind, str] = {
+    AttentionKind.HOLDER_REQUESTS: "holder_requests",
+    AttentionKind.CHANGE_REQUESTS: "change_requests",
+}
+"""Items about a list rather than one record open the section on that list (holder requests in Credentialing,
+change requests in Policy Services)."""
 
 
 class HomeScreen(SectionScreen):
