@@ -3,6 +3,8 @@
   python -m benchmarks                     every benchmark, moderate sizes (a few minutes on a quiet machine)
   python -m benchmarks startup table       only those
   python -m benchmarks --full              each benchmark at its own defaults (the sizes in issue 11)
+  python -m benchmarks --large             the large-book benchmarks of issue 23 (an agency with 2,000+
+                                           policies; the book is built first, about a minute, then cached)
   python -m benchmarks --with downloads="--documents 500 --scale 3"   any benchmark's own options
   python -m benchmarks --json results.json --markdown summary.md     keep the results
 
@@ -40,7 +42,15 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
         ["--certificates", "200", "--scale", "4", "--runs", "3"],
     ),
     "cli": ("benchmarks.bench_cli", ["--runs", "15"]),
+    # The large book (issue 23): run with --large, in this order (the first builds the book they share).
+    "large_build": ("benchmarks.bench_large_build", []),
+    "large_tui": ("benchmarks.bench_large_tui", ["--runs", "3"]),
+    "large_credentialing": ("benchmarks.bench_large_credentialing", ["--runs", "2"]),
+    "large_downloads": ("benchmarks.bench_large_downloads", ["--runs", "2"]),
+    "large_cli": ("benchmarks.bench_large_cli", ["--runs", "3", "--book-policies", "300"]),
 }
+LARGE = ["large_build", "startup", "large_tui", "large_credentialing", "large_downloads", "large_cli"]
+"""What --large runs: the large book's benchmarks, and start-up (its goal holds whatever the data)."""
 
 
 def available() -> list[str]:
@@ -137,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(BENCHMARKS)}")
     parser.add_argument("--full", action="store_true", help="each benchmark at its own default sizes")
+    parser.add_argument("--large", action="store_true", help="the large-book benchmarks (issue 23)")
     parser.add_argument("--with", dest="with_options", action="append", default=[], metavar="NAME=OPTIONS")
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument("--markdown", type=Path, help="write the summary table here")
@@ -151,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     extra = parse_with(args.with_options)
     results: list[Result] = []
     problems: list[str] = []
-    for name in args.names or present:
+    default = [n for n in present if n in LARGE] if args.large else [n for n in present if n not in LARGE]
+    if args.large:
+        default.sort(key=LARGE.index)
+    for name in args.names or default:
         options = extra.get(name, [] if args.full else BENCHMARKS[name][1])
         found, problem = run_one(name, options)
         results.extend(found)

@@ -57,22 +57,32 @@ def cli_env(home: Path) -> dict[str, str]:
 
 
 def timed_process(command: list[str], env: dict[str, str], skip_lines: int) -> tuple[float, float, int]:
-    """(seconds to the first data line, seconds to the end, lines) of a child process's piped stdout."""
+    """(seconds to the first row, seconds to the end, lines) of a child process's piped stdout. The first row
+    is the first byte after ``skip_lines`` lines (a header), or with 0 the first byte at all (JSON)."""
     started = time.perf_counter()
     first = 0.0
     lines = 0
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT
-    ) as child:
+    pipe = subprocess.PIPE
+    with subprocess.Popen(command, stdout=pipe, stderr=pipe, env=env, cwd=ROOT) as child:
         assert child.stdout is not None
-        for _ in child.stdout:
-            lines += 1
-            if lines == skip_lines + 1:
+        while chunk := child.stdout.read1(1 << 16):  # type: ignore[attr-defined]
+            if not first and _row_starts_in(chunk, skip_lines - lines):
                 first = time.perf_counter() - started
+            lines += chunk.count(b"\n")
         _, errors = child.communicate()
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command[2:])} failed ({child.returncode}): {errors.decode()[-2000:]}")
     return first, time.perf_counter() - started, lines
+
+
+def _row_starts_in(chunk: bytes, header_lines_left: int) -> bool:
+    """Whether ``chunk`` holds a byte after the header's remaining lines."""
+    position = -1
+    for _ in range(max(0, header_lines_left)):
+        position = chunk.find(b"\n", position + 1)
+        if position < 0:
+            return False
+    return position + 1 < len(chunk)
 
 
 def ssp(base_url: str, *args: str) -> list[str]:
@@ -161,7 +171,9 @@ async def whole_book_download(
     samples.add("book download cold", cold)
     files = sum(1 for _ in folder.rglob("*.pdf"))
     print(f"  {files:,} files in {cold:.1f} s", flush=True)
-    raw_kind = ["book"]
+    numbers = folder.parent / f"{folder.name}-policies.txt"
+    numbers.write_text("\n".join(p.policy_number for p in chosen))
+    raw_kind = ["book", str(numbers)]
     for _ in range(args.runs):
         _, rerun, _ = await asyncio.to_thread(timed_process, command, env, 0)
         samples.add("book download rerun", rerun)

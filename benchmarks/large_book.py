@@ -26,7 +26,7 @@ import msgspec
 import pyotp
 
 from ssp_tui import clock
-from ssp_tui.api.constants import API_PREFIX
+from ssp_tui.api.constants import API_PREFIX, TOTP_PERIOD_S
 from ssp_tui.api.models import LoginResponse, LoginState, MfaFactor, Role, Session
 from ssp_tui.portal.embedded import EmbeddedSandbox, SandboxAccount
 from ssp_tui.sandbox import db as sandbox_db
@@ -127,15 +127,20 @@ class LargeSandbox:
             login = msgspec.json.decode(answer.content, type=LoginResponse)
             if login.state is LoginState.AUTHENTICATED and login.session is not None:
                 return login.session
-            verify = await http.post(
-                "/auth/mfa/verify",
-                json={
-                    "mfa_token": login.mfa_token,
-                    "factor": MfaFactor.TOTP.value,
-                    "code": pyotp.TOTP(account.totp_secret or "").at(clock.now()),
-                    "remember_device": True,
-                },
-            )
+            for attempt in range(2):
+                verify = await http.post(
+                    "/auth/mfa/verify",
+                    json={
+                        "mfa_token": login.mfa_token,
+                        "factor": MfaFactor.TOTP.value,
+                        "code": pyotp.TOTP(account.totp_secret or "").at(clock.now()),
+                        "remember_device": True,
+                    },
+                )
+                if verify.status_code != 401 or attempt:
+                    break
+                # This 30-second step's code was used already (by a CLI login, say): wait for the next one.
+                await asyncio.sleep(TOTP_PERIOD_S - clock.timestamp() % TOTP_PERIOD_S + 0.5)
             verify.raise_for_status()
             session = msgspec.json.decode(verify.content, type=Session)
             if session.device_token:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import httpx2
 import msgspec
 
-from ssp_tui.api.constants import DEFAULT_CONCURRENCY, MAX_PAGE_LIMIT
+from ssp_tui.api.constants import MAX_PAGE_LIMIT
 from ssp_tui.api.models import (
     AgentResource,
     BillingSummary,
@@ -91,18 +91,20 @@ async def policy_services(http: httpx2.AsyncClient) -> int:
     return len(policies) + len(documents) + len(detail.terms)
 
 
-async def credentialing(http: httpx2.AsyncClient, concurrency: int = DEFAULT_CONCURRENCY) -> int:
-    """The whole book: every insured of an active policy, then each policy's current certificates."""
-    insureds = await listing(http, "/credentialing/insureds", CredentialedInsured, status="active")
-    policy_ids = list(dict.fromkeys(i.policy_id for i in insureds))
-    lists = await gathered(
-        concurrency,
-        [
-            listing(http, "/credentialing/certificates", Certificate, policy_id=p, term="current")
-            for p in policy_ids
-        ],
+async def credentialing(http: httpx2.AsyncClient) -> int:
+    """The whole book: every insured of an active policy and their current certificates (one search each)."""
+    insureds, certificates = await asyncio.gather(
+        listing(http, "/credentialing/insureds", CredentialedInsured, status="active", by="policyholder"),
+        listing(
+            http,
+            "/credentialing/certificates",
+            Certificate,
+            status="active",
+            by="policyholder",
+            term="current",
+        ),
     )
-    return len(insureds) + sum(len(found) for found in lists)
+    return len(insureds) + len(certificates)
 
 
 async def seminars(http: httpx2.AsyncClient) -> int:

@@ -2,8 +2,9 @@
 fetches and decodes what a CLI command lists (at limit=1000), as its own process so both pay a start-up.
 
 The portal and the token come from SSP_BENCH_URL (with /api/v1) and SSP_BENCH_TOKEN. Prints the item count.
-KIND: policies, billing, activity, coi (the whole book), docs POLICY_ID (every term), book (every document
-list of every policy, six lists at a time: what a whole-book download lists).
+KIND: policies, billing, activity, coi (the whole book's certificates), docs POLICY_ID (every term), book
+[FILE] (every document list of every policy, or of those FILE names, six lists at a time: what a whole-book
+download lists).
 """
 
 from __future__ import annotations
@@ -11,15 +12,20 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from pathlib import Path
 
 import httpx2
 
 from benchmarks import large_raw as raw
-from ssp_tui.api.models import BillingSummary, Document, PolicySummary, SeminarActivity
+from ssp_tui.api.models import BillingSummary, Certificate, Document, PolicySummary, SeminarActivity
 
 
-async def book(http: httpx2.AsyncClient) -> int:
+async def book(http: httpx2.AsyncClient, only: str | None) -> int:
+    """Every document list of the book's policies (``only``: a file of policy numbers, one a line)."""
     policies = await raw.listing(http, "/policies", PolicySummary, status="all")
+    if only:
+        wanted = set(Path(only).read_text().split())
+        policies = [p for p in policies if p.policy_number in wanted]
     lists = [
         raw.listing(http, f"/policies/{p.id}/documents", Document, term=term)
         for p in policies
@@ -38,13 +44,14 @@ async def main(kind: str, arg: str | None) -> int:
         if kind == "activity":
             return len(await raw.listing(http, "/seminars/activity", SeminarActivity))
         if kind == "coi":
-            return await raw.credentialing(http)
+            search = {"status": "active", "by": "policyholder", "term": "current"}
+            return len(await raw.listing(http, "/credentialing/certificates", Certificate, **search))
         if kind == "docs":
             terms = ("previous", "current", "renewal")
             lists = [raw.listing(http, f"/policies/{arg}/documents", Document, term=t) for t in terms]
             return sum(len(found) for found in await asyncio.gather(*lists))
         if kind == "book":
-            return await book(http)
+            return await book(http, arg)
     raise SystemExit(f"unknown kind {kind!r}")
 
 

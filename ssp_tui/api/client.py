@@ -17,13 +17,17 @@ from ssp_tui.api.constants import CLIENT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
 from ssp_tui.api.download import DownloadedFile, ProgressCallback, download
 from ssp_tui.api.models import User
 from ssp_tui.api.resources import (
+    AccountResource,
     AgentResourceApi,
     AuthResource,
     BillingResource,
+    ChangesResource,
     CredentialingResource,
     DocumentsResource,
     HomeResource,
+    MfaResource,
     PoliciesResource,
+    RenewalsResource,
     RiskResourceApi,
     SeminarsResource,
     SupportResource,
@@ -78,6 +82,10 @@ class PortalClient:
         self.seminars = SeminarsResource(self._transport)
         self.agent = AgentResourceApi(self._transport)
         self.support = SupportResource(self._transport)
+        self.account = AccountResource(self._transport)
+        self.mfa = MfaResource(self._transport)
+        self.changes = ChangesResource(self._transport)
+        self.renewals = RenewalsResource(self._transport)
 
     def __repr__(self) -> str:
         user = self.auth.session.user.username if self.auth.session else None

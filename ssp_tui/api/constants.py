@@ -32,6 +32,16 @@ MFA_CODE_TTL_S = 5 * 60
 TOTP_PERIOD_S = 30
 LOCKOUT_AFTER_FAILURES = 5
 HOLDER_REQUEST_EXPECTED_HOURS = 48
+CHANGE_REQUEST_EXPECTED_BUSINESS_DAYS = 3
+"""The portal answers a policy change request within three business days."""
+REGISTRATION_REVIEW_BUSINESS_DAYS = 2
+"""The portal team verifies a registration within one to two business days."""
+
+# Passwords and one-time codes by email (NIST SP 800-63B).
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 64
+RESET_CODE_TTL_S = 30 * 60
+INVITATION_TTL_DAYS = 14
 
 # Client network policy (issue: retries and timeouts).
 CONNECT_TIMEOUT_S = 5.0

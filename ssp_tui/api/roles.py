@@ -38,6 +38,10 @@ class Capability(StrEnum):
     """The InvoiceCloud hand-off and AutoPay, on the current term of an account that can pay online."""
     AGENT_LIBRARY = "agent_library"
     SUPPORT_TRIAGE = "support_triage"
+    POLICY_CHANGES = "policy_changes"
+    """Request changes to a policy (address, insureds, limits) and follow the requests."""
+    RENEWAL_APPLICATIONS = "renewal_applications"
+    """Completed renewal applications of renewal terms, and which are still missing."""
 
 
 ROLE_CAPABILITIES: MappingProxyType[Role, frozenset[Capability]] = MappingProxyType(
@@ -54,6 +58,7 @@ ROLE_CAPABILITIES: MappingProxyType[Role, frozenset[Capability]] = MappingProxyT
                 Capability.BILLING,
                 Capability.PAYMENT_HISTORY,
                 Capability.PAY,
+                Capability.POLICY_CHANGES,
             }
         ),
         Role.AGENT: frozenset(
@@ -64,6 +69,8 @@ ROLE_CAPABILITIES: MappingProxyType[Role, frozenset[Capability]] = MappingProxyT
                 Capability.POLICY_DOCUMENTS,
                 Capability.BILLING,
                 Capability.AGENT_LIBRARY,
+                Capability.POLICY_CHANGES,
+                Capability.RENEWAL_APPLICATIONS,
             }
         ),
         Role.SUPPORT: frozenset(
@@ -74,6 +81,7 @@ ROLE_CAPABILITIES: MappingProxyType[Role, frozenset[Capability]] = MappingProxyT
                 Capability.BILLING,
                 Capability.PAYMENT_HISTORY,
                 Capability.SUPPORT_TRIAGE,
+                Capability.RENEWAL_APPLICATIONS,
             }
         ),
     }
@@ -88,12 +96,13 @@ ROLE_SCOPES: MappingProxyType[Role, str] = MappingProxyType(
         "themselves and view their own past seminar activity. That is all.",
         Role.POLICYHOLDER: "The authorized representatives of a group policy: all of that, plus policy "
         "documents and invoices, billing with past payments and future installments, payments and AutoPay "
-        "(Pay on the current term), COIs for any insured on the policy and the seminar activity of every "
-        "insured on it.",
+        "(Pay on the current term), policy change requests, COIs for any insured on the policy and the "
+        "seminar activity of every insured on it.",
         Role.AGENT: "Agents and brokers: documents, billing summaries, COIs and seminar activity of all "
-        "their clients' policies, and the Agent resource library; never Pay.",
+        "their clients' policies, completed renewal applications, policy change requests for their clients, "
+        "and the Agent resource library; never Pay.",
         Role.SUPPORT: "Support staff: read any account to triage it (policies, billing, certificates, "
-        "seminar activity, users); change nothing.",
+        "seminar activity, users, change requests, renewal applications); change nothing.",
     }
 )
 """The role table in plain words, for Help and the docs."""
@@ -110,6 +119,8 @@ CAPABILITY_TITLES: MappingProxyType[Capability, str] = MappingProxyType(
         Capability.PAY: "paying online",
         Capability.AGENT_LIBRARY: "the agent resource library",
         Capability.SUPPORT_TRIAGE: "support triage",
+        Capability.POLICY_CHANGES: "policy change requests",
+        Capability.RENEWAL_APPLICATIONS: "renewal applications",
     }
 )
 """Each capability in a few words, for messages such as "this login cannot use billing (Payments)"."""

@@ -34,6 +34,12 @@ COMMANDS = {
     "sandbox": "ssp_tui.cli.sandbox_commands:sandbox",
     "calendar": "ssp_tui.cli.calendar_commands:calendar_group",
     "completion": "ssp_tui.cli.completion_commands:completion",
+    "account": "ssp_tui.cli.account_commands:account_group",
+    "mfa": "ssp_tui.cli.mfa_commands:mfa_group",
+    "changes": "ssp_tui.cli.change_commands:changes_group",
+    "renewals": "ssp_tui.cli.renewal_commands:renewals_group",
+    "web": "ssp_tui.cli.web_command:web",
+    "man": "ssp_tui.cli.manpage:man",
 }
 """Every subcommand, by the module that defines it: nothing is imported until it is used."""
 

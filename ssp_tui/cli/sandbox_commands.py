@@ -1,4 +1,5 @@
-"""``ssp-tui sandbox serve | stop | reset | accounts | outbox``: run and inspect the sandbox portal."""
+"""``ssp-tui sandbox serve | stop | reset | accounts | outbox | registrations | approve``: run and inspect
+the sandbox portal, and play its portal team (verify registrations)."""
 
 from __future__ import annotations
 
@@ -184,7 +185,7 @@ def accounts(ctx: click.Context, db_path: Path | None) -> None:
 @db_option
 @click.pass_context
 def outbox(ctx: click.Context, db_path: Path | None) -> None:
-    """The SMS and voice codes the sandbox has 'sent', oldest first.
+    """The codes and emails the sandbox has 'sent' (SMS, voice, email), oldest first.
 
     \b
     Example:
@@ -202,6 +203,74 @@ def outbox(ctx: click.Context, db_path: Path | None) -> None:
         Column("Sent", lambda m: m.sent_at),
         Column("Username", lambda m: m.username),
         Column("By", lambda m: m.factor.value),
+        Column("To", lambda m: m.to),
+        Column("Subject", lambda m: m.subject),
         Column("Code", lambda m: m.code),
     ]
-    output.listing(rows, columns, title="Sandbox outbox", empty="No codes sent yet.")
+    output.listing(rows, columns, title="Sandbox outbox", empty="Nothing sent yet.")
+    emails = [m for m in rows if m.body and m.factor.value == "email"]
+    if emails and not output.as_json and output.stdout_is_terminal:
+        output.blank()
+        output.line(f"Latest email, to {emails[-1].to}: {emails[-1].subject}")
+        output.line(emails[-1].body)
+
+
+@sandbox.command()
+@output_options()
+@db_option
+@click.pass_context
+def registrations(ctx: click.Context, db_path: Path | None) -> None:
+    """Requests for a login: pending ones wait for `sandbox approve`; refused ones say why."""
+    from ssp_tui.sandbox.registrations import Registration
+    from ssp_tui.sandbox.registrations import registrations as read_registrations
+
+    output = make_output(ctx, fields=Registration)
+    conn = _open(db_path)
+    try:
+        rows = read_registrations(conn)
+    finally:
+        conn.close()
+    columns: list[Column[Registration]] = [
+        Column("Registration", lambda r: r.id),
+        Column("Status", lambda r: r.status),
+        Column("Type", lambda r: r.user_type.value.replace("_", " ")),
+        Column("Name", lambda r: r.name),
+        Column("Email", lambda r: r.email),
+        Column("Policy", lambda r: r.policy_number),
+        Column("Submitted", lambda r: r.submitted_at),
+        Column("Username", lambda r: r.username or ""),
+        Column("Reason", lambda r: r.reason),
+    ]
+    output.listing(rows, columns, title="Sandbox registrations", empty="No registrations yet.")
+
+
+@sandbox.command()
+@click.argument("registration_id", metavar="REGISTRATION")
+@click.option("--reject", "reason", metavar="REASON", help="Refuse it instead, telling the applicant why.")
+@db_option
+@click.pass_context
+def approve(ctx: click.Context, registration_id: str, reason: str | None, db_path: Path | None) -> None:
+    """Verify a pending registration as the portal team would: the login is made and the invitation (its
+    username and a code to set the password) goes to the outbox. With --reject, refuse it."""
+    from ssp_tui import clock
+    from ssp_tui.sandbox.registrations import RegistrationError, reject
+    from ssp_tui.sandbox.registrations import approve as approve_registration
+
+    conn = _open(db_path)
+    conn.isolation_level = None  # the registration code opens its own write transaction
+    output = make_output(ctx)
+    try:
+        if reason is not None:
+            reject(conn, registration_id, reason.strip() or "not verified", clock.now())
+            output.info(f"Registration {registration_id} is rejected; the applicant was emailed.")
+            return
+        username = approve_registration(conn, registration_id, clock.now())
+    except RegistrationError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        conn.close()
+    output.info(
+        f"Registration {registration_id} is approved: login {username}. The invitation is in "
+        "`ssp-tui sandbox outbox`; set the password with `ssp-tui account reset-password -u "
+        f"{username} --code CODE`."
+    )

@@ -161,6 +161,18 @@ class SessionStore:
         async with self._lock.held():
             yield await asyncio.to_thread(self.load)
 
+    def forget_login(self, username: str) -> None:
+        """After a password reset: the kept password and remembered device of ``username`` no longer work
+        (and the kept session, when it is theirs, has ended)."""
+        from ssp_tui.settings.secrets import SecretKind
+
+        kept = self.load()
+        if kept is not None and kept.user.username == username:
+            self.clear()
+        for kind in (SecretKind.PASSWORD, SecretKind.DEVICE_TOKEN):
+            with contextlib.suppress(PortalError):
+                self._secrets.delete(username, kind)
+
     def device_token(self, username: str) -> str | None:
         try:
             return self._secrets.device_token(username)
@@ -178,3 +190,11 @@ class SessionStore:
             return self._secrets.totp_secret(username)
         except PortalError:
             return None
+
+    def keep_totp_secret(self, username: str, secret: str) -> bool:
+        """Keep the authenticator secret of ``username``; False when it could not be kept."""
+        try:
+            self._secrets.set_totp_secret(username, secret)
+        except PortalError:
+            return False
+        return True

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 from ssp_tui import clock
 from ssp_tui.api.models import (
+    OPEN_CHANGE_STATUSES,
+    ChangeRequest,
     HolderRequest,
     HolderRequestStatus,
     SupportAccount,
@@ -26,6 +28,7 @@ from ssp_tui.formatting import money
 
 OPEN_REQUEST_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
 OVERDUE_MARK = "OVERDUE (over 48 h)"
+CHANGE_OVERDUE_MARK = "OVERDUE (over 3 business days)"
 """Marks an open holder request past its expected-by time (48 hours after it was submitted)."""
 COLUMN_GAP = "  "
 
@@ -123,6 +126,18 @@ def _request_row(request: HolderRequest, now: datetime) -> list[str]:
     ]
 
 
+def _change_row(change: ChangeRequest, now: datetime) -> list[str]:
+    overdue = change.status in OPEN_CHANGE_STATUSES and now > change.expected_by
+    return [
+        f"{age_in_words(now - change.submitted_at)} old",
+        CHANGE_OVERDUE_MARK if overdue else "",
+        change.status.value.replace("_", " "),
+        f"policy {change.policy_number}",
+        change.summary,
+        change.decision,
+    ]
+
+
 def account_sections(account: SupportAccount, now: datetime) -> list[SummarySection]:
     """The overview, problems first. ``now`` (aware) dates the holder requests' ages."""
     open_requests = sorted(
@@ -166,6 +181,12 @@ def account_sections(account: SupportAccount, now: datetime) -> list[SummarySect
         SummarySection("users", "Users", aligned([_user_row(u) for u in account.users]), "No portal users."),
         SummarySection(
             "requests", "Open holder requests", request_lines, "No open certificate-holder requests."
+        ),
+        SummarySection(
+            "changes",
+            "Policy change requests",
+            aligned([_change_row(c, now) for c in account.change_requests]),
+            "No policy change requests.",
         ),
         SummarySection(
             "documents",

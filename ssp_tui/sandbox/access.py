@@ -57,6 +57,18 @@ ROUTE_CAPABILITIES: MappingProxyType[str, Capability | None] = MappingProxyType(
         "agent_resources": Capability.AGENT_LIBRARY,
         "support_accounts": Capability.SUPPORT_TRIAGE,
         "support_account": Capability.SUPPORT_TRIAGE,
+        # MFA management: every signed-in user's own factors and devices.
+        "mfa_status": SIGNED_IN,
+        "start_phone_change": SIGNED_IN,
+        "confirm_phone_change": SIGNED_IN,
+        "start_totp_reenrollment": SIGNED_IN,
+        "confirm_totp_reenrollment": SIGNED_IN,
+        "remembered_devices": SIGNED_IN,
+        "revoke_device": SIGNED_IN,
+        "create_change_request": Capability.POLICY_CHANGES,
+        "change_requests": Capability.POLICY_CHANGES,
+        "change_request": Capability.POLICY_CHANGES,
+        "renewal_applications": Capability.RENEWAL_APPLICATIONS,
     }
 )
 """The capability each signed-in route needs (public routes need none and are not listed)."""
@@ -79,6 +91,9 @@ _WHY_NOT: MappingProxyType[Capability, str] = MappingProxyType(
         Capability.PAY: "Only the policyholder can pay online.",
         Capability.AGENT_LIBRARY: "The agent resource library is for agents.",
         Capability.SUPPORT_TRIAGE: "Account triage is for support staff.",
+        Capability.POLICY_CHANGES: "Policy changes are requested by the policyholder or their agent; support "
+        "reads them in account triage.",
+        Capability.RENEWAL_APPLICATIONS: "Renewal applications are for agents.",
     }
 )
 

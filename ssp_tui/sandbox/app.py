@@ -35,11 +35,15 @@ from ssp_tui.api.contract import Route as ContractRoute
 from ssp_tui.api.models import FieldError, LogoutRequest
 from ssp_tui.clock import now as clock_now
 from ssp_tui.sandbox import (
+    routes_account,
     routes_auth,
     routes_billing,
+    routes_changes,
     routes_content,
     routes_credentialing,
+    routes_mfa,
     routes_policies,
+    routes_renewals,
     routes_support,
 )
 from ssp_tui.sandbox.access import require_route_capability
@@ -69,6 +73,10 @@ HANDLERS: Mapping[str, Handler] = {
     **routes_credentialing.HANDLERS,
     **routes_content.HANDLERS,
     **routes_support.HANDLERS,
+    **routes_account.HANDLERS,
+    **routes_mfa.HANDLERS,
+    **routes_changes.HANDLERS,
+    **routes_renewals.HANDLERS,
 }
 
 
@@ -83,6 +91,7 @@ QUERY_INDEXES = (
     "CREATE INDEX IF NOT EXISTS seminar_activity_newest ON seminar_activity(completed_on, id)",
     # Activity pages seek by (day, rowid): an index on the day alone holds exactly that order.
     "CREATE INDEX IF NOT EXISTS seminar_activity_day ON seminar_activity(completed_on)",
+    "CREATE INDEX IF NOT EXISTS documents_type ON documents(type, policy_id)",
 )
 
 
@@ -149,7 +158,9 @@ def decode_body(route: ContractRoute, raw: bytes) -> Any:
             return LogoutRequest()
         raise ProblemError(400, "This endpoint needs a JSON body.")
     try:
-        body = msgspec.json.decode(raw, type=route.body)
+        # Decoded, then converted: JSON Schema counts 371142.0 as an integer, so an integral float in the
+        # body is one (msgspec alone would refuse it for an ``int`` field).
+        body = msgspec.convert(_integral_floats_as_ints(msgspec.json.decode(raw)), type=route.body)
     except msgspec.ValidationError as exc:
         where = _ERROR_PATH.search(str(exc))
         field = where.group(1) if where and where.group(1) else "body"
@@ -158,6 +169,16 @@ def decode_body(route: ContractRoute, raw: bytes) -> Any:
         raise ProblemError(400, "The body is not valid JSON.", title="Malformed JSON") from None
     check_body_text(body)
     return body
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral_floats_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(item) for item in value]
+    return value
 
 
 def render(route: ContractRoute, result: Any) -> Response:

@@ -47,6 +47,7 @@ from ssp_tui.sandbox.auth_tokens import (
     write_transaction,
 )
 from ssp_tui.sandbox.http_io import parse_utc, utc_text
+from ssp_tui.sandbox.mailer import send_phone_code
 from ssp_tui.sandbox.passwords import unusable_hash, verify_password
 from ssp_tui.sandbox.problems import ProblemError, invalid, unauthenticated
 from ssp_tui.sandbox.sign_in_throttle import (
@@ -186,9 +187,14 @@ def send_code(
                 utc_text(now + timedelta(seconds=policy.code_ttl_s)),
             ],
         )
-        conn.execute(
-            "INSERT INTO outbox (username, factor, code, sent_at) VALUES (?, ?, ?, ?)",
-            [user["username"], body.factor.value, code, utc_text(now)],
+        send_phone_code(
+            conn,
+            username=user["username"],
+            factor=body.factor.value,
+            to=phone_hint(user["phone"]),
+            code=code,
+            purpose="Sign-in code",
+            now=now,
         )
     return MfaSendResponse(sent_to=phone_hint(user["phone"]), expires_in=policy.code_ttl_s)
 
@@ -246,7 +252,11 @@ def _code_accepted(
 
 
 def verify_code(
-    conn: sqlite3.Connection, body: MfaVerifyRequest, now: datetime, policy: SecurityPolicy
+    conn: sqlite3.Connection,
+    body: MfaVerifyRequest,
+    now: datetime,
+    policy: SecurityPolicy,
+    device_label: str = "",
 ) -> Session:
     with write_transaction(conn):
         challenge = _live_challenge(conn, body.mfa_token, now)
@@ -255,7 +265,9 @@ def verify_code(
             raise locked_problem(ends, now)
         if _code_accepted(conn, challenge, user, body, now):
             conn.execute("UPDATE mfa_challenges SET used = 1 WHERE token_hash = ?", [challenge["token_hash"]])
-            device = remember_device(conn, user["id"], now, policy) if body.remember_device else None
+            device = (
+                remember_device(conn, user["id"], now, policy, device_label) if body.remember_device else None
+            )
             return open_session(conn, user, now, policy, device_token=device)
         failures = challenge["failures"] + 1
         conn.execute(

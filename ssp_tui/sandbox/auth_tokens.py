@@ -139,23 +139,35 @@ def open_session(
     )
 
 
-def remember_device(conn: sqlite3.Connection, user_id: str, now: datetime, policy: SecurityPolicy) -> str:
+def remember_device(
+    conn: sqlite3.Connection, user_id: str, now: datetime, policy: SecurityPolicy, label: str = ""
+) -> str:
+    """A new remember-device token; ``label`` is what the user will see in their list of devices."""
     token = new_token()
     conn.execute(
-        "INSERT INTO device_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
-        [token_hash(token), user_id, utc_text(now + timedelta(days=policy.device_days))],
+        "INSERT INTO device_tokens (token_hash, user_id, expires_at, id, label, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            token_hash(token),
+            user_id,
+            utc_text(now + timedelta(days=policy.device_days)),
+            new_id("dev"),
+            label,
+            utc_text(now),
+        ],
     )
     return token
 
 
 def device_is_remembered(conn: sqlite3.Connection, user_id: str, token: str | None, now: datetime) -> bool:
+    """True for a live token of this user (and it is marked used now); run inside a write transaction."""
     if not token:
         return False
-    row = conn.execute(
-        "SELECT 1 FROM device_tokens WHERE token_hash = ? AND user_id = ? AND expires_at > ?",
-        [token_hash(token), user_id, utc_text(now)],
-    ).fetchone()
-    return row is not None
+    found = conn.execute(
+        "UPDATE device_tokens SET last_used_at = ? WHERE token_hash = ? AND user_id = ? AND expires_at > ?",
+        [utc_text(now), token_hash(token), user_id, utc_text(now)],
+    ).rowcount
+    return found > 0
 
 
 def revoke_session(conn: sqlite3.Connection, caller: Caller, refresh_token: str | None) -> None:

@@ -26,11 +26,13 @@ from ssp_tui.sandbox.seed_book import BookSize
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "7"
 """Bump when schema.sql changes incompatibly. An older default database is rebuilt (it holds only demo data);
 an older file named with ``--db`` is refused with a hint to reset it. 2: customers' mailing addresses.
-3: the sign-in throttle counts failures with growing delays. 4: refresh tokens rotated away from are
-remembered (a retried refresh, refresh-token reuse). 5: certificate holders' credentialing contacts."""
+3: the sign-in throttle counts failures with growing delays. 5: certificate holders' credentialing contacts.
+6: refresh tokens rotated away from are remembered (a retried refresh, refresh-token reuse). 7: registrations,
+account codes (reset, invitation, phone, authenticator), policy change requests, remembered devices with ids
+and labels, emails in the outbox."""
 APP_NAME = "ssp-tui"
 DB_FILENAME = "sandbox.sqlite3"
 _BUSY_TIMEOUT_S = 10.0
@@ -240,8 +242,22 @@ def demo_accounts(conn: sqlite3.Connection) -> list[DemoAccount]:
 
 
 def outbox(conn: sqlite3.Connection) -> list[OutboxMessage]:
-    """The SMS and voice codes the sandbox 'sent', oldest first."""
-    rows = conn.execute("SELECT username, factor, code, sent_at FROM outbox ORDER BY id")
+    """What the sandbox 'sent' (text and voice codes, emails), oldest first."""
+    rows = conn.execute(
+        "SELECT username, factor, code, sent_at, address, subject, body FROM outbox ORDER BY id"
+    )
     return msgspec.convert(
-        [{"username": r[0], "factor": r[1], "code": r[2], "sent_at": r[3]} for r in rows], list[OutboxMessage]
+        [
+            {
+                "username": r[0],
+                "factor": r[1],
+                "code": r[2],
+                "sent_at": r[3],
+                "to": r[4],
+                "subject": r[5],
+                "body": r[6],
+            }
+            for r in rows
+        ],
+        list[OutboxMessage],
     )

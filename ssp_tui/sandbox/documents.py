@@ -42,6 +42,7 @@ from ssp_tui.sandbox.pdfs import (
     build_endorsement,
     build_invoice,
     build_policy_form,
+    build_renewal_application,
     build_renewal_notice,
     build_resource,
     project_installments,
@@ -320,6 +321,20 @@ def _invoice(conn: sqlite3.Connection, row: sqlite3.Row, params: dict[str, Any])
     )
 
 
+def _renewal_application(conn: sqlite3.Connection, row: sqlite3.Row, params: dict[str, Any]) -> BuiltPdf:
+    if row["policy_id"] is None or row["term"] != "renewal":
+        raise ValueError(f"renewal application {row['id']} is not a renewal term's document")
+    answers = param(params, "answers", row["id"])
+    return build_renewal_application(
+        policy_facts(conn, row["policy_id"], "renewal"),
+        term_facts(conn, row["policy_id"], "renewal"),
+        title=row["title"],
+        completed_on=required_date(param(params, "completed_on", row["id"])),
+        signed_by=str(param(params, "signed_by", row["id"])),
+        answers=[(str(question), str(answer)) for question, answer in answers],
+    )
+
+
 def _resource(_conn: sqlite3.Connection, row: sqlite3.Row, params: dict[str, Any]) -> BuiltPdf:
     document_id = row["id"]
     return build_resource(
@@ -342,6 +357,7 @@ DOCUMENT_BUILDERS: dict[str, Builder] = {
     "invoice": _invoice,
     "renewal_notice": _renewal_notice,
     "cancellation_notice": _cancellation_notice,
+    "renewal_application": _renewal_application,
     "resource": _resource,
     BOOK_GENERATOR: lambda _conn, row, _params: _book_document(row),
 }

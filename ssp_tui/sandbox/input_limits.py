@@ -68,11 +68,14 @@ def refuse_control_characters(field: str, value: str) -> None:
         raise invalid(field, _NO_CONTROL_CHARACTERS)
 
 
-def check_body_text(body: Any) -> None:
-    """Every text field of a decoded request body (the request models are flat Structs)."""
+def check_body_text(body: Any, prefix: str = "") -> None:
+    """Every text field of a decoded request body, nested Structs included (a change request's ``change``);
+    a field is named by its path, e.g. ``change.city``."""
     if not isinstance(body, msgspec.Struct):
         return
     for name in body.__struct_fields__:
         value = getattr(body, name)
         if isinstance(value, str):
-            refuse_control_characters(name, value)
+            refuse_control_characters(prefix + name, value)
+        elif isinstance(value, msgspec.Struct):
+            check_body_text(value, f"{prefix}{name}.")

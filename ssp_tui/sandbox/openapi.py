@@ -37,6 +37,7 @@ _COMMON_ERRORS = {
     422: "Input of the wrong shape or value",
 }
 _AUTH_ROUTES = {"login", "mfa_send", "mfa_verify", "refresh"}
+_THROTTLED_ROUTES = {"create_holder_request", "start_phone_change", "start_totp_reenrollment"}
 
 
 def _is_struct(tp: Any) -> bool:
@@ -126,12 +127,14 @@ def _success(route: Route, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
 def _responses(route: Route, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     responses = _success(route, refs)
     errors = dict(_COMMON_ERRORS)
-    if not route.public or route.name in _AUTH_ROUTES:
+    if not route.public or route.name in _AUTH_ROUTES or route.name == "reset_password":
         errors[401] = "Not signed in, or the token, code or sign-in step is not valid"
     if not route.public:
         errors[403] = "The caller's role may not do this"
-    if route.name in _AUTH_ROUTES or route.name == "create_holder_request":
+    if route.name in _AUTH_ROUTES or route.name in _THROTTLED_ROUTES:
         errors[429] = "Throttled; wait Retry-After seconds (the detail says when)"
+    if route.name == "start_totp_reenrollment":
+        errors[409] = "The login has no authenticator yet (it is set up at the next sign-in)"
     if route.name in {"login", "mfa_verify"}:
         errors[423] = "The login is on hold; it unlocks by itself at the time the detail states"
     if route.name.endswith("pay_link"):

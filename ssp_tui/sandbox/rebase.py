@@ -31,7 +31,19 @@ from ssp_tui.sandbox.seed_model import TABLE_COLUMNS
 
 _KEPT_USER_COLUMNS = ("password_hash",)
 """A user's own sign-in state, never replaced (totp_secret is kept when the user enrolled one)."""
-_REPLACED_TABLES = tuple(t for t in TABLE_COLUMNS if t not in ("meta", "users", "holder_requests"))
+_FILED_BY_USERS = ("holder_requests", "change_requests")
+"""Requests the seed makes and users file: a user's carry an Idempotency-Key, the seed's do not."""
+_MIXED_KEYS: dict[str, tuple[str, ...]] = {
+    "device_tokens": ("token_hash",),
+    "registrations": ("id",),
+    "account_codes": ("user_id", "purpose", "token_hash", "code_hash", "payload", "created_at", "expires_at"),
+    "outbox": TABLE_COLUMNS["outbox"],
+}
+"""Tables holding both the seed's demo rows and what users did (their remembered devices, registrations,
+codes, sent messages): the old day's seeded rows, found by these columns, are replaced; the rest is kept."""
+_REPLACED_TABLES = tuple(
+    t for t in TABLE_COLUMNS if t not in ("meta", "users", *_FILED_BY_USERS, *_MIXED_KEYS)
+)
 _BUSY_WAIT_MS = 120_000
 """Another process may be re-seeding the same file (a few seconds; longer on a busy machine)."""
 
@@ -68,7 +80,10 @@ def rebase_to(conn: sqlite3.Connection, today: date) -> Rebased | None:
         return None
     meta = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM meta")}
     # The slow part, before taking the write lock.
-    rows = build_rows(int(meta.get("seed", "1")), int(meta.get("scale", "1")), today)
+    seed, scale = int(meta.get("seed", "1")), int(meta.get("scale", "1"))
+    rows = build_rows(seed, scale, today)
+    # The old day's seed, rebuilt exactly (same seed, scale and day), tells its rows from the user's.
+    old_rows = build_rows(seed, scale, seeded)
     conn.execute(f"PRAGMA busy_timeout = {_BUSY_WAIT_MS}")
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -78,7 +93,7 @@ def rebase_to(conn: sqlite3.Connection, today: date) -> Rebased | None:
         # Kept users keep pointing at customers and agencies that are deleted and inserted again with the
         # same ids: checked at commit, not row by row.
         conn.execute("PRAGMA defer_foreign_keys = ON")
-        report = _apply(conn, rows, seeded, today)
+        report = _apply(conn, rows, old_rows, seeded, today)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -86,16 +101,21 @@ def rebase_to(conn: sqlite3.Connection, today: date) -> Rebased | None:
     return report
 
 
-def _apply(
-    conn: sqlite3.Connection, rows: dict[str, list[tuple[object, ...]]], seeded: date, today: date
-) -> Rebased:
+Rows = dict[str, list[tuple[object, ...]]]
+
+
+def _apply(conn: sqlite3.Connection, rows: Rows, old_rows: Rows, seeded: date, today: date) -> Rebased:
+    for table in _MIXED_KEYS:  # they point at users and policies: before those go
+        _drop_seeded(conn, table, old_rows.get(table, []))
+    for table in _FILED_BY_USERS:
+        conn.execute(f"DELETE FROM {table} WHERE idempotency_key IS NULL")
     for table in reversed(_REPLACED_TABLES):  # children first
         conn.execute(f"DELETE FROM {table}")
     conn.execute("DELETE FROM blobs")
-    conn.execute("DELETE FROM holder_requests WHERE idempotency_key IS NULL")
     insert_rows(conn, {table: rows.get(table, []) for table in _REPLACED_TABLES})
-    _merge_holder_requests(conn, rows["holder_requests"])
     _merge_users(conn, rows["users"])
+    for table in (*_FILED_BY_USERS, *_MIXED_KEYS):
+        _insert_new(conn, table, rows.get(table, []))
     conn.execute("UPDATE meta SET value = ? WHERE key = 'today'", [today.isoformat()])
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('rebased_from', ?)", [seeded.isoformat()])
     kept_requests = conn.execute("SELECT COUNT(*) FROM holder_requests WHERE idempotency_key IS NOT NULL")
@@ -103,11 +123,20 @@ def _apply(
     return Rebased(seeded, today, kept_requests.fetchone()[0], kept_sessions.fetchone()[0])
 
 
-def _merge_holder_requests(conn: sqlite3.Connection, seeded: list[tuple[object, ...]]) -> None:
-    columns = TABLE_COLUMNS["holder_requests"]
+def _drop_seeded(conn: sqlite3.Connection, table: str, old_seeded: list[tuple[object, ...]]) -> None:
+    columns = TABLE_COLUMNS[table]
+    keys = _MIXED_KEYS[table]
+    positions = [columns.index(key) for key in keys]
+    where = " AND ".join(f'"{key}" IS ?' for key in keys)
+    keys_of_rows = [[row[i] for i in positions] for row in old_seeded]
+    conn.executemany(f"DELETE FROM {table} WHERE {where}", keys_of_rows)
+
+
+def _insert_new(conn: sqlite3.Connection, table: str, seeded: list[tuple[object, ...]]) -> None:
+    columns = TABLE_COLUMNS[table]
     quoted = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" * len(columns))
-    conn.executemany(f"INSERT OR IGNORE INTO holder_requests ({quoted}) VALUES ({marks})", seeded)
+    conn.executemany(f"INSERT OR IGNORE INTO {table} ({quoted}) VALUES ({marks})", seeded)
 
 
 def _merge_users(conn: sqlite3.Connection, seeded: list[tuple[object, ...]]) -> None:

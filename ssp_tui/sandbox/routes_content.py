@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
@@ -35,6 +35,7 @@ from ssp_tui.sandbox.access import (
     policy_filter,
     seminar_activity_filter,
 )
+from ssp_tui.sandbox.home_attention import change_request_attention, renewal_application_attention
 from ssp_tui.sandbox.http_io import (
     Call,
     encode_cursor,
@@ -77,7 +78,7 @@ def _visible_risk_resources(conn: sqlite3.Connection, caller: Caller, where: str
     return [r for r in resources if mine is None or mine.intersection(r.coverage_types)]
 
 
-def _attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
+def _attention(conn: sqlite3.Connection, caller: Caller, now: datetime) -> list[AttentionItem]:
     """What the caller should act on: money owed, renewal papers ready, certificate requests under way."""
     if caller.role is Role.SUPPORT:
         return []  # support triages through /support, not a personal to-do list
@@ -86,8 +87,12 @@ def _attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
         items += _billing_attention(conn, caller)
     if may(caller, Capability.POLICY_DOCUMENTS):
         items += _renewal_attention(conn, caller)
+    if may(caller, Capability.RENEWAL_APPLICATIONS):
+        items += renewal_application_attention(conn, caller, ATTENTION_PER_KIND)
     if may(caller, Capability.CERTIFICATES):
         items += _holder_request_attention(conn, caller)
+    if may(caller, Capability.POLICY_CHANGES):
+        items += change_request_attention(conn, caller, now, ATTENTION_PER_KIND)
     return items
 
 
@@ -179,7 +184,7 @@ def home(call: Call) -> Home:
         risk_highlights=[
             RiskHighlight(id=r.id, title=r.title, summary=r.summary, resource_id=r.id) for r in highlights
         ],
-        attention=_attention(conn, call.user),
+        attention=_attention(conn, call.user, call.now),
     )
 
 

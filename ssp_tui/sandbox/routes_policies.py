@@ -123,6 +123,9 @@ def policy(call: Call) -> PolicyDetail:
 def document_model(conn: sqlite3.Connection, row: sqlite3.Row) -> Document:
     """A document row with its size and digest, rendering the PDF on first need (then cached)."""
     blob = document_blob(conn, row)
+    completed = (
+        json.loads(row["params"]).get("completed_on") if row["type"] == "renewal_application" else None
+    )
     return Document(
         id=row["id"],
         title=row["title"],
@@ -134,10 +137,17 @@ def document_model(conn: sqlite3.Connection, row: sqlite3.Row) -> Document:
         policy_id=row["policy_id"],
         policy_number=row["policy_number"],
         term=Term(row["term"]) if row["term"] else None,
+        completed_on=date.fromisoformat(completed) if completed else None,
     )
 
 
 DOCUMENT_SELECT = "SELECT d.*, p.policy_number FROM documents d LEFT JOIN policies p ON p.id = d.policy_id"
+
+
+def hidden_types(caller: Caller) -> str:
+    """SQL over alias ``d``: the policy documents the caller's role may not see (renewal applications are
+    for agents and support)."""
+    return "0" if may(caller, Capability.RENEWAL_APPLICATIONS) else "d.type = 'renewal_application'"
 
 
 def policy_documents(call: Call) -> Page[Document]:
@@ -145,7 +155,8 @@ def policy_documents(call: Call) -> Page[Document]:
     term = call.query.get("term", Term.CURRENT)
     return paged_query(
         call,
-        f"{DOCUMENT_SELECT} WHERE d.policy_id = ? AND d.term = ? ORDER BY d.issued_on DESC, d.title, d.id",
+        f"{DOCUMENT_SELECT} WHERE d.policy_id = ? AND d.term = ? AND NOT ({hidden_types(call.user)}) "
+        "ORDER BY d.issued_on DESC, d.title, d.id",
         [call.id, term.value],
         lambda row: document_model(call.conn, row),
     )
@@ -183,7 +194,8 @@ def document_content(call: Call) -> Response:
     if row is None:
         raise not_found("document")
     if row["policy_id"] is not None:
-        if not may(call.user, Capability.POLICY_DOCUMENTS):
+        hidden = row["type"] == "renewal_application" and not may(call.user, Capability.RENEWAL_APPLICATIONS)
+        if not may(call.user, Capability.POLICY_DOCUMENTS) or hidden:
             raise not_found("document")  # the same answer as a missing id: a role table rule, not a secret
         visible_policy(call.conn, call.user, row["policy_id"], what="document")
     elif not _may_read_resource_document(call.conn, call.user, row["id"]):

@@ -26,6 +26,7 @@ from ssp_tui.api.models import (
 from ssp_tui.sandbox.http_io import Call, like_pattern, money, paged_query, parse_utc
 from ssp_tui.sandbox.problems import not_found
 from ssp_tui.sandbox.routes_billing import term_figures, term_installments
+from ssp_tui.sandbox.routes_changes import CHANGE_SELECT, bring_up_to_date, change_request_model
 from ssp_tui.sandbox.routes_content import seminar_activity_model
 from ssp_tui.sandbox.routes_credentialing import HOLDER_REQUEST_SELECT, holder_request_model
 from ssp_tui.sandbox.routes_policies import (
@@ -94,6 +95,20 @@ def account_flags(conn: sqlite3.Connection, customer_id: str, now: datetime) -> 
                     message=f"holder request for {request['holder_name']} {days} days old",
                 )
             )
+    for request in conn.execute(
+        "SELECT id, summary, submitted_at, expected_by FROM change_requests WHERE customer_id = ? "
+        "AND status IN ('submitted', 'in_review') ORDER BY submitted_at",
+        [customer_id],
+    ):
+        if parse_utc(request["expected_by"]) < now:
+            days = (now - parse_utc(request["submitted_at"])).days
+            flags.append(
+                Flag(
+                    kind=FlagKind.OVERDUE_CHANGE_REQUEST,
+                    ref_id=request["id"],
+                    message=f"policy change request {days} days old: {request['summary']}",
+                )
+            )
     for policy in conn.execute(
         "SELECT id, policy_number, cancelled_on FROM policies WHERE customer_id = ? AND status = 'cancelled' "
         "ORDER BY policy_number",
@@ -114,6 +129,7 @@ def _column(conn: sqlite3.Connection, sql: str, customer_id: str) -> list[str]:
 
 
 def support_accounts(call: Call) -> Page[SupportAccountHit]:
+    bring_up_to_date(call.conn, call)
     where, args = "1", []
     if q := call.query.get("q", "").strip():
         where = (
@@ -186,6 +202,7 @@ def _support_users(conn: sqlite3.Connection, customer_id: str) -> list[SupportUs
 
 def support_account(call: Call) -> SupportAccount:
     conn = call.conn
+    bring_up_to_date(conn, call)
     customer = conn.execute("SELECT * FROM customers WHERE id = ?", [call.id]).fetchone()
     if customer is None:
         raise not_found("account")
@@ -215,6 +232,12 @@ def support_account(call: Call) -> SupportAccount:
         holder_requests=[holder_request_model(r) for r in requests],
         recent_documents=[document_model(conn, d) for d in documents],
         seminar_activity=[seminar_activity_model(a) for a in activity],
+        change_requests=[
+            change_request_model(r)
+            for r in conn.execute(
+                f"{CHANGE_SELECT} WHERE cr.customer_id = ? ORDER BY cr.submitted_at DESC, cr.id", [cid]
+            )
+        ],
     )
 
 

@@ -186,12 +186,62 @@ CREATE TABLE mfa_codes (
     id INTEGER PRIMARY KEY, challenge_hash TEXT NOT NULL, factor TEXT NOT NULL, code TEXT NOT NULL,
     expires_at TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0
 );
+-- What the sandbox 'sent': sign-in and phone codes (factor sms or voice), and emails (factor email): reset
+-- codes, registration answers, invitations and notices. `address` is the masked phone or the email address.
 CREATE TABLE outbox (
-    id INTEGER PRIMARY KEY, username TEXT NOT NULL, factor TEXT NOT NULL, code TEXT NOT NULL, sent_at TEXT NOT NULL
+    id INTEGER PRIMARY KEY, username TEXT NOT NULL, factor TEXT NOT NULL, code TEXT NOT NULL, sent_at TEXT NOT NULL,
+    address TEXT NOT NULL DEFAULT '', subject TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE device_tokens (
-    token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), expires_at TEXT NOT NULL
+    token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), expires_at TEXT NOT NULL,
+    id TEXT NOT NULL UNIQUE,                     -- what GET /account/devices shows and DELETE names
+    label TEXT NOT NULL DEFAULT '',              -- what the device said it was (User-Agent and address)
+    created_at TEXT NOT NULL, last_used_at TEXT
 );
+CREATE INDEX device_tokens_user ON device_tokens(user_id);
+
+-- Requests for a login (POST /registrations). Refused ones (an unknown policy number, a duplicate) are kept
+-- with their reason for `sandbox registrations`; the applicant only ever hears by email.
+CREATE TABLE registrations (
+    id TEXT PRIMARY KEY,
+    user_type TEXT NOT NULL CHECK (user_type IN ('insured', 'authorized_user')),
+    name TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL, policy_number TEXT NOT NULL,
+    works_for TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+    reason TEXT NOT NULL DEFAULT '',             -- why it was refused, for the operator
+    submitted_at TEXT NOT NULL, decided_at TEXT,
+    user_id TEXT REFERENCES users(id)            -- the login made when approved
+);
+
+-- One-time codes and pending changes of a login: password reset and invitation codes (by email), a new phone
+-- number waiting for its code, a new authenticator secret waiting for a code from it. Only hashes of codes
+-- and tokens are kept; `payload` is the new phone number or the new TOTP secret.
+CREATE TABLE account_codes (
+    id INTEGER PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
+    purpose TEXT NOT NULL CHECK (purpose IN ('reset', 'invitation', 'phone', 'totp')),
+    token_hash TEXT UNIQUE, code_hash TEXT, payload TEXT,
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX account_codes_user ON account_codes(user_id, purpose);
+
+-- Policy change requests. `change` is the JSON of the requested change (its `kind` repeated in the column);
+-- the sandbox moves each on its clock: in review at `review_at`, decided (`outcome`, `decision`) at
+-- `decide_at` (NULL: waiting on the underwriter, so it can run overdue).
+CREATE TABLE change_requests (
+    id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), customer_id TEXT NOT NULL,
+    policy_id TEXT NOT NULL REFERENCES policies(id),
+    kind TEXT NOT NULL CHECK (kind IN ('mailing_address', 'add_insured', 'remove_insured', 'change_limits',
+                                       'other')),
+    change TEXT NOT NULL, summary TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('submitted', 'in_review', 'completed', 'rejected')),
+    submitted_at TEXT NOT NULL, expected_by TEXT NOT NULL, review_at TEXT NOT NULL, decide_at TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ('completed', 'rejected')), decision TEXT NOT NULL DEFAULT '',
+    decided_at TEXT,
+    idempotency_key TEXT, request_hash TEXT,
+    UNIQUE (user_id, idempotency_key)
+);
+CREATE INDEX change_requests_customer ON change_requests(customer_id, submitted_at);
 CREATE TABLE sessions (
     id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
     access_hash TEXT NOT NULL UNIQUE, access_expires_at TEXT NOT NULL,

@@ -26,6 +26,7 @@ from ssp_tui.sandbox.seed_documents import seed_policy_documents
 from ssp_tui.sandbox.seed_model import TABLE_COLUMNS, SeedContext
 from ssp_tui.sandbox.seed_people import seed_agencies, seed_random_customer, seed_spec_customer
 from ssp_tui.sandbox.seed_policies import seed_customer_policies
+from ssp_tui.sandbox.seed_requests import seed_requests
 from ssp_tui.sandbox.seed_users import seed_users
 
 POLICIES_PER_SCALE = 52
@@ -58,6 +59,7 @@ def build_rows(
     seed_announcements(ctx)
     seed_resources(ctx)
     completable = seed_seminars(ctx)
+    seed_requests(ctx)
     if book is not None:
         seed_book(ctx, book, holders, completable, seed)
     return ctx.rows

@@ -71,6 +71,20 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "credits",
     ),
     "agent_resources": ("id", "category", "title", "published_on", "summary", "document_id", "url"),
+    "registrations": (
+        "id", "user_type", "name", "email", "phone", "policy_number", "works_for", "status", "reason",
+        "submitted_at", "decided_at", "user_id",
+    ),
+    "account_codes": (
+        "user_id", "purpose", "token_hash", "code_hash", "payload", "created_at", "expires_at", "used",
+        "failures",
+    ),
+    "outbox": ("username", "factor", "code", "sent_at", "address", "subject", "body"),
+    "change_requests": (
+        "id", "user_id", "customer_id", "policy_id", "kind", "change", "summary", "note", "status",
+        "submitted_at", "expected_by", "review_at", "decide_at", "outcome", "decision", "decided_at",
+    ),
+    "device_tokens": ("token_hash", "user_id", "expires_at", "id", "label", "created_at", "last_used_at"),
 }
 
 

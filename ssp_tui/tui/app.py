@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
@@ -19,9 +21,12 @@ from ssp_tui.tui.session import SessionController
 from ssp_tui.tui.sign_in.login import LoginScreen
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ssp_tui.portal.target import DemoLogin, PortalTarget
     from ssp_tui.settings.config import Profile
     from ssp_tui.settings.secrets import SecretStore
+    from ssp_tui.tui.common.browser_delivery import BrowserDelivery
 
 log = logging.getLogger(__name__)
 LOGIN_MODE = "login"
@@ -52,11 +57,24 @@ class SspApp(App[None]):
         registry: Sequence[Section] = SECTIONS,
         show_clock: bool = True,
         secret_store: SecretStore | None = None,
+        session_folder: Path | None = None,
     ) -> None:
+        """``session_folder``: a browser session's own folder (``ssp-tui web``, see ``ssp_tui/web``): the
+        download cache and the files on their way to the browser live there and go with the session, and
+        settings stay in memory (the server's config file is not the browser user's)."""
         super().__init__()
         self.controller = SessionController(
-            target, profile_name=profile_name, profile=profile, secret_store=secret_store
+            target,
+            profile_name=profile_name,
+            profile=profile,
+            secret_store=secret_store,
+            download_cache_dir=session_folder / "cache" if session_folder else None,
         )
+        self.browser_delivery: BrowserDelivery | None = None
+        if session_folder is not None:
+            from ssp_tui.tui.common.browser_delivery import BrowserDelivery
+
+            self.browser_delivery = BrowserDelivery(session_folder / "outgoing")
         self.controller.relogin_handler = self.ask_relogin
         self.registry = tuple(registry)
         self.show_clock = show_clock
@@ -72,6 +90,18 @@ class SspApp(App[None]):
 
     def on_mount(self) -> None:
         self.add_mode(LOGIN_MODE, LoginScreen)
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        # In a browser tab (ssp-tui web) the app starts without focus, so Textual skipped the screen's
+        # AUTO_FOCUS (the login screen's username) and has nothing to give focus back to: give it now,
+        # before the keys that follow the focus.
+        screen = self.screen
+        selector = screen.AUTO_FOCUS or self.AUTO_FOCUS
+        if screen.focused is not None or not selector:
+            return
+        widget = next((widget for widget in screen.query(selector) if widget.focusable), None)
+        if widget is not None:
+            widget.focus()
 
     # -- sections --
 
@@ -118,9 +148,22 @@ class SspApp(App[None]):
         """After sign-in: one mode per section this user may open, then Home."""
         for section in self.visible_sections():
             if section.id not in self._section_modes:
-                self.add_mode(section.id, section.screen_factory())
+                self.add_mode(section.id, self._styled_as_current(section.screen_factory()))
                 self._section_modes.add(section.id)
         await self.switch_mode(HOME_SECTION_ID)
+
+    def _styled_as_current(self, factory: Callable[[], Screen[None]]) -> Callable[[], Screen[None]]:
+        """``factory``, making screens Textual takes as styled by the current stylesheet (they are, from their
+        first mount). Otherwise Textual re-parses every stylesheet of the app the first time it shows each
+        section (Textual counts a new screen as stale): 0.1-0.3 s of every first open, more on a busy machine
+        (docs/performance.md). A theme change still restyles every section: it moves the app's count on."""
+
+        def make() -> Screen[None]:
+            screen = factory()
+            screen._css_update_count = self._css_update_count
+            return screen
+
+        return make
 
     async def leave_portal(self) -> None:
         await self.switch_mode(LOGIN_MODE)
@@ -195,6 +238,9 @@ class SspApp(App[None]):
             await self.save_profile()
 
     async def save_profile(self) -> None:
+        """Write the profile to the config file; in a browser session it is kept in memory only."""
+        if self.browser_delivery is not None:
+            return
         import asyncio
 
         from ssp_tui.settings.config import save_profile

@@ -94,8 +94,9 @@ SECTIONS: tuple[Section, ...] = (
         key="3",
         screen="ssp_tui.tui.sections.policy_services.screen:PolicyServicesScreen",
         capability=Capability.POLICY_DOCUMENTS,
-        description="Policy documents by term: select, download, preview; frequently used forms",
-        intents=("documents",),
+        description="Policy documents by term: select, download, preview; frequently used forms; policy "
+        "change requests; renewal applications (agents)",
+        intents=("documents", "change_requests"),
     ),
     Section(
         id="credentialing",

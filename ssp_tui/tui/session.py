@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, TypeVar
 from ssp_tui.api.errors import AuthenticationRequired
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ssp_tui.api.client import PortalClient
     from ssp_tui.api.models.auth import LoginResponse, MfaFactor, MfaSendResponse, Session, User
     from ssp_tui.operations.downloads import DownloadEngine
@@ -38,6 +40,7 @@ class SessionController:
         profile_name: str,
         profile: Profile,
         secret_store: SecretStore | None = None,
+        download_cache_dir: Path | None = None,
     ) -> None:
         self.target = target
         self.profile_name = profile_name
@@ -52,6 +55,8 @@ class SessionController:
         self._generation = 0
         """Bumped on every installed session, so that calls that failed together re-login once."""
         self._download_engine: DownloadEngine | None = None
+        self._download_cache_dir = download_cache_dir
+        """None: the platform's cache folder (a browser session keeps its own, which goes with it)."""
 
     # -- the client and the secret store, made on first use (they import httpx2 and keyring) --
 
@@ -72,7 +77,8 @@ class SessionController:
         if self._download_engine is None:
             from ssp_tui.operations.downloads import DownloadEngine, default_cache_dir
 
-            self._download_engine = DownloadEngine(await self.client(), default_cache_dir())
+            cache_dir = self._download_cache_dir or default_cache_dir()
+            self._download_engine = DownloadEngine(await self.client(), cache_dir)
         return self._download_engine
 
     async def portal_key(self) -> str:

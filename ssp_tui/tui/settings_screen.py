@@ -77,6 +77,9 @@ class SettingsScreen(ModalScreen[None]):
                 "For a TLS-inspecting proxy; applies when ssp-tui next starts (proxies: docs/client.md).",
                 classes="hint",
             )
+            if app.controller.user is not None:
+                yield Label("Multi-factor authentication: phone, authenticator app, remembered devices")
+                yield Button("Security…", id="settings-security")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="settings-save")
                 yield Button("Cancel", id="settings-cancel")
@@ -124,8 +127,15 @@ class SettingsScreen(ModalScreen[None]):
 
             self._set_status(describe_error(error)[1], error=True)
             return
-        self.notify("Settings saved.")
+        in_browser = ssp_app(self).browser_delivery is not None
+        self.notify("Settings kept for this browser session." if in_browser else "Settings saved.")
         self.dismiss(None)
+
+    @on(Button.Pressed, "#settings-security")
+    def open_security(self) -> None:
+        from ssp_tui.tui.security.screen import SecurityScreen
+
+        self.app.push_screen(SecurityScreen())
 
     @on(Button.Pressed, "#settings-cancel")
     def action_cancel(self) -> None:

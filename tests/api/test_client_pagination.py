@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import httpx2
@@ -61,6 +62,24 @@ async def test_pages_report_progress_and_collect_stops_early(harness: Harness) -
         first = await client.policies.list().collect(limit=120)
     assert len(first) == 120
     assert len(portal.requests) == 2  # the third page was never asked for
+
+
+async def test_the_next_page_is_asked_for_while_the_caller_works_on_this_one(harness: Harness) -> None:
+    """Prefetching: the portal prepares page 2 while the caller prints or shows page 1."""
+    portal = PagedPortal(total=250, page_size=100)
+    async with harness.client(portal.handle, page_size=100) as client:
+        seen_when_given: list[int] = []
+        pages = client.policies.list().pages()
+        async for _page in pages:
+            for _ in range(5):
+                await asyncio.sleep(0)  # the caller busy with the page
+            seen_when_given.append(len(portal.requests))
+        assert seen_when_given == [2, 3, 3]  # page 2 asked for during page 1, page 3 during page 2
+        portal.requests.clear()
+        async for _page in client.policies.list().pages():
+            break  # a caller that stops after one page
+        await asyncio.sleep(0.01)
+        assert len(portal.requests) <= 2  # the one prefetched page at most, and nothing after it
 
 
 async def test_a_repeated_cursor_is_a_protocol_error_not_an_endless_loop(harness: Harness) -> None:

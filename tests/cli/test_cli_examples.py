@@ -1,5 +1,6 @@
 """Every example in ``--help`` and in docs/cli.md runs as written on the default sandbox (seed 1, scale 1: the
-ids in the examples are that sandbox's), logged in as agent.rivera, or support.morgan for ``support``.
+ids in the examples are that sandbox's), logged in as agent.rivera, or support.morgan for ``support`` and
+dr.patel for ``mfa``.
 
 An example is one line (``\\`` continues it) of ``ssp-tui`` commands, optionally with ``VAR=value``
 assignments before it, a pipe from one ``ssp-tui`` command into another, and ``> FILE`` at the end; anything
@@ -35,7 +36,8 @@ EXAMPLES_HEADING = re.compile(r"^\s*Examples?\b.*:\s*$")
 ANSWERS = "example-password\nexample-password\n"
 """What is typed at a prompt (the first command of an example; a piped one reads the one before it)."""
 DEFAULT_USER = "agent.rivera"
-USER_FOR = {"support": "support.morgan"}
+USER_FOR = {"support": "support.morgan", "mfa": "dr.patel"}
+"""Who runs a command's examples, by its first word (an MFA example acts on its login's own devices)."""
 
 
 @dataclass
@@ -181,8 +183,13 @@ def example_home(
 
 
 def test_every_example_runs_as_written(
-    private_sandbox: SandboxServer, private_cli: Cli, example_home: Path
+    private_sandbox: SandboxServer, private_cli: Cli, example_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from ssp_tui.web.server import SspWebServer
+
+    # `ssp-tui web` examples run up to the point where the server would serve forever.
+    served: list[tuple[str, int]] = []
+    monkeypatch.setattr(SspWebServer, "serve", lambda self, debug=False: served.append((self.host, 0)))
     keyring = private_cli.home.keyring
     store = SecretStore("default", backend=keyring)
     for username in ("agent.rivera", "support.morgan"):
@@ -233,6 +240,7 @@ def test_every_example_runs_as_written(
             if example.stdout_file and stdin is not None:
                 Path(example.stdout_file).write_text(stdin)
     assert not failures, "\n".join(failures)
+    assert served, "no `ssp-tui web` example reached its server"
 
 
 def test_the_example_parser_refuses_what_it_cannot_run() -> None:

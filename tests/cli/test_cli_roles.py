@@ -16,8 +16,9 @@ from cli_helpers import Cli, LoginAs, all_commands
 from ssp_tui.api.roles import CAPABILITY_TITLES, Capability, Role, role_may
 from ssp_tui.cli.exit_codes import ExitCode
 
-NO_PORTAL = {("login",), ("logout",), ("sandbox",), ("completion",)}
-"""Commands that sign in or out, the sandbox's own and shell completion (no portal role involved)."""
+NO_PORTAL = {("login",), ("logout",), ("sandbox",), ("completion",), ("account",), ("web",), ("man",)}
+"""Commands that sign in or out, the sandbox's own, shell completion, the manual page, the browser door and
+creating or recovering a login (no session, so no portal role involved)."""
 NEEDS: dict[tuple[str, ...], Capability | None] = {
     ("whoami",): None,
     ("billing", "list"): Capability.BILLING,
@@ -46,6 +47,16 @@ NEEDS: dict[tuple[str, ...], Capability | None] = {
     ("agent", "download"): Capability.AGENT_LIBRARY,
     ("support", "search"): Capability.SUPPORT_TRIAGE,
     ("support", "account"): Capability.SUPPORT_TRIAGE,
+    ("mfa", "factors"): None,
+    ("mfa", "phone"): None,
+    ("mfa", "reenroll"): None,
+    ("mfa", "devices"): None,
+    ("mfa", "revoke-device"): None,
+    ("changes", "request"): Capability.POLICY_CHANGES,
+    ("changes", "list"): Capability.POLICY_CHANGES,
+    ("changes", "show"): Capability.POLICY_CHANGES,
+    ("renewals", "list"): Capability.RENEWAL_APPLICATIONS,
+    ("renewals", "download"): Capability.RENEWAL_APPLICATIONS,
 }
 HOLDER = (
     "--insured",
@@ -87,6 +98,12 @@ def arguments(command: tuple[str, ...], folder: Path) -> tuple[str, ...]:
         ("calendar", "export"): (str(folder / "dates.ics"),),
         ("support", "search"): ("NOPE-0000",),
         ("support", "account"): ("zz_no_such_account",),
+        ("mfa", "phone"): ("--confirm", "zz_no_such_change", "--code", "123456"),
+        ("mfa", "reenroll"): ("--confirm", "zz_no_such_enrollment", "--code", "123456"),
+        ("mfa", "revoke-device"): ("dev_zz_no_such_device",),
+        ("changes", "request"): ("--policy", "NOPE-0000", "--kind", "other", "--description", "x"),
+        ("changes", "show"): ("pc_zz_no_such_request",),
+        ("renewals", "download"): ("NOPE-0000", "--dir", str(folder)),
     }.get(command, ())
 
 

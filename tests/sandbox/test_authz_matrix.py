@@ -61,6 +61,21 @@ MAY: dict[str, frozenset[str]] = {
     "agent_resources": frozenset({"agent"}),
     "support_accounts": frozenset({"support"}),
     "support_account": frozenset({"support"}),
+    # Everyone manages their own MFA (the portal's MFA Support page).
+    "mfa_status": EVERYONE,
+    "start_phone_change": EVERYONE,
+    "confirm_phone_change": EVERYONE,
+    "start_totp_reenrollment": EVERYONE,
+    "confirm_totp_reenrollment": EVERYONE,
+    "remembered_devices": EVERYONE,
+    "revoke_device": EVERYONE,
+    # Policy change requests: policyholders, and agents for their clients; insureds may not, support reads
+    # them in triage only.
+    "create_change_request": frozenset({"policyholder", "agent"}),
+    "change_requests": frozenset({"policyholder", "agent"}),
+    "change_request": frozenset({"policyholder", "agent"}),
+    # Completed renewal applications: agents (support reads every account).
+    "renewal_applications": frozenset({"agent", "support"}),
 }
 """Who may use each signed-in route: the published rules, written out here rather than read from the code."""
 POLICY_DOCUMENT_ROLES = MAY["policy_documents"]
@@ -149,7 +164,9 @@ def oracle(db_path: Path, username: str) -> Scope:
             [*chosen_policies, me, me],
         ).fetchone()
         policy = cert[1]
-        document = conn.execute("SELECT MIN(id) FROM documents WHERE policy_id = ?", [policy]).fetchone()[0]
+        document = conn.execute(
+            "SELECT MIN(id) FROM documents WHERE policy_id = ? AND type != 'renewal_application'", [policy]
+        ).fetchone()[0]
         account = conn.execute("SELECT billing_account_id FROM policies WHERE id = ?", [policy]).fetchone()[0]
         customer_id = conn.execute("SELECT customer_id FROM policies WHERE id = ?", [policy]).fetchone()[0]
         return {
@@ -162,6 +179,12 @@ def oracle(db_path: Path, username: str) -> Scope:
         }
 
     scope = Scope(role, insured, policies, accounts, activity, pick(True), pick(False))
+    # A policy change request inside and outside the scope (the seed files them for a few customers).
+    changes = conn.execute("SELECT id, policy_id FROM change_requests ORDER BY id").fetchall()
+    for objects, inside in ((scope.own, True), (scope.other, False)):
+        found = next((c for c, p in changes if (p in policies) is inside), None)
+        if found is not None and objects:
+            objects["change"] = found
     conn.close()
     return scope
 
@@ -181,6 +204,7 @@ PAY_ROUTES = [
     ("POST", "/billing/policies/{policy}/pay-link"),
 ]
 SUPPORT_ID_ROUTES = [("GET", "/support/accounts/{customer}")]
+CHANGE_ID_ROUTES = [("GET", "/policy-changes/{change}")]
 PLAIN_ROUTES = {
     "/me": "me",
     "/home": "home",
@@ -196,6 +220,10 @@ PLAIN_ROUTES = {
     "/openapi.json": None,
     "/agent/resources": "agent_resources",
     "/support/accounts": "support_accounts",
+    "/account/mfa": "mfa_status",
+    "/account/devices": "remembered_devices",
+    "/policy-changes": "change_requests",
+    "/renewals/applications": "renewal_applications",
 }
 """Path -> route name (None: public)."""
 ROUTE_NAMES = {
@@ -210,6 +238,7 @@ ROUTE_NAMES = {
     "/billing/accounts/{account}/pay-link": "billing_account_pay_link",
     "/billing/policies/{policy}/pay-link": "billing_policy_pay_link",
     "/support/accounts/{customer}": "support_account",
+    "/policy-changes/{change}": "change_request",
 }
 
 
@@ -266,10 +295,13 @@ def test_every_id_route_answers_by_role_and_ownership(portal: SandboxServer, rol
         )
     mismatches = []
     with portal.client(portal.token(ROLE_USERS[role])) as client:
-        for method, template in ID_ROUTES + PAY_ROUTES + SUPPORT_ID_ROUTES:
+        id_routes = ID_ROUTES + PAY_ROUTES + SUPPORT_ID_ROUTES
+        if "change" in scope.own:
+            id_routes += CHANGE_ID_ROUTES
+        for method, template in id_routes:
             subject = _subject(template)
             relations = {"own": scope.own, "missing": _missing(scope.own, subject)}
-            if scope.other:
+            if subject in scope.other:
                 relations["other"] = scope.other
             bodies = {}
             for relation, objects in relations.items():
@@ -361,13 +393,20 @@ def test_no_list_shows_another_customers_data(portal: SandboxServer, role: str) 
         if scope.other and role in MAY["policies"]:
             leaked = json.dumps(_collect(client, "/policies"))
             assert scope.other["policy"] not in leaked
+        if role in MAY["change_requests"]:
+            changes = _collect(client, "/policy-changes")
+            assert changes and {c["policy_id"] for c in changes} <= scope.policies
+        if role in MAY["renewal_applications"]:
+            renewals = _collect(client, "/renewals/applications")
+            assert renewals and {r["policy_id"] for r in renewals} <= scope.policies
 
 
 def test_without_a_token_every_private_route_is_401(portal: SandboxServer) -> None:
     objects = oracle(portal.db_path, "dr.patel").own
     with portal.client() as client:
-        for method, template in ID_ROUTES + PAY_ROUTES + SUPPORT_ID_ROUTES:
+        for method, template in ID_ROUTES + PAY_ROUTES + SUPPORT_ID_ROUTES + CHANGE_ID_ROUTES:
             assert client.request(method, template.format(**objects)).status_code == 401, template
+        assert client.delete(f"/account/devices/{MISSING}").status_code == 401
         for path, name in PLAIN_ROUTES.items():
             want = 200 if name is None else 401
             assert client.get(path).status_code == want, path
@@ -381,3 +420,73 @@ def test_an_agent_sees_billing_summaries_but_not_the_payments_applied(portal: Sa
             details = [client.get(f"/billing/accounts/{a['id']}").json() for a in accounts[:5]]
             assert all(d["installments"] for d in details), username
             assert any(d["payments"] for d in details) is sees_payments, username
+
+
+def _change_body(policy_id: str) -> dict[str, object]:
+    return {"policy_id": policy_id, "change": {"kind": "other", "description": "Add a practice location"}}
+
+
+@pytest.mark.parametrize("role", list(ROLE_USERS))
+def test_change_requests_by_role_and_ownership(portal: SandboxServer, role: str) -> None:
+    """Policyholders for their policies, agents for their clients'; insureds and support never (403 before
+    the id); another customer's policy answers like a missing one."""
+    scope = oracle(portal.db_path, ROLE_USERS[role])
+    cases = {"own": scope.own["policy"], "missing": MISSING}
+    if scope.other:
+        cases["other"] = scope.other["policy"]
+    with portal.client(portal.token(ROLE_USERS[role])) as client:
+        bodies = {}
+        for relation, policy_id in cases.items():
+            answer = client.post(
+                "/policy-changes",
+                json=_change_body(policy_id),
+                headers={"Idempotency-Key": f"pc-{role}-{relation}"},
+            )
+            allowed = role in MAY["create_change_request"]
+            want = (201 if relation == "own" else 404) if allowed else 403
+            assert answer.status_code == want, (relation, answer.text)
+            bodies[relation] = answer.content
+        if "other" in bodies and role in MAY["create_change_request"]:
+            assert bodies["other"] == bodies["missing"]
+
+
+def test_renewal_applications_are_for_agents_and_support_only(portal: SandboxServer) -> None:
+    """Listed among an agent's renewal-term documents and downloadable; a policyholder neither sees nor
+    fetches the application of their own renewal (404, like a missing document)."""
+    with portal.client(portal.token("agent.rivera")) as agent:
+        completed = [a for a in _collect(agent, "/renewals/applications") if a["status"] == "completed"]
+        application = completed[0]["document"]
+        policy_id = completed[0]["policy_id"]
+        renewal_docs = _collect(agent, f"/policies/{policy_id}/documents", term="renewal")
+        assert application["id"] in {d["id"] for d in renewal_docs}
+        assert agent.get(f"/documents/{application['id']}/content").status_code == 200
+    with sqlite3.connect(portal.db_path) as conn:
+        owner = conn.execute(
+            "SELECT u.username FROM users u JOIN policies p ON p.customer_id = u.customer_id "
+            "WHERE p.id = ? AND u.role = 'policyholder' ORDER BY u.username LIMIT 1",
+            [policy_id],
+        ).fetchone()[0]
+    assert owner == "dr.patel"
+    with portal.client(portal.token(owner)) as policyholder:
+        docs = _collect(policyholder, f"/policies/{policy_id}/documents", term="renewal")
+        assert docs and application["id"] not in {d["id"] for d in docs}
+        hidden = policyholder.get(f"/documents/{application['id']}/content")
+        missing = policyholder.get(f"/documents/{MISSING}/content")
+        assert hidden.status_code == 404 and hidden.content == missing.content
+
+
+def test_a_remembered_device_is_revoked_only_by_its_owner(portal: SandboxServer) -> None:
+    with sqlite3.connect(portal.db_path) as conn:
+        [patels] = conn.execute(
+            "SELECT d.id FROM device_tokens d JOIN users u ON u.id = d.user_id "
+            "WHERE u.username = 'dr.patel' AND d.label LIKE 'Safari%'"
+        ).fetchall()
+    with portal.client(portal.token("agent.rivera")) as other:
+        refused = other.delete(f"/account/devices/{patels[0]}")
+        missing = other.delete(f"/account/devices/{MISSING}")
+        assert refused.status_code == 404 and refused.content == missing.content
+        assert patels[0] not in {d["id"] for d in _collect(other, "/account/devices")}
+    with portal.client(portal.token("dr.patel")) as owner:
+        assert patels[0] in {d["id"] for d in _collect(owner, "/account/devices")}
+        assert owner.delete(f"/account/devices/{patels[0]}").status_code == 204
+        assert patels[0] not in {d["id"] for d in _collect(owner, "/account/devices")}

@@ -100,7 +100,7 @@ def test_create_refuses_an_existing_file_and_reset_replaces_it(tmp_path: Path) -
         assert db.meta(conn) == {
             "schema_version": db.SCHEMA_VERSION, "seed": "2", "scale": "1", "today": "2026-01-15"
         }
-        assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM outbox WHERE code = '1'").fetchone()[0] == 0
     finally:
         conn.close()
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("sandbox.sqlite3-")) == [
@@ -142,7 +142,12 @@ def test_outbox_lists_sent_codes_oldest_first(tmp_path: Path) -> None:
     path = db.create_and_seed(tmp_path / "sandbox.sqlite3", today=TODAY)
     conn = db.connect(path)
     try:
-        assert db.outbox(conn) == []
+        # The seed's one message: the demo registration's invitation (see seed_requests).
+        [invitation] = db.outbox(conn)
+        assert (invitation.username, invitation.factor, invitation.to) == (
+            "opark", "email", "owen.park@minakimdo.example"
+        )
+        assert invitation.code and invitation.code in invitation.body
         conn.executemany(
             "INSERT INTO outbox (username, factor, code, sent_at) VALUES (?, ?, ?, ?)",
             [
@@ -150,7 +155,7 @@ def test_outbox_lists_sent_codes_oldest_first(tmp_path: Path) -> None:
                 ("dr.kim", "voice", "654321", "2026-11-28T10:01:00Z"),
             ],
         )
-        messages = db.outbox(conn)
+        messages = db.outbox(conn)[1:]
         assert [(m.username, m.factor, m.code) for m in messages] == [
             ("dr.patel", MfaFactor.SMS, "123456"),
             ("dr.kim", MfaFactor.VOICE, "654321"),

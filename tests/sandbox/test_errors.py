@@ -80,6 +80,7 @@ def test_unknown_paths_and_methods(sandbox: SandboxServer, patel: httpx2.Client)
         ("/seminars/activity?from=2026-13-01", "from"),
         ("/seminars/activity?to=yesterday", "to"),
         ("/credentialing/certificates?term=bogus", "term"),
+        ("/credentialing/certificates?by=nobody", "by"),
         ("/risk/resources?category=x", "category"),
         ("/policies?status=", "status"),
         ("/policies?stauts=active", "stauts"),

@@ -163,6 +163,25 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "contact_name": "Ann",
         "contact_email": "ann@example.com",
     },
+    "register": {
+        "user_type": "authorized_user",
+        "name": "Ruth Ames",
+        "email": "ruth@lakes.example",
+        "phone": "616-555-0100",
+        "policy_number": "NCP1513214",
+        "works_for": "Great Lakes Orthopedic Associates",
+    },
+    "recover_username": {"email": "ruth@lakes.example"},
+    "request_password_reset": {"username": "dr.patel"},
+    "reset_password": {"username": "dr.patel", "code": "123456", "new_password": "a long new passphrase"},
+    "start_phone_change": {"phone": "916-555-0199", "factor": "sms"},
+    "confirm_phone_change": {"change_token": "t", "code": "123456"},
+    "confirm_totp_reenrollment": {"enrollment_token": "t", "code": "123456"},
+    "create_change_request": {
+        "policy_id": "p",
+        "change": {"kind": "other", "description": "Add our new office"},
+        "note": "n",
+    },
 }
 """A body each route would decode, every field filled in (a test below checks none is left out)."""
 TEXT_QUERIES = [(r, q.name) for r in ROUTES for q in r.query if q.type is str]

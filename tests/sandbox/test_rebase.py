@@ -15,7 +15,7 @@ from auth_fixtures import auth_bench
 from sandbox_harness import SEED_TODAY, copy_db
 
 from ssp_tui.sandbox import db
-from ssp_tui.sandbox.rebase import _REPLACED_TABLES, rebase_to
+from ssp_tui.sandbox.rebase import _MIXED_KEYS, _REPLACED_TABLES, rebase_to
 from ssp_tui.sandbox.seed_model import TABLE_COLUMNS
 
 PATEL = "dr.patel"
@@ -72,6 +72,11 @@ async def test_redated_demo_data_is_exactly_todays_and_the_users_own_is_kept(
             fresh = db.connect(seeded_later)
             for table in _REPLACED_TABLES:
                 assert _rows(conn, table) == _rows(fresh, table), table
+            # Tables the seed shares with users: today's seeded rows, and the user's own besides.
+            for table in _MIXED_KEYS:
+                assert set(_rows(fresh, table)) <= set(_rows(conn, table)), table
+            mine_now = set(_rows(conn, "device_tokens")) - set(_rows(fresh, "device_tokens"))
+            assert len(mine_now) == 1  # the device remembered above; the old day's seeded ones are gone
             seeded_requests = "WHERE idempotency_key IS NULL"
             assert _rows(conn, "holder_requests", seeded_requests) == _rows(fresh, "holder_requests")
             profile = "SELECT id, display_name, role, last_login, locked_at FROM users ORDER BY id"

@@ -77,8 +77,10 @@ async def test_outbox_json_shows_the_codes_sent(fresh_db: Path) -> None:
         assert sent.status_code == 202
     result = CliRunner().invoke(cli, ["sandbox", "outbox", "--json", "--db", str(fresh_db)])
     assert result.exit_code == 0, result.output
-    [message] = msgspec.json.decode(result.stdout, type=list[OutboxMessage])
+    invitation, message = msgspec.json.decode(result.stdout, type=list[OutboxMessage])
+    assert invitation.username == "opark" and invitation.factor == "email"  # the seed's demo invitation
     assert message.username == "dr.patel" and re.fullmatch(r"\d{6}", message.code)
+    assert (message.factor, message.to) == ("sms", "***-***-" + message.to[-4:])
 
 
 def test_reset_builds_a_database_the_other_commands_read(tmp_path: Path) -> None:

@@ -15,7 +15,18 @@ from ssp_tui.api.contract import ROUTES
 SUPPORT = "support.morgan"
 SIGN_IN_ROUTES = {"login", "mfa_send", "mfa_verify", "refresh", "logout"}
 """The caller's own sign-in and sign-out: not a change to any account."""
-WRITES = [route for route in ROUTES if route.method != "GET" and route.name not in SIGN_IN_ROUTES]
+OWN_SECURITY_PREFIX = "/account/"
+"""The caller's own MFA phone, authenticator and remembered devices: support staff keep their own sign-in
+working; no customer's data changes. (Registration and recovery are public: they act on what an email
+proves, not on the caller's session, so no role applies.)"""
+WRITES = [
+    route
+    for route in ROUTES
+    if route.method != "GET"
+    and route.name not in SIGN_IN_ROUTES
+    and not route.public
+    and not route.path.startswith(OWN_SECURITY_PREFIX)
+]
 
 
 def database_contents(db_path: Path) -> dict[str, list[tuple]]:
@@ -47,6 +58,7 @@ def test_the_contract_has_writes_to_refuse() -> None:
         "billing_account_pay_link",
         "billing_policy_pay_link",
         "create_holder_request",
+        "create_change_request",
     }
 
 
@@ -61,7 +73,11 @@ async def test_support_is_refused_every_write_and_nothing_changes(fresh_db: Path
             "city": "Fresno",
             "state": "CA",
             "zip": "93701",
-        }
+        },
+        "create_change_request": {
+            "policy_id": ids["policy"],
+            "change": {"kind": "other", "description": "Add our new office"},
+        },
     }
     path_ids = {
         "billing_account_pay_link": ids["account"],

@@ -55,7 +55,7 @@ def lossy(monkeypatch: pytest.MonkeyPatch) -> LoseFirstHolderResponse:
         return None
 
     def make_client(base_url: str, **options: object) -> client_module.PortalClient:
-        return real_client(base_url, transport=transport, sleep=no_sleep)
+        return real_client(base_url, transport=transport, sleep=no_sleep, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(client_module, "PortalClient", make_client)
     return transport

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from section_helpers import enter_as
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
+from textual.widgets import OptionList, TabbedContent
 from tui_helpers import SandboxLike, wait_for
 
 from ssp_tui.api.models import AttentionKind, BillingTerm, Term
@@ -41,8 +41,10 @@ async def open_attention(
     await wait_for(pilot, lambda: home.attention, "the attention items")
     matching = [i for i, item in enumerate(home.attention) if item.kind is kind]
     assert matching, f"the seed should give this user {kind} items"
-    # One line per item (short messages, no border): the item's row is its index.
-    await pilot.click("#home-attention", offset=(4, matching[-1]))
+    # By keys, as a user does: a long item wraps and a long list scrolls, so a row is not an item's index.
+    attention = home.query_one("#home-attention", OptionList)
+    attention.focus()
+    await pilot.press("home", *["down"] * matching[-1], "enter")
     await wait_for(pilot, lambda: isinstance(app.screen, section), section.__name__)
     screen = app.screen
     assert isinstance(screen, section)

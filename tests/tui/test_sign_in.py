@@ -22,6 +22,7 @@ from tui_helpers import (
 from ssp_tui import clock
 from ssp_tui.tui.app import SspApp
 from ssp_tui.tui.section_registry import SECTIONS
+from ssp_tui.tui.sections.home.screen import HomeScreen
 from ssp_tui.tui.sign_in.login import LoginScreen
 from ssp_tui.tui.sign_in.mfa import MfaScreen
 from ssp_tui.tui.sign_in.mfa_enroll import EnrollScreen
@@ -166,6 +167,8 @@ async def test_first_sign_in_enrolls_the_authenticator(
         app.screen.query_one("#enroll-code", Input).focus()
         await pilot.press(*pyotp.TOTP(secret).at(clock.now()), "enter")
         await wait_for(pilot, lambda: app.controller.user is not None, "the session")
+        # Signed in means Home is shown (the test must not end while the app is still switching to it).
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "Home")
         assert await app.controller.totp_secret(account.username) == secret
 
 

@@ -1,5 +1,21 @@
 """The Portal API v1 contract as msgspec Structs: the single source of truth for client and sandbox."""
 
+from ssp_tui.api.models.account import (
+    Accepted,
+    MfaStatus,
+    PasswordReset,
+    PasswordResetRequest,
+    PhoneChangeConfirm,
+    PhoneChangeStart,
+    PhoneChangeStarted,
+    PhoneChannel,
+    RegistrationCreate,
+    RememberedDevice,
+    TotpReenrollConfirm,
+    TotpReenrollment,
+    UsernameReminderRequest,
+    UserType,
+)
 from ssp_tui.api.models.auth import (
     LoginRequest,
     LoginResponse,
@@ -9,6 +25,7 @@ from ssp_tui.api.models.auth import (
     MfaSendRequest,
     MfaSendResponse,
     MfaVerifyRequest,
+    OutboxChannel,
     OutboxMessage,
     RefreshRequest,
     Session,
@@ -25,6 +42,19 @@ from ssp_tui.api.models.billing import (
     InstallmentStatus,
     PayLink,
     PaymentPlan,
+)
+from ssp_tui.api.models.changes import (
+    OPEN_CHANGE_STATUSES,
+    AddInsuredChange,
+    ChangeKind,
+    ChangeRequest,
+    ChangeRequestCreate,
+    ChangeStatus,
+    LimitsChange,
+    MailingAddressChange,
+    OtherChange,
+    PolicyChange,
+    RemoveInsuredChange,
 )
 from ssp_tui.api.models.common import (
     Capability,
@@ -68,6 +98,7 @@ from ssp_tui.api.models.policies import (
     PolicySummary,
     PolicyTerm,
 )
+from ssp_tui.api.models.renewals import ApplicationFilter, ApplicationStatus, RenewalApplication
 from ssp_tui.api.models.support import (
     Flag,
     FlagKind,
@@ -78,15 +109,20 @@ from ssp_tui.api.models.support import (
 )
 
 __all__ = [
-    "AgentCategory", "AgentResource", "Announcement", "AppliedPayment", "AttentionItem", "AttentionKind",
+    "OPEN_CHANGE_STATUSES", "Accepted", "AddInsuredChange", "AgentCategory", "AgentResource", "Announcement",
+    "ApplicationFilter", "ApplicationStatus", "AppliedPayment", "AttentionItem", "AttentionKind",
     "BilledPolicy", "BillingDetail", "BillingKind", "BillingSummary", "BillingTerm", "Capability",
-    "Certificate", "CertificateTerm", "CredentialedInsured", "Document", "DocumentType", "FieldError", "Flag",
-    "FlagKind",
-    "FrequentForms", "HolderRequest", "HolderRequestCreate", "HolderRequestStatus", "Home", "Installment",
-    "InstallmentStatus", "InsuredRef", "LoginRequest", "LoginResponse", "LoginState", "LogoutRequest",
-    "MfaFactor", "MfaSendRequest", "MfaSendResponse", "MfaVerifyRequest", "OutboxMessage", "Page", "PayLink",
-    "PaymentPlan", "PolicyDetail", "PolicyStatus", "PolicySummary", "PolicyTerm", "Problem", "RefreshRequest",
+    "Certificate", "CertificateTerm", "ChangeKind", "ChangeRequest", "ChangeRequestCreate", "ChangeStatus",
+    "CredentialedInsured", "Document", "DocumentType", "FieldError", "Flag", "FlagKind", "FrequentForms",
+    "HolderRequest", "HolderRequestCreate", "HolderRequestStatus", "Home", "Installment", "InstallmentStatus",
+    "InsuredRef", "LimitsChange", "LoginRequest", "LoginResponse", "LoginState", "LogoutRequest",
+    "MailingAddressChange", "MfaFactor", "MfaSendRequest", "MfaSendResponse", "MfaStatus", "MfaVerifyRequest",
+    "OtherChange", "OutboxChannel", "OutboxMessage", "Page", "PasswordReset", "PasswordResetRequest",
+    "PayLink", "PaymentPlan", "PhoneChangeConfirm", "PhoneChangeStart", "PhoneChangeStarted", "PhoneChannel",
+    "PolicyChange", "PolicyDetail", "PolicyStatus", "PolicySummary", "PolicyTerm", "Problem",
+    "RefreshRequest", "RegistrationCreate", "RememberedDevice", "RemoveInsuredChange", "RenewalApplication",
     "RiskCategory", "RiskHighlight", "RiskResource", "Role", "SearchBy", "Seminar", "SeminarActivity",
     "SeminarFormat", "Session", "StatusFilter", "SupportAccount", "SupportAccountHit", "SupportBilling",
-    "SupportUser", "Term", "User",
+    "SupportUser", "Term", "TotpReenrollConfirm", "TotpReenrollment", "User", "UserType",
+    "UsernameReminderRequest",
 ]

@@ -121,10 +121,24 @@ class LogoutRequest(msgspec.Struct, kw_only=True):
         return _redacted_repr(self, frozenset({"refresh_token"}))
 
 
+class OutboxChannel(StrEnum):
+    SMS = "sms"
+    VOICE = "voice"
+    EMAIL = "email"
+
+
 class OutboxMessage(msgspec.Struct, kw_only=True):
-    """A code the sandbox 'sent' by SMS or voice (sandbox only)."""
+    """A message the sandbox 'sent' by text, voice or email (sandbox only): sign-in and phone codes, reset
+    codes, registration answers and invitations."""
 
     username: str
-    factor: MfaFactor
+    """The login it is for ('' for a registration that has no login yet)."""
+    factor: OutboxChannel
+    """How it went out."""
     code: str
+    """The one-time code in it ('' for a message without one)."""
     sent_at: datetime
+    to: str = ""
+    """The masked phone number, or the email address."""
+    subject: str = ""
+    body: str = ""

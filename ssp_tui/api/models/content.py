@@ -16,6 +16,10 @@ class AttentionKind(StrEnum):
     PAST_DUE = "past_due"
     RENEWAL_DOCUMENTS = "renewal_documents"
     HOLDER_REQUESTS = "holder_requests"
+    CHANGE_REQUESTS = "change_requests"
+    """Policy change requests under way, or one rejected lately."""
+    RENEWAL_APPLICATION_MISSING = "renewal_application_missing"
+    """An agent's renewal whose application is not completed yet."""
 
 
 class Announcement(msgspec.Struct, kw_only=True):
@@ -41,7 +45,8 @@ class AttentionItem(msgspec.Struct, kw_only=True):
     message: str
     ref_id: str | None = None
     """What it is about, so choosing it opens exactly that record: the billing account (amount due, past
-    due) or the policy (renewal documents); none for the holder-request count."""
+    due) or the policy (renewal documents, a missing renewal application, a rejected change request); none
+    for the holder-request and change-request counts."""
     term: Term | None = None
     """The policy term it is about (``renewal`` for renewal documents); none for billing, which is always
     the current term."""

@@ -17,6 +17,8 @@ class DocumentType(StrEnum):
     INVOICE = "invoice"
     RENEWAL_NOTICE = "renewal_notice"
     CANCELLATION_NOTICE = "cancellation_notice"
+    RENEWAL_APPLICATION = "renewal_application"
+    """The completed renewal application of a renewal term (agents and support)."""
     RESOURCE = "resource"
     """Risk-management and agent-library PDFs."""
 
@@ -84,6 +86,8 @@ class Document(msgspec.Struct, kw_only=True):
     policy_id: str | None = None
     policy_number: str | None = None
     term: Term | None = None
+    completed_on: date | None = None
+    """For a renewal application: the day the client completed it."""
 
 
 class FrequentForms(msgspec.Struct, kw_only=True):

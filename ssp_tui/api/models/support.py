@@ -8,6 +8,7 @@ from enum import StrEnum
 import msgspec
 
 from ssp_tui.api.models.billing import PaymentPlan
+from ssp_tui.api.models.changes import ChangeRequest
 from ssp_tui.api.models.common import Role
 from ssp_tui.api.models.content import SeminarActivity
 from ssp_tui.api.models.credentialing import HolderRequest
@@ -20,6 +21,7 @@ class FlagKind(StrEnum):
     MFA_NOT_ENROLLED = "mfa_not_enrolled"
     OVERDUE_HOLDER_REQUEST = "overdue_holder_request"
     CANCELLED_POLICY = "cancelled_policy"
+    OVERDUE_CHANGE_REQUEST = "overdue_change_request"
 
 
 class Flag(msgspec.Struct, kw_only=True):
@@ -73,3 +75,5 @@ class SupportAccount(msgspec.Struct, kw_only=True):
     holder_requests: list[HolderRequest]
     recent_documents: list[Document]
     seminar_activity: list[SeminarActivity]
+    change_requests: list[ChangeRequest] = []
+    """Policy change requests, newest first."""

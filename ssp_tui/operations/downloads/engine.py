@@ -29,6 +29,8 @@ from ssp_tui.operations.downloads.state import NotAPdf, RunState
 from ssp_tui.operations.safe_names import final_path_inside, numbered_path, title_filename
 
 CACHE_BATCH = 32
+CACHE_THREADS = 4
+"""Cache-hit batches placed at once (asyncio's default pool has min(32, CPUs + 4) threads)."""
 """Jobs served from the cache per worker-thread call (between two progress reports)."""
 _PDF_MAGIC = b"%PDF-"
 _PDF_HEADER_WINDOW = 1024
@@ -147,17 +149,25 @@ class DownloadEngine:
             if normalise_sha256(job.expected_sha256) is not None or (job.etag and job.expected_sha256 is None)
         ]
         served: set[int] = set()
-        for start in range(0, len(candidates), CACHE_BATCH):
-            if cancel is not None and cancel.is_set():
-                break
-            batch = candidates[start : start + CACHE_BATCH]
-            outcomes = await asyncio.to_thread(self._serve_batch, state.jobs, batch, target, mode)
+        # Batches run on a few threads at once: every placed file is fsynced, and the disk commits concurrent
+        # fsyncs together (one at a time: 4 ms a file on the benchmark machine; eight at once: 0.4 ms).
+        gate = asyncio.Semaphore(CACHE_THREADS)
+        step = CACHE_BATCH
+        batches = [candidates[start : start + step] for start in range(0, len(candidates), step)]
+
+        async def serve(batch: list[int]) -> None:
+            async with gate:
+                if cancel is not None and cancel.is_set():
+                    return
+                outcomes = await asyncio.to_thread(self._serve_batch, state.jobs, batch, target, mode)
             for index, outcome in outcomes:
                 served.add(index)
                 if isinstance(outcome, Exception):
                     state.fail(index, outcome)
                 else:
                     state.record(index, *outcome, from_cache=True)
+
+        await asyncio.gather(*(serve(batch) for batch in batches))
         return served
 
     def _serve_batch(

@@ -124,10 +124,54 @@ def write_combined(
     One top-level bookmark per document, at its first page; when documents are missing, a first bookmark says
     how many and lists them. Streams are copied as they are: no decoding, no recompression.
     """
-    combined = pikepdf.new()
+    parts = [(pdf, [(source.title, 0)]) for _, source, pdf in sources.opened]
+    return _save(parts, temp_path, missing_titles, total, labels)
+
+
+def write_part(sources: OpenedSources, path: Path) -> list[tuple[str, int]]:
+    """Write the opened sources' pages to ``path`` (a part of a larger combination, no bookmarks); returns
+    each document's title and first page in the part."""
+    part = pikepdf.new()
     starts: list[tuple[str, int]] = []
     for _, source, pdf in sources.opened:
-        starts.append((source.title, len(combined.pages)))
+        starts.append((source.title, len(part.pages)))
+        part.pages.extend(pdf.pages)
+    _save_plain(part, path)
+    part.close()
+    return starts
+
+
+def write_from_parts(
+    parts: Sequence[tuple[Path, list[tuple[str, int]]]],
+    temp_path: Path,
+    *,
+    missing_titles: Sequence[str] = (),
+    total: int | None = None,
+    labels: PdfLabels | None = None,
+) -> int:
+    """``write_combined`` over parts written by ``write_part``: a bookmark per document of every part. Each
+    part is opened from its file (a descriptor each, not its bytes in memory)."""
+    opened = [(pikepdf.open(path), starts) for path, starts in parts]
+    try:
+        return _save(opened, temp_path, missing_titles, total, labels)
+    finally:
+        for pdf, _ in opened:
+            with contextlib.suppress(Exception):
+                pdf.close()
+
+
+def _save(
+    parts: Sequence[tuple[pikepdf.Pdf, Sequence[tuple[str, int]]]],
+    temp_path: Path,
+    missing_titles: Sequence[str],
+    total: int | None,
+    labels: PdfLabels | None,
+) -> int:
+    combined = pikepdf.new()
+    starts: list[tuple[str, int]] = []
+    for pdf, bookmarks in parts:
+        offset = len(combined.pages)
+        starts += [(title, offset + first) for title, first in bookmarks]
         combined.pages.extend(pdf.pages)
     with combined.open_outline() as outline:
         if missing_titles:
@@ -137,16 +181,20 @@ def write_combined(
             outline.root.append(pikepdf.OutlineItem(title or "Untitled", first_page))
     if labels is not None:
         _label(combined, labels, len(starts))
-    combined.save(
-        temp_path,
+    _save_plain(combined, temp_path)
+    pages = len(combined.pages)
+    combined.close()
+    return pages
+
+
+def _save_plain(pdf: pikepdf.Pdf, path: Path) -> None:
+    pdf.save(
+        path,
         compress_streams=False,
         recompress_flate=False,
         stream_decode_level=pikepdf.StreamDecodeLevel.none,
         object_stream_mode=pikepdf.ObjectStreamMode.preserve,
     )
-    pages = len(combined.pages)
-    combined.close()
-    return pages
 
 
 def _label(pdf: pikepdf.Pdf, labels: PdfLabels, documents: int) -> None:

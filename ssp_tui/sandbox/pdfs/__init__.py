@@ -14,6 +14,7 @@ from ssp_tui.sandbox.pdfs.policy_docs import (
     build_renewal_notice,
 )
 from ssp_tui.sandbox.pdfs.policy_form import build_policy_form
+from ssp_tui.sandbox.pdfs.renewal_application import build_renewal_application
 from ssp_tui.sandbox.pdfs.resource import build_resource
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "build_endorsement",
     "build_invoice",
     "build_policy_form",
+    "build_renewal_application",
     "build_renewal_notice",
     "build_resource",
     "project_installments",

@@ -33,6 +33,7 @@ from ssp_tui.operations.downloads import (
     JobState,
 )
 from ssp_tui.operations.pdf_text import first_page_text
+from ssp_tui.tui.common.browser_delivery import BrowserDelivery, browser_delivery
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
 from ssp_tui.tui.dialogs.download_failures import DownloadFailuresDialog, FailureChoice
 from ssp_tui.widgets.download_panel import DownloadProgressPanel
@@ -90,6 +91,18 @@ def _folder_of(result: BulkResult) -> str:
     if result.files:
         return str(result.files[0].path.parent)
     return "the download folder"
+
+
+def _for_the_browser(result: BulkResult, sent: str | None) -> str:
+    """The outcome in a browser session, where the server's folders mean nothing to the user."""
+    if sent is None:
+        return "Cancelled: nothing was sent." if result.cancelled else "Nothing could be downloaded."
+    if result.failed:
+        titles = ", ".join(failed.job.title for failed in result.failed)
+        return f"{sent} {len(result.failed)} failed: {titles}."
+    if result.combined_path is not None and result.missing:
+        return f"{sent} Missing {len(result.missing)} (named in its first bookmark)."
+    return sent
 
 
 async def fetch_preview_text(session: DownloadSession, job: DownloadJob) -> str:
@@ -160,6 +173,7 @@ class DownloadRunner(Vertical):
                 folder=profile.download_dir,
                 default_name=default_name,
                 template=profile.filename_template,
+                ask_folder=self._browser_delivery() is None,
             )
         )
         if destination is None:
@@ -171,7 +185,13 @@ class DownloadRunner(Vertical):
 
     async def run_and_report(self, session: DownloadSession, plan: DownloadPlan) -> BulkResult | None:
         """``run``, then one notification saying how it went: how every screen reports a batch. None (and
-        the reason on screen) when the folder cannot be used."""
+        the reason on screen) when the folder cannot be used.
+
+        In a browser session the files are made in the session's own folder and then sent to the browser.
+        """
+        delivery = self._browser_delivery()
+        if delivery is not None:
+            plan = delivery.retarget(plan)
         try:
             result = await self.run(session, plan)
         except DestinationUnusable as error:
@@ -181,8 +201,16 @@ class DownloadRunner(Vertical):
         finally:
             self.screen.refresh_bindings()  # the screen's download keys depend on whether one is running
         severity = "information" if result.complete else "warning"
-        self.app.notify(describe_result(result), title="Download", severity=severity, timeout=10)
+        outcome = describe_result(result)
+        if delivery is not None:
+            sent = await delivery.deliver(self.app, plan, result)
+            outcome = _for_the_browser(result, sent)
+            self.panel.finish(outcome)
+        self.app.notify(outcome, title="Download", severity=severity, timeout=10)
         return result
+
+    def _browser_delivery(self) -> BrowserDelivery | None:
+        return browser_delivery(self.app)
 
     async def run(self, session: DownloadSession, plan: DownloadPlan) -> BulkResult:
         """Run ``plan`` until it succeeds, is cancelled, or the user settles for what failed.

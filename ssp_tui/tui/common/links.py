@@ -1,4 +1,5 @@
-"""Opening a web link: in the browser when one can open here, else shown in a dialog and copied.
+"""Opening a web link: in the user's browser tab in a browser session, in the browser when one can open
+here, else shown in a dialog and copied.
 
 Every screen opens links through ``open_link``. Over SSH (or on a Linux box with no display) a browser would
 open on the wrong machine or not at all, so the URL is shown and copied to the clipboard with OSC 52
@@ -79,8 +80,13 @@ async def open_link(app: App[object], url: str, title: str) -> None:
     """Open ``url`` in the browser, or show it (copied) in a dialog when no browser can open it here.
 
     Call from the event loop (an action or an async worker); the browser is started in a thread because
-    ``webbrowser.open`` may wait for the browser process.
+    ``webbrowser.open`` may wait for the browser process. In a browser session (``ssp-tui web``) the link
+    opens in a new tab of the user's own browser, not on the server.
     """
+    if app.is_web:
+        app.open_url(url, new_tab=True)
+        app.notify(f"Opened {title} in a new tab.")
+        return
     if browser_can_open():
         opened = await asyncio.to_thread(_open_in_browser, url)
         if opened:

@@ -81,6 +81,41 @@ FAQ_TOPICS: tuple[FaqTopic, ...] = (
         " this device for 30 days' to skip the code on this computer for 30 days.",
     ),
     FaqTopic(
+        "How do I get a login?",
+        "On the sign-in screen choose 'Create an account'. Choose Insured (the policyholder, or an "
+        "insured on the policy) or Authorized User (an office manager, assistant or other staff member), "
+        "and give your name, email, phone and a policy number. The portal team verifies it within 1-2 "
+        "business days and emails you your username and an invitation code; set your password with it "
+        "under 'Forgot username or password?', then sign in and set up your authenticator app.",
+    ),
+    FaqTopic(
+        "I forgot my username or my password.",
+        "On the sign-in screen choose 'Forgot username or password?'. Your usernames, or a reset code, go to "
+        "the email address on file. Set a new password with the code: at least 8 characters, any characters "
+        "you like (a few words make a good one); the commonest passwords are refused. Setting it signs you "
+        "out everywhere and forgets every remembered device.",
+    ),
+    FaqTopic(
+        "How do I change my phone for codes, my authenticator app, or a remembered device?",
+        "Settings (F2), then Security: the MFA Support page. A new phone number gets a code first and "
+        "replaces the old one only when you enter it. Setting up the authenticator again shows a new QR "
+        "code; your old authenticator keeps working until you confirm a code from the new one. Remembered "
+        "devices are listed there, and revoking one makes it ask for a code at its next sign-in.",
+    ),
+    FaqTopic(
+        "How do I ask for a change on my policy?",
+        "Policyholders, and agents for their clients: Policy Services, then c (Changes), then n. Ask for a "
+        "mailing address change, to add or remove an insured, a change of limits, or any other change in "
+        "your words. The portal answers within three business days; the requests and their status are "
+        "listed there and on Home. Insureds ask their policyholder.",
+    ),
+    FaqTopic(
+        "Where are my clients' renewal applications?",
+        "Agents: Policy Services, then Shift+A lists every renewal term of your clients with its "
+        "application, completed (and when) or missing; Enter opens the renewal term, where the completed "
+        "application is listed and downloaded like any document. Home lists the renewals still missing one.",
+    ),
+    FaqTopic(
         "A certificate holder is missing, or a claims history is not available.",
         "In Credentialing, use Add a COI Holder. The request is usually completed within 48 hours, "
         "and its status is listed with your other requests.",

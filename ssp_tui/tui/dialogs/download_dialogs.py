@@ -23,10 +23,14 @@ class DownloadDialog(ModalScreen[Destination | None]):
         Binding("escape", "cancel", "Cancel", tooltip="Close without downloading"),
     ]
 
-    def __init__(self, count: int, *, folder: Path, default_name: str, template: str) -> None:
+    def __init__(
+        self, count: int, *, folder: Path, default_name: str, template: str, ask_folder: bool = True
+    ) -> None:
         super().__init__()
         self.count = count
         self.folder = folder
+        self.ask_folder = ask_folder
+        """False in a browser session: the browser saves the file where its user chose."""
         self.default_name = default_name
         self.template = template
 
@@ -41,8 +45,11 @@ class DownloadDialog(ModalScreen[Destination | None]):
                 yield RadioButton(f"Separate PDFs named {self.template}", id="mode-separate")
             yield Static("File name of the combined PDF", classes="hint")
             yield Input(self.default_name, id="download-name")
-            yield Static("Folder", classes="hint")
-            yield Input(str(self.folder), id="download-folder")
+            if self.ask_folder:
+                yield Static("Folder", classes="hint")
+                yield Input(str(self.folder), id="download-folder")
+            else:
+                yield Static("Your browser saves it (to its downloads folder).", classes="hint")
             yield Static("", id="download-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Download", id="download-start", variant="primary")
@@ -60,7 +67,7 @@ class DownloadDialog(ModalScreen[Destination | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#download-start")
     def start(self) -> None:
-        folder_text = self.query_one("#download-folder", Input).value.strip()
+        folder_text = self.query_one("#download-folder", Input).value.strip() if self.ask_folder else "."
         error = self.query_one("#download-error", Static)
         if not folder_text:
             error.update("Give a folder to save into.")

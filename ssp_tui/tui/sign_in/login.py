@@ -73,6 +73,9 @@ class LoginScreen(Screen[None]):
                 yield Checkbox("Remember me on this computer", id="remember-me")
                 yield Button("Sign in", variant="primary", id="sign-in")
                 yield Static("", id="login-status", markup=False)
+                with Vertical(id="login-links"):
+                    yield Button("Create an account", id="create-account", classes="link")
+                    yield Button("Forgot username or password?", id="forgot", classes="link")
             if target.is_sandbox:
                 with Vertical(id="demo-panel", classes="card"):
                     yield Static("Demo accounts", classes="card-title")
@@ -218,6 +221,28 @@ class LoginScreen(Screen[None]):
         await app.enter_portal()
         for note in message.notes:
             app.notify(note, title="Not remembered", severity="warning", timeout=10)
+
+    # -- create an account, recover it --
+
+    @on(Button.Pressed, "#create-account")
+    def create_account(self) -> None:
+        from ssp_tui.tui.sign_in.register import RegisterScreen
+
+        self.app.push_screen(RegisterScreen())
+
+    @on(Button.Pressed, "#forgot")
+    def forgot(self) -> None:
+        from ssp_tui.tui.sign_in.recovery import RecoveryScreen
+
+        username = self.query_one("#username", Input).value.strip()
+        self.app.push_screen(RecoveryScreen(username), self._password_was_set)
+
+    def _password_was_set(self, username: str | None) -> None:
+        if username:
+            self.query_one("#username", Input).value = username
+            self.query_one("#password", Input).value = ""
+            # After this screen has taken its focus back (the link that opened the dialog).
+            self.call_after_refresh(self.query_one("#password", Input).focus)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#login-status", Static)

@@ -38,6 +38,16 @@ class CredentialingSeason(_Base):
     """Mixed into CredentialingScreen (before SectionScreen), which composes the two panes."""
 
     def action_holder_file(self) -> None:
+        if self.app.is_web:
+            # The path would name a file on the server, which is not the browser user's to read.
+            self.notify(
+                "In the browser, holder lists cannot be read from a file: the file would be on the server. "
+                "Use `ssp-tui coi request-holders FILE` on your own machine.",
+                title="Holder requests",
+                severity="warning",
+                timeout=12,
+            )
+            return
         self.open_holder_file()
 
     @work(exclusive=True, exit_on_error=False, group="coi-holder-file")

@@ -38,11 +38,17 @@ ATTENTION_SECTIONS: dict[AttentionKind, str] = {
     AttentionKind.PAST_DUE: "payments",
     AttentionKind.RENEWAL_DOCUMENTS: "policy_services",
     AttentionKind.HOLDER_REQUESTS: "credentialing",
+    AttentionKind.CHANGE_REQUESTS: "policy_services",
+    AttentionKind.RENEWAL_APPLICATION_MISSING: "policy_services",
 }
 """Where an attention item is dealt with; choosing the item opens that section, on exactly the record the item
 is about (its ``ref_id`` and ``term``), when the user has it."""
-ATTENTION_INTENTS: dict[AttentionKind, str] = {AttentionKind.HOLDER_REQUESTS: "holder_requests"}
-"""Items about a list rather than one record open the section on that list."""
+ATTENTION_INTENTS: dict[AttentionKind, str] = {
+    AttentionKind.HOLDER_REQUESTS: "holder_requests",
+    AttentionKind.CHANGE_REQUESTS: "change_requests",
+}
+"""Items about a list rather than one record open the section on that list (holder requests in Credentialing,
+change requests in Policy Services)."""
 
 
 class HomeScreen(SectionScreen):
@@ -145,6 +151,9 @@ class HomeScreen(SectionScreen):
         item = self.attention[index]
         section_id = ATTENTION_SECTIONS.get(item.kind)
         if section_id is not None and ssp_app(self).can_open(section_id):
+            if (intent := ATTENTION_INTENTS.get(item.kind)) is not None:
+                ssp_app(self).open_section(section_id, intent=intent)
+                return
             record = RecordRef(item.ref_id, item.term.value if item.term else None) if item.ref_id else None
             ssp_app(self).open_section(section_id, intent=ATTENTION_INTENTS.get(item.kind), record=record)
 

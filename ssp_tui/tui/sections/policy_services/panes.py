@@ -128,6 +128,7 @@ class DocumentsPane(Vertical):
     DocumentsPane { width: 3fr; padding: 0 1; border-left: vkey $primary; }
     DocumentsPane > #documents-heading { height: auto; }
     DocumentsPane > #term-row { height: auto; }
+    DocumentsPane > #renewal-application { height: auto; }
     DocumentsPane #document-term { width: 1fr; }
     DocumentsPane > #document-table { height: 1fr; }
     DocumentsPane > #documents-hint { height: auto; }
@@ -141,6 +142,7 @@ class DocumentsPane(Vertical):
         yield Static("Choose a policy on the left.", id="documents-heading", classes="card-title")
         with Horizontal(id="term-row"):
             yield Select[Term]([], prompt="Term", allow_blank=True, id="document-term", tooltip="Policy term")
+        yield Static("", id="renewal-application", markup=False, classes="hidden")
         yield FilterBar("#document-table", placeholder="Filter documents", id="document-filter")
         yield VirtualTable(DOCUMENT_COLUMNS, empty_text="No documents", id="document-table")
         yield Static(
@@ -174,6 +176,14 @@ class DocumentsPane(Vertical):
 
     def show_loading(self) -> None:
         self.table.clear()
+        self.show_application(None)
+
+    def show_application(self, line: str | None) -> None:
+        """The renewal term's application line (agents), or nothing."""
+        status = self.query_one("#renewal-application", Static)
+        status.update(line or "")
+        status.set_class(line is None, "hidden")
+        status.set_class(line is not None and "MISSING" in line, "error")
 
     def show_nothing(self) -> None:
         """No policy is chosen: no terms, no documents."""

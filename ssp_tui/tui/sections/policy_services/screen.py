@@ -1,5 +1,7 @@
 """Policy Services: pick a policy and a term, select its documents, download them combined or separately,
-preview a first page as text, and open the Frequently Downloaded Forms."""
+preview a first page as text, and open the Frequently Downloaded Forms. Policyholders and agents also ask for
+policy changes here (c), and agents follow their clients' renewal applications (a, and the renewal term's
+application line)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from ssp_tui.api.models import Document, PolicyDetail, PolicySummary, StatusFilter, Term
+from ssp_tui.api.models import Document, DocumentType, PolicyDetail, PolicySummary, StatusFilter, Term
+from ssp_tui.api.roles import Capability
 from ssp_tui.operations.downloads.jobs import combined_title, document_job
 from ssp_tui.operations.pdf_text import PdfTextError
 from ssp_tui.operations.safe_names import TemplateError
@@ -25,6 +28,15 @@ from ssp_tui.tui.sections.policy_services.panes import DocumentsPane, PolicyPick
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 
+def renewal_application_line(documents: list[Document]) -> str:
+    """The renewal term's application, as an agent needs to know it: completed (when), or still missing."""
+    application = next((d for d in documents if d.type is DocumentType.RENEWAL_APPLICATION), None)
+    if application is None:
+        return "Renewal application: MISSING. Ask the client to complete it before the renewal term begins."
+    done = f" on {application.completed_on:%m/%d/%Y}" if application.completed_on else ""
+    return f"Renewal application: completed{done} (in the list below)."
+
+
 class PolicyServicesScreen(SectionScreen):
     SECTION_ID = "policy_services"
     BINDINGS = [
@@ -33,6 +45,9 @@ class PolicyServicesScreen(SectionScreen):
         Binding("f", "frequent_forms", "Forms", tooltip="Open the Frequently Downloaded Forms page"),
         Binding("slash", "search", "Search", tooltip="Search the policies"),
         Binding("r", "reload", "Reload", tooltip="Fetch the policies again from the portal"),
+        Binding("c", "change_requests", "Changes", tooltip="Policy change requests: ask, and follow them"),
+        # Shift+A: a plain "a" selects every document in the table.
+        Binding("A", "renewal_applications", "Applications", tooltip="Your clients' renewal applications"),
     ]
 
     DEFAULT_CSS = """
@@ -104,7 +119,9 @@ class PolicyServicesScreen(SectionScreen):
             self.opening = None
 
     def open_intent(self, intent: str) -> None:
-        if intent == "documents":
+        if intent == "change_requests":  # Home's change-request items
+            self.action_change_requests()
+        elif intent == "documents":
             # Home's "Policy Documents": straight to the documents when a policy is shown, else to the list.
             table = self.documents.table if self.policy is not None else self.picker.table
             table.focus()
@@ -150,6 +167,12 @@ class PolicyServicesScreen(SectionScreen):
     def on_policy_services_screen_documents_loaded(self, message: DocumentsLoaded) -> None:
         if self.policy is not None and (message.policy_id, message.term) == (self.policy.id, self.term):
             self.documents.show_documents(message.documents)
+            shows_applications = self._may(Capability.RENEWAL_APPLICATIONS) and self.policy.agency is not None
+            self.documents.show_application(
+                renewal_application_line(message.documents)
+                if message.term is Term.RENEWAL and shows_applications
+                else None
+            )
 
     @on(PolicyPicker.StatusChanged)
     def status_changed(self, message: PolicyPicker.StatusChanged) -> None:
@@ -193,10 +216,37 @@ class PolicyServicesScreen(SectionScreen):
     def action_search(self) -> None:
         self.picker.query_one("#policy-search Input").focus()
 
+    def _may(self, capability: Capability) -> bool:
+        user = self.controller.user
+        return user is not None and capability in user.capabilities
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "download":
             return not self.runner.is_running
+        if action == "change_requests":
+            return self._may(Capability.POLICY_CHANGES)
+        if action == "renewal_applications":
+            return self._may(Capability.RENEWAL_APPLICATIONS)
         return True
+
+    def action_change_requests(self) -> None:
+        if not self._may(Capability.POLICY_CHANGES):
+            return
+        from ssp_tui.tui.sections.policy_services.change_requests import ChangeRequestsScreen
+
+        policies = [row for row in self.picker.table.shown_rows() if isinstance(row, PolicySummary)]
+        self.app.push_screen(ChangeRequestsScreen(policies, self.policy.id if self.policy else None))
+
+    def action_renewal_applications(self) -> None:
+        if not self._may(Capability.RENEWAL_APPLICATIONS):
+            return
+        from ssp_tui.tui.sections.policy_services.renewal_applications import RenewalApplicationsScreen
+
+        def open_renewal(policy_id: str | None) -> None:
+            if policy_id is not None:
+                self.open_record(RecordRef(policy_id, Term.RENEWAL.value))
+
+        self.app.push_screen(RenewalApplicationsScreen(), open_renewal)
 
     def action_download(self) -> None:
         documents = self.documents.selected_documents()

@@ -1,0 +1,91 @@
+"""The certificate tree with a whole book: groups start closed (one line each), a group's certificates are
+added when it is opened, and ticking works the same on groups never opened."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from ssp_tui.api.models import Certificate, CertificateTerm
+from ssp_tui.tui.sections.credentialing.selection import CertificateSelection, Grouping, group_certificates
+from ssp_tui.tui.sections.credentialing.tree import OPEN_UP_TO, TICKED, UNTICKED, CertificateTree
+
+
+def certificates(insureds: int, holders: int) -> list[Certificate]:
+    return [
+        Certificate(
+            id=f"ce_{i:04d}_{h}",
+            insured_id=f"in_{i:04d}",
+            insured_name=f"Insured {i:04d}",
+            policy_id=f"po_{i // 5:04d}",
+            policy_number=f"NCP{i // 5:07d}",
+            policyholder=f"Practice {i // 5}",
+            term=CertificateTerm.CURRENT,
+            holder_id=f"ch_{h}",
+            holder_name=f"Holder {h}",
+            holder_city="Sacramento",
+            holder_state="CA",
+            claims_history_available=True,
+        )
+        for i in range(insureds)
+        for h in range(holders)
+    ]
+
+
+class TreeApp(App[None]):
+    def __init__(self, selection: CertificateSelection) -> None:
+        super().__init__()
+        self.selection = selection
+
+    def compose(self) -> ComposeResult:
+        yield CertificateTree(self.selection, id="tree")
+
+
+async def show(pilot: object, app: TreeApp, found: list[Certificate], grouping: Grouping) -> CertificateTree:
+    app.selection.replace(found)
+    tree = app.query_one(CertificateTree)
+    tree.show_groups(group_certificates(app.selection.certificates.values(), grouping), grouping)
+    tree.focus()
+    await pilot.pause()  # type: ignore[attr-defined]
+    return tree
+
+
+async def test_a_whole_book_starts_closed_and_a_group_gets_its_certificates_when_opened() -> None:
+    found = certificates(insureds=300, holders=3)
+    assert len(found) > OPEN_UP_TO
+    app = TreeApp(CertificateSelection())
+    async with app.run_test(size=(100, 30)) as pilot:
+        tree = await show(pilot, app, found, Grouping.INSURED)
+        assert len(tree.root.children) == 300
+        assert all(not group.is_expanded and not group.children for group in tree.root.children)
+        assert tree.shown_order() == [c.id for group in tree.groups for c in group.certificates]
+        await pilot.press("right")  # open the first group
+        await pilot.pause()
+        first = tree.root.children[0]
+        assert first.is_expanded and [str(leaf.label).split(" · ")[0] for leaf in first.children] == [
+            f"{UNTICKED}Holder 0",
+            f"{UNTICKED}Holder 1",
+            f"{UNTICKED}Holder 2",
+        ]
+        await pilot.press("down", "space")  # tick one certificate of the open group
+        assert app.selection.selected == {"ce_0000_0"}
+        await pilot.press("left", "left", "down", "space")  # up to the group, close it; a closed group: all
+        assert app.selection.selected == {"ce_0000_0", "ce_0001_0", "ce_0001_1", "ce_0001_2"}
+        await pilot.press("a")
+        assert app.selection.chosen(tree.shown_order()) == [
+            app.selection.certificates[i] for i in tree.shown_order()
+        ]
+        assert str(tree.root.children[299].label).startswith(TICKED)
+        await pilot.press("right")  # opened after the tick: its certificates show ticked
+        await pilot.pause()
+        assert all(str(leaf.label).startswith(TICKED) for leaf in tree.root.children[1].children)
+
+
+async def test_a_few_certificates_start_open_and_widths_are_measured_from_the_labels() -> None:
+    found = certificates(insureds=4, holders=2)
+    app = TreeApp(CertificateSelection())
+    async with app.run_test(size=(100, 30)) as pilot:
+        tree = await show(pilot, app, found, Grouping.COI)
+        assert [len(group.children) for group in tree.root.children] == [4, 4]
+        for node in [tree.root.children[0], tree.root.children[0].children[0]]:
+            rendered = tree.render_label(node, tree.rich_style, tree.rich_style).cell_len
+            assert tree.get_label_width(node) >= rendered
