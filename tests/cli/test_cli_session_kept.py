@@ -33,7 +33,9 @@ def test_the_restored_session_is_not_written_again_but_a_new_one_is(
     session = sandbox.session(sandbox.account(Role.AGENT).username)
     SessionStore(secrets, key).keep(session)
     written = backend.writes
-    assert written == 2  # the session and the remember-device token
+    # The session, and the remember-device token when this sign-in was given one (the shared sandbox gives it
+    # to a user's first sign-in of the worker only: the test cannot know which it gets).
+    assert written == (2 if session.device_token else 1)
 
     command = SessionStore(secrets, key)  # the next command
     restored = command.load()
