@@ -2,12 +2,13 @@
 
 from ssp_tui.widgets.download_panel import DownloadProgressPanel, format_bytes
 from ssp_tui.widgets.filter_bar import FilterBar
-from ssp_tui.widgets.table_columns import Column, format_cents, format_count
+from ssp_tui.widgets.table_columns import Column, ColumnKind, format_cents, format_count
 from ssp_tui.widgets.table_model import RowKey, TableModel, describe_counts
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 __all__ = [
     "Column",
+    "ColumnKind",
     "DownloadProgressPanel",
     "FilterBar",
     "RowKey",
