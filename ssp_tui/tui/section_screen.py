@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
@@ -53,8 +54,18 @@ class SectionNav(Tabs):
             ssp_app(self).open_section(section_id)
 
 
+NARROW_COLUMNS = 100
+"""Below this width a screen is "narrow" (class ``-narrow``): a list beside its details does not fit, so the
+two stack (80x24 is a supported size)."""
+
+
 class SectionScreen(Screen[None]):
-    """Base of every section screen (a Textual mode)."""
+    """Base of every section screen (a Textual mode).
+
+    A list with its details beside it uses the classes ``split`` (the container), ``split-list`` and
+    ``split-detail``: the list is as wide as its table needs to show every id and amount whole (within
+    bounds), the details take the rest, and on a narrow screen the list goes above its details.
+    """
 
     DEFAULT_CSS = """
     #portal-header {
@@ -68,6 +79,14 @@ class SectionScreen(Screen[None]):
     #header-portal { width: auto; color: $text-muted; }
     #section-nav { height: 2; }
     #section-body { height: 1fr; layout: horizontal; }
+    SectionScreen .split { height: 1fr; layout: horizontal; }
+    SectionScreen .split > .split-list { width: auto; min-width: 40; max-width: 50%; padding: 0 1; }
+    SectionScreen .split > .split-detail { width: 1fr; padding: 0 1; border-left: vkey $primary; }
+    SectionScreen.-narrow .split { layout: vertical; }
+    SectionScreen.-narrow .split > .split-list { width: 100%; max-width: 100%; height: 1fr; }
+    SectionScreen.-narrow .split > .split-detail {
+        width: 100%; height: 1fr; border-left: none; border-top: hkey $primary;
+    }
     """
     SECTION_ID: ClassVar[str]
 
@@ -81,6 +100,12 @@ class SectionScreen(Screen[None]):
         with Container(id="section-body"):
             yield from self.compose_body()
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW_COLUMNS, "-narrow")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_COLUMNS, "-narrow")
 
     def on_screen_resume(self) -> None:
         # A click on another tab left it highlighted here; show this section again when coming back.
