@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 
 
 class PortalHeader(Horizontal):
-    """One line: the portal name, the user and their role, and the portal the app talks to."""
+    """One line: the portal name, the user and their role, their agency, and the portal the app talks to.
+
+    Each part is its own cell with a gap before the next; when the line is short the agency (free text)
+    gives way first, then the portal label, each ending in an ellipsis; the name and role stay whole.
+    """
 
     def compose(self) -> ComposeResult:
         app = ssp_app(self)
@@ -33,19 +37,36 @@ class PortalHeader(Horizontal):
         if controller.target.is_sandbox:
             yield Static(" SANDBOX ", classes="sandbox-badge")
         who = f"{user.display_name} · {user.role.value}" if user else "not signed in"
-        if user and user.agency:
-            who += f" · {user.agency}"
         yield Static(who, id="header-user")
+        agency = user.agency if user else None
+        yield Static(f"· {agency}" if agency else "", id="header-agency", classes="" if agency else "-empty")
         yield Static(controller.target.describe(), id="header-portal")
 
 
 class SectionNav(Tabs):
-    """The menus the user may use; click one, press its number, or use the command palette."""
+    """The menus the user may use; click one, press its number, or use the command palette. When the full
+    names do not fit the width, every tab shows its short name, so all of them stay on screen."""
 
     def __init__(self, current: str) -> None:
-        tabs = [Tab(f"{s.key} {s.title}", id=f"nav-{s.id}") for s in ssp_app(self).visible_sections()]
+        self._sections = ssp_app(self).visible_sections()
+        tabs = [Tab(self._label(s.title, s.key), id=f"nav-{s.id}") for s in self._sections]
         super().__init__(*tabs, active=f"nav-{current}", id="section-nav")
         self._current = current
+
+    @staticmethod
+    def _label(title: str, key: str) -> str:
+        return f"{key} {title}"
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A tab is its label and one cell of padding each side.
+        full = sum(len(self._label(s.title, s.key)) + 2 for s in self._sections)
+        short = full > event.size.width
+        for section in self._sections:
+            title = (section.short_title or section.title) if short else section.title
+            tab = self.query_one(f"#nav-{section.id}", Tab)
+            label = self._label(title, section.key)
+            if str(tab.label) != label:
+                tab.label = label
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()
@@ -75,8 +96,12 @@ class SectionScreen(Screen[None]):
         padding: 0 1;
     }
     #header-title { width: auto; text-style: bold; margin-right: 2; }
-    #header-user { width: 1fr; }
-    #header-portal { width: auto; color: $text-muted; }
+    #header-user { width: auto; text-wrap: nowrap; margin-right: 1; }
+    #header-agency { width: 1fr; min-width: 4; text-wrap: nowrap; text-overflow: ellipsis; margin-right: 2; }
+    #header-agency.-empty { min-width: 0; margin-right: 0; }
+    #header-portal {
+        width: auto; max-width: 30%; text-wrap: nowrap; text-overflow: ellipsis; color: $text-muted;
+    }
     #section-nav { height: 2; }
     #section-body { height: 1fr; layout: horizontal; }
     SectionScreen .split { height: 1fr; layout: horizontal; }
