@@ -40,7 +40,7 @@ HIT_COLUMNS: tuple[Column, ...] = (
         kind=ColumnKind.NUMBER,
     ),
     Column("flags", "Problems", value=flags_text, max_width=70),
-    Column("policies", "Policies", value=lambda h: ", ".join(h.policy_numbers), max_width=26),
+    Column("policies", "Policies", value=lambda h: ", ".join(h.policy_numbers), kind=ColumnKind.ID),
     Column("users", "Users", value=lambda h: ", ".join(h.usernames), max_width=40),
 )
 
