@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
@@ -20,6 +21,12 @@ from ssp_tui.tui.typed_app import ssp_app
 
 if TYPE_CHECKING:
     from ssp_tui.tui.session import SessionController
+
+
+AGENCY_KEPT = 8
+"""Cells of the agency part ("· Rivera") kept before the portal label is shortened."""
+PORTAL_KEPT = 12
+"""The portal label is never shortened below this."""
 
 
 class PortalHeader(Horizontal):
@@ -41,6 +48,20 @@ class PortalHeader(Horizontal):
         agency = user.agency if user else None
         yield Static(f"· {agency}" if agency else "", id="header-agency", classes="" if agency else "-empty")
         yield Static(controller.target.describe(), id="header-portal")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # CSS cannot say "shrink the portal label only once the agency is short", so the label gets what the
+        # other parts leave when the agency keeps its first AGENCY_KEPT cells.
+        portal = self.query_one("#header-portal", Static)
+        used = self.styles.padding.width
+        for part in self.query(Static):
+            if part is portal:
+                continue
+            text_cells = cell_len(str(part.render()))
+            if part.id == "header-agency":
+                text_cells = min(text_cells, AGENCY_KEPT)
+            used += text_cells + part.styles.margin.width
+        portal.styles.max_width = max(PORTAL_KEPT, event.size.width - used)
 
 
 class SectionNav(Tabs):
@@ -99,9 +120,7 @@ class SectionScreen(Screen[None]):
     #header-user { width: auto; text-wrap: nowrap; margin-right: 1; }
     #header-agency { width: 1fr; min-width: 4; text-wrap: nowrap; text-overflow: ellipsis; margin-right: 2; }
     #header-agency.-empty { min-width: 0; margin-right: 0; }
-    #header-portal {
-        width: auto; max-width: 30%; text-wrap: nowrap; text-overflow: ellipsis; color: $text-muted;
-    }
+    #header-portal { width: auto; text-wrap: nowrap; text-overflow: ellipsis; color: $text-muted; }
     #section-nav { height: 2; }
     #section-body { height: 1fr; layout: horizontal; }
     SectionScreen .split { height: 1fr; layout: horizontal; }
