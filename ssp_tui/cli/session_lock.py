@@ -23,6 +23,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ssp_tui.errors import SspError
+
 if TYPE_CHECKING:
     from filelock import FileLock
 
@@ -30,7 +32,7 @@ LOCK_TIMEOUT_S = 180.0
 """Longer than any sign-in (a password, up to 30 s for the next code, an MFA verify) holding the lock."""
 
 
-class SessionLockTimeout(Exception):
+class SessionLockTimeout(SspError):
     """Another command held the session lock for longer than any sign-in takes."""
 
 

@@ -51,7 +51,7 @@ def web(ctx: click.Context, host: str, port: int, public_url: str | None) -> Non
         _name, profile = load_profile(options.get("profile"))
         target = choose_target(options.get("portal"), profile, force_sandbox=bool(options.get("sandbox")))
     except ConfigError as error:
-        raise click.ClickException(error.user_message) from None
+        raise click.ClickException(error.full_message) from None
     if not is_loopback(host):
         click.echo(EXPOSED_WARNING.format(host=host, port=port), err=True)
     server = SspWebServer(target, profile=options.get("profile"), host=host, port=port, public_url=public_url)

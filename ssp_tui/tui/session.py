@@ -146,7 +146,7 @@ class SessionController:
         try:
             await asyncio.to_thread(store, *args)
         except SecretStoreError as error:
-            problems.append(f"Could not remember {what}: {error.user_message}")
+            problems.append(f"Could not remember {what}: {error.full_message}")
 
     async def logout(self) -> None:
         client = await self.client()
