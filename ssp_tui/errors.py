@@ -1,8 +1,8 @@
 """The one root of every error ssp-tui raises for a person to read: ``SspError``.
 
 Every error the application means to show derives from it: the portal client's tree (``api/errors.py``,
-``PortalError`` and below, with the configuration and secret-store errors), the operations' errors (not a PDF,
-an unsafe path, a filename template, an export, a date, the season's files) and the files that cannot be
+``PortalError`` and below), the configuration and secret-store errors (here), the operations' errors (not a
+PDF, an unsafe path, a filename template, an export, a date, the season's files) and the files that cannot be
 saved (``CannotWrite``). A presenter (the TUI's error modal and notifications, the CLI's ``Error:`` line and
 its ``--json`` error on stderr) asks ``isinstance(error, SspError)`` and shows two things:
 
@@ -64,6 +64,21 @@ def next_step_for_os_error(error: OSError, *, choose: str = "another folder") ->
     if error.errno in _REFUSED:
         return f"Choose {choose} you can write to, or change this one's permissions, and try again."
     return f"Choose {choose} and try again."
+
+
+class ConfigError(SspError):
+    """The configuration file (or a value given on the command line, e.g. a portal URL) is not usable.
+
+    Here at the root, not under ``PortalError``: it is not the portal's doing, and the API layer (which checks
+    a portal URL) may not import the settings package."""
+
+    def __init__(self, message: str, *, next_step: str = "") -> None:
+        super().__init__(message, next_step=next_step or "Correct the value and try again.")
+
+
+class SecretStoreError(SspError):
+    """Secrets cannot be stored: no OS keyring and no consent to use the file fallback. Its message says what
+    to do (set up a keyring, or agree to the private file), so it needs no separate next step."""
 
 
 class CannotWrite(SspError, OSError):

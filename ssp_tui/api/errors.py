@@ -56,18 +56,6 @@ class DownloadError(PortalError):
     """A download failed; no partial or unverified file is left where the caller asked for the file."""
 
 
-class ConfigError(PortalError):
-    """The configuration file (or a value given on the command line) is not usable."""
-
-    def __init__(self, message: str, *, next_step: str = "") -> None:
-        super().__init__(message, next_step=next_step or "Correct it (or remove the line) and try again.")
-
-
-class SecretStoreError(PortalError):
-    """Secrets cannot be stored: no OS keyring and no consent to use the file fallback. Its message says what
-    to do (set up a keyring, or agree to the private file), so it needs no separate next step."""
-
-
 class StatusError(PortalError):
     """The portal answered with an error status; ``title`` and ``detail`` are the portal's own words."""
 

@@ -16,13 +16,13 @@ from typing import Any
 import click
 
 from ssp_tui import clock
-from ssp_tui.api.errors import ConfigError, SecretStoreError
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, global_options, run_portal
 from ssp_tui.cli.download_run import check_concurrency
 from ssp_tui.cli.exit_codes import CommandFailed, ExitCode
 from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.cli.season_commands import make_pack, pack_option, record_pack
+from ssp_tui.errors import ConfigError, SecretStoreError
 from ssp_tui.operations.season.drafts import CoverTemplate, DraftError, Sender, build_message, write_draft
 from ssp_tui.operations.season.ledger import Ledger, LedgerAction, LedgerEntry, LedgerError
 from ssp_tui.operations.season.renewal_pack import PackedHolder, PackLayout, RenewalPack

@@ -41,7 +41,7 @@ def web(ctx: click.Context, host: str, port: int, public_url: str | None) -> Non
       ssp-tui --sandbox web --port 0    # the sandbox, on any free port (printed)
       ssp-tui web --host 0.0.0.0 --public-url https://ssp.agency.example   # behind an HTTPS proxy
     """
-    from ssp_tui.api.errors import ConfigError
+    from ssp_tui.errors import ConfigError
     from ssp_tui.portal.target import choose_target
     from ssp_tui.settings.config import load_profile
     from ssp_tui.web.server import SspWebServer, is_loopback

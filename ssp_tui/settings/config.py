@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
-from ssp_tui.api.errors import ConfigError
 from ssp_tui.api.urls import normalize_base_url
+from ssp_tui.errors import ConfigError
 
 if TYPE_CHECKING:
     from tomlkit.toml_document import TOMLDocument

@@ -25,7 +25,7 @@ from typing import Any
 
 import platformdirs
 
-from ssp_tui.api.errors import ConfigError, SecretStoreError
+from ssp_tui.errors import ConfigError, SecretStoreError
 from ssp_tui.settings.config import load_config
 from ssp_tui.settings.keyring_choice import KeyringChoice
 from ssp_tui.settings.toml_file import atomic_write_text

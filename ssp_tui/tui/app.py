@@ -274,7 +274,7 @@ class SspApp(App[None]):
 
 def run_app(portal: str | None = None, profile: str | None = None, force_sandbox: bool = False) -> None:
     """``ssp-tui`` with no subcommand: choose the portal, then run the TUI (the sandbox starts beside it)."""
-    from ssp_tui.api.errors import ConfigError
+    from ssp_tui.errors import ConfigError
     from ssp_tui.portal.target import choose_target
     from ssp_tui.settings.config import load_profile
 

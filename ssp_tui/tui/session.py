@@ -141,7 +141,7 @@ class SessionController:
     async def _keep(
         self, problems: list[str], what: str, store: Callable[[str, str], None], *args: str
     ) -> None:
-        from ssp_tui.api.errors import SecretStoreError
+        from ssp_tui.errors import SecretStoreError
 
         try:
             await asyncio.to_thread(store, *args)
@@ -161,7 +161,7 @@ class SessionController:
         return await asyncio.to_thread(self.secrets().password, username)
 
     async def forget_password(self, username: str) -> None:
-        from ssp_tui.api.errors import SecretStoreError
+        from ssp_tui.errors import SecretStoreError
 
         with contextlib.suppress(SecretStoreError):  # nothing can have been kept where nothing can be kept
             await asyncio.to_thread(self.secrets().delete_password, username)

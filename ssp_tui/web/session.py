@@ -77,7 +77,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from ssp_tui.api.errors import ConfigError
+    from ssp_tui.errors import ConfigError
     from ssp_tui.settings.config import load_profile
     from ssp_tui.settings.secrets import SecretStore
     from ssp_tui.tui.app import SspApp

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from small_disks import read_only_folder
 
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
-from ssp_tui.api.errors import ConfigError
+from ssp_tui.errors import ConfigError
 from ssp_tui.settings.config import (
     Profile,
     load_config,

@@ -10,7 +10,7 @@ import keyring.backends.fail
 import pytest
 from memory_keyring import MemoryKeyring
 
-from ssp_tui.api.errors import SecretStoreError
+from ssp_tui.errors import SecretStoreError
 from ssp_tui.settings.secrets import SecretKind, SecretStore, env_credentials
 
 SECRET = "s3cr3t-VALUE-never-shown"

@@ -15,7 +15,7 @@ import ssp_tui
 from ssp_tui.api import errors as api_errors
 from ssp_tui.api.constants import API_PREFIX, WEB_SUPPORT_EMAIL
 from ssp_tui.cli.exit_codes import CommandFailed
-from ssp_tui.errors import CannotWrite, SspError
+from ssp_tui.errors import CannotWrite, ConfigError, SecretStoreError, SspError
 from ssp_tui.operations.downloads import DestinationUnusable
 from ssp_tui.operations.downloads.placement import CannotSave, prepare_folder
 from ssp_tui.operations.downloads.state import message_for
@@ -66,8 +66,8 @@ def test_the_scan_finds_the_layers_errors() -> None:
     found = set(_error_classes())
     for name in (
         "ssp_tui.api.errors.PortalError",
-        "ssp_tui.api.errors.ConfigError",
-        "ssp_tui.api.errors.SecretStoreError",
+        "ssp_tui.errors.ConfigError",
+        "ssp_tui.errors.SecretStoreError",
         "ssp_tui.operations.downloads.state.NotAPdf",
         "ssp_tui.operations.safe_names.UnsafePath",
         "ssp_tui.operations.safe_names.TemplateError",
@@ -171,12 +171,9 @@ def test_a_login_on_hold_says_when_and_whom_to_ask() -> None:
 
 
 def test_the_whole_tree_is_under_the_root() -> None:
-    for kind in (
-        api_errors.PortalError,
-        api_errors.StatusError,
-        api_errors.ConfigError,
-        api_errors.SecretStoreError,
-        api_errors.ConnectionFailed,
-    ):
+    for kind in (api_errors.PortalError, api_errors.StatusError, api_errors.ConnectionFailed):
         assert issubclass(kind, SspError)
-    assert api_errors.ConfigError("bad value").next_step  # a configuration error always says what to do
+    # Not the portal's doing: beside the portal's errors, not under them.
+    for kind in (ConfigError, SecretStoreError):
+        assert issubclass(kind, SspError) and not issubclass(kind, api_errors.PortalError)
+    assert ConfigError("bad value").next_step  # a configuration error always says what to do

@@ -50,7 +50,14 @@ def describe_error(error: BaseException) -> tuple[str, str, bool]:
     an exception's own text can hold a URL with a token, so it is never displayed.
     """
     from ssp_tui.api import errors
-    from ssp_tui.errors import CannotWrite, SspError, next_step_for_os_error, os_reason
+    from ssp_tui.errors import (
+        CannotWrite,
+        ConfigError,
+        SecretStoreError,
+        SspError,
+        next_step_for_os_error,
+        os_reason,
+    )
 
     if not isinstance(error, SspError):
         if isinstance(error, OSError):
@@ -79,8 +86,8 @@ def describe_error(error: BaseException) -> tuple[str, str, bool]:
         (errors.ProtocolError, "Unexpected answer from the portal", True),
         (errors.DownloadError, "Download failed", True),
         (errors.ServerError, "The portal had a problem", True),
-        (errors.ConfigError, "Check the configuration", True),
-        (errors.SecretStoreError, "Secrets cannot be kept", False),
+        (ConfigError, "Check the configuration", True),
+        (SecretStoreError, "Secrets cannot be kept", False),
         (errors.PortalError, "The portal refused the request", True),
         (CannotWrite, "Could not save", True),
     ]
