@@ -66,6 +66,14 @@ def next_step_for_os_error(error: OSError, *, choose: str = "another folder") ->
     return f"Choose {choose} and try again."
 
 
+def next_step_in_place(error: OSError, folder: Path) -> str:
+    """What to do about a file that must live where it is (the config, the secrets file): no other folder to
+    choose, so free space or make ``folder`` writable."""
+    if error.errno in _FULL:
+        return "Free some disk space and try again."
+    return f"Make sure you can write to {folder} and try again."
+
+
 class ConfigError(SspError):
     """The configuration file (or a value given on the command line, e.g. a portal URL) is not usable.
 
