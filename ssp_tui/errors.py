@@ -55,6 +55,14 @@ def os_reason(error: OSError) -> str:
 
 _FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 _REFUSED = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_MISPLACED = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENAMETOOLONG})
+
+
+def is_file_error(error: BaseException) -> bool:
+    """True for an OSError about a file or folder (full, refused, missing, misplaced), not the network."""
+    if not isinstance(error, OSError) or isinstance(error, ConnectionError | TimeoutError):
+        return False
+    return bool(error.filename) or error.errno in _FULL | _REFUSED | _MISPLACED
 
 
 def next_step_for_os_error(error: OSError, *, choose: str = "another folder") -> str:

@@ -41,7 +41,7 @@ from ssp_tui.cli.session_store import (
     session_key,
     where_words,
 )
-from ssp_tui.errors import SspError, next_step_for_os_error, os_reason
+from ssp_tui.errors import SspError, is_file_error, next_step_for_os_error, os_reason
 from ssp_tui.settings.secrets import EnvironmentCredentials, env_credentials
 
 if TYPE_CHECKING:
@@ -111,9 +111,11 @@ def run_portal(
     except SspError as exc:
         raise CommandFailed.of(exc) from None
     except OSError as exc:
-        # A disk failure no layer named (each should): the system's words, the file, and what to do.
+        # A failure no layer named (each should): the system's words, the file, and for a disk failure what
+        # to do about it.
         where = f" ({exc.filename})" if exc.filename else ""
-        raise CommandFailed(f"{os_reason(exc)}{where}.", next_step=next_step_for_os_error(exc)) from None
+        step = next_step_for_os_error(exc) if is_file_error(exc) else ""
+        raise CommandFailed(f"{os_reason(exc)}{where}.", next_step=step) from None
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
     except Exception as exc:

@@ -138,6 +138,9 @@ def test_an_os_error_no_layer_named_is_not_an_internal_error() -> None:
     title, message, serious = describe_error(FileNotFoundError(errno.ENOENT, "No such file", "/gone/x"))
     assert "internal error" not in message and "/gone/x" in message and "try again" in message
     assert serious and title == "File problem"
+    # A network failure that escaped the client is not a file problem: an internal error, by its type only.
+    title, message, _ = describe_error(ConnectionResetError(errno.ECONNRESET, "reset by peer"))
+    assert "internal error (ConnectionResetError)" in message and "file" not in message.lower()
 
 
 def test_a_wrong_password_is_said_once_with_what_to_do() -> None:

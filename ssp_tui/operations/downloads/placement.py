@@ -137,7 +137,6 @@ class DestinationUnusable(SspError):
     def __init__(self, folder: Path, error: OSError, *, creating: bool) -> None:
         doing = "create the download folder" if creating else "save into the download folder"
         self.folder = folder
-        self.errno = error.errno
         said = f"Cannot {doing} {folder}: {os_reason(error)}."
         super().__init__(said, next_step=next_step_for_os_error(error))
 

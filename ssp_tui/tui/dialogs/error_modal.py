@@ -50,17 +50,19 @@ def describe_error(error: BaseException) -> tuple[str, str, bool]:
     an exception's own text can hold a URL with a token, so it is never displayed.
     """
     from ssp_tui.api import errors
+    from ssp_tui.api.constants import WEB_SUPPORT_NAME
     from ssp_tui.errors import (
         CannotWrite,
         ConfigError,
         SecretStoreError,
         SspError,
+        is_file_error,
         next_step_for_os_error,
         os_reason,
     )
 
     if not isinstance(error, SspError):
-        if isinstance(error, OSError):
+        if isinstance(error, OSError) and is_file_error(error):
             # A disk failure that no layer named (each should): still the system's words and what to do.
             where = f" ({error.filename})" if error.filename else ""
             message = f"A file could not be used{where}: {os_reason(error)}. {next_step_for_os_error(error)}"
@@ -68,7 +70,7 @@ def describe_error(error: BaseException) -> tuple[str, str, bool]:
         return (
             "Something went wrong",
             f"The action stopped with an internal error ({type(error).__name__}). Nothing was changed on the "
-            "portal. Try again; if it keeps happening, contact Web Support (see Help, F1).",
+            f"portal. Try again; if it keeps happening, contact {WEB_SUPPORT_NAME} (see Help, F1).",
             True,
         )
     message = error.full_message
