@@ -80,8 +80,10 @@ def test_the_direct_read_finds_what_keyring_wrote_on_one_connection_without_load
     assert store.get_secret("cli-session:https://never-kept.example") is None  # definitely not there
     assert choice.loads == 0  # keyring's backend (its viability check, its own connections) was never asked
     assert len(service.connections) == connections + 1  # one connection, one encrypted session, two reads
-    assert service.calls[calls:].count("OpenSession") == 1
-    assert "AddMatch" not in service.calls[calls:]  # no subscription to prompts: this reader never shows one
+    # Four calls for the first read (no labels, no subscription to prompts: this reader never shows one),
+    # and the second looks whether the collection was locked meanwhile.
+    first_read = ["Get", "SearchItems", "OpenSession", "GetSecret"]
+    assert service.calls[calls:] == [*first_read, "Get", "SearchItems"]
 
 
 def test_the_secret_travels_encrypted_in_a_negotiated_session(
@@ -91,13 +93,13 @@ def test_the_secret_travels_encrypted_in_a_negotiated_session(
     reader = SecretServiceReader()
     reader.open()
     assert reader.get_password(SERVICE, KEY) == VALUE
-    session = reader._collection.session
+    session = reader._session
     assert session.encrypted and session.aes_key is not None  # DH + AES, as keyring's reads
 
     service.offers_dh = False  # a service offering only plain: secretstorage's own negotiation decides
     plain = SecretServiceReader()
     plain.open()
-    assert plain.get_password(SERVICE, KEY) == VALUE and not plain._collection.session.encrypted
+    assert plain.get_password(SERVICE, KEY) == VALUE and not plain._session.encrypted
 
 
 def test_writes_and_deletes_go_through_keyring(service: FakeSecretService, tmp_path: Path) -> None:
@@ -224,3 +226,16 @@ def test_a_command_reading_its_session_does_not_import_keyring(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == ["keyring", "kept", []]
+
+
+def test_a_collection_locked_after_a_first_read_goes_keyrings_way(
+    service: FakeSecretService, tmp_path: Path
+) -> None:
+    """A long-lived store (the TUI): every read looks again whether the collection was locked meanwhile."""
+    keyring_wrote(service)
+    keyring_backend = MemoryKeyring()
+    keyring_backend.set_password(SERVICE, KEY, "keyring's answer")
+    store, choice = store_remembering(keyring_backend, tmp_path)
+    assert store.get_secret(KEY) == VALUE and choice.loads == 0
+    service.collection_locked = True
+    assert store.get_secret(KEY) == "keyring's answer" and choice.loads == 1
