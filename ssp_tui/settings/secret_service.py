@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,6 +60,9 @@ class SecretServiceReader:
         self._collection: Any = None
         self._session: Any = None
         self._unlocked_just_now = False
+        # One connection answers one call at a time: the TUI's workers may read at once (keyring's backend
+        # opened a connection per call instead).
+        self._lock = threading.Lock()
 
     def open(self) -> None:
         """Connect to the session bus and find the default collection, unlocked."""
@@ -81,6 +85,10 @@ class SecretServiceReader:
 
     def get_password(self, service: str, username: str) -> str | None:
         """The secret keyring's ``get_password(service, username)`` would return; None when there is none."""
+        with self._lock:
+            return self._get_password(service, username)
+
+    def _get_password(self, service: str, username: str) -> str | None:
         collection = self._collection
         if collection is None:
             raise DirectReadFailed("not open")
@@ -119,6 +127,10 @@ class SecretServiceReader:
         return padded[:-size]
 
     def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self._connection is not None:
             connection, self._connection, self._collection, self._session = self._connection, None, None, None
             with contextlib.suppress(OSError):  # already gone

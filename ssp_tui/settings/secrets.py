@@ -76,7 +76,9 @@ def _consent_from_settings() -> bool:
 
 class SecretStore:
     """``backend``: a keyring backend (tests pass an in-memory one); by default the OS keyring, as
-    ``keyring_choice`` finds it (remembered between processes: ``settings/keyring_choice.py``)."""
+    ``keyring_choice`` finds it (remembered between processes: ``settings/keyring_choice.py``). Where that is
+    the Secret Service, reads go to it directly, without importing keyring (``settings/secret_service.py``);
+    writes and deletes always go through keyring."""
 
     def __init__(
         self,
@@ -141,9 +143,10 @@ class SecretStore:
     # ---- generic values ------------------------------------------------------------------------------------
     def get_secret(self, key: str) -> str | None:
         if self.available:
-            if self._direct is not None:
+            direct = self._direct  # (another thread may drop it meanwhile)
+            if direct is not None:
                 try:
-                    return self._direct.get_password(self._service, key)
+                    return direct.get_password(self._service, key)
                 except DirectReadFailed:
                     self._close_direct_reader()  # keyring's own way from now on (it may ask to unlock)
             value = self._keyring_call("get_password", key)
@@ -248,9 +251,9 @@ class SecretStore:
         return True
 
     def _close_direct_reader(self) -> None:
-        if self._direct is not None:
-            self._direct.close()
-            self._direct = None
+        direct, self._direct = self._direct, None
+        if direct is not None:
+            direct.close()
 
     def _keyring_call(self, method: str, key: str, *args: str) -> str | None:
         backend = self._keyring()
