@@ -240,7 +240,11 @@ class SecretStore:
         if self._backend_checked or self._direct_tried:
             return False
         self._direct_tried = True
-        if self._choice().remembered_backend() != SECRET_SERVICE_BACKEND or not reads_like_keyring():
+        try:
+            remembered = self._choice().remembered_backend()
+        except Exception:  # as in _keyring: whatever goes wrong here, keyring's own way decides
+            return False
+        if remembered != SECRET_SERVICE_BACKEND or not reads_like_keyring():
             return False
         reader = SecretServiceReader()
         try:
