@@ -16,14 +16,16 @@ from typing import Any
 
 import keyring.backends.SecretService
 import pytest
-import secretstorage
-from fake_secret_service import FakeSecretService
-from memory_keyring import MemoryKeyring
 
-from ssp_tui.settings import secret_service
-from ssp_tui.settings.keyring_choice import KeyringChoice
-from ssp_tui.settings.secret_service import SECRET_SERVICE_BACKEND, SecretServiceReader
-from ssp_tui.settings.secrets import SecretStore
+secretstorage = pytest.importorskip("secretstorage", reason="keyring installs it on Linux only")
+
+from fake_secret_service import FakeSecretService  # noqa: E402 (it speaks through secretstorage)
+from memory_keyring import MemoryKeyring  # noqa: E402
+
+from ssp_tui.settings import secret_service  # noqa: E402
+from ssp_tui.settings.keyring_choice import KeyringChoice  # noqa: E402
+from ssp_tui.settings.secret_service import SECRET_SERVICE_BACKEND, SecretServiceReader  # noqa: E402
+from ssp_tui.settings.secrets import SecretStore  # noqa: E402
 
 SERVICE = "ssp-tui:default"
 KEY = "cli-session:https://portal.example"
