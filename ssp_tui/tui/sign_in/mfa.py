@@ -18,10 +18,10 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Stat
 from ssp_tui import clock
 from ssp_tui.api.constants import REMEMBER_DEVICE_DAYS, TOTP_PERIOD_S
 from ssp_tui.api.models.auth import LoginResponse, LoginState, MfaFactor, Session
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 if TYPE_CHECKING:
-    from ssp_tui.tui.app import SspApp
+    from textual.dom import DOMNode
 
 FACTOR_LABELS = {
     MfaFactor.TOTP: "Authenticator app",
@@ -47,8 +47,9 @@ def current_totp(secret: str) -> str:
     return pyotp.TOTP(secret).at(clock.now())
 
 
-async def finish_sign_in(app: SspApp, response: LoginResponse, username: str) -> Session | None:
-    """Take a login response to a session: MFA or enrollment as the portal asks. Runs in a worker."""
+async def finish_sign_in(node: DOMNode, response: LoginResponse, username: str) -> Session | None:
+    """Take a login response to a session: MFA or enrollment as the portal asks. Runs in ``node``'s worker."""
+    app = node.app
     if response.state is LoginState.AUTHENTICATED and response.session is not None:
         return response.session
     if response.mfa_token is None:
@@ -60,8 +61,8 @@ async def finish_sign_in(app: SspApp, response: LoginResponse, username: str) ->
 
         enroll = EnrollScreen(response.mfa_token, response.otpauth_uri or "", username)
         return await app.push_screen_wait(enroll)
-    demo_secret = app.demo_totp_secret(username)
-    kept_secret = None if demo_secret else await app.controller.totp_secret(username)
+    demo_secret = shell(node).demo_totp_secret(username)
+    kept_secret = None if demo_secret else await shell(node).controller.totp_secret(username)
     return await app.push_screen_wait(
         MfaScreen(
             response.mfa_token,
@@ -134,7 +135,7 @@ class MfaScreen(ModalScreen[Session | None]):
 
     def on_mount(self) -> None:
         self._show_factor()
-        if ssp_app(self).show_clock:
+        if shell(self).show_clock:
             self._tick()
             self.set_interval(1.0, self._tick)
         else:
@@ -187,7 +188,7 @@ class MfaScreen(ModalScreen[Session | None]):
     @work(exclusive=True, exit_on_error=False, group="mfa-send")
     async def send_code(self, factor: MfaFactor) -> None:
         try:
-            sent = await ssp_app(self).controller.send_code(self._mfa_token, factor)
+            sent = await shell(self).controller.send_code(self._mfa_token, factor)
         except Exception as error:  # shown in the dialog; the user can resend or switch factor
             self._set_status(sign_in_error_text(error), error=True)
             return
@@ -221,7 +222,7 @@ class MfaScreen(ModalScreen[Session | None]):
 
     @work(exclusive=True, exit_on_error=False, group="mfa-verify")
     async def verify(self, factor: MfaFactor, code: str, remember_device: bool) -> None:
-        controller = ssp_app(self).controller
+        controller = shell(self).controller
         try:
             session = await controller.verify(self._mfa_token, factor, code, remember_device=remember_device)
         except Exception as error:  # a wrong code, lockout or throttling: say so and let the user retry

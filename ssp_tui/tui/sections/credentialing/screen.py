@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from ssp_tui import clock
 from ssp_tui.api.models import (
@@ -170,10 +170,10 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
         requests = await self.controller.call(lambda c: c.credentialing.holder_requests().collect())
         self.post_message(self.RequestsLoaded(requests))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
-        if event.state is WorkerState.ERROR and event.worker.group == "coi-search":
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        if worker.group == "coi-search":
             self.query_one("#coi-summary", Static).update("The search failed. Press r to try again.")
+        return False
 
     def on_credentialing_screen_certificates_found(self, message: CertificatesFound) -> None:
         self.insureds = message.insureds

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from ssp_tui.api.models import BillingDetail, BillingKind, BillingSummary, BillingTerm, Capability
 from ssp_tui.tui.common.links import open_link
@@ -142,12 +142,12 @@ class PaymentsScreen(SectionScreen):
         if self.chosen is not None:
             self.load_detail(self.chosen, message.term)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
-        if event.state is WorkerState.ERROR and event.worker.group == "billing-detail":
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        if worker.group == "billing-detail":
             self.detail_pane.query_one("#billing-heading", Static).update(
                 "The billing details could not be loaded. Press r to try again."
             )
+        return False
 
     # -- actions --
 
