@@ -4,13 +4,14 @@ twice, their handler calling ``super()`` while Textual also ran the base screen'
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import httpx2
 import pytest
 from section_helpers import enter_as, shown_text
 from tui_helpers import SandboxLike, wait_for
 
+from ssp_tui.api.errors import ServerError
 from ssp_tui.tui.app import SspApp
 from ssp_tui.tui.dialogs.error_modal import ErrorModal
 from ssp_tui.tui.section_screen import SectionScreen
@@ -38,6 +39,13 @@ CASES: dict[str, tuple[type[SectionScreen], Callable[..., object], str]] = {
         "The search failed",
     ),
 }
+
+
+class ProblemBody(httpx2.AsyncByteStream):
+    """A problem+json body the client reads as it reads the portal's."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"title": "Internal Server Error", "detail": "Injected by the test."}'
 
 
 def presented_errors(app: SspApp) -> int:
@@ -77,10 +85,9 @@ async def test_a_failed_worker_is_reported_once_and_said_on_the_page(
         shown_before = presented_errors(app)
 
         async def failing_send(self: httpx2.AsyncClient, request: httpx2.Request, **kwargs: object) -> object:
-            # The portal fails every request from here on (500 is not retried).
-            problem = b'{"title": "Internal Server Error", "detail": "injected by the test"}'
+            # The portal fails every request from here on (500 is not retried), as a streamed answer.
             headers = {"content-type": "application/problem+json"}
-            return httpx2.Response(500, headers=headers, content=problem, request=request)
+            return httpx2.Response(500, headers=headers, stream=ProblemBody(), request=request)
 
         monkeypatch.setattr(httpx2.AsyncClient, "send", failing_send)
         start_worker(screen)
@@ -88,5 +95,6 @@ async def test_a_failed_worker_is_reported_once_and_said_on_the_page(
         await wait_for(pilot, lambda: not any(w.is_running for w in app.workers), "the worker to end")
         await pilot.pause()
         assert len(reported) == 1, reported
+        assert isinstance(reported[0], ServerError), reported
         assert presented_errors(app) - shown_before == 1
         assert page_says in shown_text(screen)
