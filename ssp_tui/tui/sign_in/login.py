@@ -191,7 +191,8 @@ class LoginScreen(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="sign-in")
     async def sign_in(self, username: str, password: str, remember: bool) -> None:
-        from ssp_tui.tui.sign_in.mfa import finish_sign_in, sign_in_error_text
+        from ssp_tui.tui.sign_in.flow import finish_sign_in
+        from ssp_tui.tui.sign_in.mfa import sign_in_error_text
 
         app = shell(self)
         try:

@@ -6,8 +6,6 @@ Text message and voice call send a code (with resend). First sign-ins without MF
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,11 +15,8 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Stat
 
 from ssp_tui import clock
 from ssp_tui.api.constants import REMEMBER_DEVICE_DAYS, TOTP_PERIOD_S
-from ssp_tui.api.models.auth import LoginResponse, LoginState, MfaFactor, Session
+from ssp_tui.api.models.auth import MfaFactor, Session
 from ssp_tui.tui.shell import shell
-
-if TYPE_CHECKING:
-    from textual.dom import DOMNode
 
 FACTOR_LABELS = {
     MfaFactor.TOTP: "Authenticator app",
@@ -45,33 +40,6 @@ def current_totp(secret: str) -> str:
     import pyotp  # small, but only needed when a code is filled in
 
     return pyotp.TOTP(secret).at(clock.now())
-
-
-async def finish_sign_in(node: DOMNode, response: LoginResponse, username: str) -> Session | None:
-    """Take a login response to a session: MFA or enrollment as the portal asks. Runs in ``node``'s worker."""
-    app = node.app
-    if response.state is LoginState.AUTHENTICATED and response.session is not None:
-        return response.session
-    if response.mfa_token is None:
-        from ssp_tui.api.errors import ProtocolError
-
-        raise ProtocolError("POST /auth/login", "no mfa_token for the MFA step")
-    if response.state is LoginState.ENROLL_TOTP:
-        from ssp_tui.tui.sign_in.mfa_enroll import EnrollScreen
-
-        enroll = EnrollScreen(response.mfa_token, response.otpauth_uri or "", username)
-        return await app.push_screen_wait(enroll)
-    demo_secret = shell(node).demo_totp_secret(username)
-    kept_secret = None if demo_secret else await shell(node).controller.totp_secret(username)
-    return await app.push_screen_wait(
-        MfaScreen(
-            response.mfa_token,
-            response.factors or [MfaFactor.TOTP],
-            phone_hint=response.phone_hint,
-            demo_secret=demo_secret,
-            kept_secret=kept_secret,
-        )
-    )
 
 
 class MfaScreen(ModalScreen[Session | None]):

@@ -14,7 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from ssp_tui.tui.shell import shell
-from ssp_tui.tui.sign_in.mfa import finish_sign_in, sign_in_error_text
+from ssp_tui.tui.sign_in.flow import finish_sign_in
+from ssp_tui.tui.sign_in.mfa import sign_in_error_text
 
 
 class ReloginScreen(ModalScreen[bool]):
