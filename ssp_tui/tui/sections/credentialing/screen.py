@@ -8,7 +8,7 @@ import asyncio
 import uuid
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -111,17 +111,9 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
                     yield SentPane(id="coi-sent")
             yield DownloadRunner(id="coi-downloads")
 
-    @property
-    def search_bar(self) -> CoiSearchBar:
-        return self.query_one(CoiSearchBar)
-
-    @property
-    def tree(self) -> CertificateTree:
-        return self.query_one(CertificateTree)
-
-    @property
-    def runner(self) -> DownloadRunner:
-        return self.query_one(DownloadRunner)
+    search_bar = getters.query_one(CoiSearchBar)
+    tree = getters.query_one(CertificateTree)
+    runner = getters.query_one(DownloadRunner)
 
     def on_mount(self) -> None:
         self.search(self.search_bar.search)

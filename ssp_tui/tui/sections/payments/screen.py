@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -55,13 +55,8 @@ class PaymentsScreen(SectionScreen):
             yield BillingList(id="billing-list")
             yield BillingDetailPane(id="billing-detail")
 
-    @property
-    def billing_list(self) -> BillingList:
-        return self.query_one(BillingList)
-
-    @property
-    def detail_pane(self) -> BillingDetailPane:
-        return self.query_one(BillingDetailPane)
+    billing_list = getters.query_one(BillingList)
+    detail_pane = getters.query_one(BillingDetailPane)
 
     @property
     def may_pay(self) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -87,17 +87,9 @@ class PolicyServicesScreen(SectionScreen):
                 yield DocumentsPane(id="documents-pane")
             yield DownloadRunner(id="document-downloads")
 
-    @property
-    def picker(self) -> PolicyPicker:
-        return self.query_one(PolicyPicker)
-
-    @property
-    def documents(self) -> DocumentsPane:
-        return self.query_one(DocumentsPane)
-
-    @property
-    def runner(self) -> DownloadRunner:
-        return self.query_one(DownloadRunner)
+    picker = getters.query_one(PolicyPicker)
+    documents = getters.query_one(DocumentsPane)
+    runner = getters.query_one(DownloadRunner)
 
     def on_mount(self) -> None:
         self.load_policies(StatusFilter.ACTIVE)

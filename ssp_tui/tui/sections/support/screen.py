@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -64,13 +64,8 @@ class SupportScreen(SectionScreen):
             yield SupportSearchPane(id="support-search")
             yield AccountOverview(id="support-overview")
 
-    @property
-    def search_pane(self) -> SupportSearchPane:
-        return self.query_one(SupportSearchPane)
-
-    @property
-    def overview(self) -> AccountOverview:
-        return self.query_one(AccountOverview)
+    search_pane = getters.query_one(SupportSearchPane)
+    overview = getters.query_one(AccountOverview)
 
     # Search -----------------------------------------------------------------------------------------------
 
