@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from ssp_tui.tui.section_registry import RecordRef
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 if TYPE_CHECKING:
     from ssp_tui.tui.session import SessionController
@@ -37,7 +37,7 @@ class PortalHeader(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        app = ssp_app(self)
+        app = shell(self)
         controller = app.controller
         user = controller.user
         yield Static("ProAssurance SSP", id="header-title")
@@ -69,7 +69,7 @@ class SectionNav(Tabs):
     names do not fit the width, every tab shows its short name, so all of them stay on screen."""
 
     def __init__(self, current: str) -> None:
-        self._sections = ssp_app(self).visible_sections()
+        self._sections = shell(self).visible_sections()
         tabs = [Tab(self._label(s.title, s.key), id=f"nav-{s.id}") for s in self._sections]
         super().__init__(*tabs, active=f"nav-{current}", id="section-nav")
         self._current = current
@@ -93,7 +93,7 @@ class SectionNav(Tabs):
         event.stop()
         section_id = (event.tab.id or "").removeprefix("nav-")
         if section_id and section_id != self._current:
-            ssp_app(self).open_section(section_id)
+            shell(self).open_section(section_id)
 
 
 NARROW_COLUMNS = 100
@@ -136,7 +136,7 @@ class SectionScreen(Screen[None]):
 
     @property
     def controller(self) -> SessionController:
-        return ssp_app(self).controller
+        return shell(self).controller
 
     def compose(self) -> ComposeResult:
         yield PortalHeader(id="portal-header")
@@ -157,9 +157,21 @@ class SectionScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker messages do not bubble: the base screen turns any failed worker of its screen into the one
-        # error presentation (notification or modal), so no section has to remember to.
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            ssp_app(self).show_error(event.worker.error)
+        # error presentation (notification or modal), so no section has to remember to. Sections implement
+        # ``worker_failed`` and never this handler: Textual runs the handler of every class in the chain, so
+        # an override that also called ``super()`` reported each failure twice (issue 18).
+        error = event.worker.error
+        if event.state is not WorkerState.ERROR or error is None:
+            return
+        if not self.worker_failed(event.worker, error):
+            shell(self).show_error(error)
+
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        """Called once for each failed worker of this screen: say on the page what could not be done (e.g.
+        "Press r to try again"). Return True when the screen has told the user itself; False (the default)
+        lets the app report the error as usual (a notification, or the error modal when serious; an expired
+        session the user did not renew reads "Signed out")."""
+        return False
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError(f"{type(self).__name__} must compose its body")
