@@ -231,10 +231,9 @@ class SspApp(App[None]):
         account = self.demo_accounts.get(username)
         return account.totp_secret if account else None
 
-    async def remember_username(self, username: str) -> None:
-        profile = self.controller.profile
-        if profile.username != username:
-            profile.username = username
+    async def remember_username(self, username: str | None) -> None:
+        """Keep the username for this portal in the profile's file (None: forget it)."""
+        if self.controller.remember_username(username):
             await self.save_profile()
 
     async def save_profile(self) -> None:
