@@ -25,6 +25,9 @@ class SectionCommands(Provider):
         ]
         commands.append(("Help", "FAQ, support contacts and keys (F1)", app.action_help))
         commands.append(("Settings", "Theme, download folder, names, concurrency (F2)", app.action_settings))
+        commands.append(
+            ("Downloads", "What was downloaded, where; open it, retry failures (F3)", app.action_downloads)
+        )
         if app.controller.user is not None:
             commands.append(("Log out", "End the session on the portal (Ctrl+L)", app.action_logout))
         return commands
