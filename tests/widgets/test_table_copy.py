@@ -1,4 +1,4 @@
-"""Copying a cell or a row of a VirtualTable (OSC 52 through ``App.copy_to_clipboard``), driven through Pilot."""
+"""Copying a cell or a row of a VirtualTable (OSC 52, ``App.copy_to_clipboard``), driven through Pilot."""
 
 from __future__ import annotations
 
