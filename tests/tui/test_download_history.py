@@ -88,5 +88,14 @@ def test_earlier_runs_come_from_the_manifest_cleaned_and_inside_the_folder(tmp_p
     ]
     assert rows[0].path == tmp_path / "POL1/doc-1.pdf" and rows[0].when == "2026-11-27 09:30:00"
     assert earlier_rows(tmp_path / "nowhere") == []
+    # What this session's batch wrote and failed is its own row, not an earlier one.
+    ours = DownloadHistory()
+    saved = SavedFile(job(1), tmp_path.resolve() / "POL1/doc-1.pdf", "0" * 64, 10, from_cache=False)
+    manifest = tmp_path.resolve() / "manifest.json"
+    ours.record(
+        DownloadPlan([job(1)], Destination.separate(tmp_path)),
+        BulkResult(DownloadMode.SEPARATE, files=[saved], manifest_path=manifest),
+    )
+    assert earlier_rows(tmp_path, ours) == []
     (tmp_path / "manifest.json").write_text("not json")
     assert earlier_rows(tmp_path) == []

@@ -3,6 +3,7 @@ file, seen in the view from another section, its folder opened, the failed file 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,8 @@ async def test_the_downloads_view_lists_a_failed_file_opens_its_folder_and_retri
         assert "connection dropped" in failed[0].message
         assert sorted(row.title for row in saved) == sorted(d.title for d in documents if d is not broken)
         assert all(row.path is not None and row.path.is_file() for row in saved)
+        # The folder's manifest is this batch's: nothing is listed twice as an earlier run.
+        assert len(rows) == len(documents) and {row.batch for row in rows} == {1}
 
         # The highlighted row is the first saved file: its folder opens (here: the test's stand-in browser).
         await pilot.press("f")
@@ -120,10 +123,18 @@ async def download_all_until_failures(pilot: Any, app: SspApp, screen: PolicySer
     await wait_for(pilot, lambda: app.download_history.batches, "the batch to be reported")
 
 
-async def test_the_command_palette_opens_the_downloads_view_from_a_section(
+async def test_the_command_palette_opens_the_downloads_view_with_the_folders_earlier_runs(
     sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path
 ) -> None:
-    app = make_app(Profile(download_dir=tmp_path / "pdfs"))
+    folder = tmp_path / "pdfs"
+    (folder / "NCP1").mkdir(parents=True)
+    (folder / "NCP1" / "dec.pdf").write_bytes(b"%PDF-1.7 from the CLI, yesterday")
+    manifest = {
+        "generated_at": "2026-11-27T09:30:00+00:00",
+        "files": [{"file": "NCP1/dec.pdf", "title": "Dec"}],
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    app = make_app(Profile(download_dir=folder))
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "dr.patel")
         await open_documents(pilot, app)
@@ -135,6 +146,12 @@ async def test_the_command_palette_opens_the_downloads_view_from_a_section(
         await wait_for_screen(pilot, DownloadsScreen, "#downloads-table")
         view = app.screen
         assert isinstance(view, DownloadsScreen)
-        assert "0 batches this session" in str(view.query_one("#downloads-status").render())
+        await wait_for(pilot, lambda: view.table.model.row_count > 0, "the earlier run")
+        assert [(row.state, row.title, row.path) for row in view_rows(view)] == [
+            (RowState.EARLIER, "Dec", (folder / "NCP1" / "dec.pdf").resolve())
+        ]
+        assert "0 batches this session; 1 from earlier runs" in str(
+            view.query_one("#downloads-status").render()
+        )
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, PolicyServicesScreen), "back in Policy Services")

@@ -115,25 +115,32 @@ class DownloadHistory:
         return [row for batch in reversed(self.batches) for row in batch.rows()]
 
 
-def earlier_rows(folder: Path) -> list[DownloadRow]:
+def earlier_rows(folder: Path, history: DownloadHistory | None = None) -> list[DownloadRow]:
     """What ``folder/manifest.json`` says of the runs into that folder: the files it still vouches for and
-    what failed last time. Reads only; a missing or unreadable manifest is no earlier run."""
-    path = folder / MANIFEST_NAME
+    what failed last time, less what ``history`` (this session) already lists. Reads only; a missing or
+    unreadable manifest is no earlier run."""
     try:
+        folder = folder.expanduser().resolve()  # as the engine names it, so this session's rows match
+        path = folder / MANIFEST_NAME
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     if not isinstance(data, dict):
         return []
+    batches = history.batches if history is not None else []
+    listed = {row.path for batch in batches for row in batch.rows() if row.path is not None}
+    # ``failed`` is the latest run's: when that run is one of this session's, its rows say it already.
+    latest_is_ours = any(batch.result.manifest_path == path for batch in batches)
     when = _text(data.get("generated_at"))[:19].replace("T", " ")
     rows: list[DownloadRow] = []
     for entry in _entries(data.get("files")):
         name = _text(entry.get("file"))
         if name and ".." not in Path(name).parts and not Path(name).is_absolute():
             title = _text(entry.get("title")) or name
-            path = folder / name
-            rows.append(DownloadRow(0, when, RowState.EARLIER, title, path, path.parent))
-    for entry in _entries(data.get("failed")):
+            file = folder / name
+            if file not in listed:
+                rows.append(DownloadRow(0, when, RowState.EARLIER, title, file, file.parent))
+    for entry in _entries(data.get("failed") if not latest_is_ours else None):
         title = _text(entry.get("title")) or _text(entry.get("intended_file"))
         message = _text(entry.get("message"))
         rows.append(DownloadRow(0, when, RowState.EARLIER_FAILED, title, None, folder, message))

@@ -91,10 +91,8 @@ class DownloadsScreen(ModalScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="downloads-rows")
     async def load_rows(self) -> None:
-        earlier = await asyncio.to_thread(earlier_rows, self.download_dir)
-        # A file the session wrote is listed once, as this session's (the manifest merges runs).
-        written = {row.path for row in self.history.rows() if row.path is not None}
-        rows = self.history.rows() + [row for row in earlier if row.path is None or row.path not in written]
+        earlier = await asyncio.to_thread(earlier_rows, self.download_dir, self.history)
+        rows = self.history.rows() + earlier
         self.table.set_rows(rows)
         self._set_status(self._summary(rows))
         self.refresh_bindings()
