@@ -220,7 +220,10 @@ class SspApp(App[None]):
         from ssp_tui.tui.dialogs.downloads_view import DownloadsScreen
 
         if not isinstance(self.screen, DownloadsScreen):
-            self.push_screen(DownloadsScreen(self.download_history, self.controller.profile.download_dir))
+            profile = self.controller.profile
+            self.push_screen(
+                DownloadsScreen(self.download_history, profile.download_dir, self.controller.portal_key)
+            )
 
     def action_settings(self) -> None:
         from ssp_tui.tui.settings_screen import SettingsScreen

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,11 @@ from test_policy_services import TEMPLATE, document_rows, download_all, open_doc
 from textual.command import CommandPalette
 from tui_helpers import SandboxLike, wait_for, wait_for_screen
 
+from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.errors import DownloadError
+from ssp_tui.operations.season.ledger import Ledger, LedgerAction, LedgerEntry
+from ssp_tui.portal.target import SANDBOX_PORTAL_KEY
 from ssp_tui.settings.config import Profile
 from ssp_tui.tui.app import SspApp
 from ssp_tui.tui.common.download_history import DownloadRow, RowState
@@ -29,7 +33,9 @@ SIZE = (150, 44)
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The engine's cache and the COI ledger (the data folder) of this test only."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     return tmp_path / "cache"
 
 
@@ -134,6 +140,13 @@ async def test_the_command_palette_opens_the_downloads_view_with_the_folders_ear
         "files": [{"file": "NCP1/dec.pdf", "title": "Dec"}],
     }
     (folder / "manifest.json").write_text(json.dumps(manifest))
+    coi = tmp_path / "coi" / "Lee-Mercy.pdf"
+    coi.parent.mkdir()
+    coi.write_bytes(b"%PDF-1.7 a certificate")
+    with Ledger.open(SANDBOX_PORTAL_KEY) as ledger:
+        names = ("ce_demo1", "NCP0000001", "Ann Lee, MD", "Mercy General Hospital")
+        at = clock.now() - timedelta(days=1)
+        ledger.record([LedgerEntry(at, LedgerAction.DOWNLOADED, *names, "b" * 64, file=str(coi))])
     app = make_app(Profile(download_dir=folder))
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "dr.patel")
@@ -147,11 +160,12 @@ async def test_the_command_palette_opens_the_downloads_view_with_the_folders_ear
         view = app.screen
         assert isinstance(view, DownloadsScreen)
         await wait_for(pilot, lambda: view.table.model.row_count > 0, "the earlier run")
+        await wait_for(pilot, lambda: view.table.model.row_count == 2, "the ledger's certificate")
         assert [(row.state, row.title, row.path) for row in view_rows(view)] == [
-            (RowState.EARLIER, "Dec", (folder / "NCP1" / "dec.pdf").resolve())
+            (RowState.EARLIER, "Dec", (folder / "NCP1" / "dec.pdf").resolve()),
+            (RowState.LEDGER, "COI Ann Lee, MD - Mercy General Hospital (NCP0000001)", coi),
         ]
-        assert "0 batches this session; 1 from earlier runs" in str(
-            view.query_one("#downloads-status").render()
-        )
+        status = str(view.query_one("#downloads-status").render())
+        assert status.startswith("0 batches this session; 2 from earlier runs"), status
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, PolicyServicesScreen), "back in Policy Services")

@@ -31,6 +31,7 @@ class RowState(StrEnum):
     MISSING = "not downloaded"
     EARLIER = "saved earlier"
     EARLIER_FAILED = "failed earlier"
+    LEDGER = "certificate saved earlier"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,34 @@ def earlier_rows(folder: Path, history: DownloadHistory | None = None) -> list[D
         title = _text(entry.get("title")) or _text(entry.get("intended_file"))
         message = _text(entry.get("message"))
         rows.append(DownloadRow(0, when, RowState.EARLIER_FAILED, title, None, folder, message))
+    return rows
+
+
+def ledger_rows(portal_key: str, listed: set[Path], ledger_path: Path | None = None) -> list[DownloadRow]:
+    """The certificates the ledger (``operations/season/ledger.py``, shared with the CLI's ``coi`` commands)
+    says were downloaded from this portal to a file not in ``listed``, newest first. Reads only: no ledger
+    yet is no row (opening one would create it), and one that cannot be read is none either."""
+    from ssp_tui.operations.season.ledger import Ledger, LedgerAction, LedgerError, default_ledger_path
+
+    where = ledger_path or default_ledger_path()
+    if not where.is_file():
+        return []
+    try:
+        with Ledger.open(portal_key, where) as ledger:
+            entries = ledger.history()
+    except LedgerError:
+        return []
+    rows: list[DownloadRow] = []
+    for entry in entries:
+        if entry.action is not LedgerAction.DOWNLOADED or not entry.file:
+            continue
+        path = Path(entry.file)
+        if path in listed:
+            continue
+        listed.add(path)
+        title = strip_controls(f"COI {entry.insured_name} - {entry.holder_name} ({entry.policy_number})")
+        when = entry.at.strftime("%Y-%m-%d %H:%M:%S")
+        rows.append(DownloadRow(0, when, RowState.LEDGER, title, path, path.parent))
     return rows
 
 

@@ -5,6 +5,7 @@ ones again through the runner that ran them (so an ended session asks for a new 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,6 +23,7 @@ from ssp_tui.tui.common.download_history import (
     Retry,
     RowState,
     earlier_rows,
+    ledger_rows,
 )
 from ssp_tui.tui.common.links import open_link
 from ssp_tui.widgets.table_columns import Column
@@ -68,10 +70,17 @@ class DownloadsScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, history: DownloadHistory, download_dir: Path) -> None:
+    def __init__(
+        self,
+        history: DownloadHistory,
+        download_dir: Path,
+        portal_key: Callable[[], Awaitable[str]] | None = None,
+    ) -> None:
+        """``portal_key``: which portal's ledger entries to list (None: none)."""
         super().__init__()
         self.history = history
         self.download_dir = download_dir
+        self.portal_key = portal_key
 
     def compose(self) -> ComposeResult:
         with Vertical(id="downloads-dialog"):
@@ -93,9 +102,21 @@ class DownloadsScreen(ModalScreen[None]):
     async def load_rows(self) -> None:
         earlier = await asyncio.to_thread(earlier_rows, self.download_dir, self.history)
         rows = self.history.rows() + earlier
+        key = await self._portal_key()
+        if key is not None:
+            listed = {row.path for row in rows if row.path is not None}
+            rows += await asyncio.to_thread(ledger_rows, key, listed)
         self.table.set_rows(rows)
         self._set_status(self._summary(rows))
         self.refresh_bindings()
+
+    async def _portal_key(self) -> str | None:
+        if self.portal_key is None:
+            return None
+        try:
+            return await self.portal_key()
+        except Exception:  # the portal could not be started: there is still this session's list to show
+            return None
 
     def _summary(self, rows: list[DownloadRow]) -> str:
         batches = len(self.history.batches)
@@ -105,7 +126,7 @@ class DownloadsScreen(ModalScreen[None]):
         if failed:
             parts.append(f"{failed} not downloaded (r retries them)")
         if earlier:
-            parts.append(f"{earlier} from earlier runs in {self.download_dir}")
+            parts.append(f"{earlier} from earlier runs (the download folder's manifest, the COI ledger)")
         return "; ".join(parts) + "."
 
     def _row(self) -> DownloadRow | None:
