@@ -73,10 +73,11 @@ class DownloadsScreen(ModalScreen[None]):
     def __init__(
         self,
         history: DownloadHistory,
-        download_dir: Path,
+        download_dir: Path | None,
         portal_key: Callable[[], Awaitable[str]] | None = None,
     ) -> None:
-        """``portal_key``: which portal's ledger entries to list (None: none)."""
+        """``download_dir``: whose manifest lists earlier runs; ``portal_key``: which portal's ledger entries
+        to list (None: neither)."""
         super().__init__()
         self.history = history
         self.download_dir = download_dir
@@ -100,8 +101,9 @@ class DownloadsScreen(ModalScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="downloads-rows")
     async def load_rows(self) -> None:
-        earlier = await asyncio.to_thread(earlier_rows, self.download_dir, self.history)
-        rows = self.history.rows() + earlier
+        rows = self.history.rows()
+        if self.download_dir is not None:
+            rows += await asyncio.to_thread(earlier_rows, self.download_dir, self.history)
         key = await self._portal_key()
         if key is not None:
             listed = {row.path for row in rows if row.path is not None}
