@@ -47,7 +47,7 @@ async def verify_with_code(
     await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA dialog")
     await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "mfa-code", "focus on the code")
     if remember_device:
-        await pilot.click("#remember-device")
+        await toggle(pilot, app.screen.query_one("#remember-device", Checkbox))
         app.screen.query_one("#mfa-code", Input).focus()
     code = await fresh_totp(sandbox.db_path, username, secret)
     await pilot.press(*code, "enter")
@@ -64,9 +64,9 @@ async def test_remember_me_keeps_the_username_across_a_restart_and_unticking_for
     async with first.run_test(size=(120, 36)) as pilot:
         await form_ready(pilot)
         remember = first.screen.query_one("#remember-me", Checkbox)
-        if not remember.value:
-            await pilot.click("#remember-me")
-        await pilot.click("#username")
+        assert remember.value is False, "nothing is remembered on a first start"
+        await toggle(pilot, remember)
+        first.screen.query_one("#username", Input).focus()
         await pilot.press(*account.username, "tab", *account.password, "enter")
         await verify_with_code(
             pilot, private_sandbox, account.username, account.totp_secret, remember_device=True
@@ -84,8 +84,7 @@ async def test_remember_me_keeps_the_username_across_a_restart_and_unticking_for
             pilot, lambda: getattr(second.focused, "id", None) == "password", "focus on the password"
         )
         # Untick it and sign in (the device is remembered: no code): the username is forgotten.
-        await pilot.click("#remember-me")
-        assert second.screen.query_one("#remember-me", Checkbox).value is False
+        await toggle(pilot, second.screen.query_one("#remember-me", Checkbox))
         password = second.screen.query_one("#password", Input)
         password.value = ""
         password.focus()
@@ -98,6 +97,20 @@ async def test_remember_me_keeps_the_username_across_a_restart_and_unticking_for
         await form_ready(pilot)
         assert third.screen.query_one("#username", Input).value == ""
         assert third.focused is third.screen.query_one("#username", Input)
+
+
+async def toggle(pilot: Pilot, box: Checkbox) -> None:
+    """Tick or untick ``box`` from the keyboard (a click can land before a dialog is laid out)."""
+    before = box.value
+    box.focus()
+    await pilot.press("space")
+    await wait_for(pilot, lambda: box.value is not before, f"#{box.id} toggled")
+
+
+async def toggle_and_save(pilot: Pilot, consent: Checkbox) -> None:
+    """Tick or untick the consent, then Ctrl+S."""
+    await toggle(pilot, consent)
+    await pilot.press("ctrl+s")
 
 
 def no_keyring_app(server: SandboxLike, profile: Profile, secrets_dir: Path) -> SspApp:
@@ -128,11 +141,10 @@ async def test_the_consent_set_in_settings_persists_and_keeps_the_device_token_i
         await wait_for_screen(pilot, SettingsScreen, "#secrets-file-consent")
         consent = app.screen.query_one("#secrets-file-consent", Checkbox)
         assert consent.value is False
-        await pilot.click("#secrets-file-consent")
-        await pilot.click("#settings-save")
+        await toggle_and_save(pilot, consent)
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "Settings closed")
         assert load_config().secrets_file_consent is True
-        await pilot.click("#username")
+        app.screen.query_one("#username", Input).focus()
         await pilot.press(*account.username, "tab", *account.password, "enter")
         await verify_with_code(
             pilot, private_sandbox, account.username, account.totp_secret, remember_device=True
@@ -147,8 +159,7 @@ async def test_the_consent_set_in_settings_persists_and_keeps_the_device_token_i
         await pilot.press("f2")
         await wait_for_screen(pilot, SettingsScreen, "#secrets-file-consent")
         assert again.screen.query_one("#secrets-file-consent", Checkbox).value is True
-        await pilot.click("#secrets-file-consent")
-        await pilot.click("#settings-save")
+        await toggle_and_save(pilot, again.screen.query_one("#secrets-file-consent", Checkbox))
         await wait_for(pilot, lambda: isinstance(again.screen, LoginScreen), "Settings closed")
     assert load_config().secrets_file_consent is False
 
@@ -166,9 +177,13 @@ async def test_do_not_challenge_me_without_a_keyring_offers_the_consent_there(
         await pilot.press(*account.username, "tab", *account.password, "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA dialog")
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "mfa-code", "focus on the code")
-        await pilot.click("#remember-device")
-        await wait_for(pilot, lambda: isinstance(app.screen, SecretsConsentDialog), "the consent question")
-        await pilot.click("#consent-yes" if agree else "#consent-no")
+        await toggle(pilot, app.screen.query_one("#remember-device", Checkbox))
+        await wait_for_screen(pilot, SecretsConsentDialog, "#consent-yes")
+        if agree:
+            app.screen.query_one("#consent-yes").focus()
+            await pilot.press("enter")
+        else:
+            await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "back in the MFA dialog")
         assert app.screen.query_one("#remember-device", Checkbox).value is agree
         app.screen.query_one("#mfa-code", Input).focus()
