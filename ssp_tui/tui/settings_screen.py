@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from ssp_tui.settings.config import MAX_CONCURRENCY
 from ssp_tui.tui.dialogs.secrets_consent import CONSENT_LABEL
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 if TYPE_CHECKING:
     from ssp_tui.settings.config import Profile
@@ -68,7 +68,7 @@ class SettingsScreen(ModalScreen[None]):
         """The consent as config.toml had it when the dialog opened."""
 
     def compose(self) -> ComposeResult:
-        app = ssp_app(self)
+        app = self.app
         themes = sorted(app.available_themes)
         with Vertical(id="settings-dialog", classes="dialog"):
             yield Static("Settings", classes="dialog-title")
@@ -108,12 +108,12 @@ class SettingsScreen(ModalScreen[None]):
             yield Static("", id="settings-status", markup=False)
 
     def on_mount(self) -> None:
-        self._original_theme = ssp_app(self).theme
+        self._original_theme = self.app.theme
 
     @on(Select.Changed, "#theme")
     def preview_theme(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
-            ssp_app(self).theme = event.value
+            self.app.theme = event.value
 
     @on(Button.Pressed, "#settings-save")
     @on(Input.Submitted)
@@ -137,7 +137,7 @@ class SettingsScreen(ModalScreen[None]):
         self._profile.filename_template = template
         self._profile.concurrency = concurrency
         self._profile.os_trust_store = self.query_one("#os-trust-store", Checkbox).value
-        self._profile.theme = ssp_app(self).theme
+        self._profile.theme = self.app.theme
         consents = self.query("#secrets-file-consent").results(Checkbox)
         consent = next((box.value for box in consents), self._consent)
         self.save(consent if consent != self._consent else None)
@@ -146,15 +146,15 @@ class SettingsScreen(ModalScreen[None]):
     async def save(self, consent: bool | None) -> None:
         """``consent``: the new consent to the secrets file, None when unchanged."""
         try:
-            await ssp_app(self).save_profile()
+            await shell(self).save_profile()
             if consent is not None:
-                await ssp_app(self).controller.set_secrets_file_consent(consent)
+                await shell(self).controller.set_secrets_file_consent(consent)
         except Exception as error:  # e.g. a read-only config folder: say so, keep the dialog open
             from ssp_tui.tui.dialogs.error_modal import describe_error
 
             self._set_status(describe_error(error)[1], error=True)
             return
-        in_browser = ssp_app(self).browser_delivery is not None
+        in_browser = shell(self).browser_delivery is not None
         self.notify("Settings kept for this browser session." if in_browser else "Settings saved.")
         self.dismiss(None)
 
@@ -166,7 +166,7 @@ class SettingsScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#settings-cancel")
     def action_cancel(self) -> None:
-        ssp_app(self).theme = self._original_theme
+        self.app.theme = self._original_theme
         self.dismiss(None)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
@@ -140,9 +141,7 @@ class DownloadRunner(Vertical):
     def compose(self) -> ComposeResult:
         yield DownloadProgressPanel()
 
-    @property
-    def panel(self) -> DownloadProgressPanel:
-        return self.query_one(DownloadProgressPanel)
+    panel = getters.query_one(DownloadProgressPanel)
 
     @property
     def is_running(self) -> bool:
