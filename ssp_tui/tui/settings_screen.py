@@ -41,7 +41,7 @@ def check_concurrency(text: str) -> int | str:
 
 
 def _saved_consent() -> bool:
-    from ssp_tui.api.errors import ConfigError
+    from ssp_tui.errors import ConfigError
     from ssp_tui.settings.config import load_config
 
     try:

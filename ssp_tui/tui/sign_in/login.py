@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ssp_tui.api.errors import ConfigError
+from ssp_tui.errors import ConfigError
 from ssp_tui.portal.target import DemoLogin
 from ssp_tui.tui.dialogs.error_modal import describe_error
 from ssp_tui.tui.shell import shell
