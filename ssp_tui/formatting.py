@@ -20,3 +20,10 @@ def neutralise_formula(text: str) -> str:
     """Text a spreadsheet opening a CSV or TSV file shows as text: a leading apostrophe before anything it
     could run as a formula. Only for those formats: an xlsx cell is written as a string and needs none."""
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``1,204 policies``: a count with its noun agreeing. The plural is the singular
+    plus ``s`` unless given (``plural(n, "policy", "policies")``); the count is grouped by thousands."""
+    noun = singular if count == 1 else (plural_form if plural_form is not None else singular + "s")
+    return f"{count:,} {noun}"

@@ -30,6 +30,7 @@ from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.lazy_group import LazyGroup
 from ssp_tui.cli.output import Column, Output
 from ssp_tui.cli.output_options import make_output, output_options
+from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads.jobs import coi_jobs, combined_title
 from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.safe_names import TEMPLATE_FIELDS
@@ -130,7 +131,7 @@ def _export(output: Output, certificates: list[Certificate], path: Path) -> None
         result = export_rows(certificates, CERTIFICATE_EXPORT_COLUMNS, path, sheet_name="Certificates")
     except ExportError as exc:
         raise CommandFailed(exc.user_message) from None
-    output.info(f"Wrote {result.rows} rows to {result.path}.")
+    output.info(f"Wrote {plural(result.rows, 'row')} to {result.path}.")
 
 
 def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_history: bool) -> list[DownloadJob]:

@@ -24,7 +24,7 @@ from ssp_tui.api.models import (
     SupportBilling,
     SupportUser,
 )
-from ssp_tui.formatting import money
+from ssp_tui.formatting import money, plural
 
 OPEN_REQUEST_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
 OVERDUE_MARK = "OVERDUE (over 48 h)"
@@ -62,7 +62,7 @@ def age_in_words(age: timedelta) -> str:
         count, unit = minutes // 60, "hour"
     else:
         count, unit = minutes, "minute"
-    return f"{count} {unit}" + ("" if count == 1 else "s")
+    return plural(count, unit)
 
 
 def request_is_open(request: HolderRequest) -> bool:

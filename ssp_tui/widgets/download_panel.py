@@ -17,6 +17,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
+from ssp_tui.formatting import plural
+
 _UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
@@ -179,7 +181,7 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         progress = self._progress
         if self._state == "finished":
             return self._summary
-        files = f"{progress.files_done:,} of {progress.total_files:,} files"
+        files = f"{progress.files_done:,} of {plural(progress.total_files, 'file')}"
         if progress.total_bytes is not None:
             files += f" · {format_bytes(progress.bytes_done)} of {format_bytes(progress.total_bytes)}"
         else:

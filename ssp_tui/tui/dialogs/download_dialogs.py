@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads import Destination, DownloadMode
 
 
@@ -35,9 +36,8 @@ class DownloadDialog(ModalScreen[Destination | None]):
         self.template = template
 
     def compose(self) -> ComposeResult:
-        plural = "document" if self.count == 1 else "documents"
         with Vertical(classes="dialog", id="download-dialog"):
-            yield Static(f"Download {self.count} {plural}", classes="dialog-title")
+            yield Static(f"Download {plural(self.count, 'document')}", classes="dialog-title")
             with RadioSet(id="download-mode"):
                 yield RadioButton(
                     "One combined PDF (a bookmark per document)", value=True, id="mode-combined"

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from ssp_tui.formatting import plural
 from ssp_tui.operations.export import ExportFormat
 
 SUFFIXES = {ExportFormat.XLSX: ".xlsx", ExportFormat.CSV: ".csv"}
@@ -60,9 +61,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         """The file-name field's text when the user was asked whether to replace ``_confirmed``."""
 
     def compose(self) -> ComposeResult:
-        plural = "row" if self.rows == 1 else "rows"
         with Vertical(classes="dialog", id="export-dialog"):
-            yield Static(f"Export {self.rows:,} {plural} (what the filters show)", classes="dialog-title")
+            yield Static(f"Export {plural(self.rows, 'row')} (what the filters show)", classes="dialog-title")
             with RadioSet(id="export-format"):
                 yield RadioButton("Excel workbook (.xlsx)", value=True, id="format-xlsx")
                 yield RadioButton("CSV (.csv)", id="format-csv")

@@ -20,6 +20,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Seminar, SeminarActivity
+from ssp_tui.formatting import plural
 from ssp_tui.operations.export import ExportError, export_rows
 from ssp_tui.tui.common.browser_delivery import browser_delivery
 from ssp_tui.tui.common.links import open_link
@@ -148,12 +149,12 @@ class SeminarsScreen(SectionScreen):
         try:
             total = await self.controller.call(lambda c: self._fetch_activity(c, filters))
         except asyncio.CancelledError:
-            self._set_status(f"Stopped after {self.loaded_rows:,} rows ({filters.describe()}).")
+            self._set_status(f"Stopped after {plural(self.loaded_rows, 'row')} ({filters.describe()}).")
             raise
         finally:
             self.activity_loading = False
             self.refresh_bindings()
-        self._set_status(f"{total:,} rows · {filters.describe()}")
+        self._set_status(f"{plural(total, 'row')} · {filters.describe()}")
 
     async def _fetch_activity(self, client: PortalClient, filters: ActivityFilters) -> int:
         # Runs again from the first page after a re-login, so it starts from an empty table every time.
@@ -191,7 +192,7 @@ class SeminarsScreen(SectionScreen):
                 # and repaints the screen, 200 of them for 200,000 rows.
                 pages_read += 1
                 if appended or pages_read % STATUS_EVERY_PAGES == 0 or page.next_cursor is None:
-                    self._set_status(f"Loaded {self.loaded_rows:,} rows…")
+                    self._set_status(f"Loaded {plural(self.loaded_rows, 'row')}…")
         finally:
             # Also when stopped: every row fetched is shown, and then indexed for the filter.
             table.index_in_background = True
@@ -281,7 +282,8 @@ class SeminarsScreen(SectionScreen):
             return
         if self.activity_loading:
             self.notify(
-                f"Still loading: the export has the {len(rows):,} rows loaded so far.", severity="warning"
+                f"Still loading: the export has the {plural(len(rows), 'row')} loaded so far.",
+                severity="warning",
             )
         self.export(rows)
 
@@ -297,7 +299,7 @@ class SeminarsScreen(SectionScreen):
         total = len(rows)
 
         def progress(done: int) -> None:
-            self.app.call_from_thread(self._set_status, f"Exporting {done:,} of {total:,} rows…")
+            self.app.call_from_thread(self._set_status, f"Exporting {done:,} of {plural(total, 'row')}…")
 
         def write() -> None:
             choice.path.parent.mkdir(parents=True, exist_ok=True)
@@ -324,5 +326,5 @@ class SeminarsScreen(SectionScreen):
             return
         self.last_export = choice.path
         where = f"to {choice.path}" if delivery is None else delivery.send_file(self.app, choice.path)
-        self._set_status(f"Exported {total:,} rows {where}")
-        self.notify(f"Exported {total:,} rows {where}", title="Export", timeout=10)
+        self._set_status(f"Exported {plural(total, 'row')} {where}")
+        self.notify(f"Exported {plural(total, 'row')} {where}", title="Export", timeout=10)
