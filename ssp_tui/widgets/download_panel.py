@@ -167,6 +167,9 @@ class DownloadProgressPanel(Vertical, can_focus=True):
             return
         progress = self._progress
         bar = self.query_one(ProgressBar)
+        # A finished batch has nothing left to estimate: the bar would stay at "100% --:--:--" under the
+        # summary, which looks stuck. The summary alone says how it ended.
+        bar.display = self._state != "finished"
         if progress.total_bytes is not None:
             done = min(progress.bytes_done, progress.total_bytes)
             bar.update(total=max(progress.total_bytes, 1), progress=done)
