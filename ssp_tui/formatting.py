@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 
 def money(cents: int | None) -> str:
     """Integer cents as dollars: 123456 -> ``$1,234.56``, -500 -> ``-$5.00`` (a credit); None -> ``""``."""
@@ -27,3 +29,10 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     plus ``s`` unless given (``plural(n, "policy", "policies")``); the count is grouped by thousands."""
     noun = singular if count == 1 else (plural_form if plural_form is not None else singular + "s")
     return f"{count:,} {noun}"
+
+
+def decimal_text(value: Decimal | float | int | str) -> str:
+    """A number as people write it, no trailing zeros and no exponent: ``2``, ``1.5``, ``0.25``, ``100``
+    (CME credits on screen and in a CSV file, which would otherwise say ``2.0``)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return f"{number.normalize():f}"

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from ssp_tui.api.models import Seminar, SeminarActivity
+from ssp_tui.formatting import decimal_text
 from ssp_tui.operations.dates import DateParseError, parse_date_range
 from ssp_tui.operations.export_columns import SEMINAR_ACTIVITY_COLUMNS
 from ssp_tui.widgets.table_columns import Column
@@ -27,8 +28,8 @@ def us_date(value: date | None) -> str:
 
 
 def credits_text(value: Decimal) -> str:
-    """CME credits as the portal shows them: ``1.5``, ``2``, ``0.25``."""
-    return f"{value.normalize():f}"
+    """CME credits as the portal shows them: ``1.5``, ``2``, ``0.25`` (as a CSV export writes them)."""
+    return decimal_text(value)
 
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
