@@ -1,8 +1,8 @@
 """ChoiceSet: a RadioSet in a dialog, where Enter means "this one, go", as it does elsewhere in a dialog.
 
 Textual's RadioSet takes Enter, like space, to press the highlighted button, and nothing more: in a dialog
-whose first field is such a list, Enter then seems to do nothing. Here space still only chooses; Enter chooses the
-highlighted button and posts ``Confirmed``, which the dialog takes as its primary button.
+whose first field is such a list, Enter then seems to do nothing. Here space still only chooses; Enter chooses
+the highlighted button and posts ``Confirmed``, which the dialog takes as its primary button.
 """
 
 from __future__ import annotations
