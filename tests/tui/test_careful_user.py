@@ -11,6 +11,7 @@ from tui_helpers import SandboxLike, wait_for
 from ssp_tui.api.models import StatusFilter
 from ssp_tui.tui.app import SspApp
 from ssp_tui.tui.sections.credentialing.screen import CredentialingScreen
+from ssp_tui.tui.sign_in.login import LoginScreen
 
 SIZE = (150, 50)
 
@@ -37,3 +38,20 @@ async def test_a_cancelled_policy_says_so_instead_of_an_empty_tree(
         assert summary.startswith("1 insured on 1 policy. Policy "), summary
         assert "is cancelled: a cancelled policy has no certificates" in summary, summary
         assert not screen.tree.display, "no empty tree under the summary"
+
+
+async def test_the_sign_in_form_message_goes_once_both_fields_are_filled(
+    make_app: Callable[..., SspApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.demo_accounts, "the sandbox's demo accounts")
+        await pilot.press(*"dr.patel", "enter", "enter")  # on to the password, and Enter with it empty
+        status = app.screen.query_one("#login-status", Static)
+        await wait_for(pilot, lambda: status.has_class("error"), "the form's message")
+        assert str(status.render()) == "Enter your username and password."
+        assert app.focused is not None and app.focused.id == "password"
+        await pilot.press("x")
+        await pilot.pause()
+        assert str(status.render()) == "" and not status.has_class("error"), "filled: the message is gone"
+        assert isinstance(app.screen, LoginScreen), "and nothing was sent"

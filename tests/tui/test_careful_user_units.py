@@ -5,13 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
-from textual.widgets import RadioSet
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, RadioSet, Static
 
 from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads import BulkResult, Destination, DownloadJob, DownloadMode
 from ssp_tui.operations.downloads.results import SavedFile
 from ssp_tui.tui.common.download_runner import describe_result
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
+from ssp_tui.tui.sections.credentialing.holder import HolderRequestDialog, InsuredChoice
+from ssp_tui.tui.sign_in.recovery import RecoveryScreen
+from ssp_tui.tui.sign_in.register import RegisterScreen
 
 
 def test_a_count_agrees_with_its_noun() -> None:
@@ -59,3 +64,80 @@ async def test_enter_on_the_highlighted_default_downloads_one_pdf(tmp_path: Path
         await pilot.press("enter")
         await pilot.pause()
         assert app.chosen == [Destination.combined_in(tmp_path, "both.pdf")]
+
+
+def error_under(screen: Screen[object], selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_a_holder_form_message_goes_once_its_field_is_fixed() -> None:
+    choices = [InsuredChoice("ins-1", "pol-1", "Lucas Nguyen")]
+    app: App[None] = App()
+    async with app.run_test(size=(100, 60)) as pilot:
+        app.push_screen(HolderRequestDialog(choices, choices[0]))
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, HolderRequestDialog)
+        await pilot.press("ctrl+s")  # everything empty
+        await pilot.pause()
+        assert error_under(dialog, "#holder-holder_name-error") == "Enter the certificate holder's name."
+        assert error_under(dialog, "#holder-zip-error") == "Enter the ZIP code."
+        await pilot.press(*"X Clinic")  # the focus went to the first wrong field
+        await pilot.pause()
+        assert error_under(dialog, "#holder-holder_name-error") == "", "fixed: its message is gone"
+        assert error_under(dialog, "#holder-zip-error") == "Enter the ZIP code.", "not fixed yet: it stays"
+        dialog.query_one("#holder-zip", Input).focus()
+        await pilot.press(*"480")
+        await pilot.pause()
+        assert error_under(dialog, "#holder-zip-error") == "A ZIP code is 5 digits, or 9 (12345-6789)."
+        await pilot.press(*"83")
+        await pilot.pause()
+        assert error_under(dialog, "#holder-zip-error") == ""
+        dialog.query_one("#holder-contact_email", Input).focus()
+        await pilot.press(*"not-an-email")
+        await pilot.pause()
+        assert error_under(dialog, "#holder-contact_email-error") == "", "nothing is said before a send"
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    pilot.app.screen.query_one(selector, Input).focus()
+    await pilot.press(*text)
+
+
+async def test_the_registration_message_follows_what_is_still_missing() -> None:
+    app: App[None] = App()
+    async with app.run_test(size=(100, 50)) as pilot:
+        app.push_screen(RegisterScreen())
+        await pilot.pause()
+        screen = app.screen
+        await type_into(pilot, "#register-name", "Ruth Ames")
+        await pilot.press("enter")  # sends
+        await pilot.pause()
+        assert error_under(screen, "#register-status") == "Fill in: email, phone, policy number."
+        await type_into(pilot, "#register-email", "ruth@lakes.example")
+        await type_into(pilot, "#register-phone", "616-555-0100")
+        await pilot.pause()
+        assert error_under(screen, "#register-status") == "Fill in: policy number."
+        await type_into(pilot, "#register-policy", "MP1")
+        await pilot.pause()
+        assert error_under(screen, "#register-status") == "", "nothing missing: the message is gone"
+
+
+async def test_the_password_reset_message_goes_once_the_passwords_are_right() -> None:
+    app: App[None] = App()
+    async with app.run_test(size=(100, 50)) as pilot:
+        app.push_screen(RecoveryScreen("dr.patel"))
+        await pilot.pause()
+        screen = app.screen
+        await type_into(pilot, "#reset-code", "123456")
+        await type_into(pilot, "#reset-password", "short")
+        await type_into(pilot, "#reset-again", "short")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "at least 8 characters" in error_under(screen, "#reset-status")
+        await type_into(pilot, "#reset-password", " enough words")
+        await pilot.pause()
+        assert error_under(screen, "#reset-status") == "The two passwords differ."
+        await type_into(pilot, "#reset-again", " enough words")
+        await pilot.pause()
+        assert error_under(screen, "#reset-status") == ""
