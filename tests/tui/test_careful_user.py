@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
+from pathlib import Path
 
 from section_helpers import enter_as
-from textual.widgets import Select, Static
+from textual.widgets import Input, Select, Static
 from tui_helpers import SandboxLike, wait_for
 
-from ssp_tui.api.models import StatusFilter
+from ssp_tui.api.models import Seminar, StatusFilter
+from ssp_tui.settings.config import Profile
 from ssp_tui.tui.app import SspApp
 from ssp_tui.tui.sections.credentialing.screen import CredentialingScreen
+from ssp_tui.tui.sections.seminars.export import ExportDialog
+from ssp_tui.tui.sections.seminars.screen import SeminarsScreen
 from ssp_tui.tui.sign_in.login import LoginScreen
 
 SIZE = (150, 50)
@@ -55,3 +60,35 @@ async def test_the_sign_in_form_message_goes_once_both_fields_are_filled(
         await pilot.pause()
         assert str(status.render()) == "" and not status.has_class("error"), "filled: the message is gone"
         assert isinstance(app.screen, LoginScreen), "and nothing was sent"
+
+
+async def test_export_on_the_catalog_tab_writes_the_catalog(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path
+) -> None:
+    app = make_app(Profile(download_dir=tmp_path / "downloads"))
+    async with app.run_test(size=(150, 44)) as pilot:
+        await enter_as(pilot, sandbox, "dr.patel")
+        await pilot.press("6")
+        await wait_for(pilot, lambda: isinstance(app.screen, SeminarsScreen), "Seminars")
+        screen = app.screen
+        assert isinstance(screen, SeminarsScreen)
+        await wait_for(pilot, lambda: screen.catalog_table.model.row_count > 0, "the catalog")
+        await wait_for(pilot, lambda: not screen.activity_loading, "the activity")
+        await pilot.press("l", "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+        dialog = app.screen
+        await wait_for(pilot, lambda: dialog.query("#export-start"), "the dialog's buttons")
+        seminars = [row for row in screen.catalog_table.shown_rows() if isinstance(row, Seminar)]
+        assert str(dialog.query_one(".dialog-title", Static).render()) == (
+            f"Export {len(seminars)} rows (the catalog)"
+        )
+        target = tmp_path / "catalog.csv"
+        await pilot.click("#format-csv")
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.click("#export-start")
+        await wait_for(pilot, lambda: screen.last_export == target, "the export")
+        with target.open(encoding="utf-8-sig", newline="") as handle:
+            lines = list(csv.reader(handle))
+        assert lines[0] == ["Title", "Format", "CME credits", "Event date", "Link"]
+        assert [line[0] for line in lines[1:]] == [seminar.title for seminar in seminars]
+        assert [line[2] for line in lines[1:]] == [f"{s.cme_credits.normalize():f}" for s in seminars]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, RadioSet, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads import BulkResult, Destination, DownloadJob, DownloadMode
@@ -15,6 +15,7 @@ from ssp_tui.operations.downloads.results import SavedFile
 from ssp_tui.tui.common.download_runner import describe_result
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
 from ssp_tui.tui.sections.credentialing.holder import HolderRequestDialog, InsuredChoice
+from ssp_tui.tui.sections.seminars.activity import ActivityFilterForm
 from ssp_tui.tui.sign_in.recovery import RecoveryScreen
 from ssp_tui.tui.sign_in.register import RegisterScreen
 
@@ -141,3 +142,33 @@ async def test_the_password_reset_message_goes_once_the_passwords_are_right() ->
         await type_into(pilot, "#reset-again", " enough words")
         await pilot.pause()
         assert error_under(screen, "#reset-status") == ""
+
+
+class FilterApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ActivityFilterForm(id="activity-filters")
+
+
+async def test_seminar_filters_keep_their_labels_and_one_date_form() -> None:
+    app = FilterApp()
+    async with app.run_test(size=(120, 10)) as pilot:
+        form = app.query_one(ActivityFilterForm)
+        form.query_one("#activity-participant", Input).focus()
+        await pilot.press(*"Lucas")
+        await pilot.pause()
+        labels = [str(label.render()) for label in form.query(Label)]
+        assert labels == ["Participant", "Policy #", "Policyholder", "Seminar title", "From", "To"]
+        hints = {form.query_one(f"#activity-{end}", Input).placeholder for end in ("from", "to")}
+        assert hints == {"MM/DD/YYYY"}, "one date form, not two run together"
+
+
+async def test_a_date_filter_message_goes_once_the_date_is_right() -> None:
+    app = FilterApp()
+    async with app.run_test(size=(120, 10)) as pilot:
+        form = app.query_one(ActivityFilterForm)
+        form.query_one("#activity-from", Input).focus()
+        await pilot.press(*"13/45/2026", "enter")
+        assert "month must be 1 to 12" in error_under(app.screen, "#activity-filter-error")
+        await pilot.press(*(["backspace"] * 10), *"01/31/2026")
+        await pilot.pause()
+        assert error_under(app.screen, "#activity-filter-error") == ""

@@ -15,9 +15,26 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from ssp_tui.formatting import plural
-from ssp_tui.operations.export import ExportFormat
+from ssp_tui.operations.export import Column, ExportFormat
+from ssp_tui.operations.export_columns import SEMINAR_ACTIVITY_COLUMNS, SEMINAR_CATALOG_COLUMNS
 
 SUFFIXES = {ExportFormat.XLSX: ".xlsx", ExportFormat.CSV: ".csv"}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportKind:
+    """What `e` exports from a tab: its columns, the file's default name and sheet, the dialog's words."""
+
+    columns: tuple[Column, ...]
+    stem: str
+    sheet_name: str
+    what: str
+
+
+ACTIVITY_EXPORT = ExportKind(
+    SEMINAR_ACTIVITY_COLUMNS, "seminar-activity", "Seminar activity", "what the filters show"
+)
+CATALOG_EXPORT = ExportKind(SEMINAR_CATALOG_COLUMNS, "seminar-catalog", "Seminar catalog", "the catalog")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +69,10 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         Binding("escape", "cancel", "Cancel", tooltip="Close without exporting"),
     ]
 
-    def __init__(self, rows: int, default_path: Path) -> None:
+    def __init__(self, rows: int, default_path: Path, what: str = "what the filters show") -> None:
         super().__init__()
         self.rows = rows
+        self.what = what
         self.default_path = default_path
         self._confirmed: Path | None = None
         self._confirmed_text = ""
@@ -62,7 +80,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="export-dialog"):
-            yield Static(f"Export {plural(self.rows, 'row')} (what the filters show)", classes="dialog-title")
+            yield Static(f"Export {plural(self.rows, 'row')} ({self.what})", classes="dialog-title")
             with RadioSet(id="export-format"):
                 yield RadioButton("Excel workbook (.xlsx)", value=True, id="format-xlsx")
                 yield RadioButton("CSV (.csv)", id="format-csv")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +29,6 @@ from ssp_tui.tui.common.shared_values import SharedValues
 from ssp_tui.tui.section_screen import SectionScreen
 from ssp_tui.tui.sections.seminars.activity import (
     ACTIVITY_COLUMNS,
-    ACTIVITY_EXPORT_COLUMNS,
     CATALOG_COLUMNS,
     ActivityFilterForm,
     ActivityFilters,
@@ -36,7 +36,7 @@ from ssp_tui.tui.sections.seminars.activity import (
     activity_summary_of,
     catalog_detail,
 )
-from ssp_tui.tui.sections.seminars.export import ExportDialog
+from ssp_tui.tui.sections.seminars.export import ACTIVITY_EXPORT, CATALOG_EXPORT, ExportDialog, ExportKind
 from ssp_tui.widgets.filter_bar import FilterBar
 from ssp_tui.widgets.virtual_table import VirtualTable
 
@@ -54,7 +54,7 @@ STATUS_EVERY_PAGES = 10
 class SeminarsScreen(SectionScreen):
     SECTION_ID = "seminars"
     BINDINGS = [
-        Binding("e", "export", "Export", tooltip="Export the rows shown to Excel (.xlsx) or CSV"),
+        Binding("e", "export", "Export", tooltip="Export the rows the tab shows to Excel (.xlsx) or CSV"),
         Binding("o", "open_seminar", "Open", tooltip="Open the highlighted seminar's link"),
         Binding("l", "toggle_tab", "Catalog", tooltip="Switch between the activity history and the catalog"),
         Binding("f", "filters", "Filters", tooltip="Go to the activity filters"),
@@ -276,6 +276,14 @@ class SeminarsScreen(SectionScreen):
         await open_link(self.app, seminar.url, seminar.title)
 
     def action_export(self) -> None:
+        # What the tab in view shows: the catalog's rows on the Catalog tab, else the activity's.
+        if self.query_one(TabbedContent).active == CATALOG_TAB:
+            seminars = [row for row in self.catalog_table.shown_rows() if isinstance(row, Seminar)]
+            if not seminars:
+                self.notify("No seminars to export.", severity="warning")
+                return
+            self.export(CATALOG_EXPORT, seminars)
+            return
         rows = [row for row in self.activity_table.shown_rows() if isinstance(row, SeminarActivity)]
         if not rows:
             self.notify("No rows to export: change the filters.", severity="warning")
@@ -285,12 +293,12 @@ class SeminarsScreen(SectionScreen):
                 f"Still loading: the export has the {plural(len(rows), 'row')} loaded so far.",
                 severity="warning",
             )
-        self.export(rows)
+        self.export(ACTIVITY_EXPORT, rows)
 
     @work(exclusive=True, exit_on_error=False, group="seminar-export")
-    async def export(self, rows: list[SeminarActivity]) -> None:
-        default = self.controller.profile.download_dir / f"seminar-activity-{clock.today():%Y-%m-%d}.xlsx"
-        choice = await self.app.push_screen_wait(ExportDialog(len(rows), default))
+    async def export(self, kind: ExportKind, rows: Sequence[Seminar] | Sequence[SeminarActivity]) -> None:
+        default = self.controller.profile.download_dir / f"{kind.stem}-{clock.today():%Y-%m-%d}.xlsx"
+        choice = await self.app.push_screen_wait(ExportDialog(len(rows), default, kind.what))
         if choice is None:
             return
         delivery = browser_delivery(self.app)
@@ -305,12 +313,12 @@ class SeminarsScreen(SectionScreen):
             choice.path.parent.mkdir(parents=True, exist_ok=True)
             export_rows(
                 rows,
-                ACTIVITY_EXPORT_COLUMNS,
+                kind.columns,
                 choice.path,
                 choice.format,
                 on_progress=progress,
                 progress_every=EXPORT_PROGRESS_EVERY,
-                sheet_name="Seminar activity",
+                sheet_name=kind.sheet_name,
             )
 
         try:

@@ -1,0 +1,1 @@
+/tmp/i19/explore_test.py
