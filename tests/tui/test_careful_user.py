@@ -6,14 +6,19 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from section_helpers import enter_as
 from textual.widgets import Input, Select, Static
 from tui_helpers import SandboxLike, wait_for
 
-from ssp_tui.api.models import Seminar, StatusFilter
+from ssp_tui.api.models import AttentionKind, Seminar, StatusFilter
+from ssp_tui.api.models.credentialing import OPEN_HOLDER_REQUEST_STATUSES
+from ssp_tui.formatting import plural
 from ssp_tui.settings.config import Profile
 from ssp_tui.tui.app import SspApp
+from ssp_tui.tui.sections.credentialing.requests import HolderRequestsPane, RequestRow
 from ssp_tui.tui.sections.credentialing.screen import CredentialingScreen
+from ssp_tui.tui.sections.home.screen import HomeScreen
 from ssp_tui.tui.sections.seminars.export import ExportDialog
 from ssp_tui.tui.sections.seminars.screen import SeminarsScreen
 from ssp_tui.tui.sign_in.login import LoginScreen
@@ -92,3 +97,35 @@ async def test_export_on_the_catalog_tab_writes_the_catalog(
         assert lines[0] == ["Title", "Format", "CME credits", "Event date", "Link"]
         assert [line[0] for line in lines[1:]] == [seminar.title for seminar in seminars]
         assert [line[2] for line in lines[1:]] == [f"{s.cme_credits.normalize():f}" for s in seminars]
+
+
+@pytest.mark.parametrize("username", ["credentialing.mercy", "agent.chen"])
+async def test_home_and_holder_requests_agree_on_what_is_overdue(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], username: str
+) -> None:
+    """Home's words for the open requests follow the OVERDUE marks of the list: all overdue (the triage
+    account's one request), or some (an agent's book)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, username)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await wait_for(pilot, lambda: home.attention, "the attention items")
+        [item] = [i for i in home.attention if i.kind is AttentionKind.HOLDER_REQUESTS]
+        app.open_section("credentialing", intent="holder_requests")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CredentialingScreen) and app.screen.query(HolderRequestsPane),
+            "Credentialing",
+        )
+        pane = app.screen.query_one(HolderRequestsPane)
+        await wait_for(pilot, lambda: pane.table.model.row_count > 0, "the requests")
+        rows = [r for r in pane.table.shown_rows() if isinstance(r, RequestRow)]
+        overdue = sum(r.overdue for r in rows)
+        still_open = sum(r.request.status in OPEN_HOLDER_REQUEST_STATUSES for r in rows)
+        assert overdue, "the seed has an open request past its 48 hours"
+        noun = plural(still_open, "certificate holder request")
+        if overdue == still_open:
+            assert item.message == f"{noun} overdue (past the 48 hours)"
+        else:
+            assert item.message == f"{noun} in progress, {overdue} overdue (past the 48 hours)"
