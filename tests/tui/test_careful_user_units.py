@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App, ComposeResult
+from textual.containers import ScrollableContainer
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Label, RadioSet, Static
@@ -16,6 +17,7 @@ from ssp_tui.tui.common.download_runner import describe_result
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
 from ssp_tui.tui.sections.credentialing.holder import HolderRequestDialog, InsuredChoice
 from ssp_tui.tui.sections.seminars.activity import ActivityFilterForm
+from ssp_tui.tui.sections.support.overview import SummaryDialog
 from ssp_tui.tui.sign_in.recovery import RecoveryScreen
 from ssp_tui.tui.sign_in.register import RegisterScreen
 
@@ -172,3 +174,17 @@ async def test_a_date_filter_message_goes_once_the_date_is_right() -> None:
         await pilot.press(*(["backspace"] * 10), *"01/31/2026")
         await pilot.pause()
         assert error_under(app.screen, "#activity-filter-error") == ""
+
+
+async def test_the_support_summary_wraps_long_lines_instead_of_cutting_them() -> None:
+    users = (f"user{i}@clinic.example (policyholder, MFA enrolled)" for i in range(4))
+    long_line = "  Users: " + "; ".join(users)
+    app: App[None] = App()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SummaryDialog("Mercy Ridge", f"Summary\n{long_line}\nEND"))
+        await pilot.pause()
+        scroll = app.screen.query_one("#summary-scroll", ScrollableContainer)
+        assert scroll.max_scroll_x == 0, "every line fits the dialog's width: nothing is cut at its edge"
+        await pilot.press("w")  # whole lines, lined-up columns: the text scrolls sideways instead
+        await pilot.pause()
+        assert scroll.max_scroll_x > 0
