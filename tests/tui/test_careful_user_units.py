@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from textual.app import App, ComposeResult
@@ -16,7 +17,7 @@ from ssp_tui.operations.downloads.results import SavedFile
 from ssp_tui.tui.common.download_runner import describe_result
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
 from ssp_tui.tui.sections.credentialing.holder import HolderRequestDialog, InsuredChoice
-from ssp_tui.tui.sections.seminars.activity import ActivityFilterForm
+from ssp_tui.tui.sections.seminars.activity import ActivityFilterForm, activity_summary_of
 from ssp_tui.tui.sections.support.overview import SummaryDialog
 from ssp_tui.tui.sign_in.recovery import RecoveryScreen
 from ssp_tui.tui.sign_in.register import RegisterScreen
@@ -188,3 +189,8 @@ async def test_the_support_summary_wraps_long_lines_instead_of_cutting_them() ->
         await pilot.press("w")  # whole lines, lined-up columns: the text scrolls sideways instead
         await pilot.pause()
         assert scroll.max_scroll_x > 0
+
+
+def test_one_completion_of_one_credit() -> None:
+    assert activity_summary_of(1, Decimal("1.0")) == "1 completion · 1 credit"
+    assert activity_summary_of(2, Decimal("1.50")) == "2 completions · 1.5 credits"

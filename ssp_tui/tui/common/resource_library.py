@@ -23,6 +23,7 @@ from textual.widgets import Input, Select, Static
 
 from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
+from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads import Destination, DownloadJob, DownloadPlan
 from ssp_tui.operations.downloads.jobs import resource_job
 from ssp_tui.operations.pdf_text import PdfTextError
@@ -187,7 +188,7 @@ class ResourceLibraryScreen(SectionScreen):
             if message.category == ALL_CATEGORIES
             else (f"in {self.CATEGORY_LABELS.get(message.category, message.category)}")
         )
-        found = f"{count:,} {self.NOUN if count != 1 else self.NOUN.rstrip('s')} {where}"
+        found = f"{plural(count, self.NOUN.removesuffix('s'), self.NOUN)} {where}"
         if message.query:
             found += f" matching {message.query!r}"
         if not count:

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
 from ssp_tui.api.models import Seminar, SeminarActivity
-from ssp_tui.formatting import decimal_text
+from ssp_tui.formatting import decimal_text, plural
 from ssp_tui.operations.dates import DateParseError, parse_date_range
 from ssp_tui.tui.common.form_check import FormCheck
 from ssp_tui.widgets.table_columns import Column
@@ -68,8 +68,8 @@ def activity_summary(rows: Iterable[SeminarActivity], *, filtered_from: int | No
 
 
 def activity_summary_of(count: int, credits: Decimal, *, filtered_from: int | None = None) -> str:
-    noun = "completion" if count == 1 else "completions"
-    text = f"{count:,} {noun} · {credits_text(credits)} credits"
+    credit_word = "credit" if credits == 1 else "credits"  # a Decimal: 1.5 credits, 1 credit
+    text = f"{plural(count, 'completion')} · {credits_text(credits)} {credit_word}"
     if filtered_from is not None and filtered_from != count:
         text += f" (filtered from {filtered_from:,} loaded)"
     return text
