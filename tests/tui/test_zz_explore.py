@@ -1,1 +1,0 @@
-/tmp/i19/explore_test.py
