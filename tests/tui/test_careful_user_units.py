@@ -14,10 +14,12 @@ from textual.widgets import Input, Label, RadioSet, Static
 from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads import BulkResult, Destination, DownloadJob, DownloadMode
 from ssp_tui.operations.downloads.results import SavedFile
+from ssp_tui.operations.export import ExportFormat
 from ssp_tui.tui.common.download_runner import describe_result
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
 from ssp_tui.tui.sections.credentialing.holder import HolderRequestDialog, InsuredChoice
 from ssp_tui.tui.sections.seminars.activity import ActivityFilterForm, activity_summary_of
+from ssp_tui.tui.sections.seminars.export import ExportChoice, ExportDialog
 from ssp_tui.tui.sections.support.overview import SummaryDialog
 from ssp_tui.tui.sign_in.recovery import RecoveryScreen
 from ssp_tui.tui.sign_in.register import RegisterScreen
@@ -194,3 +196,15 @@ async def test_the_support_summary_wraps_long_lines_instead_of_cutting_them() ->
 def test_one_completion_of_one_credit() -> None:
     assert activity_summary_of(1, Decimal("1.0")) == "1 completion · 1 credit"
     assert activity_summary_of(2, Decimal("1.50")) == "2 completions · 1.5 credits"
+
+
+async def test_enter_on_the_export_format_list_exports_in_that_format(tmp_path: Path) -> None:
+    chosen: list[ExportChoice | None] = []
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        app.push_screen(ExportDialog(3, tmp_path / "activity.xlsx"), chosen.append)
+        await pilot.pause()
+        assert isinstance(app.focused, RadioSet), "the dialog opens on the format"
+        await pilot.press("down", "enter")  # to CSV, and go
+        await pilot.pause()
+        assert chosen == [ExportChoice(tmp_path / "activity.csv", ExportFormat.CSV)]
