@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
@@ -139,9 +140,7 @@ class DownloadRunner(Vertical):
     def compose(self) -> ComposeResult:
         yield DownloadProgressPanel()
 
-    @property
-    def panel(self) -> DownloadProgressPanel:
-        return self.query_one(DownloadProgressPanel)
+    panel = getters.query_one(DownloadProgressPanel)
 
     @property
     def is_running(self) -> bool:

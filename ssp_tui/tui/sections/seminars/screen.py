@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from rich.markup import escape
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -110,13 +110,8 @@ class SeminarsScreen(SectionScreen):
                 yield Static("", id="catalog-detail")
                 yield Static("enter or o opens the seminar's link · s sort · l activity", classes="hint")
 
-    @property
-    def activity_table(self) -> VirtualTable:
-        return self.query_one("#activity-table", VirtualTable)
-
-    @property
-    def catalog_table(self) -> VirtualTable:
-        return self.query_one("#catalog-table", VirtualTable)
+    activity_table = getters.query_one("#activity-table", VirtualTable)
+    catalog_table = getters.query_one("#catalog-table", VirtualTable)
 
     def on_mount(self) -> None:
         self.watch(self.activity_table, "view_counts", self._show_summary, init=False)
