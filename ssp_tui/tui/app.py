@@ -14,7 +14,6 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input
 
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
@@ -43,23 +42,10 @@ class SspApp(App[None]):
     # switch back to it (the mode's stack exists by then, so its screen is reused, never made again).
     COMMANDS = App.COMMANDS | {SectionCommands, ScreenActionCommands}
     BINDINGS = [
-        Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key", id="app.help"),
-        Binding(
-            "f2",
-            "settings",
-            "Settings",
-            tooltip="Theme, download folder, file names, concurrency",
-            id="app.settings",
-        ),
-        Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal", id="app.logout"),
-        # Number keys are priority bindings: handled as the key arrives, before the focused widget sees it.
-        # Otherwise a widget that takes printable keys (an open Select's type-to-search in Credentialing and
-        # Risk Management) swallowed them and the section never opened (issue 19). In a text field they are
-        # text (check_action).
-        *(
-            Binding(str(n), f"section_key('{n}')", show=False, priority=True, id=f"app.section_{n}")
-            for n in range(1, 10)
-        ),
+        Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key"),
+        Binding("f2", "settings", "Settings", tooltip="Theme, download folder, file names, concurrency"),
+        Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal"),
+        *(Binding(str(n), f"section_key('{n}')", show=False) for n in range(1, 10)),
     ]
 
     def __init__(
@@ -191,8 +177,6 @@ class SspApp(App[None]):
         if action == "logout":
             return self.controller.user is not None
         if action == "section_key":
-            if self.screen.is_modal or isinstance(self.focused, Input):
-                return False  # over a dialog the key is the dialog's; in a text field it is text
             return any(s.key == parameters[0] for s in self.visible_sections()) if parameters else False
         return True
 
