@@ -27,13 +27,15 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from ssp_tui.errors import SspError
+
 LOCK_TIMEOUT_S = 180.0
 """Longer than any sign-in (a password, up to 30 s for the next code, an MFA verify) holding the lock."""
 POLL_S = 0.05
 """How often a waiting command tries the lock again: a non-blocking try in a loop, so that waiting can end."""
 
 
-class SessionLockTimeout(Exception):
+class SessionLockTimeout(SspError):
     """Another command held the session lock for longer than any sign-in takes."""
 
 

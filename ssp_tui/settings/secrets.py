@@ -25,7 +25,7 @@ from typing import Any
 
 import platformdirs
 
-from ssp_tui.api.errors import ConfigError, SecretStoreError
+from ssp_tui.errors import ConfigError, SecretStoreError, next_step_in_place, os_reason
 from ssp_tui.settings.config import load_config
 from ssp_tui.settings.keyring_choice import KeyringChoice
 from ssp_tui.settings.secret_service import (
@@ -284,7 +284,8 @@ class SecretStore:
             return {}
         except OSError as exc:
             raise SecretStoreError(
-                f"Cannot read the secrets file {self.fallback_file} ({exc.strerror})."
+                f"Cannot read the secrets file {self.fallback_file} ({os_reason(exc)}).",
+                next_step=next_step_in_place(exc, self.fallback_file.parent),
             ) from None
         try:
             data = json.loads(text)
@@ -298,9 +299,15 @@ class SecretStore:
 
     def _write_file(self, data: dict[str, dict[str, str]]) -> None:
         folder = self.fallback_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        os.chmod(folder, stat.S_IRWXU)  # 0700 whatever the umask or an older folder said
-        atomic_write_text(self.fallback_file, json.dumps(data, indent=1, sort_keys=True), mode=0o600)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            os.chmod(folder, stat.S_IRWXU)  # 0700 whatever the umask or an older folder said
+            atomic_write_text(self.fallback_file, json.dumps(data, indent=1, sort_keys=True), mode=0o600)
+        except OSError as exc:  # a full disk or a read-only folder: nothing was kept, say so and what to do
+            raise SecretStoreError(
+                f"Cannot write the secrets file {self.fallback_file} ({os_reason(exc)}).",
+                next_step=next_step_in_place(exc, folder),
+            ) from None
 
 
 def _user_key(username: str, kind: SecretKind) -> str:

@@ -195,8 +195,8 @@ class DownloadRunner(Vertical):
         try:
             result = await self.run(session, plan)
         except DestinationUnusable as error:
-            self.panel.finish(error.user_message)
-            self.app.notify(error.user_message, title="Download", severity="error", timeout=12)
+            self.panel.finish(error.full_message)
+            self.app.notify(error.full_message, title="Download", severity="error", timeout=12)
             return None
         finally:
             self.screen.refresh_bindings()  # the screen's download keys depend on whether one is running

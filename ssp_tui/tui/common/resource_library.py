@@ -328,6 +328,6 @@ class ResourceLibraryScreen(SectionScreen):
         try:
             text = await fetch_preview_text(self.controller, job)
         except PdfTextError as error:
-            self.notify(error.user_message, title="No preview", severity="warning")
+            self.notify(error.full_message, title="No preview", severity="warning")
             return
         await self.app.push_screen(PreviewDialog(item.title, text))

@@ -108,7 +108,7 @@ class ReenrollDialog(ModalScreen[MfaStatus | None]):
             for note in await controller.keep_totp_secret(username, self._secret):
                 self.app.notify(note, title="Not remembered", severity="warning", timeout=10)
             return
-        from ssp_tui.api.errors import SecretStoreError
+        from ssp_tui.errors import SecretStoreError
         from ssp_tui.settings.secrets import SecretKind
 
         with contextlib.suppress(SecretStoreError):  # nothing can have been kept where nothing can be kept

@@ -26,14 +26,12 @@ FACTOR_LABELS = {
 
 
 def sign_in_error_text(error: BaseException) -> str:
-    """The line a sign-in form shows for a failure: the portal's words, and the wait for lockout/throttle."""
-    from ssp_tui.api.errors import AuthenticationRequired
+    """The line a sign-in form shows for a failure: what happened (the portal's words, once) and what to do
+    next (check the password, when to try again, whom to ask). No title before it: "Login on hold: ... this
+    login is on hold" said it twice."""
     from ssp_tui.tui.dialogs.error_modal import describe_error
 
-    if isinstance(error, AuthenticationRequired):
-        return error.user_message
-    title, message, _ = describe_error(error)
-    return f"{title}: {message}"
+    return describe_error(error)[1]
 
 
 def current_totp(secret: str) -> str:

@@ -91,7 +91,7 @@ class ExpiringPane(Vertical):
         try:
             self.window = parse_window(event.value)
         except WindowError as exc:
-            self.query_one("#expiring-summary", Static).update(exc.user_message)
+            self.query_one("#expiring-summary", Static).update(exc.full_message)
             return
         self.show(self.certificates, self.today)
         self.table.focus()

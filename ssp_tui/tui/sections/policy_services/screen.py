@@ -284,7 +284,7 @@ class PolicyServicesScreen(SectionScreen):
         try:
             text = await fetch_preview_text(self.controller, job)
         except PdfTextError as error:
-            self.notify(error.user_message, title="No preview", severity="warning")
+            self.notify(error.full_message, title="No preview", severity="warning")
             return
         await self.app.push_screen(PreviewDialog(document.title, text))
 

@@ -21,6 +21,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Seminar, SeminarActivity
+from ssp_tui.errors import CannotWrite
 from ssp_tui.formatting import plural
 from ssp_tui.operations.export import ExportError, export_rows
 from ssp_tui.tui.common.browser_delivery import browser_delivery
@@ -319,13 +320,11 @@ class SeminarsScreen(SectionScreen):
         try:
             await asyncio.to_thread(write)
         except ExportError as error:
-            self.notify(error.user_message, title="Export failed", severity="error", timeout=12)
+            self.notify(error.full_message, title="Export failed", severity="error", timeout=12)
             return
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            self.notify(
-                f"Could not create {choice.path.parent}: {reason}.", title="Export failed", severity="error"
-            )
+        except OSError as error:  # the folder could not be made: say which, and to choose another
+            failure = CannotWrite(choice.path.parent, error, doing="create")
+            self.notify(failure.full_message, title="Export failed", severity="error", timeout=12)
             return
         self.last_export = choice.path
         where = f"to {choice.path}" if delivery is None else delivery.send_file(self.app, choice.path)
