@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
@@ -36,6 +37,7 @@ from ssp_tui.operations.downloads import (
 )
 from ssp_tui.operations.pdf_text import first_page_text
 from ssp_tui.tui.common.browser_delivery import BrowserDelivery, browser_delivery
+from ssp_tui.tui.common.download_history import DownloadHistory
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
 from ssp_tui.tui.dialogs.download_failures import DownloadFailuresDialog, FailureChoice
 from ssp_tui.widgets.download_panel import DownloadProgressPanel
@@ -190,6 +192,7 @@ class DownloadRunner(Vertical):
         In a browser session the files are made in the session's own folder and then sent to the browser.
         """
         delivery = self._browser_delivery()
+        asked = plan
         if delivery is not None:
             plan = delivery.retarget(plan)
         try:
@@ -200,6 +203,7 @@ class DownloadRunner(Vertical):
             return None
         finally:
             self.screen.refresh_bindings()  # the screen's download keys depend on whether one is running
+        self._record(session, asked, result)
         severity = "information" if result.complete else "warning"
         outcome = describe_result(result)
         if delivery is not None:
@@ -211,6 +215,13 @@ class DownloadRunner(Vertical):
 
     def _browser_delivery(self) -> BrowserDelivery | None:
         return browser_delivery(self.app)
+
+    def _record(self, session: DownloadSession, plan: DownloadPlan, result: BulkResult) -> None:
+        """Into the app's downloads view, with a retry that runs through this runner and session again (its
+        panel, re-login and failure questions)."""
+        history = getattr(self.app, "download_history", None)
+        if isinstance(history, DownloadHistory):
+            history.record(plan, result, retry=partial(self.run_and_report, session))
 
     async def run(self, session: DownloadSession, plan: DownloadPlan) -> BulkResult:
         """Run ``plan`` until it succeeds, is cancelled, or the user settles for what failed.

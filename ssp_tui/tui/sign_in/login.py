@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ssp_tui.errors import ConfigError
 from ssp_tui.portal.target import DemoLogin
 from ssp_tui.tui.common.form_check import FormCheck
 from ssp_tui.tui.dialogs.error_modal import describe_error
@@ -65,6 +66,9 @@ class LoginScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = shell(self)
         target = app.controller.target
+        remembered = app.controller.remembered_username()
+        if remembered:
+            self.AUTO_FOCUS = "#password"  # the username is there already: the password is what is left
         with Horizontal(id="login-layout"):
             with Vertical(id="login-card", classes="card"):
                 with Horizontal(id="login-title-row"):
@@ -73,11 +77,9 @@ class LoginScreen(Screen[None]):
                         yield Static(" SANDBOX ", classes="sandbox-badge")
                 yield Static(f"Profile: {app.controller.profile_name}", id="login-profile", markup=False)
                 yield Static(f"Portal: {target.describe()}", id="login-portal", markup=False)
-                yield Input(
-                    value=app.controller.profile.username or "", placeholder="Username", id="username"
-                )
+                yield Input(value=remembered or "", placeholder="Username", id="username")
                 yield Input(placeholder="Password", password=True, id="password")
-                yield Checkbox("Remember me on this computer", id="remember-me")
+                yield Checkbox("Remember me on this computer", bool(remembered), id="remember-me")
                 yield Button("Sign in", variant="primary", id="sign-in")
                 yield Static("", id="login-status", markup=False)
                 with Vertical(id="login-links"):
@@ -100,7 +102,7 @@ class LoginScreen(Screen[None]):
         # After the first frame: importing the HTTP client and starting the sandbox would otherwise hold the
         # screen back by about as long again as the rest of start-up (docs/performance.md).
         self.call_after_refresh(self.start_portal)
-        if shell(self).controller.profile.username:
+        if shell(self).controller.remembered_username():
             self.fill_remembered_password()
 
     def on_screen_resume(self) -> None:
@@ -213,9 +215,12 @@ class LoginScreen(Screen[None]):
                 self.post_message(self.SignInFailed("Sign-in cancelled."))
                 return
             notes = await app.controller.install(session, remembered_password=password if remember else None)
-            if remember:
-                await app.remember_username(username)
-            else:
+            # Unticked: whatever was remembered for this portal is forgotten, the username and the password.
+            try:
+                await app.remember_username(username if remember else None)
+            except ConfigError as error:  # signed in all the same; say why the name was not kept
+                notes.append(f"Could not remember your username: {error.user_message}")
+            if not remember:
                 await app.controller.forget_password(username)
         except Exception as error:  # shown on the form: a wrong password is not an app error
             self.post_message(self.SignInFailed(sign_in_error_text(error)))
