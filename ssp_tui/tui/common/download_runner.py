@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from ssp_tui.api.errors import DownloadError
+from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads import (
     BulkProgress,
     BulkResult,
@@ -68,7 +69,7 @@ def describe_result(result: BulkResult) -> str:
             if result.cancelled:
                 return "Cancelled: no PDF was written."
             return f"No PDF was written: {len(result.failed)} failed ({failed_titles})."
-        done = f"Combined {len(result.files)} documents into {result.combined_path}"
+        done = f"Combined {plural(len(result.files), 'document')} into {result.combined_path}"
         if result.missing:
             missing = ", ".join(job.title for job in result.missing)
             return f"{done}; missing {len(result.missing)} (named in its first bookmark): {missing}."
@@ -77,10 +78,10 @@ def describe_result(result: BulkResult) -> str:
     if result.cancelled:
         total = len(result.files) + len(result.missing)
         return (
-            f"Cancelled: saved {len(result.files)} of {total} files to {folder}; the manifest lists the rest."
-            + problems
+            f"Cancelled: saved {len(result.files)} of {plural(total, 'file')} to {folder}; "
+            "the manifest lists the rest." + problems
         )
-    saved = f"Saved {len(result.files)} files to {folder}"
+    saved = f"Saved {plural(len(result.files), 'file')} to {folder}"
     if result.failed:
         return f"{saved}; {len(result.failed)} failed ({failed_titles}); the manifest lists them.{problems}"
     if result.problems:

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from ssp_tui.errors import ConfigError
 from ssp_tui.portal.target import DemoLogin
+from ssp_tui.tui.common.form_check import FormCheck
 from ssp_tui.tui.dialogs.error_modal import describe_error
 from ssp_tui.tui.shell import shell
 
@@ -55,6 +56,12 @@ class LoginScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._accounts: dict[str, DemoLogin] = {}
+        self._filled = FormCheck(self._missing, lambda text, error: self._set_status(text, error=error))
+
+    def _missing(self) -> str | None:
+        if self.query_one("#username", Input).value.strip() and self.query_one("#password", Input).value:
+            return None
+        return "Enter your username and password."
 
     def compose(self) -> ComposeResult:
         app = shell(self)
@@ -183,13 +190,17 @@ class LoginScreen(Screen[None]):
     def submit(self) -> None:
         username = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
-        if not username or not password:
-            self._set_status("Enter your username and password.", error=True)
+        if not self._filled.passes():
             self.query_one("#password" if username else "#username", Input).focus()
             return
         self.query_one("#sign-in", Button).disabled = True
         self._set_status("Signing in…")
         self.sign_in(username, password, self.query_one("#remember-me", Checkbox).value)
+
+    @on(Input.Changed, "#username")
+    @on(Input.Changed, "#password")
+    def field_changed(self) -> None:
+        self._filled.recheck()
 
     @work(exclusive=True, exit_on_error=False, group="sign-in")
     async def sign_in(self, username: str, password: str, remember: bool) -> None:
