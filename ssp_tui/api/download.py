@@ -10,13 +10,14 @@ starts again when the portal answers 200 (the document changed). Any verificatio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 from urllib.parse import unquote
 
 import httpx2
@@ -26,6 +27,7 @@ from ssp_tui.api.constants import DOWNLOAD_DEADLINE_S, PDF_CONTENT_TYPE
 from ssp_tui.api.errors import ConnectionFailed, DownloadError, RequestTimeout, StatusError
 from ssp_tui.api.transport import RequestSpec, Transport
 
+T = TypeVar("T")
 ProgressCallback = Callable[[int, int | None], None]
 """``on_progress(bytes_done, bytes_total_or_None)``, called as chunks arrive."""
 
@@ -186,7 +188,9 @@ class _Receiver:
             raise DownloadError(
                 f"{self.dest.name}: unexpected answer {response.status_code} from {self.endpoint}"
             )
-        self.files.remember_etag(strong_etag)
+        # Blocking file work (the ETag beside the part, the fsync below) runs in a worker thread: with six
+        # downloads at once, doing it on the event loop stalled every other transfer (issue 23).
+        await _in_thread(self.files.remember_etag, strong_etag)
         identity = response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
         with _open_private(self.files.part, mode) as out:
             try:
@@ -210,7 +214,7 @@ class _Receiver:
                     f"the connection broke after {done} bytes ({type(exc).__name__})"
                 ) from None
             out.flush()
-            os.fsync(out.fileno())
+            await _in_thread(os.fsync, out.fileno())
         if total is not None and done != total:
             raise DownloadError(f"{self.dest.name}: {done} bytes arrived, the portal announced {total}")
         hint = filename_hint(response.headers.get("content-disposition"))
@@ -233,11 +237,29 @@ async def _finish(
             f"{dest.name}: the content does not match its checksum "
             f"(sha256 {received.sha256[:12]}..., expected {expected_sha256.strip().lower()[:12]}...)"
         )
-    await asyncio.to_thread(_check_pdf, files.part, dest.name)
+    await _in_thread(_check_and_rename, files, dest)
+    return received
+
+
+def _check_and_rename(files: _PartFiles, dest: Path) -> None:
+    """Blocking: the verified part becomes ``dest``, durably (one thread hop for all of it)."""
+    _check_pdf(files.part, dest.name)
     os.replace(files.part, dest)
     files.etag_file.unlink(missing_ok=True)
     _fsync_directory(dest.parent)
-    return received
+
+
+async def _in_thread(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)`` in a worker thread. A thread cannot be stopped: when this task is cancelled
+    meanwhile, wait for it to finish before giving up, so the cleanup that follows (removing the part and its
+    ETag) never races a thread still writing them, and a file descriptor is never closed under an fsync."""
+    work = asyncio.ensure_future(asyncio.to_thread(function, *args))
+    try:
+        return await asyncio.shield(work)
+    finally:
+        if not work.done():
+            with contextlib.suppress(BaseException):
+                await work
 
 
 def _open_private(path: Path, mode: str) -> BinaryIO:

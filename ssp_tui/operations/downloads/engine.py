@@ -25,7 +25,7 @@ from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, write_manifest
 from ssp_tui.operations.downloads.placement import CannotSave, SourceChanged, place_file, prepare_folder
 from ssp_tui.operations.downloads.plan import Downloader, DownloadJob, DownloadMode, DownloadPlan
 from ssp_tui.operations.downloads.results import BulkResult, FailedJob, JobState, Phase, ProgressCallback
-from ssp_tui.operations.downloads.state import NotAPdf, RunState
+from ssp_tui.operations.downloads.state import NotAPdf, RunState, to_the_end
 from ssp_tui.operations.safe_names import final_path_inside, numbered_path, title_filename
 
 CACHE_BATCH = 32
@@ -262,17 +262,22 @@ class DownloadEngine:
                 job.api_path, staging, expected_sha256=expected, on_progress=progress
             )
             state.fetched += 1
-            return await asyncio.to_thread(
-                self._admit, Path(downloaded.path), downloaded.sha256, downloaded.etag
-            )
-        finally:
-            # Whatever happened, nothing of this attempt stays in the staging area.
-            self.cache.discard_staging(staging)  # sync: must run even while being cancelled
+        except BaseException:
+            # Nothing of this attempt stays in the staging area; removing a folder is blocking file work
+            # (on the event loop it stalled the other downloads), and it must finish even when cancelled.
+            await to_the_end(self.cache.discard_staging, staging)
+            raise
+        found = Path(downloaded.path)
+        return await to_the_end(self._admit, staging, found, downloaded.sha256, downloaded.etag)
 
-    def _admit(self, path: Path, reported_sha256: str, etag: str | None) -> CachedBlob:
-        _check_pdf_header(path)
-        digest = normalise_sha256(reported_sha256) or file_sha256(path)
-        return self.cache.admit(path, digest, etag=etag)
+    def _admit(self, staging: Path, path: Path, reported_sha256: str, etag: str | None) -> CachedBlob:
+        """Blocking: the download into the cache, then its staging folder removed (one thread hop)."""
+        try:
+            _check_pdf_header(path)
+            digest = normalise_sha256(reported_sha256) or file_sha256(path)
+            return self.cache.admit(path, digest, etag=etag)
+        finally:
+            self.cache.discard_staging(staging)
 
     @staticmethod
     def _place(blob: CachedBlob, target: Path, job: DownloadJob) -> Path:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from ssp_tui.api.errors import AuthenticationRequired
 from ssp_tui.operations.downloads.cache import CachedBlob
@@ -13,6 +15,7 @@ from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.downloads.results import BulkProgress, JobState, Phase, ProgressCallback, SavedFile
 from ssp_tui.operations.safe_names import UnsafePath
 
+T = TypeVar("T")
 logger = logging.getLogger("ssp_tui.operations.downloads")
 
 
@@ -94,3 +97,15 @@ class RunState:
         if self.session_ended is None:
             self.session_ended = exc
         self.halted.set()
+
+
+async def to_the_end(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``function`` in a worker thread. A thread cannot be stopped: when this task is cancelled meanwhile,
+    let the thread finish (the caller then deletes what it wrote) before giving up."""
+    work = asyncio.ensure_future(asyncio.to_thread(function, *args, **kwargs))
+    try:
+        return await asyncio.shield(work)
+    finally:
+        if not work.done():
+            with contextlib.suppress(BaseException):
+                await work
