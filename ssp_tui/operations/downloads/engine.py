@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ssp_tui.api.errors import AuthenticationRequired
 from ssp_tui.operations.downloads.cache import CachedBlob, ContentCache, file_sha256, normalise_sha256
 from ssp_tui.operations.downloads.combine import combine_into
-from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, write_manifest
+from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, recorded_files, write_manifest
 from ssp_tui.operations.downloads.placement import CannotSave, SourceChanged, place_file, prepare_folder
 from ssp_tui.operations.downloads.plan import Downloader, DownloadJob, DownloadMode, DownloadPlan
 from ssp_tui.operations.downloads.results import BulkResult, FailedJob, JobState, Phase, ProgressCallback
@@ -76,6 +76,8 @@ class DownloadEngine:
         """
         target = await asyncio.to_thread(prepare_folder, plan.destination.folder)
         state = RunState(plan.jobs, on_progress)
+        if plan.mode is DownloadMode.SEPARATE:
+            state.recorded = await asyncio.to_thread(recorded_files, target)
         served = await self._serve_from_cache(state, target, plan.mode, cancel)
         semaphore = asyncio.Semaphore(plan.concurrency)
         tasks = [
@@ -159,7 +161,7 @@ class DownloadEngine:
             async with gate:
                 if cancel is not None and cancel.is_set():
                     return
-                outcomes = await asyncio.to_thread(self._serve_batch, state.jobs, batch, target, mode)
+                outcomes = await asyncio.to_thread(self._serve_batch, state, batch, target, mode)
             for index, outcome in outcomes:
                 served.add(index)
                 if isinstance(outcome, Exception):
@@ -171,13 +173,13 @@ class DownloadEngine:
         return served
 
     def _serve_batch(
-        self, jobs: Sequence[DownloadJob], batch: Sequence[int], target: Path, mode: DownloadMode
+        self, state: RunState, batch: Sequence[int], target: Path, mode: DownloadMode
     ) -> list[tuple[int, tuple[CachedBlob, Path] | Exception]]:
         """Blocking: look up (and in SEPARATE mode place) each job of ``batch``; misses are left out."""
         outcomes: list[tuple[int, tuple[CachedBlob, Path] | Exception]] = []
         separate = mode is DownloadMode.SEPARATE
         for index in batch:
-            job = jobs[index]
+            job = state.jobs[index]
             # A separate copy is hashed as it is written, so the lookup need not read the blob first.
             blob = self.cache.lookup(
                 sha256=normalise_sha256(job.expected_sha256), etag=job.etag, verify=not separate
@@ -185,7 +187,7 @@ class DownloadEngine:
             if blob is None:
                 continue
             try:
-                path = self._place(blob, target, job) if separate else blob.path
+                path = self._place(blob, target, job, state.recorded) if separate else blob.path
             except SourceChanged:
                 self.cache.evict(blob)  # altered on disk: fetched again, never vouched for
                 continue
@@ -203,7 +205,7 @@ class DownloadEngine:
             blob, from_cache = await self._obtain(state, index, job, semaphore)
             path = blob.path
             if mode is DownloadMode.SEPARATE:
-                path = await self._place_even_if_stopped(blob, target, job)
+                path = await self._place_even_if_stopped(blob, target, job, state.recorded)
             state.record(index, blob, path, from_cache=from_cache)
         except _PlacedWhileStopping as placed:
             state.record(index, blob, placed.path, from_cache=from_cache)
@@ -216,10 +218,12 @@ class DownloadEngine:
         except Exception as exc:
             state.fail(index, exc)
 
-    async def _place_even_if_stopped(self, blob: CachedBlob, target: Path, job: DownloadJob) -> Path:
+    async def _place_even_if_stopped(
+        self, blob: CachedBlob, target: Path, job: DownloadJob, recorded: Mapping[Path, str]
+    ) -> Path:
         """Place the file in a thread. A thread cannot be stopped: when the run is stopped meanwhile, wait
         for it and report the file it wrote, so the manifest lists every file that is on disk."""
-        placing = asyncio.ensure_future(asyncio.to_thread(self._place, blob, target, job))
+        placing = asyncio.ensure_future(asyncio.to_thread(self._place, blob, target, job, recorded))
         try:
             return await asyncio.shield(placing)
         except asyncio.CancelledError:
@@ -280,12 +284,12 @@ class DownloadEngine:
             self.cache.discard_staging(staging)
 
     @staticmethod
-    def _place(blob: CachedBlob, target: Path, job: DownloadJob) -> Path:
+    def _place(blob: CachedBlob, target: Path, job: DownloadJob, recorded: Mapping[Path, str]) -> Path:
         final = final_path_inside(target, job.relative_path)
         if final == target / MANIFEST_NAME:
             final = numbered_path(final, 2)  # the manifest's name is taken by the manifest
         try:
-            return place_file(blob.path, final, sha256=blob.sha256, size=blob.bytes)
+            return place_file(blob.path, final, sha256=blob.sha256, size=blob.bytes, recorded=recorded)
         except SourceChanged:
             raise
         except OSError as exc:

@@ -50,6 +50,8 @@ class RunState:
         self.phase = Phase.DOWNLOADING
         self.digest_locks: dict[str, asyncio.Lock] = {}
         self.session_ended: AuthenticationRequired | None = None
+        self.recorded: dict[Path, str] = {}
+        """SEPARATE mode: the files the folder's manifest vouches for (``manifest.recorded_files``)."""
         self.halted = asyncio.Event()
         """Set when the session ends: the other jobs would only fail the same way, so the run stops."""
 
