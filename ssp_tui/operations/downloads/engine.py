@@ -80,11 +80,16 @@ class DownloadEngine:
             state.recorded = await asyncio.to_thread(recorded_files, target)
         served = await self._serve_from_cache(state, target, plan.mode, cancel)
         semaphore = asyncio.Semaphore(plan.concurrency)
-        tasks = [
-            asyncio.create_task(self._one_job(state, index, target, plan.mode, semaphore))
-            for index in range(len(plan.jobs))
-            if index not in served
-        ]
+        # A few workers take the jobs in turn: a task per job (5,000 of them waiting at once) cost memory in
+        # proportion to the run, for nothing.
+        remaining = [index for index in range(len(plan.jobs)) if index not in served]
+        queue = iter(remaining)
+
+        async def worker() -> None:
+            for index in queue:
+                await self._one_job(state, index, target, plan.mode, semaphore)
+
+        tasks = [asyncio.create_task(worker()) for _ in range(min(plan.concurrency, len(remaining)))]
         stopped = await self._wait_for(tasks, cancel, state.halted)
         result = BulkResult(mode=plan.mode, fetched=state.fetched, cancelled=stopped)
         try:
