@@ -267,8 +267,10 @@ class DownloadEngine:
             state.emit(index, JobState.DOWNLOADING, job_bytes_done=done, job_bytes_total=total)
 
         try:
+            # Not fsynced: a blob is verified whenever it is used (hashed as it is copied, or before it is
+            # combined), and a placed copy is fsynced before it gets its name.
             downloaded = await self.client.download(
-                job.api_path, staging, expected_sha256=expected, on_progress=progress
+                job.api_path, staging, expected_sha256=expected, on_progress=progress, durable=False
             )
             state.fetched += 1
         except BaseException:
