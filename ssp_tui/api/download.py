@@ -198,7 +198,10 @@ class _Receiver:
             )
         # Blocking file work (the ETag beside the part, the fsync below) runs in a worker thread: with six
         # downloads at once, doing it on the event loop stalled every other transfer (issue 23).
-        await _in_thread(self.files.remember_etag, strong_etag)
+        if self.durable:
+            await _in_thread(self.files.remember_etag, strong_etag)
+        # Otherwise the ETag is written only if the transfer breaks (below): a part that was not fsynced is
+        # resumed by this download's next attempt, never by a later process, so nothing is written up front.
         identity = response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
         with _open_private(self.files.part, mode) as out:
             try:
@@ -211,6 +214,7 @@ class _Receiver:
             except TruncatedBody as exc:
                 out.flush()
                 if identity:
+                    self._keep_resumable(strong_etag)
                     raise _Interrupted(str(exc)) from None
                 raise DownloadError(f"{self.dest.name}: {exc}") from None
             except BodyError as exc:
@@ -218,6 +222,7 @@ class _Receiver:
             except httpx2.TransportError as exc:
                 # Not for the retry loop in Transport: it would repeat the request without the new offset.
                 out.flush()
+                self._keep_resumable(strong_etag)
                 raise _Interrupted(
                     f"the connection broke after {done} bytes ({type(exc).__name__})"
                 ) from None
@@ -228,6 +233,10 @@ class _Receiver:
             raise DownloadError(f"{self.dest.name}: {done} bytes arrived, the portal announced {total}")
         hint = filename_hint(response.headers.get("content-disposition"))
         return DownloadedFile(self.dest, done, hasher.hexdigest(), strong_etag, hint)
+
+    def _keep_resumable(self, strong_etag: str | None) -> None:
+        if not self.durable:
+            self.files.remember_etag(strong_etag)  # rare, and small: on the event loop
 
     def _check_content_range(self, header: str | None) -> int | None:
         match = _CONTENT_RANGE.fullmatch((header or "").strip())

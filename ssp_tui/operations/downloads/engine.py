@@ -168,6 +168,7 @@ class DownloadEngine:
                 if cancel is not None and cancel.is_set():
                     return
                 outcomes = await asyncio.to_thread(self._serve_batch, state, batch, target, mode)
+            state.looked_up.update(batch)
             for index, outcome in outcomes:
                 served.add(index)
                 if isinstance(outcome, Exception):
@@ -250,9 +251,12 @@ class DownloadEngine:
             state.digest_locks.setdefault(expected, asyncio.Lock()) if expected else contextlib.nullcontext()
         )
         async with lock:
-            cached = await asyncio.to_thread(self.cache.lookup, sha256=expected, etag=job.etag)
-            if cached is not None:
-                return cached, True
+            # A job the cache was asked about at the start is asked again only when this run has since
+            # admitted its bytes (another job for them): a thread hop per file is not free.
+            if index not in state.looked_up or (expected is not None and expected in state.admitted):
+                cached = await asyncio.to_thread(self.cache.lookup, sha256=expected, etag=job.etag)
+                if cached is not None:
+                    return cached, True
             async with semaphore:
                 return await self._fetch(state, index, job, expected), False
 
@@ -280,7 +284,9 @@ class DownloadEngine:
             await to_the_end(self.cache.discard_staging, staging)
             raise
         found = Path(downloaded.path)
-        return await to_the_end(self._admit, staging, found, downloaded.sha256, downloaded.etag)
+        blob = await to_the_end(self._admit, staging, found, downloaded.sha256, downloaded.etag)
+        state.admitted.add(blob.sha256)
+        return blob
 
     def _admit(self, staging: Path, path: Path, reported_sha256: str, etag: str | None) -> CachedBlob:
         """Blocking: the download into the cache, then its staging folder removed (one thread hop)."""

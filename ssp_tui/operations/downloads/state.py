@@ -47,6 +47,10 @@ class RunState:
         self.phase = Phase.DOWNLOADING
         self.digest_locks: dict[str, asyncio.Lock] = {}
         self.session_ended: AuthenticationRequired | None = None
+        self.looked_up: set[int] = set()
+        """Jobs the cache was asked about when the run started (``_serve_from_cache``)."""
+        self.admitted: set[str] = set()
+        """SHA-256 of every blob this run downloaded into the cache."""
         self.recorded: dict[Path, str] = {}
         """SEPARATE mode: the files the folder's manifest vouches for (``manifest.recorded_files``)."""
         self.halted = asyncio.Event()
