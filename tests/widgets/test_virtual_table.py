@@ -381,3 +381,27 @@ async def test_move_cursor_to_key_says_whether_the_cursor_moves() -> None:
         await pilot.pause()
         assert not table.move_cursor_to_key("P000042"), "filtered out: not shown"
         assert table.cursor_key != "P000042"
+
+
+class ReprCounted(tuple):  # type: ignore[type-arg]
+    """A row that counts how often it is formatted with repr()."""
+
+    formatted: list[str] = []
+
+    def __repr__(self) -> str:
+        ReprCounted.formatted.append(self[0])
+        return super().__repr__()
+
+
+async def test_the_background_search_index_never_formats_the_rows() -> None:
+    # Textual describes a worker by repr() of its work unless told otherwise: for the search index that
+    # formatted every row on the event loop (0.4 s for 200,000 rows), only to keep 1,000 characters.
+    ReprCounted.formatted.clear()
+    rows = [ReprCounted(row) for row in make_rows(500)]
+    app = TableApp(rows)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(VirtualTable)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.model.has_search_index
+        assert ReprCounted.formatted == []
