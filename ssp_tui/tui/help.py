@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from ssp_tui.tui.common.portal_info import FAQ_TOPICS, SUPPORT_CONTACTS
 from ssp_tui.tui.section_registry import Section
+from ssp_tui.widgets.steady_footer import SteadyFooter
 
 GENERAL_KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+P", "Command palette: every section and every action of the current screen"),
@@ -73,7 +74,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(_key_table("Everywhere", everywhere), classes="help-block")
                 if self._screen_keys:
                     yield Static(_key_table("On the current screen", self._screen_keys), classes="help-block")
-        yield Footer()
+        yield SteadyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -13,11 +13,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from ssp_tui.tui.section_registry import RecordRef
 from ssp_tui.tui.shell import shell
+from ssp_tui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from ssp_tui.tui.session import SessionController
@@ -143,7 +144,7 @@ class SectionScreen(Screen[None]):
         yield SectionNav(self.SECTION_ID)
         with Container(id="section-body"):
             yield from self.compose_body()
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < NARROW_COLUMNS, "-narrow")

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ssp_tui.operations.downloads import DownloadPlan
 from ssp_tui.tui.common.download_history import (
@@ -26,6 +26,7 @@ from ssp_tui.tui.common.download_history import (
     ledger_rows,
 )
 from ssp_tui.tui.common.links import open_link
+from ssp_tui.widgets.steady_footer import SteadyFooter
 from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
@@ -92,7 +93,7 @@ class DownloadsScreen(ModalScreen[None]):
                 COLUMNS, multi_select=False, empty_text="Nothing downloaded yet", id="downloads-table"
             )
             yield Static("", id="downloads-status", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.load_rows()

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ssp_tui.errors import ConfigError
@@ -23,6 +23,7 @@ from ssp_tui.portal.target import DemoLogin
 from ssp_tui.tui.common.form_check import FormCheck
 from ssp_tui.tui.dialogs.error_modal import describe_error
 from ssp_tui.tui.shell import shell
+from ssp_tui.widgets.steady_footer import SteadyFooter
 
 
 class LoginScreen(Screen[None]):
@@ -95,7 +96,7 @@ class LoginScreen(Screen[None]):
                     )
                     # The list itself is mounted when the sandbox has answered (portal_ready): an empty
                     # OptionList in the first frame cost about 15 ms of start-up (docs/performance.md).
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self._set_status("Connecting to the portal…")
