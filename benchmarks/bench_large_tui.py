@@ -184,7 +184,8 @@ async def app_round(book: LargeSandbox, store: SecretStore, samples: Samples, me
                 f"({samples.times[f'{name} app CPU'][-1]:.2f} s CPU)",
                 flush=True,
             )
-        samples.add("keystroke", await keystroke(app, pilot))
+        with profiled("keystroke"):  # the profile also holds the wait for the search index
+            samples.add("keystroke", await keystroke(app, pilot))
         gc.collect()
         memory.append(resident_mb())
     support = book.first_of(Role.SUPPORT)
