@@ -23,7 +23,7 @@ from ssp_tui.api.models import Page, Seminar, SeminarActivity, SeminarFormat
 from ssp_tui.api.pagination import Paginator
 from ssp_tui.settings.config import Profile
 from ssp_tui.tui.app import SspApp
-from ssp_tui.tui.sections.seminars.activity import ActivityFilters
+from ssp_tui.tui.sections.seminars.activity import ActivityFilters, activity_summary
 from ssp_tui.tui.sections.seminars.export import ExportDialog
 from ssp_tui.tui.sections.seminars.screen import CATALOG_TAB, SeminarsScreen
 
@@ -367,3 +367,13 @@ async def test_rows_show_while_the_activity_loads_and_nothing_covers_the_screen(
         fake.seminars.gate.set()
         await wait_for_load(pilot, screen)
         assert screen.activity_table.model.row_count == 3000
+
+
+def test_the_activity_summary_counts_and_adds_credits_exactly() -> None:
+    # Summed by distinct credit value (it runs on every filter keystroke): still exact, and every row counted.
+    rows: list = [SimpleNamespace(credits=Decimal(c)) for c in ("0.1", "0.1", "0.1", "1.5", "0.25", "1.5")]
+    assert activity_summary(rows) == "6 completions · 3.55 credits"
+    assert (
+        activity_summary(rows[:1], filtered_from=6) == "1 completion · 0.1 credits (filtered from 6 loaded)"
+    )
+    assert activity_summary([]) == "0 completions · 0 credits"

@@ -3,10 +3,12 @@ columns of an export, and the one-line summary (count and total credits)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import ClassVar
 
 from rich.markup import escape
@@ -66,12 +68,11 @@ def catalog_detail(seminar: Seminar) -> str:
 def activity_summary(rows: Iterable[SeminarActivity], *, filtered_from: int | None = None) -> str:
     """``"1,234 completions · 1,851.5 credits"``, saying how many were loaded when the table filter hides
     some."""
-    count = 0
-    total = Decimal(0)
-    for row in rows:
-        count += 1
-        total += row.credits
-    return activity_summary_of(count, total, filtered_from=filtered_from)
+    # Runs on every filter keystroke over up to 200,000 rows: counting the few distinct credit values in C
+    # and multiplying takes half the time of adding a Decimal per row in Python, and is as exact.
+    by_credits = Counter(map(attrgetter("credits"), rows))
+    total = sum((credits * times for credits, times in by_credits.items()), Decimal(0))
+    return activity_summary_of(by_credits.total(), total, filtered_from=filtered_from)
 
 
 def activity_summary_of(count: int, credits: Decimal, *, filtered_from: int | None = None) -> str:
