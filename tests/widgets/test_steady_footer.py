@@ -49,6 +49,9 @@ async def test_the_keys_are_rebuilt_only_when_they_change() -> None:
         await pilot.pause()
         footer = app.query_one(SteadyFooter)
         assert keys(app) == {"d": True, "r": True, "ctrl+p": True}
+        assert not any(key.has_class("-compact") for key in app.query(FooterKey)), (
+            "made with the footer's value"
+        )
         built = footer.compositions
 
         app.screen.refresh_bindings()  # nothing it shows changed
