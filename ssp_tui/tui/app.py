@@ -14,6 +14,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
 
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LOGIN_MODE = "login"
+SECTION_KEY_ID = "app.section_"
+"""Binding ids ``app.section_1`` to ``app.section_9``: the number keys (remappable in ``[keymap]``)."""
 
 
 class SspApp(App[None]):
@@ -42,10 +45,20 @@ class SspApp(App[None]):
     # switch back to it (the mode's stack exists by then, so its screen is reused, never made again).
     COMMANDS = App.COMMANDS | {SectionCommands, ScreenActionCommands}
     BINDINGS = [
-        Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key"),
-        Binding("f2", "settings", "Settings", tooltip="Theme, download folder, file names, concurrency"),
-        Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal"),
-        *(Binding(str(n), f"section_key('{n}')", show=False) for n in range(1, 10)),
+        Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key", id="app.help"),
+        Binding(
+            "f2",
+            "settings",
+            "Settings",
+            tooltip="Theme, download folder, file names, concurrency",
+            id="app.settings",
+        ),
+        Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal", id="app.logout"),
+        # Also taken before the focused widget sees them: see on_event.
+        *(
+            Binding(str(n), f"section_key('{n}')", show=False, id=f"{SECTION_KEY_ID}{n}")
+            for n in range(1, 10)
+        ),
     ]
 
     def __init__(
@@ -102,6 +115,31 @@ class SspApp(App[None]):
         widget = next((widget for widget in screen.query(selector) if widget.focusable), None)
         if widget is not None:
             widget.focus()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._section_by_key(event.key):
+            return
+        await super().on_event(event)
+
+    def _section_by_key(self, key: str) -> bool:
+        """Open the section bound to ``key`` before the focused widget sees the key (True when it did).
+
+        A widget that takes printable keys hides the app's bindings of those keys from Textual's binding
+        chain, even priority ones: an open drop-down list (Select, with type-to-search) in Credentialing or
+        Risk Management took the digit and the section never opened (issue 19). Only a text field keeps its
+        digits, and a dialog its keys."""
+        if self.controller.user is None or self.screen.is_modal or isinstance(self.focused, Input):
+            return False
+        bindings = self._bindings.copy()
+        if self._keymap:
+            bindings.apply_keymap(self._keymap)
+        for binding in bindings.key_to_bindings.get(key, ()):
+            if binding.id and binding.id.startswith(SECTION_KEY_ID):
+                number = binding.id.removeprefix(SECTION_KEY_ID)
+                if self.check_action("section_key", (number,)):
+                    self.action_section_key(number)
+                    return True
+        return False
 
     # -- sections --
 
