@@ -24,6 +24,9 @@ from ssp_tui.tui.sign_in.login import LoginScreen
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from textual.dom import DOMNode
+    from textual.widget import Widget
+
     from ssp_tui.portal.target import DemoLogin, PortalTarget
     from ssp_tui.settings.config import Profile
     from ssp_tui.settings.secrets import SecretStore
@@ -54,6 +57,11 @@ class SspApp(App[None]):
             id="app.settings",
         ),
         Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal", id="app.logout"),
+        # Tab moves focus as the key arrives, before the keys typed after it are handled: as a screen binding
+        # it ran only once the key had gone through the focused field, and a password manager's auto-type
+        # (username, Tab, password) put the password into Username, in clear (issue 19).
+        Binding("tab", "focus_next", show=False, priority=True, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", show=False, priority=True, id="app.focus_previous"),
         # Also taken before the focused widget sees them: see on_event.
         *(
             Binding(str(n), f"section_key('{n}')", show=False, id=f"{SECTION_KEY_ID}{n}")
@@ -141,6 +149,17 @@ class SspApp(App[None]):
                     return True
         return False
 
+    def _focused_binds(self, focused: Widget | None, action: str) -> bool:
+        """Whether a widget from the focused one up binds a key of ``action`` to something of its own (then
+        Tab is that widget's; screens bind it to the same focus moves)."""
+        keys = {"focus_next": "tab", "focus_previous": "shift+tab"}[action]
+        node: DOMNode | None = focused
+        while node is not None and not isinstance(node, Screen):
+            if any(b.action != f"app.{action}" for b in node._bindings.key_to_bindings.get(keys, ())):
+                return True
+            node = node.parent
+        return False
+
     # -- sections --
 
     def visible_sections(self) -> list[Section]:
@@ -214,6 +233,8 @@ class SspApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "logout":
             return self.controller.user is not None
+        if action in ("focus_next", "focus_previous"):
+            return not self._focused_binds(self.screen.focused, action)
         if action == "section_key":
             return any(s.key == parameters[0] for s in self.visible_sections()) if parameters else False
         return True

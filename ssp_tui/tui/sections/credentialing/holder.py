@@ -91,8 +91,11 @@ class HolderRequestDialog(ModalScreen[HolderRequestCreate | None]):
     """The form; it only closes with a request that passes the checks, or on Cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without sending"),
-        Binding("ctrl+s", "submit", "Send", tooltip="Send the request"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without sending", id="holder.cancel"),
+        Binding("ctrl+s", "submit", "Send", tooltip="Send the request", id="holder.send"),
+        # Enter in a field moves on as the key arrives (a priority binding): handled after the field (as its
+        # Submitted message), the keys typed quickly after it all went into the same field (issue 19).
+        Binding("enter", "next_field", show=False, priority=True, id="holder.next_field"),
     ]
 
     DEFAULT_CSS: ClassVar[str] = """
@@ -142,11 +145,14 @@ class HolderRequestDialog(ModalScreen[HolderRequestCreate | None]):
         value = self.query_one("#holder-insured", Select).value
         return self.choices[value] if isinstance(value, int) else None
 
-    @on(Input.Submitted)
-    def field_submitted(self, event: Input.Submitted) -> None:
-        # Enter moves on to the next field, and sends from the last one.
-        event.stop()
-        if event.input.id == f"holder-{list(FIELD_LABELS)[-1]}":
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return isinstance(self.focused, Input)  # elsewhere Enter is the focused control's
+        return True
+
+    def action_next_field(self) -> None:
+        """Enter moves on to the next field, and sends from the last one."""
+        if self.focused is self.query_one(f"#holder-{list(FIELD_LABELS)[-1]}", Input):
             self.action_submit()
         else:
             self.focus_next()
@@ -164,7 +170,7 @@ class HolderRequestDialog(ModalScreen[HolderRequestCreate | None]):
         if errors or choice is None:
             first_wrong = next((name for name in FIELD_LABELS if name in errors), None)
             target = f"#holder-{first_wrong}" if first_wrong else "#holder-insured"
-            self.query_one(target).focus()
+            self.set_focus(self.query_one(target))
             return
         self.dismiss(holder_request_body(values, choice))
 
