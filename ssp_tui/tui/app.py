@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -49,6 +49,7 @@ class SspApp(App[None]):
     COMMANDS = App.COMMANDS | {SectionCommands, ScreenActionCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key", id="app.help"),
+        Binding("question_mark", "help('keys')", "Keys", show=False, tooltip="Every key", id="app.keys"),
         Binding(
             "f2",
             "settings",
@@ -57,6 +58,7 @@ class SspApp(App[None]):
             id="app.settings",
         ),
         Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal", id="app.logout"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Leave ssp-tui", priority=True, id="app.quit"),
         # Tab moves focus as the key arrives, before the keys typed after it are handled: as a screen binding
         # it ran only once the key had gone through the focused field, and a password manager's auto-type
         # (username, Tab, password) put the password into Username, in clear (issue 19).
@@ -79,10 +81,14 @@ class SspApp(App[None]):
         show_clock: bool = True,
         secret_store: SecretStore | None = None,
         session_folder: Path | None = None,
+        keymap: Mapping[str, str] | None = None,
+        keymap_source: Path | None = None,
+        keymap_problems: Sequence[str] = (),
     ) -> None:
         """``session_folder``: a browser session's own folder (``ssp-tui web``, see ``ssp_tui/web``): the
         download cache and the files on their way to the browser live there and go with the session, and
-        settings stay in memory (the server's config file is not the browser user's)."""
+        settings stay in memory (the server's config file is not the browser user's). ``keymap``: the config
+        file's ``[keymap]`` (binding id -> keys), from ``keymap_source``."""
         super().__init__()
         self.controller = SessionController(
             target,
@@ -105,12 +111,32 @@ class SspApp(App[None]):
         """Modes added for the signed-in user; removed at log out so the next user gets their own."""
         if profile.theme and profile.theme in self.available_themes:
             self.theme = profile.theme
+        self._wanted_keymap = dict(keymap or {})
+        self._keymap_source = keymap_source
+        self._keymap_problems = list(keymap_problems)
 
     def get_default_screen(self) -> LoginScreen:
         return LoginScreen()
 
     def on_mount(self) -> None:
         self.add_mode(LOGIN_MODE, LoginScreen)
+        if self._wanted_keymap or self._keymap_problems:
+            self.run_worker(self._apply_keymap(), exit_on_error=False, group="keymap")
+
+    async def _apply_keymap(self) -> None:
+        """The ``[keymap]`` of config.toml, less what is wrong in it (said in a notification)."""
+        import asyncio
+        from pathlib import Path
+
+        from ssp_tui.tui.keymap import binding_ids, check_keymap
+
+        # Knowing every id means importing every screen: in a thread, and only for users with a keymap.
+        known = await asyncio.to_thread(binding_ids)
+        source = self._keymap_source or Path("config.toml")
+        usable, problems = check_keymap(self._wanted_keymap, known, source)
+        self.set_keymap(usable)
+        for problem in [*self._keymap_problems, *problems]:
+            self.notify(problem, title="Key not remapped", severity="error", timeout=15)
 
     def on_app_focus(self, event: events.AppFocus) -> None:
         # In a browser tab (ssp-tui web) the app starts without focus, so Textual skipped the screen's
@@ -239,7 +265,7 @@ class SspApp(App[None]):
             return any(s.key == parameters[0] for s in self.visible_sections()) if parameters else False
         return True
 
-    def action_help(self) -> None:
+    def action_help(self, tab: str = "faq") -> None:
         from ssp_tui.tui.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
@@ -254,7 +280,7 @@ class SspApp(App[None]):
             for active in self.screen.active_bindings.values()
             if active.binding.show and active.binding.description and active.node is not self
         ]
-        self.push_screen(HelpScreen(self.visible_sections(), app_keys, screen_keys))
+        self.push_screen(HelpScreen(self.visible_sections(), app_keys, screen_keys, initial=f"help-{tab}"))
 
     def action_settings(self) -> None:
         from ssp_tui.tui.settings_screen import SettingsScreen
@@ -331,14 +357,17 @@ class SspApp(App[None]):
         await self.controller.aclose()
 
 
-def run_app(portal: str | None = None, profile: str | None = None, force_sandbox: bool = False) -> None:
+def run_app(
+    portal: str | None = None, profile: str | None = None, force_sandbox: bool = False, no_mouse: bool = False
+) -> None:
     """``ssp-tui`` with no subcommand: choose the portal, then run the TUI (the sandbox starts beside it)."""
     from ssp_tui.api.errors import ConfigError
     from ssp_tui.portal.target import choose_target
-    from ssp_tui.settings.config import load_profile
+    from ssp_tui.settings.config import config_path, load_keymap, load_profile
 
     try:
         profile_name, loaded = load_profile(profile)
+        keymap, keymap_problems = load_keymap()
         target = choose_target(portal, loaded, force_sandbox=force_sandbox)
     except ConfigError as error:
         # Before the UI exists a plain message on stderr is the clearest place for it (exit status 1).
@@ -350,4 +379,12 @@ def run_app(portal: str | None = None, profile: str | None = None, force_sandbox
     # on then held the frame's write to the terminal back by about 100 ms.)
     gc.freeze()
     gc.enable()  # ssp_tui.__main__ turned it off for the imports
-    SspApp(target, profile_name=profile_name, profile=loaded).run()
+    app = SspApp(
+        target,
+        profile_name=profile_name,
+        profile=loaded,
+        keymap=keymap,
+        keymap_source=config_path(),
+        keymap_problems=keymap_problems,
+    )
+    app.run(mouse=not no_mouse)

@@ -188,7 +188,9 @@ class HolderRequestSent(ModalScreen[None]):
     """The confirmation: what was asked for, its number, and when ProAssurance expects to complete it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "Close", tooltip="Close the confirmation"),
+        Binding(
+            "escape,enter", "close", "Close", tooltip="Close the confirmation", id="holder_request_sent.close"
+        ),
     ]
 
     def __init__(self, request: HolderRequest) -> None:
