@@ -21,8 +21,9 @@ The home is private (its own config, data, cache; the session in the consented s
 is configured out (``PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring``), as on a server or in CI where
 scripts run; ``--keyring`` lets the keyring library probe its backends instead (that probing alone is about
 100 ms of CPU on this machine: see docs/performance.md); the first command then remembers what it found
-(``ssp_tui/settings/keyring_choice.py``) and the later ones use that. On a desktop the session is in the OS
-keyring: run it inside the desktop session (or ``dbus-run-session`` with an unlocked gnome-keyring).
+(``ssp_tui/settings/keyring_choice.py``) and the later ones use that (a remembered Secret Service is read
+directly: ``ssp_tui/settings/secret_service.py``). On a desktop the session is in the OS keyring: run it
+inside the desktop session (or ``dbus-run-session`` with an unlocked gnome-keyring).
 ``PYTHONDONTWRITEBYTECODE`` is removed for the children and the package is compiled first: an installed app
 has its ``.pyc`` files.
 """

@@ -55,3 +55,8 @@ RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 
 DEFAULT_CONCURRENCY = 6
 DEFAULT_FILENAME_TEMPLATE = "{policy}/{term}/{date}-{type}-{title}.pdf"
+
+WEB_SUPPORT_NAME = "Web Support"
+WEB_SUPPORT_EMAIL = "WebSupport@ProAssurance.com"
+"""The portal's own contact for signing in, locked logins and MFA (its Help page): the one place it is
+spelled, so that the API's errors, Help and the CLI name the same desk."""

@@ -1,7 +1,9 @@
 """The client's one error tree, and the mapping from HTTP responses onto it.
 
-Every error carries ``user_message``: words fit for the screen (the portal's own title and detail where it
-sent them, the time to wait on 423 and 429). No error message ever holds a token, a password or a traceback.
+``PortalError`` derives from the application's one root, ``ssp_tui.errors.SspError``: every error carries
+``user_message`` (what happened: the portal's own title and detail where it sent them, each said once) and
+``next_step`` (what to do: when to try again on 423, 429 and 503, whom to ask about a login on hold). No error
+message ever holds a token, a password or a traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from ssp_tui import clock
-from ssp_tui.api.constants import PROBLEM_CONTENT_TYPE
+from ssp_tui.api.constants import API_PREFIX, PROBLEM_CONTENT_TYPE, WEB_SUPPORT_EMAIL, WEB_SUPPORT_NAME
+from ssp_tui.errors import SspError
 
 if TYPE_CHECKING:
     import msgspec
@@ -24,16 +27,8 @@ if TYPE_CHECKING:
 # when a response is first mapped: together they were about 35 ms of start-up (docs/performance.md).
 
 
-class PortalError(Exception):
+class PortalError(SspError):
     """The root of every error the client raises."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    @property
-    def user_message(self) -> str:
-        return self.message
 
 
 class ConnectionFailed(PortalError):
@@ -61,14 +56,6 @@ class DownloadError(PortalError):
     """A download failed; no partial or unverified file is left where the caller asked for the file."""
 
 
-class ConfigError(PortalError):
-    """The configuration file (or a value given on the command line) is not usable."""
-
-
-class SecretStoreError(PortalError):
-    """Secrets cannot be stored: no OS keyring and no consent to use the file fallback."""
-
-
 class StatusError(PortalError):
     """The portal answered with an error status; ``title`` and ``detail`` are the portal's own words."""
 
@@ -92,24 +79,57 @@ class StatusError(PortalError):
         where = f" ({endpoint})" if endpoint else ""
         super().__init__(f"{status} {title}{where}" + (f": {detail}" if detail else ""))
 
+    def _title_adds_nothing(self, title: str) -> bool:
+        """True when the title only names the status ("Authentication required"): the detail says it all."""
+        return False
+
     @property
     def user_message(self) -> str:
-        """One line that never says a thing twice: the portal's detail, after its title unless the detail
-        already says it ("Login on hold" before "... this login is on hold ..."), and the time to wait unless
-        the detail already gives it."""
+        """What happened, said once: the portal's detail, after its title unless the detail already says it
+        ("Login on hold" before "... this login is on hold ...") or the title only names the status."""
         detail = one_line(self.detail)
         title = one_line(self.title).rstrip(".")
-        if detail and (not title or restates(detail, title)):
-            text = sentence(detail)
-        else:
-            text = sentence(": ".join(part for part in (title, detail) if part))
-        if self.retry_after is not None and not _CLOCK_TIME.search(text):
-            text += f" Try again in {format_wait(self.retry_after)}."
-        return text
+        if detail and (not title or restates(detail, title) or self._title_adds_nothing(title)):
+            return sentence(detail)
+        return sentence(": ".join(part for part in (title, detail) if part))
+
+    @property
+    def next_step(self) -> str:
+        """When to try again, when the portal said so and its detail does not already name the moment."""
+        if self.retry_after is None:
+            return ""
+        if _CLOCK_TIME.search(self.detail):
+            return "Try again after that time."
+        return f"Try again in {format_wait(self.retry_after)}."
+
+
+_LOGIN = f"POST {API_PREFIX}/auth/login"
+_MFA = f"POST {API_PREFIX}/auth/mfa/"
+_WEB_SUPPORT = f"{WEB_SUPPORT_NAME} at {WEB_SUPPORT_EMAIL}"
 
 
 class AuthenticationRequired(StatusError):
     """401: not signed in, the session ended, or the credentials were wrong."""
+
+    def _title_adds_nothing(self, title: str) -> bool:
+        return title.lower() in ("authentication required", "unauthorized", "unauthenticated")
+
+    @property
+    def signing_in(self) -> bool:
+        """True for a refused sign-in (a wrong password or code), False for a session that ended."""
+        return self.endpoint.startswith((_LOGIN, _MFA))
+
+    @property
+    def next_step(self) -> str:
+        if not self.signing_in:
+            # The portal's detail often says it already ("The session has ended; sign in again.").
+            return "" if "sign in" in self.user_message.lower() else "Sign in again."
+        if self.endpoint.startswith(_MFA):
+            return "Check the code and try again, or start again with your password."
+        return (
+            "Check the username and password and try again. "
+            f"If you have forgotten them, contact {_WEB_SUPPORT}."
+        )
 
 
 class Forbidden(StatusError):
@@ -140,9 +160,29 @@ class ValidationFailed(StatusError):
 class Locked(StatusError):
     """423: the login is on hold after repeated failures; it unlocks by itself (``retry_after``)."""
 
+    def _title_adds_nothing(self, title: str) -> bool:
+        return True  # "Locked", "Account locked", "Login on hold": the detail says it, and when it ends
+
+    @property
+    def next_step(self) -> str:
+        if self.retry_after is None:
+            wait = "Wait a while before trying again."
+        elif _CLOCK_TIME.search(self.detail):
+            wait = "Try again once it has unlocked."
+        else:
+            wait = f"Try again in {format_wait(self.retry_after)}."
+        return f"{wait} If you cannot wait, contact {_WEB_SUPPORT}."
+
 
 class RateLimited(StatusError):
     """429: too many attempts; ``retry_after`` says how long to wait."""
+
+    def _title_adds_nothing(self, title: str) -> bool:
+        return title.lower() == "too many requests"
+
+    @property
+    def next_step(self) -> str:
+        return super().next_step or "Wait a while before trying again."
 
 
 class ServerError(StatusError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ssp_tui.api.constants import API_PREFIX
-from ssp_tui.api.errors import ConfigError
+from ssp_tui.errors import ConfigError
 
 
 def normalize_base_url(url: str) -> str:

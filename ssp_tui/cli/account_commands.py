@@ -156,7 +156,7 @@ def reset_password(ctx: click.Context, username: str, code: str | None, password
             await run.client.account.reset_password(username, chosen, password)
         except (ValidationFailed, AuthenticationRequired) as exc:
             # A wrong or expired code is the portal's 401, but no sign-in would help: ask for a new code.
-            raise CommandFailed(exc.user_message) from None
+            raise CommandFailed.of(exc) from None
         run.store.forget_login(username)
 
     run_portal(ctx, body, output=output, require_session=False)
@@ -181,4 +181,4 @@ async def _refused_as_error(call: Awaitable[T]) -> T:
     try:
         return await call
     except ValidationFailed as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None

@@ -17,6 +17,7 @@ from ssp_tui.cli.output import Output
 from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.cli.session_lock import TotpSteps
 from ssp_tui.cli.session_store import NOT_KEPT, WHERE_HINT, where_words
+from ssp_tui.errors import ConfigError
 from ssp_tui.settings.secrets import env_credentials
 
 _FACTOR_LABELS = {
@@ -153,7 +154,7 @@ def _consent_to_secrets_file(run: CliRun) -> None:
 
     try:
         set_secrets_file_consent(True)
-    except (PortalError, OSError) as exc:
+    except (ConfigError, OSError) as exc:
         raise CommandFailed(f"Cannot save the consent in the config file ({exc}).") from None
     run.store.allow_secrets_file()
 
@@ -174,7 +175,7 @@ def _remember_username(run: CliRun, username: str) -> None:
     from ssp_tui.settings.config import save_profile
 
     run.profile.username = username
-    with contextlib.suppress(PortalError, OSError):
+    with contextlib.suppress(ConfigError, OSError):
         save_profile(run.profile_name, run.profile)
 
 

@@ -162,7 +162,7 @@ def request(
         try:
             return await run.client.changes.create(create, idempotency_key=key)
         except ValidationFailed as exc:
-            raise CommandFailed(exc.user_message) from None
+            raise CommandFailed.of(exc) from None
 
     try:
         created = run_portal(ctx, body, output=output, needs=Capability.POLICY_CHANGES)

@@ -129,7 +129,7 @@ def _export(output: Output, certificates: list[Certificate], path: Path) -> None
     try:
         result = export_rows(certificates, CERTIFICATE_EXPORT_COLUMNS, path, sheet_name="Certificates")
     except ExportError as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
     output.info(f"Wrote {result.rows} rows to {result.path}.")
 
 

@@ -144,6 +144,6 @@ def _export(output: Output, rows: list[SeminarActivity], path: Path, fmt: str) -
     try:
         result = export.export_rows(rows, SEMINAR_ACTIVITY_COLUMNS, path.expanduser(), fmt)
     except export.ExportError as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
     output.line(str(result.path.resolve()))
     output.info(f"Exported {result.rows} rows to {result.path}.")

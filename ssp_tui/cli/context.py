@@ -9,8 +9,8 @@ The session is the one the last command kept (``session_store``: the keyring, th
 session agent's memory); with none, SSP_USERNAME and SSP_PASSWORD (with SSP_TOTP_SECRET or a remembered
 device) log in without a prompt; otherwise the command exits 3. Restoring, signing in and refreshing happen
 under the kept session's lock, so commands run in parallel sign in once and refresh once between them.
-Every PortalError becomes its ``user_message`` on stderr and exit 1, never a traceback. Ctrl+C and SIGTERM
-end the command with 130 and 143 (``interrupts``).
+Every SspError becomes its ``user_message`` and ``next_step`` on stderr and exit 1, never a traceback. Ctrl+C
+and SIGTERM end the command with 130 and 143 (``interrupts``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ssp_tui.cli.interrupts import StopRequest, last_stop, stop_on_signals
 from ssp_tui.cli.login_flow import sign_in_from_env
 from ssp_tui.cli.output import Output
 from ssp_tui.cli.output_options import GlobalOptions, global_options, make_output
-from ssp_tui.cli.session_lock import SessionLockTimeout, TotpSteps
+from ssp_tui.cli.session_lock import TotpSteps
 from ssp_tui.cli.session_store import (
     NOT_KEPT,
     WHERE_HINT,
@@ -41,6 +41,7 @@ from ssp_tui.cli.session_store import (
     session_key,
     where_words,
 )
+from ssp_tui.errors import SspError, is_file_error, next_step_for_os_error, os_reason
 from ssp_tui.settings.secrets import EnvironmentCredentials, env_credentials
 
 if TYPE_CHECKING:
@@ -105,14 +106,16 @@ def run_portal(
     except AuthenticationRequired as exc:
         # The hint says how to sign in again; the portal's "sign in again" would say it twice.
         said = _SIGN_IN_AGAIN.sub("", exc.user_message).rstrip(" ;,.") + "."
-        raise LoginNeeded(f"{said} {LOGIN_HINT}") from None
-    except SessionLockTimeout as exc:
-        raise CommandFailed(str(exc)) from None
-    except PortalError as exc:
-        raise CommandFailed(exc.user_message) from None
+        step = f"{exc.next_step} {LOGIN_HINT}" if exc.signing_in else LOGIN_HINT
+        raise LoginNeeded(said, next_step=step) from None
+    except SspError as exc:
+        raise CommandFailed.of(exc) from None
     except OSError as exc:
+        # A failure no layer named (each should): the system's words, the file, and for a disk failure what
+        # to do about it.
         where = f" ({exc.filename})" if exc.filename else ""
-        raise CommandFailed(f"{exc.strerror or type(exc).__name__}{where}.") from None
+        step = next_step_for_os_error(exc) if is_file_error(exc) else ""
+        raise CommandFailed(f"{os_reason(exc)}{where}.", next_step=step) from None
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
     except Exception as exc:
@@ -212,7 +215,7 @@ async def _restore_or_sign_in(run: CliRun) -> bool:
             run.client.auth.set_session(kept)
             return True
         if not credentials.can_sign_in:
-            raise LoginNeeded(f"Not logged in to {run.portal_label}. {LOGIN_HINT}")
+            raise LoginNeeded(f"Not logged in to {run.portal_label}.", next_step=LOGIN_HINT)
         session = await _sign_in_env(run, credentials)
         if run.store.kept_in == "memory":
             run.output.info(

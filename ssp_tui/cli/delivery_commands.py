@@ -16,13 +16,13 @@ from typing import Any
 import click
 
 from ssp_tui import clock
-from ssp_tui.api.errors import ConfigError, SecretStoreError
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, global_options, run_portal
 from ssp_tui.cli.download_run import check_concurrency
 from ssp_tui.cli.exit_codes import CommandFailed, ExitCode
 from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.cli.season_commands import make_pack, pack_option, record_pack
+from ssp_tui.errors import ConfigError, SecretStoreError
 from ssp_tui.operations.season.drafts import CoverTemplate, DraftError, Sender, build_message, write_draft
 from ssp_tui.operations.season.ledger import Ledger, LedgerAction, LedgerEntry, LedgerError
 from ssp_tui.operations.season.renewal_pack import PackedHolder, PackLayout, RenewalPack
@@ -40,7 +40,7 @@ def _mail_settings(ctx: click.Context) -> tuple[str, MailSettings]:
         settings = load_mail_settings(profile)
         settings.require_sender(profile or "default")
     except ConfigError as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
     return profile or "default", settings
 
 
@@ -48,7 +48,7 @@ def _template(path: Path | None) -> CoverTemplate:
     try:
         return CoverTemplate.load(path)
     except DraftError as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
 
 
 def _messages(
@@ -64,7 +64,7 @@ def _messages(
         try:
             messages.append((holder, build_message(holder, template, sender, when=now)))
         except DraftError as exc:
-            skipped.append(exc.user_message)
+            skipped.append(exc.full_message)
     return messages, skipped
 
 
@@ -92,7 +92,8 @@ def _record(portal_key: str, entries: list[LedgerEntry]) -> None:
         with Ledger.open(portal_key) as ledger:
             ledger.record(entries)
     except LedgerError as exc:
-        raise CommandFailed(f"The messages are done, but {exc.user_message}") from None
+        said = f"The messages are done, but {exc.user_message}"
+        raise CommandFailed(said, next_step=exc.next_step) from None
 
 
 def _template_option(command: Any) -> Any:
@@ -165,7 +166,7 @@ def _smtp_password(profile: str, settings: MailSettings) -> str | None:
     try:
         password = SecretStore(profile).get_secret(settings.password_key)
     except SecretStoreError as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
     if not password:
         raise CommandFailed(
             f"No SMTP password kept for {settings.smtp_username}: run `ssp-tui coi smtp-password`."
@@ -206,7 +207,7 @@ def coi_send(
     try:
         smtp.check()
     except SmtpError as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
     cover = _template(template)
     password = _smtp_password(profile, settings) if yes else None
 
@@ -230,7 +231,7 @@ def coi_send(
     try:
         outcomes = asyncio.run(asyncio.to_thread(send_messages, smtp, password, [m for _, m in messages]))
     except SmtpError as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
     entries, failed = [], []
     for (holder, _), outcome in zip(messages, outcomes, strict=True):
         if outcome.error is None:
@@ -277,5 +278,5 @@ def coi_smtp_password(ctx: click.Context) -> None:
     try:
         SecretStore(profile).set_secret(settings.password_key, password)
     except SecretStoreError as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
     make_output(ctx).info("Kept.")

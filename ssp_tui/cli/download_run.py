@@ -8,6 +8,7 @@ nothing). Reporting is in ``download_report``.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.errors import next_step_for_os_error
 from ssp_tui.operations.downloads.plan import Destination
 from ssp_tui.settings.config import MAX_CONCURRENCY
 
@@ -137,10 +139,16 @@ def check_writable(folder: Path) -> None:
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if not probe.is_dir():
-        raise CommandFailed(f"Cannot create the download folder {folder}: {probe} is not a folder.")
+        raise CommandFailed(
+            f"Cannot create the download folder {folder}: {probe} is not a folder.",
+            next_step=next_step_for_os_error(NotADirectoryError(errno.ENOTDIR, "Not a folder")),
+        )
     if not os.access(probe, os.W_OK | os.X_OK):
         doing = "save into" if probe == folder else "create"
-        raise CommandFailed(f"Cannot {doing} the download folder {folder}: Permission denied.")
+        raise CommandFailed(
+            f"Cannot {doing} the download folder {folder}: Permission denied.",
+            next_step=next_step_for_os_error(PermissionError(errno.EACCES, "Permission denied")),
+        )
 
 
 def template_check(fields: Iterable[str]) -> Callable[[Profile], None]:
@@ -174,7 +182,7 @@ async def run_plan(run: CliRun, plan: DownloadPlan) -> BulkResult:
             try:
                 return await run.download_engine.run(plan, on_progress=on_progress, cancel=run.stop.event)
             except DestinationUnusable as exc:
-                raise CommandFailed(exc.user_message) from None
+                raise CommandFailed.of(exc) from None
     finally:
         run.stop.downloading = False
 

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import click
 
+from ssp_tui.errors import SspError
 from ssp_tui.text_safety import strip_controls
 
 
@@ -42,19 +43,29 @@ MEANINGS = {
 
 
 class CommandFailed(click.ClickException):
-    """Ends a command: ``Error: <message>`` on stderr and the given exit code (click prints and exits)."""
+    """Ends a command: ``Error: <message> <next step>`` on stderr and the given exit code (click prints and
+    exits). ``message`` says what happened, ``next_step`` what to do (``SspError``'s two parts)."""
 
-    def __init__(self, message: str, code: ExitCode = ExitCode.ERROR) -> None:
+    def __init__(self, message: str, code: ExitCode = ExitCode.ERROR, *, next_step: str = "") -> None:
         super().__init__(message)
         self.exit_code = int(code)
+        self.next_step = next_step
+
+    @classmethod
+    def of(cls, error: SspError, code: ExitCode = ExitCode.ERROR) -> CommandFailed:
+        """The command ends with ``error``'s words: what happened, and what to do next."""
+        return cls(error.user_message, code, next_step=error.next_step)
+
+    def full_message(self) -> str:
+        return " ".join(part for part in (self.format_message(), self.next_step) if part)
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"Error: {strip_controls(self.format_message())}", err=True, file=file)
+        click.echo(f"Error: {strip_controls(self.full_message())}", err=True, file=file)
 
 
 class LoginNeeded(CommandFailed):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, ExitCode.LOGIN_NEEDED)
+    def __init__(self, message: str, *, next_step: str = "") -> None:
+        super().__init__(message, ExitCode.LOGIN_NEEDED, next_step=next_step)
 
 
 class PartialResult(CommandFailed):
@@ -79,12 +90,15 @@ def meaning(code: int) -> str:
 
 
 def show_error_as_json(exc: click.ClickException) -> None:
-    """``{"error": {"message", "exit_code", "meaning"}}`` on stderr, for a script that asked for JSON."""
+    """``{"error": {"message", "next_step", "exit_code", "meaning"}}`` on stderr, for a script that asked for
+    JSON: ``message`` says what happened, ``next_step`` what to do about it ("" when nothing)."""
     import msgspec
 
+    next_step = exc.next_step if isinstance(exc, CommandFailed) else ""
     document = {
         "error": {
             "message": strip_controls(exc.format_message()),
+            "next_step": strip_controls(next_step),
             "exit_code": exc.exit_code,
             "meaning": meaning(exc.exit_code),
         }

@@ -88,7 +88,7 @@ def coi_request_holders(
     try:
         holder_file = read_holder_file(file)  # the whole file is checked before any network work
     except HolderFileError as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
     lines = [_Line(r.line, "invalid", "", "", "", r.reason) for r in holder_file.rejected]
 
     async def body(run: CliRun) -> tuple[list[ResolvedRow], list[RowOutcome]]:

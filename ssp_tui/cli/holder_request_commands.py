@@ -134,7 +134,7 @@ def coi_request_holder(
             # The portal answered, and a 4xx answer means it refused: nothing was made, nothing to resubmit.
             sent.maybe = exc.status >= 500
             if isinstance(exc, ValidationFailed):
-                raise CommandFailed(exc.user_message) from None
+                raise CommandFailed.of(exc) from None
             raise
         except PortalError:
             raise  # no answer, or one not understood: the request may have been made

@@ -84,7 +84,7 @@ async def _confirmed(call: Awaitable[T]) -> T:
     try:
         return await call
     except ValidationFailed as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
 
 
 @mfa_group.command("phone")

@@ -57,7 +57,7 @@ def _window(_ctx: click.Context, param: click.Parameter, value: str) -> Any:
     try:
         return parse_window(value)
     except WindowError as exc:
-        raise click.BadParameter(exc.user_message, param=param) from None
+        raise click.BadParameter(exc.full_message, param=param) from None
 
 
 @click.command("expiring")
@@ -122,7 +122,7 @@ async def make_pack(
             run.download_engine, group_by_holder(certificates), folder, layout, concurrency=concurrency
         )
     except DestinationUnusable as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
 
 
 def record_pack(portal_key: str, pack: RenewalPack) -> None:
@@ -219,7 +219,7 @@ def _record(portal_key: str, pack: RenewalPack) -> None:
     try:
         record_pack(portal_key, pack)
     except LedgerError as exc:
-        raise CommandFailed(f"The pack is saved, but {exc.user_message}") from None
+        raise CommandFailed(f"The pack is saved, but {exc.user_message}", next_step=exc.next_step) from None
 
 
 PACK_FIELDS = ("folder", "layout", "complete", "fetched", "holders")
@@ -295,7 +295,7 @@ def coi_history(ctx: click.Context, holder: str | None, changed: bool) -> None:
             else:
                 entries = ledger.history(holder=holder)
     except LedgerError as exc:
-        raise CommandFailed(exc.user_message) from None
+        raise CommandFailed.of(exc) from None
     empty = "Nothing changed since it was sent." if changed else "The ledger is empty."
     output.listing(entries, _HISTORY, empty=empty)
     if changed and entries:

@@ -5,7 +5,8 @@ kept session, and the last authenticator step each login used. None of it is a s
   ``<tmp>/ssp-tui-<uid>``; it must be a real folder owned by this user and closed to everyone else (0700),
   or it is not used (the session agent needs it; locks then go to the cache folder).
 - ``SessionLock``: one command at a time restores, signs in, refreshes or replaces a kept session, so four
-  commands started together sign in once and refresh once between them (filelock: fcntl or msvcrt).
+  commands started together sign in once and refresh once between them (``flock`` on Unix, ``msvcrt``'s
+  byte lock on Windows; the standard library's, as filelock's import cost every command ~17 ms).
 - ``TotpSteps``: an authenticator code is good for one sign-in per 30-second step. The step each sign-in
   used is noted here (a number, per portal and username), so a second sign-in in the same step waits for the
   next code instead of sending one the portal refuses, which counts as a failed sign-in.
@@ -15,22 +16,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import os
 import stat
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from filelock import FileLock
+from ssp_tui.errors import SspError
 
 LOCK_TIMEOUT_S = 180.0
 """Longer than any sign-in (a password, up to 30 s for the next code, an MFA verify) holding the lock."""
+POLL_S = 0.05
+"""How often a waiting command tries the lock again: a non-blocking try in a loop, so that waiting can end."""
 
 
-class SessionLockTimeout(Exception):
+class SessionLockTimeout(SspError):
     """Another command held the session lock for longer than any sign-in takes."""
 
 
@@ -70,37 +75,90 @@ def _lock_dir() -> Path:
 
 
 class SessionLock:
-    """An inter-process lock for one kept session (one profile and portal); held in a worker thread, so the
-    event loop goes on while another command holds it."""
+    """An inter-process lock for one kept session (one profile and portal); waited for in a worker thread, so
+    the event loop goes on while another command holds it. Within the process it counts: holding it again
+    (from any task or thread of this command) does not wait for itself."""
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._lock: FileLock | None = None
-
-    def _file_lock(self) -> FileLock:
-        if self._lock is None:
-            from filelock import FileLock
-
-            # thread_local=False: acquired and released from different worker threads of one command.
-            self._lock = FileLock(_lock_dir() / f"{self.name}.lock", thread_local=False)
-        return self._lock
+        self._guard = threading.Lock()  # the count and the descriptor, between this command's threads
+        self._fd = -1
+        self._count = 0
 
     @contextlib.asynccontextmanager
     async def held(self) -> AsyncIterator[None]:
-        from filelock import Timeout
-
-        lock = self._file_lock()
-        try:
-            await asyncio.to_thread(lock.acquire, timeout=LOCK_TIMEOUT_S)
-        except Timeout:
-            raise SessionLockTimeout(
-                f"Another ssp-tui command has held the session for {LOCK_TIMEOUT_S:g} s; "
-                "try again when it is done."
-            ) from None
+        await asyncio.to_thread(self._acquire, LOCK_TIMEOUT_S)
         try:
             yield
         finally:
-            lock.release()
+            self._release()
+
+    def _acquire(self, timeout_s: float) -> None:
+        with self._guard:
+            if self._count == 0:
+                self._fd = _lock_file(_lock_dir() / f"{self.name}.lock", timeout_s)
+            self._count += 1
+
+    def _release(self) -> None:
+        with self._guard:
+            self._count -= 1
+            if self._count == 0:
+                fd, self._fd = self._fd, -1
+                _unlock_file(fd)
+
+
+def _lock_file(path: Path, timeout_s: float) -> int:
+    """Open ``path`` (0600; created if missing) and lock it exclusively: the open descriptor, which holds the
+    lock until ``_unlock_file``. Raises SessionLockTimeout after ``timeout_s`` of waiting."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + timeout_s
+    try:
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise SessionLockTimeout(
+                    f"Another ssp-tui command has held the session for {timeout_s:g} s; "
+                    "try again when it is done."
+                )
+            time.sleep(POLL_S)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _try_lock(fd: int) -> bool:
+    """One non-blocking try; False when another process holds the lock."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)  # msvcrt locks bytes from the current position: always the first
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK, errno.EDEADLK):
+            return False  # held elsewhere (EACCES: some file systems' flock; EDEADLK: msvcrt's "locked")
+        raise
+    return True
+
+
+def _unlock_file(fd: int) -> None:
+    """Give the lock back; closing the descriptor alone would, but say so first where closing is late."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 class TotpSteps:

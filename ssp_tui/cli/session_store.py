@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
-from ssp_tui.api.errors import PortalError
 from ssp_tui.api.models import Session
 from ssp_tui.cli.session_agent import IDLE_EXIT_S, AgentClient, AgentUnavailable, supported
 from ssp_tui.cli.session_lock import SessionLock, digest, runtime_dir
+from ssp_tui.errors import SspError
 
 if TYPE_CHECKING:
     from ssp_tui.settings.secrets import SecretStore
@@ -101,7 +101,7 @@ class SessionStore:
         raw: str | None = None
         source: Where = self._secrets.where
         if source != "nowhere":
-            with contextlib.suppress(PortalError):
+            with contextlib.suppress(SspError):
                 raw = self._secrets.get_secret(self._key)
         if not raw and self._agent is not None and self._secrets.where == "nowhere":
             raw, source = self._agent.get(), "memory"
@@ -129,7 +129,7 @@ class SessionStore:
             return
         self.kept_in = self._put(raw)
         if session.device_token and self.kept_in in ("keyring", "file"):
-            with contextlib.suppress(PortalError):
+            with contextlib.suppress(SspError):
                 self._secrets.set_device_token(session.user.username, session.device_token)
 
     def _put(self, value: str) -> Where:
@@ -137,7 +137,7 @@ class SessionStore:
             try:
                 self._secrets.set_secret(self._key, value)
                 return self._secrets.where  # type: ignore[return-value]
-            except PortalError:
+            except SspError:
                 pass  # the keyring failed just now: on to memory
         if self._agent is not None:
             try:
@@ -149,7 +149,7 @@ class SessionStore:
 
     def clear(self) -> None:
         self._loaded = None
-        with contextlib.suppress(PortalError):
+        with contextlib.suppress(SspError):
             self._secrets.delete_secret(self._key)
         if self._agent is not None:
             self._agent.clear()
@@ -170,31 +170,31 @@ class SessionStore:
         if kept is not None and kept.user.username == username:
             self.clear()
         for kind in (SecretKind.PASSWORD, SecretKind.DEVICE_TOKEN):
-            with contextlib.suppress(PortalError):
+            with contextlib.suppress(SspError):
                 self._secrets.delete(username, kind)
 
     def device_token(self, username: str) -> str | None:
         try:
             return self._secrets.device_token(username)
-        except PortalError:
+        except SspError:
             return None
 
     def password(self, username: str) -> str | None:
         try:
             return self._secrets.password(username)
-        except PortalError:
+        except SspError:
             return None
 
     def totp_secret(self, username: str) -> str | None:
         try:
             return self._secrets.totp_secret(username)
-        except PortalError:
+        except SspError:
             return None
 
     def keep_totp_secret(self, username: str, secret: str) -> bool:
         """Keep the authenticator secret of ``username``; False when it could not be kept."""
         try:
             self._secrets.set_totp_secret(username, secret)
-        except PortalError:
+        except SspError:
             return False
         return True

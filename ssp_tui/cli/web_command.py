@@ -41,7 +41,7 @@ def web(ctx: click.Context, host: str, port: int, public_url: str | None) -> Non
       ssp-tui --sandbox web --port 0    # the sandbox, on any free port (printed)
       ssp-tui web --host 0.0.0.0 --public-url https://ssp.agency.example   # behind an HTTPS proxy
     """
-    from ssp_tui.api.errors import ConfigError
+    from ssp_tui.errors import ConfigError
     from ssp_tui.portal.target import choose_target
     from ssp_tui.settings.config import load_profile
     from ssp_tui.web.server import SspWebServer, is_loopback
@@ -51,7 +51,7 @@ def web(ctx: click.Context, host: str, port: int, public_url: str | None) -> Non
         _name, profile = load_profile(options.get("profile"))
         target = choose_target(options.get("portal"), profile, force_sandbox=bool(options.get("sandbox")))
     except ConfigError as error:
-        raise click.ClickException(error.user_message) from None
+        raise click.ClickException(error.full_message) from None
     if not is_loopback(host):
         click.echo(EXPOSED_WARNING.format(host=host, port=port), err=True)
     server = SspWebServer(target, profile=options.get("profile"), host=host, port=port, public_url=public_url)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ssp_tui.errors import SspError
+
 EXAMPLES = "2026-11-28, 11/28/2026, 11/28/26 or Nov 28 2026"
 
 _MONTHS = {
@@ -41,7 +43,7 @@ _TWO_DIGIT_YEAR_PIVOT = 69
 """As POSIX ``%y``: 00-68 are 2000-2068, 69-99 are 1969-1999."""
 
 
-class DateParseError(ValueError):
+class DateParseError(SspError, ValueError):
     """Text that is not a date in a form we accept; the message is fit to show."""
 
 

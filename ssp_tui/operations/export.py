@@ -27,6 +27,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError, XlsxWriterException
 
+from ssp_tui.errors import SspError, next_step_for_os_error, os_reason
 from ssp_tui.formatting import neutralise_formula
 
 XLSX_MAX_DATA_ROWS = 1_048_575
@@ -67,12 +68,8 @@ ColumnSpec = Column | tuple[str, str | Callable[[Any], Any]] | tuple[str, str | 
 ProgressCallback = Callable[[int], None]
 
 
-class ExportError(Exception):
+class ExportError(SspError):
     """The export could not be written; the message is fit to show. No file is left behind."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +155,14 @@ def export_rows(
         count = writer(all_rows, specs, getters, temp, on_progress, max(1, progress_every), sheet_name)
         os.replace(temp, path)
     except OSError as exc:
-        raise ExportError(f"Could not write {path.name}: {exc.strerror or type(exc).__name__}.") from None
+        raise ExportError(
+            f"Could not write {path.name}: {os_reason(exc)}.", next_step=next_step_for_os_error(exc)
+        ) from None
     except FileCreateError as exc:
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
         reason = cause.strerror if cause is not None and cause.strerror else "the file could not be created"
-        raise ExportError(f"Could not write {path.name}: {reason}.") from None
+        step = next_step_for_os_error(cause) if cause is not None else "Choose another folder and try again."
+        raise ExportError(f"Could not write {path.name}: {reason}.", next_step=step) from None
     except XlsxWriterException as exc:
         raise ExportError(f"Could not write {path.name}: {str(exc).rstrip('.')}.") from None
     finally:

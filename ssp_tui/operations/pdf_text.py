@@ -15,6 +15,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from ssp_tui.errors import SspError
+
 if TYPE_CHECKING:
     from pypdfium2 import PdfTextPage
 
@@ -26,12 +28,8 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2
 what is on screen."""
 
 
-class PdfTextError(Exception):
+class PdfTextError(SspError):
     """The file cannot be previewed; the message is fit to show."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 def first_page_text(path: Path, max_chars: int = DEFAULT_MAX_CHARS) -> str:

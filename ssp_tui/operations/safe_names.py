@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path, PurePath, PurePosixPath
 
+from ssp_tui.errors import SspError
+
 MAX_NAME_BYTES = 120
 """Cap on one path part, in UTF-8 bytes (filesystems allow 255: room for ` (2)` and temp names)."""
 MAX_EXTENSION_BYTES = 16
@@ -33,11 +35,11 @@ TEMPLATE_FIELDS = frozenset({"policy", "term", "date", "type", "title", "insured
 """The fields a filename template may use."""
 
 
-class UnsafePath(ValueError):
+class UnsafePath(SspError, ValueError):
     """A path would leave the folder it must stay in."""
 
 
-class TemplateError(ValueError):
+class TemplateError(SspError, ValueError):
     """A filename template is malformed or names an unknown field."""
 
 

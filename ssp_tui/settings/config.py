@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
-from ssp_tui.api.errors import ConfigError
 from ssp_tui.api.urls import normalize_base_url
+from ssp_tui.errors import ConfigError, next_step_in_place, os_reason
 
 if TYPE_CHECKING:
     from tomlkit.toml_document import TOMLDocument
@@ -206,7 +206,10 @@ def _write_document(path: Path, document: TOMLDocument) -> None:
     try:
         atomic_write_text(path, dump_document(document))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot save it ({exc.strerror or type(exc).__name__})") from None
+        raise ConfigError(
+            f"{path}: cannot save it ({os_reason(exc)})",
+            next_step=next_step_in_place(exc, path.parent),
+        ) from None
 
 
 def _read_raw(path: Path) -> dict[str, Any]:

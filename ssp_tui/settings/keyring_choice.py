@@ -89,7 +89,7 @@ class KeyringChoice:
 
     def backend(self) -> Any:
         """The backend to use, or None when there is no working keyring."""
-        if os.environ.get("PYTHON_KEYRING_BACKEND", "").strip() or _chosen_in_this_process():
+        if _keyring_decides():
             return self._keyrings_own_choice()
         remembered = self._remembered()
         if remembered == NO_KEYRING:
@@ -102,6 +102,15 @@ class KeyringChoice:
                 keyring.set_keyring(backend)  # one backend for the whole process, as keyring would have it
                 return backend
         return self._discover()
+
+    def remembered_backend(self) -> str | None:
+        """The class name of the backend ``backend()`` would load from the memory, without loading it (None
+        when keyring decides, or nothing is remembered, or what is remembered is "no keyring"). For a reader
+        that goes to that backend's store directly: ``settings/secret_service.py``."""
+        if _keyring_decides():
+            return None
+        remembered = self._remembered()
+        return None if remembered == NO_KEYRING else remembered
 
     # ---- keyring's own ways -------------------------------------------------------------------------------
     def _keyrings_own_choice(self) -> Any:
@@ -153,6 +162,11 @@ class KeyringChoice:
             atomic_write_text(self.memory_file, json.dumps(record), mode=0o600)
         except OSError:
             pass  # a read-only data folder: discovery next time again, nothing worse
+
+
+def _keyring_decides() -> bool:
+    """PYTHON_KEYRING_BACKEND, or a backend keyring already has in this process: keyring chooses, not us."""
+    return bool(os.environ.get("PYTHON_KEYRING_BACKEND", "").strip()) or _chosen_in_this_process()
 
 
 def _chosen_in_this_process() -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ssp_tui.api.errors import ConfigError
+from ssp_tui.errors import ConfigError
 from ssp_tui.settings.config import _read_raw, check_profile_name, config_path, load_config
 
 SECURITY_CHOICES = ("starttls", "tls", "none")

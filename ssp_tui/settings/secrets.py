@@ -25,9 +25,15 @@ from typing import Any
 
 import platformdirs
 
-from ssp_tui.api.errors import ConfigError, SecretStoreError
+from ssp_tui.errors import ConfigError, SecretStoreError, next_step_in_place, os_reason
 from ssp_tui.settings.config import load_config
 from ssp_tui.settings.keyring_choice import KeyringChoice
+from ssp_tui.settings.secret_service import (
+    SECRET_SERVICE_BACKEND,
+    DirectReadFailed,
+    SecretServiceReader,
+    reads_like_keyring,
+)
 from ssp_tui.settings.toml_file import atomic_write_text
 
 SERVICE_PREFIX = "ssp-tui"
@@ -70,7 +76,9 @@ def _consent_from_settings() -> bool:
 
 class SecretStore:
     """``backend``: a keyring backend (tests pass an in-memory one); by default the OS keyring, as
-    ``keyring_choice`` finds it (remembered between processes: ``settings/keyring_choice.py``)."""
+    ``keyring_choice`` finds it (remembered between processes: ``settings/keyring_choice.py``). Where that is
+    the Secret Service, reads go to it directly, without importing keyring (``settings/secret_service.py``);
+    writes and deletes always go through keyring."""
 
     def __init__(
         self,
@@ -89,6 +97,9 @@ class SecretStore:
         self._allow_file = allow_file_fallback
         self.fallback_dir = fallback_dir or default_fallback_dir()
         self._keyring_choice = keyring_choice
+        self._direct: SecretServiceReader | None = None
+        """Reads without the keyring library, where its remembered backend is the Secret Service (below)."""
+        self._direct_tried = False
 
     def __repr__(self) -> str:
         return f"SecretStore(profile={self.profile!r}, where={self.where!r})"
@@ -101,6 +112,8 @@ class SecretStore:
             # Told there is none (as servers and CI often are): importing keyring and its backend discovery
             # to learn it again would cost a CLI command about a third of its start-up (docs/performance.md).
             self._keyring_works = False
+        if self._keyring_works is None and self._open_direct_reader():
+            self._keyring_works = True  # the Secret Service answers; keyring's backend is loaded at a write
         if self._keyring_works is None:
             backend = self._keyring()
             self._keyring_works = backend is not None and getattr(backend, "priority", 1) > 0
@@ -130,6 +143,12 @@ class SecretStore:
     # ---- generic values ------------------------------------------------------------------------------------
     def get_secret(self, key: str) -> str | None:
         if self.available:
+            direct = self._direct  # (another thread may drop it meanwhile)
+            if direct is not None:
+                try:
+                    return direct.get_password(self._service, key)
+                except DirectReadFailed:
+                    self._close_direct_reader()  # keyring's own way from now on (it may ask to unlock)
             value = self._keyring_call("get_password", key)
             if self._keyring_works:
                 return value
@@ -200,20 +219,56 @@ class SecretStore:
         self.set(username, SecretKind.TOTP_SECRET, secret)
 
     # ---- the keyring ---------------------------------------------------------------------------------------
+    def _choice(self) -> KeyringChoice:
+        if self._keyring_choice is None:
+            self._keyring_choice = KeyringChoice()
+        return self._keyring_choice
+
     def _keyring(self) -> Any:
         if not self._backend_checked:
             self._backend_checked = True
             try:
-                self._backend = (self._keyring_choice or KeyringChoice()).backend()
+                self._backend = self._choice().backend()
             except Exception:  # a broken keyring installation is the same as none
                 self._backend = None
         return self._backend
 
+    def _open_direct_reader(self) -> bool:
+        """Where keyring would read with its SecretService backend: read with secretstorage alone instead,
+        without importing keyring (most of a CLI command's keyring time: ``settings/secret_service.py``).
+        True when the service answered; False means keyring's own way."""
+        if self._backend_checked or self._direct_tried:
+            return False
+        self._direct_tried = True
+        try:
+            remembered = self._choice().remembered_backend()
+        except Exception:  # as in _keyring: whatever goes wrong here, keyring's own way decides
+            return False
+        if remembered != SECRET_SERVICE_BACKEND or not reads_like_keyring():
+            return False
+        reader = SecretServiceReader()
+        try:
+            reader.open()
+        except DirectReadFailed:
+            return False
+        self._direct = reader
+        return True
+
+    def _close_direct_reader(self) -> None:
+        direct, self._direct = self._direct, None
+        if direct is not None:
+            direct.close()
+
     def _keyring_call(self, method: str, key: str, *args: str) -> str | None:
+        backend = self._keyring()
+        if backend is None:
+            # The Secret Service answered a direct read, but keyring finds no backend now (it went away).
+            self._keyring_works = False
+            return None
         import keyring.errors
 
         try:
-            return getattr(self._keyring(), method)(self._service, key, *args)
+            return getattr(backend, method)(self._service, key, *args)
         except keyring.errors.PasswordDeleteError:
             return None  # nothing was stored under that key
         except keyring.errors.KeyringError:
@@ -229,7 +284,8 @@ class SecretStore:
             return {}
         except OSError as exc:
             raise SecretStoreError(
-                f"Cannot read the secrets file {self.fallback_file} ({exc.strerror})."
+                f"Cannot read the secrets file {self.fallback_file} ({os_reason(exc)}).",
+                next_step=next_step_in_place(exc, self.fallback_file.parent),
             ) from None
         try:
             data = json.loads(text)
@@ -243,9 +299,15 @@ class SecretStore:
 
     def _write_file(self, data: dict[str, dict[str, str]]) -> None:
         folder = self.fallback_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        os.chmod(folder, stat.S_IRWXU)  # 0700 whatever the umask or an older folder said
-        atomic_write_text(self.fallback_file, json.dumps(data, indent=1, sort_keys=True), mode=0o600)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            os.chmod(folder, stat.S_IRWXU)  # 0700 whatever the umask or an older folder said
+            atomic_write_text(self.fallback_file, json.dumps(data, indent=1, sort_keys=True), mode=0o600)
+        except OSError as exc:  # a full disk or a read-only folder: nothing was kept, say so and what to do
+            raise SecretStoreError(
+                f"Cannot write the secrets file {self.fallback_file} ({os_reason(exc)}).",
+                next_step=next_step_in_place(exc, folder),
+            ) from None
 
 
 def _user_key(username: str, kind: SecretKind) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ssp_tui.errors import SspError
+
 if TYPE_CHECKING:
     from tomlkit.toml_document import TOMLDocument
 
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 # atomic_write_text, and importing tomlkit for them cost every CLI command ~16 ms (docs/performance.md).
 
 
-class TomlFileError(ValueError):
+class TomlFileError(SspError, ValueError):
     """The file is not TOML that can be edited; the message names the line."""
 
 

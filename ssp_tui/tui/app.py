@@ -361,7 +361,7 @@ def run_app(
     portal: str | None = None, profile: str | None = None, force_sandbox: bool = False, no_mouse: bool = False
 ) -> None:
     """``ssp-tui`` with no subcommand: choose the portal, then run the TUI (the sandbox starts beside it)."""
-    from ssp_tui.api.errors import ConfigError
+    from ssp_tui.errors import ConfigError
     from ssp_tui.portal.target import choose_target
     from ssp_tui.settings.config import config_path, load_keymap, load_profile
 
@@ -371,7 +371,7 @@ def run_app(
         target = choose_target(portal, loaded, force_sandbox=force_sandbox)
     except ConfigError as error:
         # Before the UI exists a plain message on stderr is the clearest place for it (exit status 1).
-        raise SystemExit(f"ssp-tui: {error.user_message}") from None
+        raise SystemExit(f"ssp-tui: {error.full_message}") from None
     # Everything imported so far (modules, classes, Textual's tables) lives as long as the process. Frozen,
     # the collector stops re-scanning it: the full collections that otherwise fall inside the first frame
     # cost about 50 ms of start-up (docs/performance.md), and every later full collection is cheaper too.

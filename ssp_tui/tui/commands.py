@@ -4,29 +4,32 @@ bound on the current screen (so anything a key does can also be found by name)."
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ssp_tui.tui.shell import shell
+
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding
-
-    from ssp_tui.tui.app import SspApp
 
 
 class SectionCommands(Provider):
     """ "Go to Payments" and friends, plus Help, Settings and Log out."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
-        app = cast("SspApp", self.app)
+        app = shell(self.app)
         commands: list[tuple[str, str, object]] = [
             (f"Go to {s.title}", f"{s.description} (key {s.key})", partial(app.open_section, s.id))
             for s in app.visible_sections()
         ]
-        commands.append(("Help", "FAQ, support contacts and keys (F1)", app.action_help))
-        commands.append(("Settings", "Theme, download folder, names, concurrency (F2)", app.action_settings))
+        # The app's own actions by name (the app module imports this one: no reference back to it).
+        run = self.app.run_action
+        commands.append(("Help", "FAQ, support contacts and keys (F1)", partial(run, "help")))
+        settings = partial(run, "settings")
+        commands.append(("Settings", "Theme, download folder, names, concurrency (F2)", settings))
         if app.controller.user is not None:
-            commands.append(("Log out", "End the session on the portal (Ctrl+L)", app.action_logout))
+            commands.append(("Log out", "End the session on the portal (Ctrl+L)", partial(run, "logout")))
         return commands
 
     async def discover(self) -> Hits:

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from ssp_tui.tui.section_registry import RecordRef
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 if TYPE_CHECKING:
     from ssp_tui.tui.session import SessionController
@@ -25,7 +25,7 @@ class PortalHeader(Horizontal):
     """One line: the portal name, the user and their role, and the portal the app talks to."""
 
     def compose(self) -> ComposeResult:
-        app = ssp_app(self)
+        app = shell(self)
         controller = app.controller
         user = controller.user
         yield Static("ProAssurance SSP", id="header-title")
@@ -42,7 +42,7 @@ class SectionNav(Tabs):
     """The menus the user may use; click one, press its number, or use the command palette."""
 
     def __init__(self, current: str) -> None:
-        tabs = [Tab(f"{s.key} {s.title}", id=f"nav-{s.id}") for s in ssp_app(self).visible_sections()]
+        tabs = [Tab(f"{s.key} {s.title}", id=f"nav-{s.id}") for s in shell(self).visible_sections()]
         super().__init__(*tabs, active=f"nav-{current}", id="section-nav")
         self._current = current
 
@@ -50,7 +50,7 @@ class SectionNav(Tabs):
         event.stop()
         section_id = (event.tab.id or "").removeprefix("nav-")
         if section_id and section_id != self._current:
-            ssp_app(self).open_section(section_id)
+            shell(self).open_section(section_id)
 
 
 class SectionScreen(Screen[None]):
@@ -73,7 +73,7 @@ class SectionScreen(Screen[None]):
 
     @property
     def controller(self) -> SessionController:
-        return ssp_app(self).controller
+        return shell(self).controller
 
     def compose(self) -> ComposeResult:
         yield PortalHeader(id="portal-header")
@@ -88,9 +88,21 @@ class SectionScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker messages do not bubble: the base screen turns any failed worker of its screen into the one
-        # error presentation (notification or modal), so no section has to remember to.
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            ssp_app(self).show_error(event.worker.error)
+        # error presentation (notification or modal), so no section has to remember to. Sections implement
+        # ``worker_failed`` and never this handler: Textual runs the handler of every class in the chain, so
+        # an override that also called ``super()`` reported each failure twice (issue 18).
+        error = event.worker.error
+        if event.state is not WorkerState.ERROR or error is None:
+            return
+        if not self.worker_failed(event.worker, error):
+            shell(self).show_error(error)
+
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        """Called once for each failed worker of this screen: say on the page what could not be done (e.g.
+        "Press r to try again"). Return True when the screen has told the user itself; False (the default)
+        lets the app report the error as usual (a notification, or the error modal when serious; an expired
+        session the user did not renew reads "Signed out")."""
+        return False
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError(f"{type(self).__name__} must compose its body")

@@ -141,12 +141,12 @@ class SessionController:
     async def _keep(
         self, problems: list[str], what: str, store: Callable[[str, str], None], *args: str
     ) -> None:
-        from ssp_tui.api.errors import SecretStoreError
+        from ssp_tui.errors import SecretStoreError
 
         try:
             await asyncio.to_thread(store, *args)
         except SecretStoreError as error:
-            problems.append(f"Could not remember {what}: {error.user_message}")
+            problems.append(f"Could not remember {what}: {error.full_message}")
 
     async def logout(self) -> None:
         client = await self.client()
@@ -161,7 +161,7 @@ class SessionController:
         return await asyncio.to_thread(self.secrets().password, username)
 
     async def forget_password(self, username: str) -> None:
-        from ssp_tui.api.errors import SecretStoreError
+        from ssp_tui.errors import SecretStoreError
 
         with contextlib.suppress(SecretStoreError):  # nothing can have been kept where nothing can be kept
             await asyncio.to_thread(self.secrets().delete_password, username)

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from ssp_tui.settings.config import MAX_CONCURRENCY
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 if TYPE_CHECKING:
     from ssp_tui.settings.config import Profile
@@ -54,7 +54,7 @@ class SettingsScreen(ModalScreen[None]):
         self._original_theme = ""
 
     def compose(self) -> ComposeResult:
-        app = ssp_app(self)
+        app = self.app
         themes = sorted(app.available_themes)
         with Vertical(id="settings-dialog", classes="dialog"):
             yield Static("Settings", classes="dialog-title")
@@ -86,12 +86,12 @@ class SettingsScreen(ModalScreen[None]):
             yield Static("", id="settings-status", markup=False)
 
     def on_mount(self) -> None:
-        self._original_theme = ssp_app(self).theme
+        self._original_theme = self.app.theme
 
     @on(Select.Changed, "#theme")
     def preview_theme(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
-            ssp_app(self).theme = event.value
+            self.app.theme = event.value
 
     @on(Button.Pressed, "#settings-save")
     @on(Input.Submitted)
@@ -115,19 +115,19 @@ class SettingsScreen(ModalScreen[None]):
         self._profile.filename_template = template
         self._profile.concurrency = concurrency
         self._profile.os_trust_store = self.query_one("#os-trust-store", Checkbox).value
-        self._profile.theme = ssp_app(self).theme
+        self._profile.theme = self.app.theme
         self.save()
 
     @work(exclusive=True, exit_on_error=False, group="settings-save")
     async def save(self) -> None:
         try:
-            await ssp_app(self).save_profile()
+            await shell(self).save_profile()
         except Exception as error:  # e.g. a read-only config folder: say so, keep the dialog open
             from ssp_tui.tui.dialogs.error_modal import describe_error
 
             self._set_status(describe_error(error)[1], error=True)
             return
-        in_browser = ssp_app(self).browser_delivery is not None
+        in_browser = shell(self).browser_delivery is not None
         self.notify("Settings kept for this browser session." if in_browser else "Settings saved.")
         self.dismiss(None)
 
@@ -139,7 +139,7 @@ class SettingsScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#settings-cancel")
     def action_cancel(self) -> None:
-        ssp_app(self).theme = self._original_theme
+        self.app.theme = self._original_theme
         self.dismiss(None)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:

@@ -77,7 +77,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from ssp_tui.api.errors import ConfigError
+    from ssp_tui.errors import ConfigError
     from ssp_tui.settings.config import load_profile
     from ssp_tui.settings.secrets import SecretStore
     from ssp_tui.tui.app import SspApp
@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         profile_name, profile = load_profile(args.profile)
     except ConfigError as error:
-        raise SystemExit(f"ssp-tui web: {error.user_message}") from None
+        raise SystemExit(f"ssp-tui web: {error.full_message}") from None
     target: PortalTarget = SharedSandbox(args.portal) if args.sandbox else FixedPortal(args.portal)
     with tempfile.TemporaryDirectory(prefix="ssp-tui-web-") as folder:
         app = SspApp(

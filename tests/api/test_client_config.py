@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from small_disks import read_only_folder
 
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY, DEFAULT_FILENAME_TEMPLATE
-from ssp_tui.api.errors import ConfigError
+from ssp_tui.errors import ConfigError
 from ssp_tui.settings.config import (
     Profile,
     load_config,
@@ -176,6 +176,8 @@ def test_a_save_that_cannot_write_is_a_config_error_naming_the_file(tmp_path: Pa
         with pytest.raises(ConfigError, match="cannot save it") as caught:
             save_profile("default", Profile(username="pat"), path=path)
         assert str(path) in caught.value.user_message
+        # What to do, not "internal error" (issue 19.5): the config has no other place to go.
+        assert caught.value.next_step == f"Make sure you can write to {folder} and try again."
 
 
 _texts = st.text(

@@ -67,7 +67,12 @@ async def test_locked_says_how_long_to_wait(harness: Harness) -> None:
         with pytest.raises(Locked) as caught:
             await client.auth.login("pat", "wrong")
     assert caught.value.retry_after == 900
-    assert caught.value.user_message == "Account locked: Too many failed sign-ins. Try again in 15 minutes."
+    # What happened, once (no "Account locked:" before it: the title only names the state), then when to
+    # try again and whom to ask.
+    assert caught.value.user_message == "Too many failed sign-ins."
+    assert caught.value.next_step == (
+        "Try again in 15 minutes. If you cannot wait, contact Web Support at WebSupport@ProAssurance.com."
+    )
 
 
 async def test_html_502_still_maps_by_status_with_a_sane_title(harness: Harness) -> None:
@@ -207,4 +212,6 @@ def test_wait_in_words() -> None:
 
 def test_rate_limited_user_message() -> None:
     error = RateLimited(429, "Too many attempts", "Slow down.", retry_after=90)
-    assert error.user_message == "Too many attempts: Slow down. Try again in 2 minutes."
+    assert error.user_message == "Too many attempts: Slow down."
+    assert error.next_step == "Try again in 2 minutes."
+    assert error.full_message == "Too many attempts: Slow down. Try again in 2 minutes."

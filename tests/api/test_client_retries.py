@@ -115,7 +115,7 @@ async def test_long_retry_after_fails_at_once_with_the_wait(harness: Harness) ->
             await client.policies.list().collect()
     assert len(calls) == 1 and harness.sleeps == []
     assert caught.value.retry_after == 120
-    assert "Try again in 2 minutes" in caught.value.user_message
+    assert caught.value.next_step == "Try again in 2 minutes."
 
 
 async def test_plain_post_is_never_retried(harness: Harness) -> None:

@@ -9,8 +9,9 @@ import keyring.backend
 import keyring.backends.fail
 import pytest
 from memory_keyring import MemoryKeyring
+from small_disks import read_only_folder
 
-from ssp_tui.api.errors import SecretStoreError
+from ssp_tui.errors import SecretStoreError
 from ssp_tui.settings.secrets import SecretKind, SecretStore, env_credentials
 
 SECRET = "s3cr3t-VALUE-never-shown"
@@ -71,6 +72,18 @@ def test_with_consent_secrets_go_to_a_private_file(tmp_path: Path) -> None:
     assert store.password("pat") is None and store.refresh_token("pat") == SECRET
     assert SECRET not in repr(store)
     assert sorted(p.name for p in folder.iterdir()) == ["secrets.json"]
+
+
+def test_a_secrets_file_that_cannot_be_written_says_what_to_do(tmp_path: Path) -> None:
+    with read_only_folder(tmp_path / "ro") as folder:
+        store = SecretStore(
+            backend=keyring.backends.fail.Keyring(), allow_file_fallback=True, fallback_dir=folder
+        )
+        with pytest.raises(SecretStoreError) as caught:
+            store.set_refresh_token("pat", SECRET)
+    assert caught.value.user_message.startswith(f"Cannot write the secrets file {store.fallback_file} (")
+    assert caught.value.next_step == f"Make sure you can write to {folder} and try again."
+    assert SECRET not in caught.value.full_message
 
 
 def test_a_damaged_secrets_file_is_reported_without_its_content(tmp_path: Path) -> None:

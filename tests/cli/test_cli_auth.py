@@ -3,6 +3,8 @@ device; the session kept between commands; and what happens where secrets cannot
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import keyring.backends.fail
 import msgspec
 import pyotp
@@ -135,3 +137,36 @@ def test_an_ended_session_with_credentials_in_the_environment_logs_in_again(
     assert msgspec.json.decode(result.stdout, type=User).username == account.username
     kept = msgspec.json.decode(store.get_secret(key) or "", type=Session)
     assert kept.refresh_token != "revoked-refresh"  # the new session replaced the ended one
+
+
+def test_a_download_after_the_session_ended_signs_in_again_and_completes(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Issue 18: a download command meeting an ended session goes through the CLI's retry (sign in again from
+    the environment, run the body again) rather than failing its files. The engine's own part, letting
+    AuthenticationRequired escape mid-run, is tests/operations/test_ops_download_disk.py's."""
+    from ssp_tui.api.client import normalize_base_url
+    from ssp_tui.api.models import PolicySummary, Session
+    from ssp_tui.cli.session_store import session_key
+    from ssp_tui.settings.secrets import SecretStore
+
+    account = sandbox.account(Role.AGENT, 1)
+    profile = "relogin-download"
+    prime_device(sandbox, cli.home, profile, account.username)
+    env = {**login_env(sandbox, account.username), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    listed = cli.run("policies", "list", "--json", profile=profile, env=env)
+    assert listed.exit_code == 0, listed.stderr
+    policy = msgspec.json.decode(listed.stdout, type=list[PolicySummary])[0].policy_number
+    # The kept session (with the user's capabilities) now holds tokens the portal no longer knows.
+    store = SecretStore(profile, backend=cli.home.keyring)
+    key = session_key(normalize_base_url(sandbox.base_url))
+    kept = msgspec.json.decode(store.get_secret(key) or "", type=Session)
+    stale = msgspec.structs.replace(kept, access_token="revoked-access", refresh_token="revoked-refresh")
+    store.set_secret(key, msgspec.json.encode(stale).decode())
+
+    folder = tmp_path / "out"
+    result = cli.run("docs", "download", policy, "--dir", str(folder), profile=profile, env=env)
+    assert result.exit_code == 0, result.stderr
+    saved = [Path(line) for line in result.stdout.splitlines()]
+    assert saved and all(path.is_file() and folder in path.parents for path in saved)
+    assert "session" not in result.stderr.lower(), result.stderr

@@ -77,6 +77,7 @@ def test_a_folder_that_cannot_be_created_is_named_with_the_reason(cli: Cli, logi
     result = cli.run("docs", "download", policy, "--dir", "/proc/nope/dl", profile=profile)
     assert result.exit_code == ExitCode.ERROR
     assert "Cannot create the download folder /proc/nope/dl: " in result.stderr
+    assert "Choose another folder" in result.stderr  # what to do, not only what went wrong (issue 19.5)
     said = result.stderr.lower()
     assert "internal error" not in said and "unexpected" not in said and "web support" not in said
 
@@ -107,6 +108,7 @@ def test_a_full_disk_lists_what_was_saved_and_exits_partial(
         failed = [line for line in result.stderr.splitlines() if line.startswith("failed: ")]
         assert len(saved) + len(failed) == len(docs), "every document is either listed saved or failed"
         assert all("No space left on device" in line and str(disk) in line for line in failed), failed
+        assert all("Free some disk space" in line for line in failed), failed
         manifest = disk / "manifest.json"
         if manifest.exists():  # written if it fits; else the run says so
             listed = json.loads(manifest.read_text())
@@ -153,6 +155,7 @@ def test_a_read_only_folder_is_named_not_the_cache(cli: Cli, login_as: LoginAs, 
             )
             assert result.exit_code == ExitCode.ERROR
             assert f"Cannot {doing} the download folder {target}: " in result.stderr, result.stderr
+            assert "Choose another folder you can write to" in result.stderr, result.stderr
             assert "cache" not in result.stderr.lower() and result.stdout == ""
 
 

@@ -100,8 +100,10 @@ def test_errors_are_json_on_stderr_when_json_is_asked_for(cli: Cli, login_as: Lo
     assert error["exit_code"] == 2 and error["meaning"] == "usage" and "policy_number" in error["message"]
     login = cli.run("whoami", "--json", profile="nobody-at-all")
     assert login.exit_code == ExitCode.LOGIN_NEEDED
+    # What happened, and apart from it what to do (issue 19.5).
     assert json.loads(login.stderr)["error"] == {
         "message": json.loads(login.stderr)["error"]["message"],
+        "next_step": "Run `ssp-tui login` (or set SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET).",
         "exit_code": 3,
         "meaning": "login needed",
     }

@@ -17,7 +17,8 @@ import sys
 from click.testing import CliRunner
 from ssp_tui.cli.root import cli
 result = CliRunner().invoke(cli, sys.argv[1:])
-watched = ("ssp_tui.cli.", "rich", "pikepdf", "xlsxwriter", "jq", "textual", "keyring", "ssp_tui.operations")
+watched = ("ssp_tui.cli.", "rich", "pikepdf", "xlsxwriter", "jq", "textual", "keyring", "ssp_tui.operations",
+           "filelock", "secretstorage")
 loaded = sorted(name for name in sys.modules if name.startswith(watched))
 print("EXIT", result.exit_code)
 print("\\n".join(loaded))
@@ -53,6 +54,7 @@ def test_a_listing_loads_only_its_own_command_module() -> None:
     command_modules = {name for name in loaded if name.endswith("_commands")}
     assert command_modules == {"ssp_tui.cli.policy_commands"}
     # (rich is not in the list: httpx imports it for its own command line whenever it is installed.)
-    for heavy in ("pikepdf", "xlsxwriter", "jq", "textual", "keyring"):
+    # (filelock: the session lock is the standard library's; its import cost every command ~17 ms.)
+    for heavy in ("pikepdf", "xlsxwriter", "jq", "textual", "keyring", "filelock"):
         assert not any(name == heavy or name.startswith(heavy + ".") for name in loaded), heavy
     assert not any(name.startswith("ssp_tui.operations.downloads") for name in loaded)

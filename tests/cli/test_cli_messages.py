@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 
@@ -12,6 +13,7 @@ from cli_helpers import Cli, login_env
 from sandbox_harness import SandboxServer
 
 from ssp_tui import clock
+from ssp_tui.api.constants import WEB_SUPPORT_EMAIL
 from ssp_tui.api.models import Role, Session
 from ssp_tui.cli.exit_codes import ExitCode
 from ssp_tui.cli.session_store import SessionStore, session_key
@@ -43,6 +45,9 @@ def test_a_wrong_password(private_sandbox: SandboxServer, private_cli: Cli) -> N
     assert result.exit_code == ExitCode.LOGIN_NEEDED
     line = assert_one_clear_line(result.stderr)
     assert "username or password is not correct" in line and "ssp-tui login" in line
+    # What to do, and whom to ask (issue 19.5); the portal's generic title is not said before it.
+    assert "Check the username and password and try again" in line and WEB_SUPPORT_EMAIL in line
+    assert "authentication required" not in line.lower()
 
 
 def test_a_login_on_hold_says_when_it_ends_once(private_sandbox: SandboxServer, private_cli: Cli) -> None:
@@ -55,6 +60,24 @@ def test_a_login_on_hold_says_when_it_ends_once(private_sandbox: SandboxServer, 
     line = assert_one_clear_line(result.stderr)
     assert "on hold" in line and "unlocks by itself at" in line
     assert "Try again in" not in line  # the moment is already said
+    assert line.lower().count("on hold") == 1 and "locked:" not in line.lower()
+    assert "Try again once it has unlocked" in line and WEB_SUPPORT_EMAIL in line
+
+
+def test_a_login_on_hold_as_json_says_what_to_do_apart(
+    private_sandbox: SandboxServer, private_cli: Cli
+) -> None:
+    account = private_sandbox.account(Role.POLICYHOLDER, 1)
+    with sqlite3.connect(private_sandbox.db_path) as conn:
+        held_at = clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        conn.execute("UPDATE users SET locked_at = ? WHERE username = ?", [held_at, account.username])
+    env = login_env(private_sandbox, account.username)
+    result = private_cli.run("whoami", "--json", profile="msg-hold-json", env=env)
+    assert result.exit_code == ExitCode.ERROR
+    error = json.loads(result.stderr)["error"]
+    assert "unlocks by itself at" in error["message"] and "Try again" not in error["message"]
+    assert error["next_step"].startswith("Try again once it has unlocked.")
+    assert WEB_SUPPORT_EMAIL in error["next_step"]
 
 
 def test_throttled_sign_ins_say_when_to_try_again(private_sandbox: SandboxServer, private_cli: Cli) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pikepdf
 
+from ssp_tui.errors import SspError
+
 
 def make_pdf(pages: int, label: str) -> bytes:
     """A real PDF with ``pages`` blank pages; ``label`` makes its bytes (and SHA-256) unique."""
@@ -27,12 +29,8 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class FakePortalError(Exception):
-    """Like ssp_tui.api.errors.PortalError: carries a user_message."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+class FakePortalError(SspError):
+    """Like ssp_tui.api.errors.PortalError: an error of the one tree, with a user_message."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import TypeVar
 from section_helpers import enter_as
 from textual.pilot import Pilot
 from textual.widgets import OptionList, TabbedContent
-from tui_helpers import SandboxLike, wait_for
+from tui_helpers import SandboxLike, settle, wait_for
 
 from ssp_tui.api.models import AttentionKind, BillingTerm, Term
 from ssp_tui.tui.app import SspApp
@@ -66,7 +66,7 @@ async def test_a_past_due_item_opens_exactly_its_account(
         table = screen.billing_list.table
         assert table.cursor_key == account_id
         assert table.shown_rows()[0].id != account_id  # type: ignore[attr-defined]
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert screen.detail.id == account_id, "the list's first row did not take over afterwards"
 
 
@@ -88,14 +88,14 @@ async def test_a_renewal_item_opens_exactly_its_policy_on_the_renewal_term(
         table = screen.picker.table
         assert table.cursor_key == policy_id
         assert table.shown_rows()[0].id != policy_id  # type: ignore[attr-defined]
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert screen.policy is not None and screen.policy.id == policy_id
         # The picker's first row was asked for before Home's policy; its answer, arriving late (the load was
         # cancelled after it had answered), once replaced the term with the current one. It changes nothing.
         first_row = table.shown_rows()[0].id  # type: ignore[attr-defined]
         late = await app.controller.call(lambda client: client.policies.get(first_row))
         screen.post_message(PolicyServicesScreen.PolicyLoaded(late))
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert screen.policy.id == policy_id and screen.term is Term.RENEWAL
 
 

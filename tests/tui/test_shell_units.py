@@ -112,3 +112,27 @@ def test_the_profile_theme_is_applied_at_start() -> None:
     assert app.theme == "nord"
     unknown = SspApp(FixedPortal("http://127.0.0.1:9"), profile_name="t", profile=Profile(theme="no-such"))
     assert unknown.theme != "no-such"
+
+
+def test_the_app_implements_the_shell_its_screens_use() -> None:
+    """Screens reach the app only through ``Shell``: every member must exist on ``SspApp`` with the same
+    parameters and the same kind (a coroutine or not), or a screen would fail only when it runs."""
+    import inspect
+
+    from ssp_tui.portal.target import FixedPortal
+    from ssp_tui.settings.config import Profile
+    from ssp_tui.tui.app import SspApp
+    from ssp_tui.tui.shell import Shell
+
+    app = SspApp(FixedPortal("http://127.0.0.1:9"), profile_name="t", profile=Profile())
+    assert isinstance(app, Shell)  # every attribute and method is there
+    methods = {
+        name: member for name, member in vars(Shell).items() if inspect.isfunction(member) and name[0] != "_"
+    }
+    assert "show_error" in methods and "open_section" in methods
+    for name, wanted in methods.items():
+        implemented = getattr(SspApp, name)
+        assert inspect.iscoroutinefunction(implemented) == inspect.iscoroutinefunction(wanted), name
+        shape = [(p.name, p.kind, p.default) for p in inspect.signature(wanted).parameters.values()]
+        actual = [(p.name, p.kind, p.default) for p in inspect.signature(implemented).parameters.values()]
+        assert actual == shape, name

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -11,6 +13,7 @@ from typing import Protocol
 import pyotp
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import Worker
 
 from ssp_tui import clock
 from ssp_tui.api.constants import TOTP_PERIOD_S
@@ -31,14 +34,53 @@ class SandboxLike(Protocol):
 
 
 MAX_WAIT_STEPS = 600
-"""0.025 s each: a bound so a broken flow fails the test instead of hanging it (not a timing assertion)."""
+"""A bound on the wake-ups, so a broken flow fails the test instead of hanging it (not a timing assertion)."""
+
+_RECHECK_S = 0.025
+"""With nothing running, how long a step sleeps before it looks again (a timer or a debounce may be due)."""
+
+
+async def settle(pilot: Pilot) -> None:
+    """Until every worker the app has started is finished and the screen has handled what they posted.
+
+    Work the screens start (portal calls, downloads) runs in Textual workers: waiting on them, as harlequin's
+    functional tests do, is exact where a fixed pause is a guess. A worker that fails is the test's business
+    (its assertions see the error shown); it is not raised here."""
+    workers = pilot.app.workers
+    await wait_for(pilot, lambda: all(worker.is_finished for worker in workers), "the workers to end")
+    await pilot.pause()
+
+
+_ENDS: weakref.WeakKeyDictionary[Worker[object], asyncio.Task[None]] = weakref.WeakKeyDictionary()
+
+
+def _end_of(worker: Worker[object]) -> asyncio.Task[None]:
+    """One task per worker that ends when the worker does. Never cancelled from here: cancelling a task
+    that awaits ``worker.wait()`` would cancel the worker itself (asyncio passes the cancel on)."""
+    if worker not in _ENDS:
+        _ENDS[worker] = asyncio.ensure_future(_finished(worker))
+    return _ENDS[worker]
+
+
+async def _finished(worker: Worker[object]) -> None:
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await worker.wait()
 
 
 async def wait_for(pilot: Pilot, predicate: Callable[[], object], what: str) -> None:
+    """Until ``predicate()`` holds: it is checked again each time a running worker ends (and its messages are
+    handled), or after a short sleep when none runs."""
+    app = pilot.app
     for _ in range(MAX_WAIT_STEPS):
         if predicate():
             return
-        await pilot.pause(0.025)
+        running = [worker for worker in app.workers if not worker.is_finished]
+        if running:
+            waits = [_end_of(worker) for worker in running]
+            await asyncio.wait(waits, timeout=_RECHECK_S * 4, return_when=asyncio.FIRST_COMPLETED)
+            await pilot.pause()
+        else:
+            await pilot.pause(_RECHECK_S)
     raise AssertionError(f"gave up waiting for {what}; the screen is {type(pilot.app.screen).__name__}")
 
 

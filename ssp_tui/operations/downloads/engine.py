@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ssp_tui.api.errors import AuthenticationRequired
+from ssp_tui.errors import next_step_for_os_error, os_reason
 from ssp_tui.operations.downloads.cache import CachedBlob, ContentCache, file_sha256, normalise_sha256
 from ssp_tui.operations.downloads.combine import combine_into
 from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, write_manifest
@@ -105,9 +106,9 @@ class DownloadEngine:
             result.manifest_path = await asyncio.to_thread(write_manifest, result, target)
         except OSError as exc:
             # A full disk must not hide what was saved: the result still lists every file.
-            reason = exc.strerror or type(exc).__name__
             where = target / MANIFEST_NAME
-            result.problems.append(f"The manifest could not be written to {where}: {reason}.")
+            said = f"The manifest could not be written to {where}: {os_reason(exc)}."
+            result.problems.append(f"{said} {next_step_for_os_error(exc)}")
 
     async def _wait_for(
         self, tasks: list[asyncio.Task[None]], cancel: asyncio.Event | None, halted: asyncio.Event

@@ -18,6 +18,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from ssp_tui.errors import CannotWrite, SspError, next_step_for_os_error, os_reason
 from ssp_tui.operations.downloads.cache import file_sha256
 from ssp_tui.operations.downloads.private_files import create_private, make_private_folders, temp_path_beside
 from ssp_tui.operations.safe_names import numbered_path
@@ -130,22 +131,21 @@ def place_file(source: Path, wanted: Path, *, sha256: str, size: int) -> Path:
     raise FileExistsError(f"Too many files named like {wanted.name!r} in {str(wanted.parent)!r}.")
 
 
-class DestinationUnusable(Exception):
-    """The folder asked for cannot be created or written to; says which folder and why."""
+class DestinationUnusable(SspError):
+    """The folder asked for cannot be created or written to; says which folder, why, and to choose another."""
 
     def __init__(self, folder: Path, error: OSError, *, creating: bool) -> None:
         doing = "create the download folder" if creating else "save into the download folder"
         self.folder = folder
-        self.user_message = f"Cannot {doing} {folder}: {error.strerror or type(error).__name__}."
-        super().__init__(self.user_message)
+        said = f"Cannot {doing} {folder}: {os_reason(error)}."
+        super().__init__(said, next_step=next_step_for_os_error(error))
 
 
-class CannotSave(OSError):
+class CannotSave(CannotWrite):
     """A final file could not be written; names the file the user asked for (not the cache it came from)."""
 
     def __init__(self, path: Path, error: OSError) -> None:
-        super().__init__(error.errno, error.strerror, str(path))
-        self.user_message = f"Could not save {path}: {error.strerror or type(error).__name__}."
+        super().__init__(path, error, doing="save")
 
 
 def prepare_folder(folder: Path) -> Path:

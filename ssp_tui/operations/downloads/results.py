@@ -62,7 +62,7 @@ class SavedFile:
 class FailedJob(NamedTuple):
     job: DownloadJob
     message: str
-    """The error's ``user_message``, or an equally plain sentence."""
+    """The error's ``full_message`` (what happened, what to do), or an equally plain sentence."""
 
 
 @dataclass(slots=True)

@@ -8,27 +8,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ssp_tui.api.errors import AuthenticationRequired
+from ssp_tui.errors import SspError, next_step_for_os_error, os_reason
 from ssp_tui.operations.downloads.cache import CachedBlob
 from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.downloads.results import BulkProgress, JobState, Phase, ProgressCallback, SavedFile
-from ssp_tui.operations.safe_names import UnsafePath
 
 logger = logging.getLogger("ssp_tui.operations.downloads")
 
 
-class NotAPdf(Exception):
+class NotAPdf(SspError):
     """The bytes that arrived are not a PDF (an HTML error page served as a PDF, say)."""
 
 
 def message_for(exc: BaseException) -> str:
-    """A sentence fit for the screen; never a traceback, never a URL with a token."""
-    user_message = getattr(exc, "user_message", None)
-    if isinstance(user_message, str) and user_message:
-        return user_message  # ssp_tui.api.errors.PortalError and subclasses
-    if isinstance(exc, NotAPdf | UnsafePath):
-        return str(exc)
+    """A sentence fit for the screen, with what to do next; never a traceback, never a URL with a token."""
+    if isinstance(exc, SspError):
+        return exc.full_message
     if isinstance(exc, OSError):
-        return f"Could not write the file: {exc.strerror or type(exc).__name__}."
+        return f"Could not write the file: {os_reason(exc)}. {next_step_for_os_error(exc)}"
     return f"Unexpected error ({type(exc).__name__})."
 
 
@@ -81,7 +78,7 @@ class RunState:
         )
 
     def fail(self, index: int, exc: BaseException) -> None:
-        if not isinstance(exc, OSError | NotAPdf | UnsafePath) and not hasattr(exc, "user_message"):
+        if not isinstance(exc, OSError | SspError):
             logger.error("unexpected error in download job %s", self.jobs[index].key, exc_info=exc)
         message = message_for(exc)
         self.failures[index] = message

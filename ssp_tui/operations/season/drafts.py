@@ -20,6 +20,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from string import Template
 
+from ssp_tui.errors import SspError
 from ssp_tui.operations.downloads.private_files import make_private_folders, write_private
 from ssp_tui.operations.safe_names import safe_filename
 from ssp_tui.operations.season.renewal_pack import PackedHolder
@@ -51,10 +52,8 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Most mail servers refuse a message over 25 MB once encoded; base64 adds a third."""
 
 
-class DraftError(Exception):
-    @property
-    def user_message(self) -> str:
-        return str(self)
+class DraftError(SspError):
+    """Fit to show: its message says what is wrong."""
 
 
 @dataclass(frozen=True, slots=True)

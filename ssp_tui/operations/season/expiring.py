@@ -9,16 +9,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ssp_tui.api.models import Certificate
+from ssp_tui.errors import SspError
 
 _WINDOW = re.compile(r"^\s*(\d{1,4})\s*(d|day|days|w|wk|week|weeks|m|mo|month|months)?\s*$", re.IGNORECASE)
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30}
 MAX_WINDOW_DAYS = 3660
 
 
-class WindowError(ValueError):
-    @property
-    def user_message(self) -> str:
-        return str(self)
+class WindowError(SspError, ValueError):
+    """A window that is not one (``parse_window``); the message is fit to show."""
 
 
 def parse_window(text: str) -> timedelta:

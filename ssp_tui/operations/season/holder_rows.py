@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ssp_tui.api.models.credentialing import USPS_STATE_CODES
+from ssp_tui.errors import SspError
 
 MAX_ROWS = 5000
 """A coordinator's list is tens to hundreds of rows; a file beyond this is probably the wrong file."""
@@ -42,12 +43,8 @@ _ZIP = re.compile(r"^[0-9]{5}(-?[0-9]{4})?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class HolderFileError(Exception):
+class HolderFileError(SspError):
     """The file as a whole cannot be read (missing, not CSV/xlsx, no usable header); nothing was sent."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from ssp_tui.errors import SspError
 from ssp_tui.operations.downloads.private_files import PRIVATE_FILE, make_private_folders
 
 LEDGER_NAME = "ledger.sqlite3"
@@ -45,10 +46,8 @@ class LedgerAction(StrEnum):
     SENT = "sent"
 
 
-class LedgerError(Exception):
-    @property
-    def user_message(self) -> str:
-        return str(self)
+class LedgerError(SspError):
+    """Fit to show: its message says what is wrong."""
 
 
 @dataclass(frozen=True, slots=True)

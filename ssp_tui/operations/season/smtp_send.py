@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from enum import StrEnum
 
+from ssp_tui.errors import SspError
+
 
 class SmtpSecurity(StrEnum):
     STARTTLS = "starttls"
@@ -24,10 +26,8 @@ class SmtpSecurity(StrEnum):
     """No encryption: only for a relay on this machine (e.g. a local test server)."""
 
 
-class SmtpError(Exception):
-    @property
-    def user_message(self) -> str:
-        return str(self)
+class SmtpError(SspError):
+    """Fit to show: its message says what is wrong."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
@@ -138,9 +139,7 @@ class DownloadRunner(Vertical):
     def compose(self) -> ComposeResult:
         yield DownloadProgressPanel()
 
-    @property
-    def panel(self) -> DownloadProgressPanel:
-        return self.query_one(DownloadProgressPanel)
+    panel = getters.query_one(DownloadProgressPanel)
 
     @property
     def is_running(self) -> bool:
@@ -195,8 +194,8 @@ class DownloadRunner(Vertical):
         try:
             result = await self.run(session, plan)
         except DestinationUnusable as error:
-            self.panel.finish(error.user_message)
-            self.app.notify(error.user_message, title="Download", severity="error", timeout=12)
+            self.panel.finish(error.full_message)
+            self.app.notify(error.full_message, title="Download", severity="error", timeout=12)
             return None
         finally:
             self.screen.refresh_bindings()  # the screen's download keys depend on whether one is running

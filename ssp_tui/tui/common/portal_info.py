@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ssp_tui.api.constants import WEB_SUPPORT_EMAIL, WEB_SUPPORT_NAME
 from ssp_tui.api.roles import ROLE_SCOPES
 
 
@@ -21,10 +22,10 @@ class SupportContact:
 
 SUPPORT_CONTACTS: tuple[SupportContact, ...] = (
     SupportContact(
-        name="Web Support",
+        name=WEB_SUPPORT_NAME,
         purpose="Questions about the Secure Services Portal, creating an account, signing in and MFA",
         phone=None,
-        email="WebSupport@ProAssurance.com",
+        email=WEB_SUPPORT_EMAIL,
     ),
     SupportContact(
         name="Customer Service",

@@ -14,7 +14,7 @@ from datetime import date
 from typing import ClassVar
 
 from rich.markup import escape
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -180,9 +180,7 @@ class ResourceLibraryScreen(SectionScreen):
     def table(self) -> VirtualTable:
         return self.query_one(f"#{self.ID_PREFIX}-table", VirtualTable)
 
-    @property
-    def runner(self) -> DownloadRunner:
-        return self.query_one(DownloadRunner)
+    runner = getters.query_one(DownloadRunner)
 
     @property
     def category(self) -> str:
@@ -351,6 +349,6 @@ class ResourceLibraryScreen(SectionScreen):
         try:
             text = await fetch_preview_text(self.controller, job)
         except PdfTextError as error:
-            self.notify(error.user_message, title="No preview", severity="warning")
+            self.notify(error.full_message, title="No preview", severity="warning")
             return
         await self.app.push_screen(PreviewDialog(item.title, text))

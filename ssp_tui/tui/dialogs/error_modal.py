@@ -10,7 +10,7 @@ from textual.widgets import Button, Static
 
 
 class ErrorModal(ModalScreen[None]):
-    """Shows one failure. ``message`` is already fit for the screen (``PortalError.user_message``)."""
+    """Shows one failure. ``message`` is already fit for the screen (``SspError.full_message``)."""
 
     DEFAULT_CSS = """
     #error-message { margin-bottom: 1; }
@@ -47,25 +47,39 @@ class ErrorModal(ModalScreen[None]):
 def describe_error(error: BaseException) -> tuple[str, str, bool]:
     """(title, message, serious) for any failure; serious ones get the modal, the rest a notification.
 
-    Only ``user_message`` (written by the client to be shown) and the error's class reach the screen: an
-    exception's own text can hold a URL with a token, so it is never displayed.
+    The message is the error's ``user_message`` then its ``next_step`` (``ssp_tui.errors.SspError``): what
+    happened and what to do. Only those words (written to be shown) and the error's class reach the screen:
+    an exception's own text can hold a URL with a token, so it is never displayed.
     """
     from ssp_tui.api import errors
+    from ssp_tui.api.constants import WEB_SUPPORT_NAME
+    from ssp_tui.errors import (
+        CannotWrite,
+        ConfigError,
+        SecretStoreError,
+        SspError,
+        is_file_error,
+        next_step_for_os_error,
+        os_reason,
+    )
 
-    if not isinstance(error, errors.PortalError):
+    if not isinstance(error, SspError):
+        if isinstance(error, OSError) and is_file_error(error):
+            # A disk failure that no layer named (each should): still the system's words and what to do.
+            where = f" ({error.filename})" if error.filename else ""
+            message = f"A file could not be used{where}: {os_reason(error)}. {next_step_for_os_error(error)}"
+            return "File problem", message, True
         return (
             "Something went wrong",
             f"The action stopped with an internal error ({type(error).__name__}). Nothing was changed on the "
-            "portal. Try again; if it keeps happening, contact Web Support (see Help, F1).",
+            f"portal. Try again; if it keeps happening, contact {WEB_SUPPORT_NAME} (see Help, F1).",
             True,
         )
-    message = error.user_message
+    message = error.full_message
     if isinstance(error, errors.Locked | errors.RateLimited):
         title = "Login on hold" if isinstance(error, errors.Locked) else "Too many attempts"
-        if error.retry_after is None:
-            message += " Wait a while before trying again."
         return title, message, False
-    titles: list[tuple[type[errors.PortalError], str, bool]] = [
+    titles: list[tuple[type[SspError], str, bool]] = [
         (errors.AuthenticationRequired, "Signed out", False),
         (errors.Forbidden, "Not allowed", False),
         (errors.NotFound, "Not found", False),
@@ -76,10 +90,12 @@ def describe_error(error: BaseException) -> tuple[str, str, bool]:
         (errors.ProtocolError, "Unexpected answer from the portal", True),
         (errors.DownloadError, "Download failed", True),
         (errors.ServerError, "The portal had a problem", True),
-        (errors.ConfigError, "Check the configuration", True),
-        (errors.SecretStoreError, "Secrets cannot be kept", False),
+        (ConfigError, "Check the configuration", True),
+        (SecretStoreError, "Secrets cannot be kept", False),
+        (errors.PortalError, "The portal refused the request", True),
+        (CannotWrite, "Could not save", True),
     ]
     for error_type, title, serious in titles:
         if isinstance(error, error_type):
             return title, message, serious
-    return "The portal refused the request", message, True
+    return "Cannot do that", message, True

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from ssp_tui.api.models import MfaStatus, PhoneChannel
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 
 class PhoneChangeDialog(ModalScreen[MfaStatus | None]):
@@ -67,7 +67,7 @@ class PhoneChangeDialog(ModalScreen[MfaStatus | None]):
     @work(exclusive=True, exit_on_error=False, group="phone")
     async def start(self, number: str, channel: PhoneChannel) -> None:
         try:
-            started = await ssp_app(self).controller.call(lambda c: c.mfa.start_phone_change(number, channel))
+            started = await shell(self).controller.call(lambda c: c.mfa.start_phone_change(number, channel))
         except Exception as error:  # a number the portal refuses, too many codes: said in the dialog
             self._set_status(problem_text(error), error=True)
             return
@@ -93,7 +93,7 @@ class PhoneChangeDialog(ModalScreen[MfaStatus | None]):
     @work(exclusive=True, exit_on_error=False, group="phone")
     async def finish(self, token: str, code: str) -> None:
         try:
-            status = await ssp_app(self).controller.call(lambda c: c.mfa.confirm_phone_change(token, code))
+            status = await shell(self).controller.call(lambda c: c.mfa.confirm_phone_change(token, code))
         except Exception as error:  # a wrong code: the user may try again
             self.query_one("#phone-code", Input).value = ""
             self._set_status(problem_text(error), error=True)

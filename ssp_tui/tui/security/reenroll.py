@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from ssp_tui.api.models import MfaStatus
 from ssp_tui.operations.authenticator import grouped, qr_text, totp_secret_from_uri
 from ssp_tui.tui.security.phone import problem_text
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 
 class ReenrollDialog(ModalScreen[MfaStatus | None]):
@@ -71,7 +71,7 @@ class ReenrollDialog(ModalScreen[MfaStatus | None]):
     @work(exclusive=True, exit_on_error=False, group="reenroll")
     async def start(self) -> None:
         try:
-            started = await ssp_app(self).controller.call(lambda c: c.mfa.start_totp_reenrollment())
+            started = await shell(self).controller.call(lambda c: c.mfa.start_totp_reenrollment())
         except Exception as error:  # e.g. too many tries this hour: said in the dialog
             self._set_status(problem_text(error), error=True)
             return
@@ -94,7 +94,7 @@ class ReenrollDialog(ModalScreen[MfaStatus | None]):
 
     @work(exclusive=True, exit_on_error=False, group="reenroll")
     async def finish(self, token: str, code: str, keep: bool) -> None:
-        controller = ssp_app(self).controller
+        controller = shell(self).controller
         try:
             status = await controller.call(lambda c: c.mfa.confirm_totp_reenrollment(token, code))
         except Exception as error:  # a wrong code: the user may try again
@@ -111,12 +111,12 @@ class ReenrollDialog(ModalScreen[MfaStatus | None]):
 
     async def _keep_or_forget(self, username: str, keep: bool) -> None:
         """A kept secret is the old one now: replace it, or forget it so no wrong code is filled in."""
-        controller = ssp_app(self).controller
+        controller = shell(self).controller
         if keep:
             for note in await controller.keep_totp_secret(username, self._secret):
                 self.app.notify(note, title="Not remembered", severity="warning", timeout=10)
             return
-        from ssp_tui.api.errors import SecretStoreError
+        from ssp_tui.errors import SecretStoreError
         from ssp_tui.settings.secrets import SecretKind
 
         with contextlib.suppress(SecretStoreError):  # nothing can have been kept where nothing can be kept

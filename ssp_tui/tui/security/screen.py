@@ -20,7 +20,7 @@ from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from ssp_tui.api.models import MfaFactor, MfaStatus, RememberedDevice
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 from ssp_tui.widgets.table_columns import Column
 from ssp_tui.widgets.virtual_table import VirtualTable
 
@@ -98,7 +98,7 @@ class SecurityScreen(ModalScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="security")
     async def load(self) -> None:
-        controller = ssp_app(self).controller
+        controller = shell(self).controller
         status = await controller.call(lambda c: c.mfa.status())
         devices = await controller.call(lambda c: c.mfa.devices().collect())
         self.post_message(self.Loaded(status, devices))
@@ -112,7 +112,7 @@ class SecurityScreen(ModalScreen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            ssp_app(self).show_error(event.worker.error)
+            shell(self).show_error(event.worker.error)
 
     def action_reload(self) -> None:
         self.load()
@@ -143,7 +143,7 @@ class SecurityScreen(ModalScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="security-revoke")
     async def revoke(self, device: RememberedDevice) -> None:
-        await ssp_app(self).controller.call(lambda c: c.mfa.revoke_device(device.id))
+        await shell(self).controller.call(lambda c: c.mfa.revoke_device(device.id))
         self.notify(f"Forgotten: {device.label}. Its next sign-in asks for a code.")
         self.load()
 

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from ssp_tui.portal.target import DemoLogin
 from ssp_tui.tui.dialogs.error_modal import describe_error
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 
 class LoginScreen(Screen[None]):
@@ -65,7 +65,7 @@ class LoginScreen(Screen[None]):
         self._accounts: dict[str, DemoLogin] = {}
 
     def compose(self) -> ComposeResult:
-        app = ssp_app(self)
+        app = shell(self)
         target = app.controller.target
         with Horizontal(id="login-layout"):
             with Vertical(id="login-card", classes="card"):
@@ -102,7 +102,7 @@ class LoginScreen(Screen[None]):
         # After the first frame: importing the HTTP client and starting the sandbox would otherwise hold the
         # screen back by about as long again as the rest of start-up (docs/performance.md).
         self.call_after_refresh(self.start_portal)
-        if ssp_app(self).controller.profile.username:
+        if shell(self).controller.profile.username:
             self.fill_remembered_password()
 
     def on_screen_resume(self) -> None:
@@ -114,9 +114,9 @@ class LoginScreen(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="portal-start")
     async def start_portal(self) -> None:
-        target = ssp_app(self).controller.target
+        target = shell(self).controller.target
         try:
-            await ssp_app(self).controller.client()  # starts the portal, and checks its URL
+            await shell(self).controller.client()  # starts the portal, and checks its URL
             accounts = await target.demo_accounts() if target.is_sandbox else []
         except Exception as error:  # any failure to start is shown, never raised into the UI
             self.post_message(self.PortalFailed(describe_error(error)[1]))
@@ -139,7 +139,7 @@ class LoginScreen(Screen[None]):
             demo_list.add_options(options)
         # Only now, with the list on screen, do Ctrl+O and the demo TOTP codes know the accounts.
         self._accounts = {account.username: account for account in message.accounts}
-        ssp_app(self).demo_accounts = dict(self._accounts)
+        shell(self).demo_accounts = dict(self._accounts)
 
     def on_login_screen_portal_failed(self, message: PortalFailed) -> None:
         self._set_status(f"The portal is not available: {message.message}", error=True)
@@ -147,7 +147,7 @@ class LoginScreen(Screen[None]):
     @work(exclusive=True, exit_on_error=False, group="remembered-password")
     async def fill_remembered_password(self) -> None:
         username = self.query_one("#username", Input).value
-        password = await ssp_app(self).controller.remembered_password(username)
+        password = await shell(self).controller.remembered_password(username)
         if password and not self.query_one("#password", Input).value:
             self.query_one("#password", Input).value = password
             self.query_one("#remember-me", Checkbox).value = True
@@ -173,7 +173,7 @@ class LoginScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_demo_accounts":
-            return ssp_app(self).controller.target.is_sandbox
+            return shell(self).controller.target.is_sandbox
         if action == "username_entered":
             return self.focused is self.query_one("#username", Input)
         return True
@@ -202,12 +202,13 @@ class LoginScreen(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="sign-in")
     async def sign_in(self, username: str, password: str, remember: bool) -> None:
-        from ssp_tui.tui.sign_in.mfa import finish_sign_in, sign_in_error_text
+        from ssp_tui.tui.sign_in.flow import finish_sign_in
+        from ssp_tui.tui.sign_in.mfa import sign_in_error_text
 
-        app = ssp_app(self)
+        app = shell(self)
         try:
             response = await app.controller.login(username, password)
-            session = await finish_sign_in(app, response, username)
+            session = await finish_sign_in(self, response, username)
             if session is None:
                 self.post_message(self.SignInFailed("Sign-in cancelled."))
                 return
@@ -228,10 +229,10 @@ class LoginScreen(Screen[None]):
 
     async def on_login_screen_signed_in(self, message: SignedIn) -> None:
         self._set_status("")
-        app = ssp_app(self)
+        app = shell(self)
         await app.enter_portal()
         for note in message.notes:
-            app.notify(note, title="Not remembered", severity="warning", timeout=10)
+            self.app.notify(note, title="Not remembered", severity="warning", timeout=10)
 
     # -- create an account, recover it --
 

@@ -6,8 +6,6 @@ Text message and voice call send a code (with resend). First sign-ins without MF
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,11 +15,8 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Stat
 
 from ssp_tui import clock
 from ssp_tui.api.constants import REMEMBER_DEVICE_DAYS, TOTP_PERIOD_S
-from ssp_tui.api.models.auth import LoginResponse, LoginState, MfaFactor, Session
-from ssp_tui.tui.typed_app import ssp_app
-
-if TYPE_CHECKING:
-    from ssp_tui.tui.app import SspApp
+from ssp_tui.api.models.auth import MfaFactor, Session
+from ssp_tui.tui.shell import shell
 
 FACTOR_LABELS = {
     MfaFactor.TOTP: "Authenticator app",
@@ -31,46 +26,18 @@ FACTOR_LABELS = {
 
 
 def sign_in_error_text(error: BaseException) -> str:
-    """The line a sign-in form shows for a failure: the portal's words, and the wait for lockout/throttle."""
-    from ssp_tui.api.errors import AuthenticationRequired
+    """The line a sign-in form shows for a failure: what happened (the portal's words, once) and what to do
+    next (check the password, when to try again, whom to ask). No title before it: "Login on hold: ... this
+    login is on hold" said it twice."""
     from ssp_tui.tui.dialogs.error_modal import describe_error
 
-    if isinstance(error, AuthenticationRequired):
-        return error.user_message
-    title, message, _ = describe_error(error)
-    return f"{title}: {message}"
+    return describe_error(error)[1]
 
 
 def current_totp(secret: str) -> str:
     import pyotp  # small, but only needed when a code is filled in
 
     return pyotp.TOTP(secret).at(clock.now())
-
-
-async def finish_sign_in(app: SspApp, response: LoginResponse, username: str) -> Session | None:
-    """Take a login response to a session: MFA or enrollment as the portal asks. Runs in a worker."""
-    if response.state is LoginState.AUTHENTICATED and response.session is not None:
-        return response.session
-    if response.mfa_token is None:
-        from ssp_tui.api.errors import ProtocolError
-
-        raise ProtocolError("POST /auth/login", "no mfa_token for the MFA step")
-    if response.state is LoginState.ENROLL_TOTP:
-        from ssp_tui.tui.sign_in.mfa_enroll import EnrollScreen
-
-        enroll = EnrollScreen(response.mfa_token, response.otpauth_uri or "", username)
-        return await app.push_screen_wait(enroll)
-    demo_secret = app.demo_totp_secret(username)
-    kept_secret = None if demo_secret else await app.controller.totp_secret(username)
-    return await app.push_screen_wait(
-        MfaScreen(
-            response.mfa_token,
-            response.factors or [MfaFactor.TOTP],
-            phone_hint=response.phone_hint,
-            demo_secret=demo_secret,
-            kept_secret=kept_secret,
-        )
-    )
 
 
 class MfaScreen(ModalScreen[Session | None]):
@@ -146,7 +113,7 @@ class MfaScreen(ModalScreen[Session | None]):
 
     def on_mount(self) -> None:
         self._show_factor()
-        if ssp_app(self).show_clock:
+        if shell(self).show_clock:
             self._tick()
             self.set_interval(1.0, self._tick)
         else:
@@ -199,7 +166,7 @@ class MfaScreen(ModalScreen[Session | None]):
     @work(exclusive=True, exit_on_error=False, group="mfa-send")
     async def send_code(self, factor: MfaFactor) -> None:
         try:
-            sent = await ssp_app(self).controller.send_code(self._mfa_token, factor)
+            sent = await shell(self).controller.send_code(self._mfa_token, factor)
         except Exception as error:  # shown in the dialog; the user can resend or switch factor
             self._set_status(sign_in_error_text(error), error=True)
             return
@@ -233,7 +200,7 @@ class MfaScreen(ModalScreen[Session | None]):
 
     @work(exclusive=True, exit_on_error=False, group="mfa-verify")
     async def verify(self, factor: MfaFactor, code: str, remember_device: bool) -> None:
-        controller = ssp_app(self).controller
+        controller = shell(self).controller
         try:
             session = await controller.verify(self._mfa_token, factor, code, remember_device=remember_device)
         except Exception as error:  # a wrong code, lockout or throttling: say so and let the user retry

@@ -13,8 +13,8 @@ from textual.widgets import Button, Checkbox, Input, Static
 from ssp_tui.api.constants import REMEMBER_DEVICE_DAYS
 from ssp_tui.api.models.auth import MfaFactor, Session
 from ssp_tui.operations.authenticator import grouped, qr_text, totp_secret_from_uri
+from ssp_tui.tui.shell import shell
 from ssp_tui.tui.sign_in.mfa import sign_in_error_text
-from ssp_tui.tui.typed_app import ssp_app
 
 
 class EnrollScreen(ModalScreen[Session | None]):
@@ -87,7 +87,7 @@ class EnrollScreen(ModalScreen[Session | None]):
 
     @work(exclusive=True, exit_on_error=False, group="mfa-enroll")
     async def confirm(self, code: str, keep_secret: bool, remember_device: bool) -> None:
-        controller = ssp_app(self).controller
+        controller = shell(self).controller
         try:
             session = await controller.verify(
                 self._mfa_token, MfaFactor.TOTP, code, remember_device=remember_device

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TabbedContent, TabPane
 
 from ssp_tui.api.constants import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 if TYPE_CHECKING:
     from ssp_tui.api.client import PortalClient
@@ -143,7 +143,7 @@ class RecoveryScreen(ModalScreen[str | None]):
         from ssp_tui.tui.sign_in.mfa import sign_in_error_text
 
         try:
-            client = await ssp_app(self).controller.client()
+            client = await shell(self).controller.client()
             await client.account.reset_password(username, code, password)
         except AuthenticationRequired:
             self._status("#reset-status", CODE_REFUSED, error=True)
@@ -151,7 +151,7 @@ class RecoveryScreen(ModalScreen[str | None]):
         except Exception as error:  # the password rules, or the portal unreachable: said on the form
             self._status("#reset-status", sign_in_error_text(error), error=True)
             return
-        await ssp_app(self).controller.forget_password(username)  # a remembered one no longer works
+        await shell(self).controller.forget_password(username)  # a remembered one no longer works
         self.app.notify(
             f"The password of {username} is set; every session and remembered device of it ended. Sign in.",
             title="Password set",
@@ -163,13 +163,13 @@ class RecoveryScreen(ModalScreen[str | None]):
         from ssp_tui.tui.sign_in.mfa import sign_in_error_text
 
         try:
-            client = await ssp_app(self).controller.client()
+            client = await shell(self).controller.client()
             answer = await request(client)
         except Exception as error:  # e.g. the portal unreachable: said where the user looks
             self._status(status, sign_in_error_text(error), error=True)
             return
         note = (
-            " (Sandbox: see `ssp-tui sandbox outbox`.)" if ssp_app(self).controller.target.is_sandbox else ""
+            " (Sandbox: see `ssp-tui sandbox outbox`.)" if shell(self).controller.target.is_sandbox else ""
         )
         self._status(status, answer.message + note)
 

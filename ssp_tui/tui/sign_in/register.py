@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 if TYPE_CHECKING:
     from ssp_tui.api.models import RegistrationCreate
@@ -106,7 +106,7 @@ class RegisterScreen(ModalScreen[None]):
     async def submit(self, registration: RegistrationCreate) -> None:
         from ssp_tui.tui.sign_in.mfa import sign_in_error_text
 
-        controller = ssp_app(self).controller
+        controller = shell(self).controller
         try:
             client = await controller.client()
             answer = await client.account.register(registration)

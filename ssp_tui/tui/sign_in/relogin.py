@@ -13,8 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from ssp_tui.tui.sign_in.mfa import finish_sign_in, sign_in_error_text
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
+from ssp_tui.tui.sign_in.flow import finish_sign_in
+from ssp_tui.tui.sign_in.mfa import sign_in_error_text
 
 
 class ReloginScreen(ModalScreen[bool]):
@@ -51,7 +52,7 @@ class ReloginScreen(ModalScreen[bool]):
 
     @work(exclusive=True, exit_on_error=False, group="relogin-password")
     async def fill_remembered_password(self) -> None:
-        password = await ssp_app(self).controller.remembered_password(self._username)
+        password = await shell(self).controller.remembered_password(self._username)
         field = self.query_one("#relogin-password", Input)
         if password and not field.value:
             field.value = password
@@ -69,13 +70,13 @@ class ReloginScreen(ModalScreen[bool]):
 
     @work(exclusive=True, exit_on_error=False, group="relogin")
     async def sign_in(self, password: str) -> None:
-        app = ssp_app(self)
+        app = shell(self)
         try:
             response = await app.controller.login(self._username, password)
-            session = await finish_sign_in(app, response, self._username)
+            session = await finish_sign_in(self, response, self._username)
             if session is not None:
                 for note in await app.controller.install(session):
-                    app.notify(note, title="Not remembered", severity="warning", timeout=10)
+                    self.app.notify(note, title="Not remembered", severity="warning", timeout=10)
         except Exception as error:  # a wrong password or lockout: shown here, the user may retry
             self._failed(sign_in_error_text(error))
             return

@@ -150,13 +150,13 @@ class HolderFileDialog(ModalScreen[int]):
         try:
             holder_file = await asyncio.to_thread(read_holder_file, path)
         except HolderFileError as exc:
-            summary.update(exc.user_message)
+            summary.update(exc.full_message)
             return
         summary.update(f"Checking {len(holder_file.rows)} rows against the portal…")
         try:
             resolved = await self._check(holder_file)
         except PortalError as exc:
-            summary.update(f"{exc.user_message} Press Check to try again.")
+            summary.update(f"{exc.full_message} Press Check to try again.")
             return
         self._file, self._resolved = holder_file, resolved
         self._show()
@@ -199,7 +199,7 @@ class HolderFileDialog(ModalScreen[int]):
             outcomes = await self._send([r for r in self._resolved if r.insured is not None])
         except PortalError as exc:
             self.query_one("#holder-file-summary", Static).update(
-                f"{exc.user_message} Press Send to try again: nothing is sent twice."
+                f"{exc.full_message} Press Send to try again: nothing is sent twice."
             )
             self._update_send()
             return

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -85,9 +86,7 @@ class HolderRequestsPane(Vertical):
             REQUEST_COLUMNS, multi_select=False, empty_text="No holder requests yet", id="requests-table"
         )
 
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#requests-table", VirtualTable)
+    table = getters.query_one("#requests-table", VirtualTable)
 
     def show_requests(
         self, requests: Sequence[HolderRequest], now: datetime | None = None

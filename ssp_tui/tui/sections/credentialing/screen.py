@@ -8,13 +8,13 @@ import asyncio
 import uuid
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from ssp_tui import clock
 from ssp_tui.api.models import (
@@ -163,17 +163,9 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
                     yield SentPane(id="coi-sent")
             yield DownloadRunner(id="coi-downloads")
 
-    @property
-    def search_bar(self) -> CoiSearchBar:
-        return self.query_one(CoiSearchBar)
-
-    @property
-    def tree(self) -> CertificateTree:
-        return self.query_one(CertificateTree)
-
-    @property
-    def runner(self) -> DownloadRunner:
-        return self.query_one(DownloadRunner)
+    search_bar = getters.query_one(CoiSearchBar)
+    tree = getters.query_one(CertificateTree)
+    runner = getters.query_one(DownloadRunner)
 
     def on_mount(self) -> None:
         self.search(self.search_bar.search)
@@ -222,10 +214,10 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
         requests = await self.controller.call(lambda c: c.credentialing.holder_requests().collect())
         self.post_message(self.RequestsLoaded(requests))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
-        if event.state is WorkerState.ERROR and event.worker.group == "coi-search":
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        if worker.group == "coi-search":
             self.query_one("#coi-summary", Static).update("The search failed. Press r to try again.")
+        return False
 
     def on_credentialing_screen_certificates_found(self, message: CertificatesFound) -> None:
         self.insureds = message.insureds

@@ -78,7 +78,7 @@ class CredentialingSeason(_Base):
         try:
             certificates = await self.controller.call(lambda c: find_certificates(c, query))
         except PortalError as exc:
-            pane.failed(f"{exc.user_message} Press e to try again.")
+            pane.failed(f"{exc.full_message} Press e to try again.")
             return
         pane.show(certificates, clock.today())
 
@@ -99,6 +99,6 @@ class CredentialingSeason(_Base):
         try:
             entries, changed = await asyncio.to_thread(read)
         except LedgerError as exc:
-            pane.failed(exc.user_message)
+            pane.failed(exc.full_message)
             return
         pane.show(entries, changed)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import ClassVar
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -83,16 +83,14 @@ class ExpiringPane(Vertical):
             id="expiring-table",
         )
 
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#expiring-table", VirtualTable)
+    table = getters.query_one("#expiring-table", VirtualTable)
 
     @on(Input.Submitted, "#expiring-window")
     def window_submitted(self, event: Input.Submitted) -> None:
         try:
             self.window = parse_window(event.value)
         except WindowError as exc:
-            self.query_one("#expiring-summary", Static).update(exc.user_message)
+            self.query_one("#expiring-summary", Static).update(exc.full_message)
             return
         self.show(self.certificates, self.today)
         self.table.focus()
@@ -137,9 +135,7 @@ class SentPane(Vertical):
             id="sent-table",
         )
 
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#sent-table", VirtualTable)
+    table = getters.query_one("#sent-table", VirtualTable)
 
     def show(self, entries: Sequence[LedgerEntry], changed: Sequence[ChangedCertificate]) -> None:
         changed_ids = {c.delivered.certificate_id for c in changed}

@@ -11,12 +11,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from ssp_tui.api.models.content import AttentionItem, AttentionKind, Home
 from ssp_tui.tui.section_registry import RecordRef
 from ssp_tui.tui.section_screen import SectionScreen
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class HomeScreen(SectionScreen):
         self.attention: list[AttentionItem] = []
 
     def compose_body(self) -> ComposeResult:
-        jumps = [jump for jump in QUICK_JUMPS if ssp_app(self).can_open(jump.section_id)]
+        jumps = [jump for jump in QUICK_JUMPS if shell(self).can_open(jump.section_id)]
         with VerticalScroll(id="home-main"):
             yield Static("Needs your attention", classes="card-title")
             yield OptionList(id="home-attention")
@@ -87,7 +87,7 @@ class HomeScreen(SectionScreen):
                     yield Button(jump.label, id=f"jump-{jump.section_id}", classes="quick-jump")
             yield Static("Risk management", classes="card-title")
             yield Vertical(id="home-risk")
-            if ssp_app(self).can_open("risk"):
+            if shell(self).can_open("risk"):
                 yield Button("Open Risk Management", id="jump-risk", classes="quick-jump")
 
     def on_mount(self) -> None:
@@ -102,12 +102,13 @@ class HomeScreen(SectionScreen):
         home = await self.controller.call(lambda client: client.home.get())
         self.post_message(self.Loaded(home))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
         # The app shows the error itself; here the page says why it is empty.
-        if event.worker.group == "home" and event.state is WorkerState.ERROR:
+        if worker.group == "home":
             attention = self.query_one("#home-attention", OptionList)
             attention.clear_options()
             attention.add_option(Option("Home could not be loaded. Press r to try again.", disabled=True))
+        return False
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
         home = message.home
@@ -115,7 +116,7 @@ class HomeScreen(SectionScreen):
         attention.clear_options()
         self.attention = list(home.attention)
         if home.attention:
-            app = ssp_app(self)
+            app = shell(self)
             for index, item in enumerate(home.attention):
                 target = ATTENTION_SECTIONS.get(item.kind)
                 jumpable = target is not None and app.can_open(target)
@@ -152,18 +153,18 @@ class HomeScreen(SectionScreen):
             return
         item = self.attention[index]
         section_id = ATTENTION_SECTIONS.get(item.kind)
-        if section_id is not None and ssp_app(self).can_open(section_id):
+        if section_id is not None and shell(self).can_open(section_id):
             if (intent := ATTENTION_INTENTS.get(item.kind)) is not None:
-                ssp_app(self).open_section(section_id, intent=intent)
+                shell(self).open_section(section_id, intent=intent)
                 return
             record = RecordRef(item.ref_id, item.term.value if item.term else None) if item.ref_id else None
-            ssp_app(self).open_section(section_id, intent=ATTENTION_INTENTS.get(item.kind), record=record)
+            shell(self).open_section(section_id, intent=ATTENTION_INTENTS.get(item.kind), record=record)
 
     @on(Button.Pressed, ".quick-jump")
     def quick_jump(self, event: Button.Pressed) -> None:
         section_id = (event.button.id or "").removeprefix("jump-")
         intent = next((j.intent for j in QUICK_JUMPS if j.section_id == section_id), None)
-        ssp_app(self).open_section(section_id, intent=intent)
+        shell(self).open_section(section_id, intent=intent)
 
 
 def _escape(text: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.markup import escape
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -96,9 +96,7 @@ class BillingList(Vertical):
             SUMMARY_COLUMNS, multi_select=False, empty_text="Nothing billed", id="billing-table"
         )
 
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#billing-table", VirtualTable)
+    table = getters.query_one("#billing-table", VirtualTable)
 
     @property
     def kind(self) -> BillingKind:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from ssp_tui.api.models import BillingDetail, BillingKind, BillingSummary, BillingTerm, Capability
 from ssp_tui.tui.common.links import open_link
@@ -81,13 +81,8 @@ class PaymentsScreen(SectionScreen):
             yield BillingList(id="billing-list")
             yield BillingDetailPane(id="billing-detail")
 
-    @property
-    def billing_list(self) -> BillingList:
-        return self.query_one(BillingList)
-
-    @property
-    def detail_pane(self) -> BillingDetailPane:
-        return self.query_one(BillingDetailPane)
+    billing_list = getters.query_one(BillingList)
+    detail_pane = getters.query_one(BillingDetailPane)
 
     @property
     def may_pay(self) -> bool:
@@ -168,12 +163,12 @@ class PaymentsScreen(SectionScreen):
         if self.chosen is not None:
             self.load_detail(self.chosen, message.term)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
-        if event.state is WorkerState.ERROR and event.worker.group == "billing-detail":
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        if worker.group == "billing-detail":
             self.detail_pane.query_one("#billing-heading", Static).update(
                 "The billing details could not be loaded. Press r to try again."
             )
+        return False
 
     # -- actions --
 

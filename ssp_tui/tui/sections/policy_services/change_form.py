@@ -22,7 +22,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Label, Select, Stati
 from ssp_tui.api.models import ChangeKind, ChangeRequest, ChangeRequestCreate, InsuredRef, PolicySummary
 from ssp_tui.operations.change_requests import KIND_TITLES, dollars_to_cents
 from ssp_tui.operations.dates import DateParseError, parse_date
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 
 FIELDS: dict[ChangeKind, tuple[tuple[str, str, str], ...]] = {
     ChangeKind.MAILING_ADDRESS: (
@@ -127,7 +127,7 @@ class ChangeRequestForm(ModalScreen[ChangeRequest | None]):
     @work(exclusive=True, exit_on_error=False, group="change-insureds")
     async def load_insureds(self, policy_id: str) -> None:
         if policy_id not in self._insureds:
-            policy = await ssp_app(self).controller.call(lambda c: c.policies.get(policy_id))
+            policy = await shell(self).controller.call(lambda c: c.policies.get(policy_id))
             self._insureds[policy_id] = policy.insureds
         select = self.query_one("#change-insured", Select)
         chosen = select.value
@@ -194,7 +194,7 @@ class ChangeRequestForm(ModalScreen[ChangeRequest | None]):
 
         key = self._key
         try:
-            created = await ssp_app(self).controller.call(
+            created = await shell(self).controller.call(
                 lambda c: c.changes.create(body, idempotency_key=key)
             )
         except Exception as error:  # shown in the form: correct it and submit again

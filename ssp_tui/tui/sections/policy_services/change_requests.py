@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from ssp_tui import clock
 from ssp_tui.api.models import OPEN_CHANGE_STATUSES, ChangeRequest, PolicySummary
 from ssp_tui.operations.change_requests import request_age
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 from ssp_tui.widgets.table_columns import Column
 from ssp_tui.widgets.virtual_table import VirtualTable
 
@@ -89,7 +89,7 @@ class ChangeRequestsScreen(ModalScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="changes")
     async def load(self) -> None:
-        changes = await ssp_app(self).controller.call(lambda c: c.changes.list().collect())
+        changes = await shell(self).controller.call(lambda c: c.changes.list().collect())
         self.post_message(self.Loaded(changes))
 
     def on_change_requests_screen_loaded(self, message: Loaded) -> None:
@@ -97,7 +97,7 @@ class ChangeRequestsScreen(ModalScreen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            ssp_app(self).show_error(event.worker.error)
+            shell(self).show_error(event.worker.error)
 
     @on(VirtualTable.CursorMoved, "#changes-table")
     @on(VirtualTable.RowActivated, "#changes-table")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -92,9 +92,7 @@ class PolicyPicker(Vertical):
         yield FilterBar("#policy-table", placeholder="Search policy # or policyholder", id="policy-search")
         yield VirtualTable(POLICY_COLUMNS, multi_select=False, empty_text="No policies", id="policy-table")
 
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#policy-table", VirtualTable)
+    table = getters.query_one("#policy-table", VirtualTable)
 
     @property
     def status(self) -> StatusFilter:
@@ -151,9 +149,7 @@ class DocumentsPane(Vertical):
             classes="hint",
         )
 
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#document-table", VirtualTable)
+    table = getters.query_one("#document-table", VirtualTable)
 
     @property
     def term(self) -> Term | None:

@@ -16,7 +16,7 @@ from textual.widgets import Button, Select, Static
 from textual.worker import Worker, WorkerState
 
 from ssp_tui.api.models import ApplicationFilter, ApplicationStatus, RenewalApplication
-from ssp_tui.tui.typed_app import ssp_app
+from ssp_tui.tui.shell import shell
 from ssp_tui.widgets.table_columns import Column
 from ssp_tui.widgets.virtual_table import VirtualTable
 
@@ -86,7 +86,7 @@ class RenewalApplicationsScreen(ModalScreen[str | None]):
 
     @work(exclusive=True, exit_on_error=False, group="applications")
     async def load(self, which: ApplicationFilter) -> None:
-        found = await ssp_app(self).controller.call(lambda c: c.renewals.applications(which).collect())
+        found = await shell(self).controller.call(lambda c: c.renewals.applications(which).collect())
         self.post_message(self.Loaded(which, found))
 
     def on_renewal_applications_screen_loaded(self, message: Loaded) -> None:
@@ -95,7 +95,7 @@ class RenewalApplicationsScreen(ModalScreen[str | None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            ssp_app(self).show_error(event.worker.error)
+            shell(self).show_error(event.worker.error)
 
     @on(VirtualTable.RowActivated, "#applications-table")
     def open_renewal(self, event: VirtualTable.RowActivated) -> None:

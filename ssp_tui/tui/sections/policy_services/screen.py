@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from ssp_tui.api.models import Document, DocumentType, PolicyDetail, PolicySummary, StatusFilter, Term
 from ssp_tui.api.roles import Capability
@@ -123,17 +123,9 @@ class PolicyServicesScreen(SectionScreen):
                 yield DocumentsPane(id="documents-pane")
             yield DownloadRunner(id="document-downloads")
 
-    @property
-    def picker(self) -> PolicyPicker:
-        return self.query_one(PolicyPicker)
-
-    @property
-    def documents(self) -> DocumentsPane:
-        return self.query_one(DocumentsPane)
-
-    @property
-    def runner(self) -> DownloadRunner:
-        return self.query_one(DownloadRunner)
+    picker = getters.query_one(PolicyPicker)
+    documents = getters.query_one(DocumentsPane)
+    runner = getters.query_one(DownloadRunner)
 
     def on_mount(self) -> None:
         self.load_policies(StatusFilter.ACTIVE)
@@ -235,12 +227,12 @@ class PolicyServicesScreen(SectionScreen):
             self.documents.show_loading()
             self.load_documents(self.policy.id, message.term)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
-        if event.state is WorkerState.ERROR and event.worker.group in ("policy", "documents"):
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        if worker.group in ("policy", "documents"):
             self.documents.query_one("#documents-heading").update(  # type: ignore[attr-defined]
                 "The documents could not be loaded. Press r to try again."
             )
+        return False
 
     # -- actions --
 
@@ -328,7 +320,7 @@ class PolicyServicesScreen(SectionScreen):
         try:
             text = await fetch_preview_text(self.controller, job)
         except PdfTextError as error:
-            self.notify(error.user_message, title="No preview", severity="warning")
+            self.notify(error.full_message, title="No preview", severity="warning")
             return
         await self.app.push_screen(PreviewDialog(document.title, text))
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from rich.markup import escape
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,6 +20,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Seminar, SeminarActivity
+from ssp_tui.errors import CannotWrite
 from ssp_tui.operations.export import ExportError, export_rows
 from ssp_tui.tui.common.browser_delivery import browser_delivery
 from ssp_tui.tui.common.links import open_link
@@ -139,13 +140,8 @@ class SeminarsScreen(SectionScreen):
                 yield Static("", id="catalog-detail")
                 yield Static("enter or o opens the seminar's link · s sort · l activity", classes="hint")
 
-    @property
-    def activity_table(self) -> VirtualTable:
-        return self.query_one("#activity-table", VirtualTable)
-
-    @property
-    def catalog_table(self) -> VirtualTable:
-        return self.query_one("#catalog-table", VirtualTable)
+    activity_table = getters.query_one("#activity-table", VirtualTable)
+    catalog_table = getters.query_one("#catalog-table", VirtualTable)
 
     def on_mount(self) -> None:
         self.watch(self.activity_table, "view_counts", self._show_summary, init=False)
@@ -344,13 +340,11 @@ class SeminarsScreen(SectionScreen):
         try:
             await asyncio.to_thread(write)
         except ExportError as error:
-            self.notify(error.user_message, title="Export failed", severity="error", timeout=12)
+            self.notify(error.full_message, title="Export failed", severity="error", timeout=12)
             return
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            self.notify(
-                f"Could not create {choice.path.parent}: {reason}.", title="Export failed", severity="error"
-            )
+        except OSError as error:  # the folder could not be made: say which, and to choose another
+            failure = CannotWrite(choice.path.parent, error, doing="create")
+            self.notify(failure.full_message, title="Export failed", severity="error", timeout=12)
             return
         self.last_export = choice.path
         where = f"to {choice.path}" if delivery is None else delivery.send_file(self.app, choice.path)

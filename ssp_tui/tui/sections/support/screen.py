@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from ssp_tui import clock
 from ssp_tui.api.models import SupportAccount, SupportAccountHit
@@ -76,13 +76,8 @@ class SupportScreen(SectionScreen):
             yield SupportSearchPane(id="support-search")
             yield AccountOverview(id="support-overview")
 
-    @property
-    def search_pane(self) -> SupportSearchPane:
-        return self.query_one(SupportSearchPane)
-
-    @property
-    def overview(self) -> AccountOverview:
-        return self.query_one(AccountOverview)
+    search_pane = getters.query_one(SupportSearchPane)
+    overview = getters.query_one(AccountOverview)
 
     # Search -----------------------------------------------------------------------------------------------
 
@@ -122,15 +117,13 @@ class SupportScreen(SectionScreen):
         self.refresh_bindings()
         await self.overview.show_account(message.account, clock.now())
 
-    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # The base screen shows the error itself (Textual runs its handler too); here the page says why it is
-        # empty and how to try again.
-        if event.state is not WorkerState.ERROR:
-            return
-        if event.worker.group == SEARCH_GROUP:
+    def worker_failed(self, worker: Worker[object], error: BaseException) -> bool:
+        # The app shows the error itself; here the page says why it is empty and how to try again.
+        if worker.group == SEARCH_GROUP:
             self.search_pane.set_status("The search failed. Press Enter in the box to try again.")
-        elif event.worker.group == ACCOUNT_GROUP and self._chosen is not None:
-            await self.overview.show_failed(self._chosen.name)
+        elif worker.group == ACCOUNT_GROUP and self._chosen is not None:
+            self.call_next(self.overview.show_failed, self._chosen.name)
+        return False
 
     # Actions ----------------------------------------------------------------------------------------------
 

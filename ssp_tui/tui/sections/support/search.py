@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -84,9 +84,7 @@ class SupportSearchPane(Vertical):
             HIT_COLUMNS, multi_select=False, empty_text="No accounts to show", id="support-results"
         )
 
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#support-results", VirtualTable)
+    table = getters.query_one("#support-results", VirtualTable)
 
     @property
     def query_text(self) -> str:
