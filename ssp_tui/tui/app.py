@@ -176,11 +176,11 @@ class SspApp(App[None]):
         return False
 
     def _focused_binds(self, focused: Widget | None, action: str) -> bool:
-        """Whether a widget from the focused one up binds a key of ``action`` to something of its own (then
-        Tab is that widget's; screens bind it to the same focus moves)."""
+        """Whether a node from the focused widget up to its screen binds the key of ``action`` to something
+        of its own: then the key is theirs (Textual's screens bind it to these same focus moves)."""
         keys = {"focus_next": "tab", "focus_previous": "shift+tab"}[action]
         node: DOMNode | None = focused
-        while node is not None and not isinstance(node, Screen):
+        while node is not None and node is not self:
             if any(b.action != f"app.{action}" for b in node._bindings.key_to_bindings.get(keys, ())):
                 return True
             node = node.parent
