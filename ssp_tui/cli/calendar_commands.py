@@ -13,6 +13,7 @@ from ssp_tui.api.models import BillingDetail, BillingTerm, StatusFilter
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.context import CliRun, make_output, run_portal
 from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.formatting import plural
 from ssp_tui.operations.season.calendar_export import (
     CalendarEvent,
     build_calendar,
@@ -75,4 +76,4 @@ def calendar_export(ctx: click.Context, file: Path) -> None:
     except OSError as exc:
         raise CommandFailed(f"Could not write {file}: {exc.strerror or type(exc).__name__}.") from None
     output.line(str(written))
-    output.info(f"{len(events)} events in {written}.")
+    output.info(f"{plural(len(events), 'event')} in {written}.")

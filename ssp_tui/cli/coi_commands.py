@@ -11,7 +11,6 @@ from ssp_tui import clock
 from ssp_tui.api.models import (
     Certificate,
     HolderRequest,
-    HolderRequestStatus,
 )
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.batch_input import from_file_option, gather
@@ -30,11 +29,10 @@ from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.lazy_group import LazyGroup
 from ssp_tui.cli.output import Column, Output
 from ssp_tui.cli.output_options import make_output, output_options
+from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads.jobs import coi_jobs, combined_title
 from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.safe_names import TEMPLATE_FIELDS
-
-OPEN_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
 
 BY_INSURED: list[Column[Certificate]] = [
     Column("Insured", lambda c: c.insured_name),
@@ -130,7 +128,7 @@ def _export(output: Output, certificates: list[Certificate], path: Path) -> None
         result = export_rows(certificates, CERTIFICATE_EXPORT_COLUMNS, path, sheet_name="Certificates")
     except ExportError as exc:
         raise CommandFailed.of(exc) from None
-    output.info(f"Wrote {result.rows} rows to {result.path}.")
+    output.info(f"Wrote {plural(result.rows, 'row')} to {result.path}.")
 
 
 def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_history: bool) -> list[DownloadJob]:
@@ -238,8 +236,6 @@ def request_age(request: HolderRequest, now: datetime) -> str:
     return f"{hours // 24} d {hours % 24} h" if hours >= 24 else f"{hours} h"
 
 
-def is_overdue(request: HolderRequest, now: datetime) -> bool:
-    return request.status in OPEN_STATUSES and now > request.expected_by
 
 
 @coi_group.command("requests")
@@ -264,7 +260,7 @@ def coi_requests(ctx: click.Context) -> None:
         Column("Request", lambda r: r.id),
         Column("Status", lambda r: r.status.value.replace("_", " ")),
         Column("Age", lambda r: request_age(r, now), "right"),
-        Column("Overdue", lambda r: "OVERDUE" if is_overdue(r, now) else ""),
+        Column("Overdue", lambda r: "OVERDUE" if r.is_overdue(now) else ""),
         Column("Holder", lambda r: r.holder_name),
         Column("Policy", lambda r: r.policy_number),
         Column("Insured", lambda r: r.insured_name),

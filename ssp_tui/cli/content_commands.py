@@ -18,6 +18,7 @@ from ssp_tui.cli.listing_stream import ListingStream
 from ssp_tui.cli.lookup import date_option_value
 from ssp_tui.cli.output import Column, Output
 from ssp_tui.cli.output_options import make_output, output_options
+from ssp_tui.formatting import plural
 
 SEMINAR_COLUMNS: list[Column[Seminar]] = [
     Column("Title", lambda s: s.title),
@@ -146,4 +147,4 @@ def _export(output: Output, rows: list[SeminarActivity], path: Path, fmt: str) -
     except export.ExportError as exc:
         raise CommandFailed.of(exc) from None
     output.line(str(result.path.resolve()))
-    output.info(f"Exported {result.rows} rows to {result.path}.")
+    output.info(f"Exported {plural(result.rows, 'row')} to {result.path}.")

@@ -23,6 +23,7 @@ from ssp_tui.cli.exit_codes import CommandFailed, ExitCode
 from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.cli.season_commands import make_pack, pack_option, record_pack
 from ssp_tui.errors import ConfigError, SecretStoreError
+from ssp_tui.formatting import plural
 from ssp_tui.operations.season.drafts import CoverTemplate, DraftError, Sender, build_message, write_draft
 from ssp_tui.operations.season.ledger import Ledger, LedgerAction, LedgerEntry, LedgerError
 from ssp_tui.operations.season.renewal_pack import PackedHolder, PackLayout, RenewalPack
@@ -153,7 +154,7 @@ def coi_drafts(
             output.line(item["path"])
     for reason in skipped:
         output.warn(f"skipped: {reason}")
-    output.info(f"{len(written)} drafts in {pack.folder / DRAFTS_FOLDER} (profile {profile}).")
+    output.info(f"{plural(len(written), 'draft')} in {pack.folder / DRAFTS_FOLDER} (profile {profile}).")
     if skipped or not pack.complete:
         raise CommandFailed("Some holders have no draft (listed above).", ExitCode.PARTIAL)
 
@@ -244,7 +245,7 @@ def coi_send(
         output.json({"sent": sent, "failed": failed, "skipped": skipped, "messages": plan})
     for reason in [*failed, *skipped]:
         output.warn(f"not sent: {reason}")
-    output.info(f"Sent {sent} of {len(messages) + len(skipped)} messages through {smtp.host}.")
+    output.info(f"Sent {sent} of {plural(len(messages) + len(skipped), 'message')} through {smtp.host}.")
     if failed or skipped:
         raise CommandFailed("Some holders were not sent their certificates (listed above).", ExitCode.PARTIAL)
 
@@ -254,10 +255,13 @@ def _show_plan(output: Any, plan: list[dict[str, Any]], skipped: list[str], smtp
         output.json({"dry_run": True, "messages": plan, "skipped": skipped})
     else:
         for item in plan:
-            output.line(f"{item['to']}\t{item['holder']}\t{len(item['attachments'])} attachment(s)")
+            output.line(f"{item['to']}\t{item['holder']}\t{plural(len(item['attachments']), 'attachment')}")
     for reason in skipped:
         output.warn(f"would skip: {reason}")
-    output.info(f"Dry run: {len(plan)} messages would go through {smtp.host}:{smtp.port}. Add --yes to send.")
+    output.info(
+        f"Dry run: {plural(len(plan), 'message')} would go through {smtp.host}:{smtp.port}. "
+        "Add --yes to send."
+    )
 
 
 @click.command("smtp-password")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ssp_tui.cli.exit_codes import CommandFailed, Interrupted, PartialResult
 from ssp_tui.cli.interrupts import last_stop
 from ssp_tui.cli.output import Column, Format, Output
+from ssp_tui.formatting import plural
 
 if TYPE_CHECKING:
     from ssp_tui.operations.downloads import BulkResult, DownloadJob, DownloadPlan
@@ -67,7 +68,7 @@ def report(output: Output, result: BulkResult) -> None:
         for saved in result.files:
             output.line(str(saved.path))
     from_cache = len(result.files) - result.fetched
-    summary = f"{len(result.files)} of {len(result.files) + len(result.failed)} files"
+    summary = f"{len(result.files)} of {plural(len(result.files) + len(result.failed), 'file')}"
     summary += f" ({result.fetched} downloaded, {max(from_cache, 0)} from the cache)"
     stop = last_stop()
     if result.cancelled and stop is not None:
@@ -168,8 +169,8 @@ def report_dry_run(output: Output, plan: DownloadPlan) -> None:
     cached = sum(p.cached for p in planned)
     into = f"into {target}" if separate else f"combined into {Path(str(target))}"
     output.info(
-        f"Dry run: {len(planned)} files {into} ({len(planned) - cached} to download, {cached} from the "
-        "cache); nothing was written."
+        f"Dry run: {plural(len(planned), 'file')} {into} ({len(planned) - cached} to download, {cached} "
+        "from the cache); nothing was written."
     )
     if plan.unresolved:
         raise PartialResult(f"{len(plan.unresolved)} could not be found; they are named above.")

@@ -19,6 +19,7 @@ from ssp_tui.cli.context import CliRun, run_portal
 from ssp_tui.cli.exit_codes import CommandFailed, ExitCode
 from ssp_tui.cli.output import Column, Output, when
 from ssp_tui.cli.output_options import make_output, output_options
+from ssp_tui.formatting import plural
 from ssp_tui.operations.season.holder_batch import ResolvedRow, RowOutcome, resolve_rows, submit_rows
 from ssp_tui.operations.season.holder_rows import HolderFileError, read_holder_file
 from ssp_tui.settings.config import MAX_CONCURRENCY
@@ -170,7 +171,7 @@ def _finish(
         return
     failed = [o for o in outcomes if not o.ok]
     done = len(outcomes) - len(failed)
-    output.info(f"Sent {done} of {len(lines)} rows.")
+    output.info(f"Sent {done} of {plural(len(lines), 'row')}.")
     if failed or invalid:
         hint = " Run the same file again to retry: rows already sent are not sent twice."
         raise CommandFailed(f"{len(failed) + invalid} rows were not sent.{hint}", ExitCode.PARTIAL)

@@ -20,7 +20,7 @@ from ssp_tui.operations.downloads import BulkProgress, Phase, ProgressCallback
 
 @contextmanager
 def download_progress(output: Output, total_files: int) -> Iterator[ProgressCallback | None]:
-    """A callback for ``BulkDownloader.run`` drawing one overall bar, or None when nobody is watching
+    """A callback for ``DownloadEngine.run`` drawing one overall bar, or None when nobody is watching
     (stderr piped, or --quiet): then nothing but the results is printed."""
     if not output.shows_progress:
         yield None

@@ -19,6 +19,7 @@ from ssp_tui.cli.download_run import check_concurrency
 from ssp_tui.cli.exit_codes import CommandFailed, ExitCode
 from ssp_tui.cli.output import Column, Output
 from ssp_tui.cli.output_options import make_output, output_options
+from ssp_tui.formatting import plural
 from ssp_tui.operations.certificate_search import CertificateQuery, find_certificates
 from ssp_tui.operations.downloads.engine import DownloadEngine
 from ssp_tui.operations.downloads.placement import DestinationUnusable
@@ -89,7 +90,8 @@ def coi_expiring(ctx: click.Context, within: Any) -> None:
     if found:
         offered = sum(x.certificate.renewal_offered for x in found)
         output.info(
-            f"{len(found)} certificates lapse within {within.days} days; {offered} have a renewal offered."
+            f"{plural(len(found), 'certificate')} {'lapses' if len(found) == 1 else 'lapse'} within "
+            f"{plural(within.days, 'day')}; {offered} with a renewal offered."
         )
 
 
@@ -260,7 +262,8 @@ def report_pack(output: Output, pack: RenewalPack) -> None:
     files = [f for h in pack.holders for f in h.files]
     changed = sum(f.status.value != "unchanged" for f in files)
     output.info(
-        f"{pack.certificates} certificates for {len(pack.holders)} holders in {len(files)} files "
+        f"{plural(pack.certificates, 'certificate')} for {plural(len(pack.holders), 'holder')} in "
+        f"{plural(len(files), 'file')} "
         f"({changed} new or updated, {pack.fetched} downloaded) in {pack.folder}."
     )
     if not pack.complete:
@@ -300,5 +303,5 @@ def coi_history(ctx: click.Context, holder: str | None, changed: bool) -> None:
     output.listing(entries, _HISTORY, empty=empty)
     if changed and entries:
         output.info(
-            f"{len(entries)} certificates changed since they were sent: run `ssp-tui coi drafts` again."
+            f"{plural(len(entries), 'certificate')} changed since sent: run `ssp-tui coi drafts` again."
         )

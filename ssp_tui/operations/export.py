@@ -28,7 +28,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError, XlsxWriterException
 
 from ssp_tui.errors import SspError, next_step_for_os_error, os_reason
-from ssp_tui.formatting import neutralise_formula
+from ssp_tui.formatting import decimal_text, neutralise_formula
 
 XLSX_MAX_DATA_ROWS = 1_048_575
 """Excel's sheet holds 1,048,576 rows, one of them the header."""
@@ -271,8 +271,9 @@ def _csv_converter(kind: ColumnKind, header: str) -> Callable[[Any, int], str]:
     def number_text(value: Any, row: int) -> str:
         if value is None:
             return ""
-        number = _number(value, kind, header, row)  # validates; the text keeps a Decimal's own digits
-        return str(number) if kind is ColumnKind.INT else str(value)
+        number = _number(value, kind, header, row)  # validates
+        # A credit of 2 is "2", not "2.0": the digits the value means, from a float or a Decimal alike.
+        return str(number) if kind is ColumnKind.INT else decimal_text(value)
 
     return number_text
 

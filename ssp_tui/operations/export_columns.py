@@ -14,3 +14,12 @@ SEMINAR_ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column("Credits", "credits", ColumnKind.DECIMAL),
 )
 """Seminar activity as the Seminars screen shows it: a real Excel date, a number for the credits."""
+
+SEMINAR_CATALOG_COLUMNS: tuple[Column, ...] = (
+    Column("Title", "title"),
+    Column("Format", lambda seminar: seminar.format.value.capitalize()),
+    Column("CME credits", "cme_credits", ColumnKind.DECIMAL),
+    Column("Event date", "event_on", ColumnKind.DATE),
+    Column("Link", "url"),
+)
+"""The seminar catalog as the Seminars screen's Catalog tab shows it."""

@@ -19,14 +19,14 @@ from ssp_tui.api.models import (
     OPEN_CHANGE_STATUSES,
     ChangeRequest,
     HolderRequest,
-    HolderRequestStatus,
     SupportAccount,
     SupportBilling,
     SupportUser,
 )
-from ssp_tui.formatting import money
+from ssp_tui.api.models.credentialing import OPEN_HOLDER_REQUEST_STATUSES
+from ssp_tui.formatting import money, plural
 
-OPEN_REQUEST_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
+OPEN_REQUEST_STATUSES = OPEN_HOLDER_REQUEST_STATUSES
 OVERDUE_MARK = "OVERDUE (over 48 h)"
 CHANGE_OVERDUE_MARK = "OVERDUE (over 3 business days)"
 """Marks an open holder request past its expected-by time (48 hours after it was submitted)."""
@@ -62,7 +62,7 @@ def age_in_words(age: timedelta) -> str:
         count, unit = minutes // 60, "hour"
     else:
         count, unit = minutes, "minute"
-    return f"{count} {unit}" + ("" if count == 1 else "s")
+    return plural(count, unit)
 
 
 def request_is_open(request: HolderRequest) -> bool:
@@ -71,7 +71,7 @@ def request_is_open(request: HolderRequest) -> bool:
 
 def request_is_overdue(request: HolderRequest, now: datetime) -> bool:
     """Still open after its expected-by time (the portal promises an answer within 48 hours)."""
-    return request_is_open(request) and now > request.expected_by
+    return request.is_overdue(now)
 
 
 def aligned(rows: Sequence[Sequence[str]]) -> tuple[str, ...]:

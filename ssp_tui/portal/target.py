@@ -53,6 +53,20 @@ def portal_key(target: PortalTarget, base_url: str) -> str:
     return SANDBOX_PORTAL_KEY if target.is_sandbox else base_url
 
 
+def known_portal_key(target: PortalTarget) -> str | None:
+    """``portal_key`` before the portal has started, where it is already known (a sandbox, a fixed URL)."""
+    if target.is_sandbox:
+        return SANDBOX_PORTAL_KEY
+    return target.base_url if isinstance(target, FixedPortal) else None
+
+
+def profile_portal_key(profile: Profile) -> str:
+    """The portal key of the profile's own portal (none configured: the embedded sandbox)."""
+    from ssp_tui.api.urls import normalize_base_url
+
+    return normalize_base_url(profile.portal_url) if profile.portal_url else SANDBOX_PORTAL_KEY
+
+
 class FixedPortal:
     """A portal already running at a known URL: a configured portal, or a sandbox started elsewhere."""
 

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from ssp_tui.api.models import AttentionItem, AttentionKind, Role, Term
+from ssp_tui.formatting import plural
 from ssp_tui.sandbox import change_rules
 from ssp_tui.sandbox.access import Caller
 from ssp_tui.sandbox.auth_tokens import write_transaction
@@ -36,12 +37,8 @@ def change_request_attention(
     ).fetchone()[0]
     items: list[AttentionItem] = []
     if open_count:
-        noun = "request" if open_count == 1 else "requests"
-        items.append(
-            AttentionItem(
-                kind=AttentionKind.CHANGE_REQUESTS, message=f"{open_count} policy change {noun} in progress"
-            )
-        )
+        requests = plural(open_count, "policy change request")
+        items.append(AttentionItem(kind=AttentionKind.CHANGE_REQUESTS, message=f"{requests} in progress"))
     rejected = conn.execute(
         f"SELECT cr.kind, cr.policy_id, p.policy_number {base} WHERE {sql} AND cr.status = 'rejected' "
         "AND cr.decided_at > ? ORDER BY cr.decided_at DESC LIMIT ?",

@@ -16,6 +16,7 @@ from ssp_tui.api.models import (
     AttentionItem,
     AttentionKind,
     BillingTerm,
+    HolderRequestStatus,
     Home,
     Page,
     RiskCategory,
@@ -27,7 +28,9 @@ from ssp_tui.api.models import (
     SeminarFormat,
     Term,
 )
+from ssp_tui.api.models.credentialing import holder_request_overdue
 from ssp_tui.api.roles import Capability
+from ssp_tui.formatting import plural
 from ssp_tui.sandbox.access import (
     Caller,
     billing_account_filter,
@@ -45,6 +48,7 @@ from ssp_tui.sandbox.http_io import (
     paged_list,
     paged_query,
     parse_date,
+    parse_utc,
 )
 from ssp_tui.sandbox.routes_billing import term_figures, term_installments
 from ssp_tui.sandbox.routes_credentialing import holder_requests_filter
@@ -90,7 +94,7 @@ def _attention(conn: sqlite3.Connection, caller: Caller, now: datetime) -> list[
     if may(caller, Capability.RENEWAL_APPLICATIONS):
         items += renewal_application_attention(conn, caller, ATTENTION_PER_KIND)
     if may(caller, Capability.CERTIFICATES):
-        items += _holder_request_attention(conn, caller)
+        items += _holder_request_attention(conn, caller, now)
     if may(caller, Capability.POLICY_CHANGES):
         items += change_request_attention(conn, caller, now, ATTENTION_PER_KIND)
     return items
@@ -147,21 +151,28 @@ def _renewal_attention(conn: sqlite3.Connection, caller: Caller) -> list[Attenti
     ]
 
 
-def _holder_request_attention(conn: sqlite3.Connection, caller: Caller) -> list[AttentionItem]:
+def _holder_request_attention(conn: sqlite3.Connection, caller: Caller, now: datetime) -> list[AttentionItem]:
     hr_sql, hr_params = holder_requests_filter(caller)
     open_requests = conn.execute(
-        f"SELECT COUNT(*) FROM holder_requests hr WHERE {hr_sql} AND hr.status IN ('submitted', 'in_review')",
+        f"SELECT hr.status, hr.expected_by FROM holder_requests hr WHERE {hr_sql} "
+        "AND hr.status IN ('submitted', 'in_review')",
         hr_params,
-    ).fetchone()[0]
+    ).fetchall()
     if not open_requests:
         return []
-    noun = "request" if open_requests == 1 else "requests"
-    return [
-        AttentionItem(
-            kind=AttentionKind.HOLDER_REQUESTS,
-            message=f"{open_requests} certificate holder {noun} in progress",
-        )
-    ]
+    # The rule the Holder requests list marks OVERDUE by: Home never calls such a request "in progress".
+    overdue = sum(
+        holder_request_overdue(HolderRequestStatus(r["status"]), parse_utc(r["expected_by"]), now)
+        for r in open_requests
+    )
+    requests = plural(len(open_requests), "certificate holder request")
+    if overdue == len(open_requests):
+        message = f"{requests} overdue (past the 48 hours)"
+    elif overdue:
+        message = f"{requests} in progress, {overdue} overdue (past the 48 hours)"
+    else:
+        message = f"{requests} in progress"
+    return [AttentionItem(kind=AttentionKind.HOLDER_REQUESTS, message=message)]
 
 
 def home(call: Call) -> Home:

@@ -14,6 +14,8 @@
     [keymap]                                   # the TUI's keys, by binding id (docs/tui.md lists them)
     "app.logout" = "ctrl+x"
     "app.section_6" = "6,s"
+    [profiles.default.usernames]               # "Remember me" on portals other than the profile's own
+    "https://other.example" = "pat.lee"
 
 No secret ever goes in this file (secrets.py keeps those). The file is read with tomllib and saved by editing
 it in place with tomlkit (toml_file.py), atomically: the user's comments, layout and keys this version does
@@ -63,6 +65,9 @@ class Profile:
     os_trust_store: bool = False
     """Verify the portal's TLS certificate with the operating system's trust store (truststore), where a
     TLS-inspecting gateway's CA is installed; False: SSL_CERT_FILE, else httpx2's default."""
+    usernames: dict[str, str] = field(default_factory=dict)
+    """The usernames "Remember me" kept for other portals than the profile's own (``--portal``,
+    ``--sandbox``), by portal key (``portal/target.portal_key``); the profile's own is ``username``."""
 
 
 @dataclass(slots=True)
@@ -134,6 +139,8 @@ def save_profile(
     from ssp_tui.settings.toml_file import update_table
 
     unset = [key for key in _OPTIONAL_KEYS if getattr(profile, key) is None]
+    if not profile.usernames:
+        unset.append("usernames")
     update_table(_table(path, document, "profiles", name), _profile_to_table(profile), remove=unset)
     others = set(raw.get("profiles", {})) - {name}
     if make_default or ("default_profile" not in raw and not others):
@@ -258,6 +265,12 @@ def _profile_from(path: Path, name: str, table: Any) -> Profile:
     if not isinstance(os_trust_store, bool):
         raise ConfigError(f"{where} os_trust_store must be true or false")
     profile.os_trust_store = os_trust_store
+    usernames = table.get("usernames", {})
+    if not isinstance(usernames, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in usernames.items()
+    ):
+        raise ConfigError(f"{where} usernames must be a table of portal = \"username\"")
+    profile.usernames = {key: value for key, value in usernames.items() if value}
     _check_profile(path, name, profile)
     return profile
 
@@ -288,4 +301,6 @@ def _profile_to_table(profile: Profile) -> dict[str, Any]:
         value = getattr(profile, key)
         if value is not None:
             table[key] = value
+    if profile.usernames:
+        table["usernames"] = dict(sorted(profile.usernames.items()))
     return table

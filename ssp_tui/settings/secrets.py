@@ -39,8 +39,9 @@ from ssp_tui.settings.toml_file import atomic_write_text
 SERVICE_PREFIX = "ssp-tui"
 CONSENT_ENV = "SSP_SECRETS_FILE"
 NO_KEYRING_HINT = (
-    "There is no OS keyring to keep secrets in. Agree to keep them in a private file (readable only by you) "
-    "in Settings, set secrets_file_consent = true in the config file or SSP_SECRETS_FILE=1, "
+    "There is no OS keyring to keep secrets in. Agree to keep them in a private file (readable only by you): "
+    "tick \"Keep secrets in a private file\" in the TUI's Settings (F2), "
+    "set secrets_file_consent = true in the config file or SSP_SECRETS_FILE=1, "
     "or use the SSP_USERNAME, SSP_PASSWORD and SSP_TOTP_SECRET variables."
 )
 _file_lock = threading.Lock()
@@ -128,6 +129,10 @@ class SecretStore:
     def allow_file_fallback(self) -> None:
         """The user consented just now (the consent is saved by the caller, e.g. in the config file)."""
         self._allow_file = True
+
+    def set_file_fallback(self, allowed: bool) -> None:
+        """The setting changed just now (saved by the caller); SSP_SECRETS_FILE=1 still consents."""
+        self._allow_file = allowed or os.environ.get(CONSENT_ENV, "").strip().lower() in ("1", "true", "yes")
 
     @property
     def where(self) -> str:

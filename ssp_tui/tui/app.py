@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ssp_tui.settings.config import Profile
     from ssp_tui.settings.secrets import SecretStore
     from ssp_tui.tui.common.browser_delivery import BrowserDelivery
+    from ssp_tui.tui.common.download_history import DownloadHistory
 
 log = logging.getLogger(__name__)
 LOGIN_MODE = "login"
@@ -56,6 +57,14 @@ class SspApp(App[None]):
             "Settings",
             tooltip="Theme, download folder, file names, concurrency",
             id="app.settings",
+        ),
+        Binding(
+            "f3",
+            "downloads",
+            "Downloads",
+            tooltip="What was downloaded, where it went; open it, retry what failed",
+            show=False,  # the footer is full at 80 columns; Help, the palette and docs/tui.md list it
+            id="app.downloads",
         ),
         Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal", id="app.logout"),
         Binding("ctrl+q", "quit", "Quit", tooltip="Leave ssp-tui", priority=True, id="app.quit"),
@@ -107,6 +116,7 @@ class SspApp(App[None]):
         self.show_clock = show_clock
         """False in tests and snapshots: no countdown or clock text anywhere."""
         self.demo_accounts: dict[str, DemoLogin] = {}
+        self._download_history: DownloadHistory | None = None
         self._section_modes: set[str] = set()
         """Modes added for the signed-in user; removed at log out so the next user gets their own."""
         if profile.theme and profile.theme in self.available_themes:
@@ -273,7 +283,7 @@ class SspApp(App[None]):
         app_keys = [
             (self.get_key_display(binding), binding.description)
             for binding in self.BINDINGS
-            if isinstance(binding, Binding) and binding.show
+            if isinstance(binding, Binding) and binding.description  # the number keys have none
         ]
         screen_keys = [
             (self.get_key_display(active.binding), active.binding.description)
@@ -281,6 +291,26 @@ class SspApp(App[None]):
             if active.binding.show and active.binding.description and active.node is not self
         ]
         self.push_screen(HelpScreen(self.visible_sections(), app_keys, screen_keys, initial=f"help-{tab}"))
+
+    @property
+    def download_history(self) -> DownloadHistory:
+        """Every download batch of this app's life (made on first use: it imports the download engine)."""
+        if self._download_history is None:
+            from ssp_tui.tui.common.download_history import DownloadHistory
+
+            self._download_history = DownloadHistory()
+        return self._download_history
+
+    def action_downloads(self) -> None:
+        from ssp_tui.tui.dialogs.downloads_view import DownloadsScreen
+
+        if not isinstance(self.screen, DownloadsScreen):
+            if self.browser_delivery is not None:
+                # A browser session's user sees its own batches only, not the server's folders and ledger.
+                self.push_screen(DownloadsScreen(self.download_history, None))
+                return
+            download_dir = self.controller.profile.download_dir
+            self.push_screen(DownloadsScreen(self.download_history, download_dir, self.controller.portal_key))
 
     def action_settings(self) -> None:
         from ssp_tui.tui.settings_screen import SettingsScreen
@@ -316,10 +346,9 @@ class SspApp(App[None]):
         account = self.demo_accounts.get(username)
         return account.totp_secret if account else None
 
-    async def remember_username(self, username: str) -> None:
-        profile = self.controller.profile
-        if profile.username != username:
-            profile.username = username
+    async def remember_username(self, username: str | None) -> None:
+        """Keep the username for this portal in the profile's file (None: forget it)."""
+        if self.controller.remember_username(username):
             await self.save_profile()
 
     async def save_profile(self) -> None:

@@ -28,6 +28,8 @@ class SectionCommands(Provider):
         commands.append(("Help", "FAQ, support contacts and keys (F1)", partial(run, "help")))
         settings = partial(run, "settings")
         commands.append(("Settings", "Theme, download folder, names, concurrency (F2)", settings))
+        downloads = partial(run, "downloads")
+        commands.append(("Downloads", "What was downloaded, where; open it, retry failures (F3)", downloads))
         if app.controller.user is not None:
             commands.append(("Log out", "End the session on the portal (Ctrl+L)", partial(run, "logout")))
         return commands

@@ -155,6 +155,52 @@ class SessionController:
         finally:
             self.user = None
 
+    # -- the consent to keep secrets in a private file (a setting: ``secrets_file_consent``) --
+
+    async def secrets_need_consent(self) -> bool:
+        """True when a secret kept now would go nowhere: no OS keyring and no consent to the file."""
+        return await asyncio.to_thread(lambda: self.secrets().where == "nowhere")
+
+    async def set_secrets_file_consent(self, consent: bool) -> None:
+        """Save the consent in config.toml (raises ConfigError) and apply it to this app's secret store."""
+        from ssp_tui.settings.config import set_secrets_file_consent
+
+        await asyncio.to_thread(set_secrets_file_consent, consent)
+        self.secrets().set_file_fallback(consent)
+
+    # -- "Remember me": the username per portal, in the profile (it is not a secret) --
+
+    def _portal_key(self) -> str | None:
+        from ssp_tui.portal.target import known_portal_key
+
+        return known_portal_key(self.target)
+
+    def _is_profile_portal(self, key: str | None) -> bool:
+        from ssp_tui.portal.target import profile_portal_key
+
+        return key is None or key == profile_portal_key(self.profile)
+
+    def remembered_username(self) -> str | None:
+        """The username "Remember me" kept for this portal: the profile's own portal keeps it in
+        ``username`` (which the CLI's ``login`` keeps too), any other in ``usernames``."""
+        key = self._portal_key()
+        if self._is_profile_portal(key):
+            return self.profile.username
+        return self.profile.usernames.get(key or "")
+
+    def remember_username(self, username: str | None) -> bool:
+        """Keep ``username`` for this portal (None: forget it); True when the profile changed."""
+        if self.remembered_username() == username:
+            return False
+        key = self._portal_key()
+        if self._is_profile_portal(key):
+            self.profile.username = username
+        elif username is None:
+            self.profile.usernames.pop(key or "", None)
+        else:
+            self.profile.usernames[key or ""] = username
+        return True
+
     # -- the saved password and TOTP secret (opt-in) --
 
     async def remembered_password(self, username: str) -> str | None:

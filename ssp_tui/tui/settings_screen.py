@@ -1,5 +1,6 @@
 """Settings (F2): theme, download folder, filename template, concurrency and the TLS trust store, saved in the
-profile."""
+profile; and the consent to keep secrets in a private file where there is no OS keyring, saved at the top of
+config.toml (``secrets_file_consent``: the CLI reads the same)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from ssp_tui.settings.config import MAX_CONCURRENCY
+from ssp_tui.tui.dialogs.secrets_consent import CONSENT_LABEL
 from ssp_tui.tui.shell import shell
 
 if TYPE_CHECKING:
@@ -38,6 +40,16 @@ def check_concurrency(text: str) -> int | str:
     return int(text)
 
 
+def _saved_consent() -> bool:
+    from ssp_tui.errors import ConfigError
+    from ssp_tui.settings.config import load_config
+
+    try:
+        return load_config().secrets_file_consent
+    except ConfigError:
+        return False  # shown unticked; saving reports the broken file
+
+
 class SettingsScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     #settings-dialog Input, #settings-dialog Select { margin-bottom: 1; }
@@ -52,6 +64,8 @@ class SettingsScreen(ModalScreen[None]):
         super().__init__()
         self._profile = profile
         self._original_theme = ""
+        self._consent = False
+        """The consent as config.toml had it when the dialog opened."""
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -77,6 +91,14 @@ class SettingsScreen(ModalScreen[None]):
                 "For a TLS-inspecting proxy; applies when ssp-tui next starts (proxies: docs/client.md).",
                 classes="hint",
             )
+            if app.browser_delivery is None:  # a browser session keeps nothing on the server's disk
+                self._consent = _saved_consent()
+                yield Checkbox(CONSENT_LABEL, self._consent, id="secrets-file-consent")
+                yield Static(
+                    "Only where there is no OS keyring: remembered devices, passwords and sessions go to a "
+                    "file readable only by you (0600), instead of not being kept at all.",
+                    classes="hint",
+                )
             if app.controller.user is not None:
                 yield Label("Multi-factor authentication: phone, authenticator app, remembered devices")
                 yield Button("Security…", id="settings-security")
@@ -116,12 +138,17 @@ class SettingsScreen(ModalScreen[None]):
         self._profile.concurrency = concurrency
         self._profile.os_trust_store = self.query_one("#os-trust-store", Checkbox).value
         self._profile.theme = self.app.theme
-        self.save()
+        consents = self.query("#secrets-file-consent").results(Checkbox)
+        consent = next((box.value for box in consents), self._consent)
+        self.save(consent if consent != self._consent else None)
 
     @work(exclusive=True, exit_on_error=False, group="settings-save")
-    async def save(self) -> None:
+    async def save(self, consent: bool | None) -> None:
+        """``consent``: the new consent to the secrets file, None when unchanged."""
         try:
             await shell(self).save_profile()
+            if consent is not None:
+                await shell(self).controller.set_secrets_file_consent(consent)
         except Exception as error:  # e.g. a read-only config folder: say so, keep the dialog open
             from ssp_tui.tui.dialogs.error_modal import describe_error
 

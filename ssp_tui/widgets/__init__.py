@@ -1,5 +1,6 @@
 """Reusable Textual widgets that know nothing of the portal API: plain values in, messages out."""
 
+from ssp_tui.widgets.choice_set import ChoiceSet
 from ssp_tui.widgets.download_panel import DownloadProgressPanel, format_bytes
 from ssp_tui.widgets.filter_bar import FilterBar
 from ssp_tui.widgets.table_columns import Column, format_cents, format_count
@@ -7,6 +8,7 @@ from ssp_tui.widgets.table_model import RowKey, TableModel, describe_counts
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 __all__ = [
+    "ChoiceSet",
     "Column",
     "DownloadProgressPanel",
     "FilterBar",

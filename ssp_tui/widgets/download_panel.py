@@ -17,6 +17,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
+from ssp_tui.formatting import plural
+
 _UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
@@ -171,6 +173,9 @@ class DownloadProgressPanel(Vertical, can_focus=True):
             return
         progress = self._progress
         bar = self.query_one(ProgressBar)
+        # A finished batch has nothing left to estimate: the bar would stay at "100% --:--:--" under the
+        # summary, which looks stuck. The summary alone says how it ended.
+        bar.display = self._state != "finished"
         if progress.total_bytes is not None:
             done = min(progress.bytes_done, progress.total_bytes)
             bar.update(total=max(progress.total_bytes, 1), progress=done)
@@ -185,7 +190,7 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         progress = self._progress
         if self._state == "finished":
             return self._summary
-        files = f"{progress.files_done:,} of {progress.total_files:,} files"
+        files = f"{progress.files_done:,} of {plural(progress.total_files, 'file')}"
         if progress.total_bytes is not None:
             files += f" · {format_bytes(progress.bytes_done)} of {format_bytes(progress.total_bytes)}"
         else:

@@ -25,6 +25,8 @@ class LineStyles(NamedTuple):
     even: Style
     selected: Style
     cursor: Style
+    cell: Style
+    """Added to the cursor row's style for the cell cursor (empty: not drawn, e.g. the table is unfocused)."""
     empty: Style
     width: int
 
@@ -55,14 +57,23 @@ def line_strip(
     checked: bool | None,
     style: Style,
     window: tuple[int, int],
+    *,
+    cell: tuple[int, Style] | None = None,
 ) -> Strip:
     """A checkbox cell (unless `checked` is None), then each text fitted to its column, as one segment,
-    cut to the cells `window` = (start, width) that are on screen (horizontal scrolling) and padded to it."""
+    cut to the cells `window` = (start, width) that are on screen (horizontal scrolling) and padded to it.
+    `cell` = (column index, style): that column's cell drawn in its own style (the cell cursor)."""
     cells = [] if checked is None else [CHECKED if checked else UNCHECKED]
     for column, width, text in zip(columns, widths, texts, strict=True):
         cells.append(fit_cell(text, width, column.align))
-    line = COLUMN_GAP.join(cells)
     start, width = window
+    if cell is not None and 0 <= cell[0] < len(columns):
+        at = cell[0] + (checked is not None)
+        before = "".join(part + COLUMN_GAP for part in cells[:at])
+        after = "".join(COLUMN_GAP + part for part in cells[at + 1 :])
+        segments = [Segment(before, style), Segment(cells[at], cell[1]), Segment(after, style)]
+        return Strip(segments).crop_extend(start, start + width, style)
+    line = COLUMN_GAP.join(cells)
     if line.isascii():
         # One character per cell: slice and pad directly, making one Strip instead of three.
         visible = line[start : start + width]

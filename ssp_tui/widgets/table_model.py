@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
+from ssp_tui.formatting import plural
 from ssp_tui.widgets.table_columns import Column, Row, default_text, text_getters, value_getters
 
 RowKey = Hashable
@@ -19,12 +20,7 @@ SEARCH_SEPARATOR = "\n"
 
 def describe_counts(shown: int, total: int, selected: int = 0, filtered: bool = False) -> str:
     """The count beside a filter: "1,234 of 100,000" while filtering, else "100,000 rows"; then selected."""
-    if filtered:
-        text = f"{shown:,} of {total:,}"
-    elif total == 1:
-        text = "1 row"
-    else:
-        text = f"{total:,} rows"
+    text = f"{shown:,} of {total:,}" if filtered else plural(total, "row")
     return f"{text} · {selected:,} selected" if selected else text
 
 

@@ -38,6 +38,7 @@ class TableView(ScrollView):
         "virtual-table--selected",
         "virtual-table--even-row",
         "virtual-table--empty",
+        "virtual-table--cell",
     }
 
     DEFAULT_CSS = """
@@ -58,6 +59,7 @@ class TableView(ScrollView):
         & > .virtual-table--selected { background: $accent 30%; }
         & > .virtual-table--even-row { background: $surface-lighten-1 50%; }
         & > .virtual-table--empty { color: $text-muted; text-style: italic; }
+        &:focus > .virtual-table--cell { text-style: bold underline; }
     }
     """
 
@@ -85,6 +87,8 @@ class TableView(ScrollView):
         self._fitted_for: int | None = None
         self._all_shown_selected: bool | None = None
         self._pass_styles: LineStyles | None = None
+        self._cell_column = 0
+        """The column of the cell cursor in the cursor row (table_cells.py moves it)."""
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -168,6 +172,7 @@ class TableView(ScrollView):
             even=component("virtual-table--even-row"),
             selected=component("virtual-table--selected"),
             cursor=component("virtual-table--cursor"),
+            cell=component("virtual-table--cell", partial=True),
             empty=base + component("virtual-table--empty"),
             width=self.scrollable_content_region.width,
         )
@@ -192,9 +197,13 @@ class TableView(ScrollView):
         index = model.row_index(position)
         selected = model.is_selected(index)
         even = self.zebra_stripes and position % 2 == 1
-        style = styles.row(even=even, selected=selected, cursor=position == model.cursor)
+        cursor = position == model.cursor
+        style = styles.row(even=even, selected=selected, cursor=cursor)
         checked = selected if self.multi_select else None
-        return line_strip(model.texts(index), self.columns, self._widths, checked, style, (scroll_x, width))
+        cell = (self._cell_column, style + styles.cell) if cursor and styles.cell else None
+        return line_strip(
+            model.texts(index), self.columns, self._widths, checked, style, (scroll_x, width), cell=cell
+        )
 
     def _shown_all_selected(self) -> bool:
         """Whether the header checkbox is ticked (cached: it is a pass over every shown row)."""

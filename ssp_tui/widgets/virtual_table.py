@@ -17,16 +17,16 @@ from textual.message import Message
 from textual.reactive import var
 from textual.worker import get_current_worker
 
+from ssp_tui.widgets.table_cells import CellTable
 from ssp_tui.widgets.table_columns import Column, Row
 from ssp_tui.widgets.table_lines import CHECKBOX_CELLS
 from ssp_tui.widgets.table_model import RowKey, TableModel
-from ssp_tui.widgets.table_view import TableView
 
 WIDTH_SAMPLE_ROWS = 500
 """Column widths are fitted from this many rows plus the header; the rest are truncated with an ellipsis."""
 
 
-class VirtualTable(TableView, can_focus=True):
+class VirtualTable(CellTable, can_focus=True):
     """A virtual table: cursor, sorting, type-ahead filter and multi-select over any number of plain rows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

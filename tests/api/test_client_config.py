@@ -196,3 +196,19 @@ def test_any_profile_survives_a_save_and_a_load(
     save_profile("work", profile, path=path)
     assert load_profile("work", path=path)[1] == profile
     assert "# IT asked for at most 4" in path.read_text()
+
+
+def test_usernames_remembered_for_other_portals_round_trip_and_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(COMMENTED)
+    _name, work = load_profile(path=path)
+    work.usernames = {"https://other.example": "pat.lee", "embedded-sandbox": "dr.patel"}
+    save_profile("work", work, path=path)
+    assert load_profile(path=path)[1].usernames == work.usernames
+    assert "# IT asked for at most 4" in path.read_text()
+    work.usernames = {}
+    save_profile("work", work, path=path)
+    assert "usernames" not in path.read_text() and load_profile(path=path)[1].usernames == {}
+    path.write_text('[profiles.work.usernames]\n"https://other.example" = 5\n')
+    with pytest.raises(ConfigError, match="usernames must be a table"):
+        load_config(path)

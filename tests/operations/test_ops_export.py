@@ -194,3 +194,13 @@ def test_any_text_is_stored_as_inert_text(tmp_path: Path, texts: list[str]) -> N
         read = [line[0] if line else "" for line in csv.reader(handle)][1:]
     assert read == [escape_text(text) for text in texts]
     assert all(not value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in read)
+
+
+def test_csv_writes_credits_as_people_write_them(tmp_path: Path) -> None:
+    """2 credits are "2", not "2.0", whether the value is a Decimal from the portal or a float."""
+    rows = [{"c": Decimal("2.0")}, {"c": 2.0}, {"c": Decimal("1.50")}, {"c": 0.25}, {"c": Decimal("100")}]
+    out = tmp_path / "credits.csv"
+    export_rows(rows, [Column("Credits", "c", ColumnKind.DECIMAL)], out)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        read = [line[0] for line in csv.reader(handle)]
+    assert read == ["Credits", "2", "2", "1.5", "0.25", "100"]

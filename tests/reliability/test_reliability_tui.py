@@ -107,8 +107,8 @@ async def test_a_502_page_on_home_shows_a_plain_message(
 KEYS = [
     *"1234567",
     "tab", "shift+tab", "up", "down", "left", "right", "pageup", "pagedown", "home", "end",
-    "enter", "space", "escape", "backspace", "f1", "f2", "ctrl+p",
-    *"adfgrsx/",
+    "enter", "space", "escape", "backspace", "f1", "f2", "f3", "ctrl+p",
+    *"adfgrsx/CY",
 ]  # fmt: skip
 """Section keys, navigation, dialogs and a few letters the screens bind or a filter would take; not the
 quit or log-out keys (ending the app is not a crash, and would end the example early)."""

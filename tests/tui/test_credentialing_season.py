@@ -65,7 +65,7 @@ async def test_a_holder_file_is_previewed_and_only_its_good_rows_sent(
         assert send.disabled and _holder_requests(private_sandbox.db_path, "Tahoe Forest Hospital") == 0
         dialog.query_one("#holder-file-skip", Checkbox).value = True
         await pilot.pause()
-        assert not send.disabled and "Send 1 requests" in str(send.label)
+        assert not send.disabled and str(send.label) == "Send 1 request"
         await pilot.click("#holder-file-send")
         await wait_for(pilot, lambda: "Sent 1 of 1" in text(summary), "the requests sent")
         assert _holder_requests(private_sandbox.db_path, "Tahoe Forest Hospital") == 1
@@ -140,7 +140,7 @@ async def test_the_sent_tab_marks_a_certificate_changed_since_it_was_sent(
         pane = screen.query_one(SentPane)
         summary = pane.query_one("#sent-summary", Static)
         await wait_for(pilot, lambda: "3 events" in text(summary), "the ledger")
-        assert "1 certificates changed since sent" in text(summary)
+        assert "1 certificate changed since sent, for 1 holder" in text(summary)
         marked = {
             (entry.certificate_id, entry.action.value)
             for entry, changed in pane.table.shown_rows()

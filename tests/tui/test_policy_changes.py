@@ -82,7 +82,11 @@ async def test_a_policyholder_asks_for_a_change_and_follows_it(
             "the missing date",
         )
         form.query_one("#change-effective", Input).focus()
-        await pilot.press(*"12/31/2026", "enter")
+        await pilot.press(*"12/31/2026")
+        await pilot.pause()
+        status = form.query_one("#change-status", Static)
+        assert str(status.render()) == "" and not status.has_class("error"), "the date is fixed: no message"
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ChangeRequestsScreen), "back at the list")
         await wait_for(pilot, lambda: len(requests_shown(app)) == 3, "the new request listed")
         newest = requests_shown(app)[0]

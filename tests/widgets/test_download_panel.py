@@ -63,6 +63,10 @@ async def test_progress_counts_files_and_bytes_and_lists_active_and_failed_files
         await pilot.pause()
         assert shown(app)[0] == "2 files saved, 1 failed"
         assert not panel.is_running
+        assert not app.query_one(ProgressBar).display, "no bar stuck at 100% --:--:-- once finished"
+        panel.start(1)
+        await pilot.pause()
+        assert app.query_one(ProgressBar).display, "the next batch shows its bar again"
 
 
 async def test_unknown_sizes_count_files_on_the_bar() -> None:

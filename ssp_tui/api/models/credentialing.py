@@ -29,6 +29,16 @@ class HolderRequestStatus(StrEnum):
     REJECTED = "rejected"
 
 
+OPEN_HOLDER_REQUEST_STATUSES = frozenset({HolderRequestStatus.SUBMITTED, HolderRequestStatus.IN_REVIEW})
+"""A request not answered yet."""
+
+
+def holder_request_overdue(status: HolderRequestStatus, expected_by: datetime, now: datetime) -> bool:
+    """The one rule for an overdue holder request, for the portal's Home and every list of requests alike:
+    still open after its expected-by time (48 hours after it was sent). ``now`` from the caller's clock."""
+    return status in OPEN_HOLDER_REQUEST_STATUSES and now > expected_by
+
+
 class CredentialedInsured(msgspec.Struct, kw_only=True):
     """One row of ``GET /credentialing/insureds``."""
 
@@ -133,3 +143,7 @@ class HolderRequest(msgspec.Struct, kw_only=True):
     city: str = ""
     state: str = ""
     completed_at: datetime | None = None
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Still open after its expected-by time (``holder_request_overdue``)."""
+        return holder_request_overdue(self.status, self.expected_by, now)

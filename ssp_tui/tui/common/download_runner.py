@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
@@ -22,6 +23,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from ssp_tui.api.errors import DownloadError
+from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads import (
     BulkProgress,
     BulkResult,
@@ -35,6 +37,7 @@ from ssp_tui.operations.downloads import (
 )
 from ssp_tui.operations.pdf_text import first_page_text
 from ssp_tui.tui.common.browser_delivery import BrowserDelivery, browser_delivery
+from ssp_tui.tui.common.download_history import DownloadHistory
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
 from ssp_tui.tui.dialogs.download_failures import DownloadFailuresDialog, FailureChoice
 from ssp_tui.widgets.download_panel import DownloadProgressPanel
@@ -66,7 +69,7 @@ def describe_result(result: BulkResult) -> str:
             if result.cancelled:
                 return "Cancelled: no PDF was written."
             return f"No PDF was written: {len(result.failed)} failed ({failed_titles})."
-        done = f"Combined {len(result.files)} documents into {result.combined_path}"
+        done = f"Combined {plural(len(result.files), 'document')} into {result.combined_path}"
         if result.missing:
             missing = ", ".join(job.title for job in result.missing)
             return f"{done}; missing {len(result.missing)} (named in its first bookmark): {missing}."
@@ -75,10 +78,10 @@ def describe_result(result: BulkResult) -> str:
     if result.cancelled:
         total = len(result.files) + len(result.missing)
         return (
-            f"Cancelled: saved {len(result.files)} of {total} files to {folder}; the manifest lists the rest."
-            + problems
+            f"Cancelled: saved {len(result.files)} of {plural(total, 'file')} to {folder}; "
+            "the manifest lists the rest." + problems
         )
-    saved = f"Saved {len(result.files)} files to {folder}"
+    saved = f"Saved {plural(len(result.files), 'file')} to {folder}"
     if result.failed:
         return f"{saved}; {len(result.failed)} failed ({failed_titles}); the manifest lists them.{problems}"
     if result.problems:
@@ -189,6 +192,7 @@ class DownloadRunner(Vertical):
         In a browser session the files are made in the session's own folder and then sent to the browser.
         """
         delivery = self._browser_delivery()
+        asked = plan
         if delivery is not None:
             plan = delivery.retarget(plan)
         try:
@@ -199,6 +203,7 @@ class DownloadRunner(Vertical):
             return None
         finally:
             self.screen.refresh_bindings()  # the screen's download keys depend on whether one is running
+        self._record(session, asked, result)
         severity = "information" if result.complete else "warning"
         outcome = describe_result(result)
         if delivery is not None:
@@ -210,6 +215,13 @@ class DownloadRunner(Vertical):
 
     def _browser_delivery(self) -> BrowserDelivery | None:
         return browser_delivery(self.app)
+
+    def _record(self, session: DownloadSession, plan: DownloadPlan, result: BulkResult) -> None:
+        """Into the app's downloads view, with a retry that runs through this runner and session again (its
+        panel, re-login and failure questions)."""
+        history = getattr(self.app, "download_history", None)
+        if isinstance(history, DownloadHistory):
+            history.record(plan, result, retry=partial(self.run_and_report, session))
 
     async def run(self, session: DownloadSession, plan: DownloadPlan) -> BulkResult:
         """Run ``plan`` until it succeeds, is cancelled, or the user settles for what failed.

@@ -8,7 +8,7 @@ categories and says how to fetch them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
@@ -23,6 +23,7 @@ from textual.widgets import Input, Select, Static
 
 from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
+from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads import Destination, DownloadJob, DownloadPlan
 from ssp_tui.operations.downloads.jobs import resource_job
 from ssp_tui.operations.pdf_text import PdfTextError
@@ -55,6 +56,14 @@ class LibraryItem:
     @property
     def kind(self) -> str:
         return "PDF" if self.document_id else "Link"
+
+
+def by_category(items: Iterable[LibraryItem], labels: Mapping[str, str]) -> list[LibraryItem]:
+    """By category in the portal's menu order (``labels``' order), newest first within each: how both
+    libraries list "All categories" until the user sorts a column."""
+    newest_first = sorted(items, key=lambda item: item.published_on, reverse=True)
+    rank = {value: position for position, value in enumerate(labels)}
+    return sorted(newest_first, key=lambda item: rank.get(item.category, len(rank)))  # stable
 
 
 class ResourceLibraryScreen(SectionScreen):
@@ -123,7 +132,8 @@ class ResourceLibraryScreen(SectionScreen):
         items: list[LibraryItem]
 
     async def fetch(self, client: PortalClient, category: str | None, query: str | None) -> list[LibraryItem]:
-        """Every resource of ``category`` (None: all) matching ``query`` (None: all), from the portal."""
+        """Every resource of ``category`` (None: all) matching ``query`` (None: all), from the portal, in any
+        order (the screen lists them ``by_category``)."""
         raise NotImplementedError(f"{type(self).__name__} must fetch its resources")
 
     def columns(self) -> tuple[Column, ...]:
@@ -201,7 +211,8 @@ class ResourceLibraryScreen(SectionScreen):
     async def load(self, category: str, query: str) -> None:
         self.query_one(f"#{self.ID_PREFIX}-summary", Static).update("Loading…")
         chosen = None if category == ALL_CATEGORIES else category
-        items = await self.controller.call(lambda c: self.fetch(c, chosen, query or None))
+        fetched = await self.controller.call(lambda c: self.fetch(c, chosen, query or None))
+        items = by_category(fetched, self.CATEGORY_LABELS)
         self.post_message(self.Loaded(category, query, items))
 
     def on_resource_library_screen_loaded(self, message: Loaded) -> None:
@@ -217,7 +228,7 @@ class ResourceLibraryScreen(SectionScreen):
             if message.category == ALL_CATEGORIES
             else (f"in {self.CATEGORY_LABELS.get(message.category, message.category)}")
         )
-        found = f"{count:,} {self.NOUN if count != 1 else self.NOUN.rstrip('s')} {where}"
+        found = f"{plural(count, self.NOUN.removesuffix('s'), self.NOUN)} {where}"
         if message.query:
             found += f" matching {message.query!r}"
         if not count:

@@ -13,7 +13,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads import Destination, DownloadMode
+from ssp_tui.widgets.choice_set import ChoiceSet
 
 
 class DownloadDialog(ModalScreen[Destination | None]):
@@ -37,10 +39,9 @@ class DownloadDialog(ModalScreen[Destination | None]):
         self.template = template
 
     def compose(self) -> ComposeResult:
-        plural = "document" if self.count == 1 else "documents"
         with Vertical(classes="dialog", id="download-dialog"):
-            yield Static(f"Download {self.count} {plural}", classes="dialog-title")
-            with RadioSet(id="download-mode"):
+            yield Static(f"Download {plural(self.count, 'document')}", classes="dialog-title")
+            with ChoiceSet(id="download-mode"):
                 yield RadioButton(
                     "One combined PDF (a bookmark per document)", value=True, id="mode-combined"
                 )
@@ -62,6 +63,10 @@ class DownloadDialog(ModalScreen[Destination | None]):
         separate = self.query_one("#mode-separate", RadioButton).value
         return DownloadMode.SEPARATE if separate else DownloadMode.COMBINED
 
+    @on(ChoiceSet.Confirmed, "#download-mode")
+    def mode_confirmed(self, event: ChoiceSet.Confirmed) -> None:
+        self.confirm(DownloadMode.SEPARATE if event.button.id == "mode-separate" else DownloadMode.COMBINED)
+
     @on(RadioSet.Changed, "#download-mode")
     def mode_changed(self) -> None:
         self.query_one("#download-name", Input).disabled = self.mode is DownloadMode.SEPARATE
@@ -69,6 +74,9 @@ class DownloadDialog(ModalScreen[Destination | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#download-start")
     def start(self) -> None:
+        self.confirm(self.mode)
+
+    def confirm(self, mode: DownloadMode) -> None:
         folder_text = self.query_one("#download-folder", Input).value.strip() if self.ask_folder else "."
         error = self.query_one("#download-error", Static)
         if not folder_text:
@@ -78,7 +86,7 @@ class DownloadDialog(ModalScreen[Destination | None]):
         if folder.exists() and not folder.is_dir():
             error.update(f"{escape(str(folder))} is a file, not a folder.")
             return
-        if self.mode is DownloadMode.SEPARATE:
+        if mode is DownloadMode.SEPARATE:
             self.dismiss(Destination.separate(folder))
             return
         typed = self.query_one("#download-name", Input).value

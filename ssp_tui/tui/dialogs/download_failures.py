@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ssp_tui.formatting import plural
+
 
 class FailureChoice(StrEnum):
     RETRY = "retry"
@@ -59,7 +61,7 @@ class DownloadFailuresDialog(ModalScreen[FailureChoice]):
     def compose(self) -> ComposeResult:
         count = len(self.failure_lines)
         with Vertical(classes="dialog", id="download-failures-dialog"):
-            yield Static(f"{count} {'file' if count == 1 else 'files'} failed", classes="dialog-title")
+            yield Static(f"{plural(count, 'file')} failed", classes="dialog-title")
             with VerticalScroll(id="download-failures-list"):
                 for line in self.failure_lines:
                     yield Static(f"✗ {escape(line)}", classes="download-failure")

@@ -18,7 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ssp_tui.errors import ConfigError
 from ssp_tui.portal.target import DemoLogin
+from ssp_tui.tui.common.form_check import FormCheck
 from ssp_tui.tui.dialogs.error_modal import describe_error
 from ssp_tui.tui.shell import shell
 
@@ -63,10 +65,19 @@ class LoginScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._accounts: dict[str, DemoLogin] = {}
+        self._filled = FormCheck(self._missing, lambda text, error: self._set_status(text, error=error))
+
+    def _missing(self) -> str | None:
+        if self.query_one("#username", Input).value.strip() and self.query_one("#password", Input).value:
+            return None
+        return "Enter your username and password."
 
     def compose(self) -> ComposeResult:
         app = shell(self)
         target = app.controller.target
+        remembered = app.controller.remembered_username()
+        if remembered:
+            self.AUTO_FOCUS = "#password"  # the username is there already: the password is what is left
         with Horizontal(id="login-layout"):
             with Vertical(id="login-card", classes="card"):
                 with Horizontal(id="login-title-row"):
@@ -75,11 +86,9 @@ class LoginScreen(Screen[None]):
                         yield Static(" SANDBOX ", classes="sandbox-badge")
                 yield Static(f"Profile: {app.controller.profile_name}", id="login-profile", markup=False)
                 yield Static(f"Portal: {target.describe()}", id="login-portal", markup=False)
-                yield Input(
-                    value=app.controller.profile.username or "", placeholder="Username", id="username"
-                )
+                yield Input(value=remembered or "", placeholder="Username", id="username")
                 yield Input(placeholder="Password", password=True, id="password")
-                yield Checkbox("Remember me on this computer", id="remember-me")
+                yield Checkbox("Remember me on this computer", bool(remembered), id="remember-me")
                 yield Button("Sign in", variant="primary", id="sign-in")
                 yield Static("", id="login-status", markup=False)
                 with Vertical(id="login-links"):
@@ -102,7 +111,7 @@ class LoginScreen(Screen[None]):
         # After the first frame: importing the HTTP client and starting the sandbox would otherwise hold the
         # screen back by about as long again as the rest of start-up (docs/performance.md).
         self.call_after_refresh(self.start_portal)
-        if shell(self).controller.profile.username:
+        if shell(self).controller.remembered_username():
             self.fill_remembered_password()
 
     def on_screen_resume(self) -> None:
@@ -192,13 +201,17 @@ class LoginScreen(Screen[None]):
     def submit(self) -> None:
         username = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
-        if not username or not password:
-            self._set_status("Enter your username and password.", error=True)
+        if not self._filled.passes():
             self.query_one("#password" if username else "#username", Input).focus()
             return
         self.query_one("#sign-in", Button).disabled = True
         self._set_status("Signing in…")
         self.sign_in(username, password, self.query_one("#remember-me", Checkbox).value)
+
+    @on(Input.Changed, "#username")
+    @on(Input.Changed, "#password")
+    def field_changed(self) -> None:
+        self._filled.recheck()
 
     @work(exclusive=True, exit_on_error=False, group="sign-in")
     async def sign_in(self, username: str, password: str, remember: bool) -> None:
@@ -213,9 +226,12 @@ class LoginScreen(Screen[None]):
                 self.post_message(self.SignInFailed("Sign-in cancelled."))
                 return
             notes = await app.controller.install(session, remembered_password=password if remember else None)
-            if remember:
-                await app.remember_username(username)
-            else:
+            # Unticked: whatever was remembered for this portal is forgotten, the username and the password.
+            try:
+                await app.remember_username(username if remember else None)
+            except ConfigError as error:  # signed in all the same; say why the name was not kept
+                notes.append(f"Could not remember your username: {error.user_message}")
+            if not remember:
                 await app.controller.forget_password(username)
         except Exception as error:  # shown on the form: a wrong password is not an app error
             self.post_message(self.SignInFailed(sign_in_error_text(error)))

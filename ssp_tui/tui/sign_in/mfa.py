@@ -187,6 +187,33 @@ class MfaScreen(ModalScreen[Session | None]):
         if self._factor is not factor:
             self.query_one(f"#factor-{factor.value}", RadioButton).value = True
 
+    @on(Checkbox.Changed, "#remember-device")
+    def remember_device_changed(self, event: Checkbox.Changed) -> None:
+        if event.value:
+            self.ask_consent_if_needed()
+
+    @work(exclusive=True, exit_on_error=False, group="mfa-consent")
+    async def ask_consent_if_needed(self) -> None:
+        """No keyring and no consent: the token would be kept nowhere, so ask for the consent right here
+        (the same setting as Settings'); a no unticks the box, as nothing could be remembered."""
+        from ssp_tui.tui.dialogs.secrets_consent import SecretsConsentDialog
+
+        controller = shell(self).controller
+        if not await controller.secrets_need_consent():
+            return
+        where = str(controller.secrets().fallback_file)
+        agreed = await self.app.push_screen_wait(SecretsConsentDialog("this device's token", where))
+        if agreed:
+            try:
+                await controller.set_secrets_file_consent(True)
+            except Exception as error:  # e.g. a read-only config folder: the box cannot do what it says
+                agreed = False
+                self._set_status(sign_in_error_text(error), error=True)
+        if not agreed:
+            with self.prevent(Checkbox.Changed):
+                self.query_one("#remember-device", Checkbox).value = False
+        self.query_one("#mfa-code", Input).focus()
+
     @on(Input.Submitted, "#mfa-code")
     @on(Button.Pressed, "#mfa-verify")
     def submit(self) -> None:

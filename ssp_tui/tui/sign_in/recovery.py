@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TabbedContent, TabPane
 
 from ssp_tui.api.constants import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from ssp_tui.tui.common.form_check import FormCheck
 from ssp_tui.tui.shell import shell
 
 if TYPE_CHECKING:
@@ -54,6 +55,34 @@ class RecoveryScreen(ModalScreen[str | None]):
         super().__init__()
         self._username = username
         self._start_with = start_with
+        self._checks = {
+            "#remind-status": self._check("#remind-status", self._remind_problem),
+            "#reset-sent": self._check("#reset-sent", self._send_code_problem),
+            "#reset-status": self._check("#reset-status", self._set_password_problem),
+        }
+
+    def _check(self, status: str, problem: Callable[[], str | None]) -> FormCheck:
+        return FormCheck(problem, lambda text, error: self._status(status, text, error=error))
+
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value.strip()
+
+    def _remind_problem(self) -> str | None:
+        return None if "@" in self._value("#remind-email") else "Enter the email address you registered with."
+
+    def _send_code_problem(self) -> str | None:
+        return None if self._value("#reset-username") else "Enter your username."
+
+    def _set_password_problem(self) -> str | None:
+        if not self._value("#reset-username") or not self._value("#reset-code"):
+            return "Enter your username and the code from the email."
+        password = self.query_one("#reset-password", Input).value
+        return password_form_problem(password, self.query_one("#reset-again", Input).value)
+
+    @on(Input.Changed)
+    def form_changed(self) -> None:
+        for check in self._checks.values():
+            check.recheck()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="recovery-dialog", classes="dialog"):
@@ -99,9 +128,8 @@ class RecoveryScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#remind-email")
     @on(Button.Pressed, "#remind-send")
     def remind(self) -> None:
-        email = self.query_one("#remind-email", Input).value.strip()
-        if "@" not in email:
-            self._status("#remind-status", "Enter the email address you registered with.", error=True)
+        email = self._value("#remind-email")
+        if not self._checks["#remind-status"].passes():
             return
         self._status("#remind-status", "Sending…")
         self.call_portal("#remind-status", lambda client: client.account.recover_username(email))
@@ -111,9 +139,8 @@ class RecoveryScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#reset-username")
     @on(Button.Pressed, "#reset-send")
     def send_code(self) -> None:
-        username = self.query_one("#reset-username", Input).value.strip()
-        if not username:
-            self._status("#reset-sent", "Enter your username.", error=True)
+        username = self._value("#reset-username")
+        if not self._checks["#reset-sent"].passes():
             return
         self._status("#reset-sent", "Sending…")
         self.call_portal("#reset-sent", lambda client: client.account.request_password_reset(username))
@@ -124,16 +151,10 @@ class RecoveryScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#reset-again")
     @on(Button.Pressed, "#reset-set")
     def set_password(self) -> None:
-        username = self.query_one("#reset-username", Input).value.strip()
-        code = self.query_one("#reset-code", Input).value.strip()
+        if not self._checks["#reset-status"].passes():
+            return
+        username, code = self._value("#reset-username"), self._value("#reset-code")
         password = self.query_one("#reset-password", Input).value
-        again = self.query_one("#reset-again", Input).value
-        if not username or not code:
-            self._status("#reset-status", "Enter your username and the code from the email.", error=True)
-            return
-        if (problem := password_form_problem(password, again)) is not None:
-            self._status("#reset-status", problem, error=True)
-            return
         self._status("#reset-status", "Setting the password…")
         self.reset(username, code, password)
 

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from ssp_tui.tui.common.form_check import FormCheck
 from ssp_tui.tui.shell import shell
 
 if TYPE_CHECKING:
@@ -36,6 +37,10 @@ class RegisterScreen(ModalScreen[None]):
     """
     AUTO_FOCUS = "#register-type"
     BINDINGS = [Binding("escape", "close", "Close", tooltip="Back to the sign-in form", id="register.close")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._check = FormCheck(self._problem, lambda text, error: self._set_status(text, error=error))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="register-dialog", classes="dialog"):
@@ -75,6 +80,23 @@ class RegisterScreen(ModalScreen[None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#register-send")
     def send(self) -> None:
+        if not self._check.passes() or isinstance(registration := self._registration(), str):
+            return
+        self.query_one("#register-send", Button).disabled = True
+        self._set_status("Sending…")
+        self.submit(registration)
+
+    @on(Input.Changed)
+    @on(RadioSet.Changed, "#register-type")
+    def form_changed(self) -> None:
+        self._check.recheck()
+
+    def _problem(self) -> str | None:
+        checked = self._registration()
+        return checked if isinstance(checked, str) else None
+
+    def _registration(self) -> RegistrationCreate | str:
+        """The registration to send, or what is wrong with the form, in the form's words."""
         import msgspec
 
         from ssp_tui.api.models import RegistrationCreate, UserType
@@ -91,16 +113,11 @@ class RegisterScreen(ModalScreen[None]):
         if self.authorized and not fields["works_for"]:
             missing.append("whom you work for")
         if missing:
-            self._set_status(f"Fill in: {', '.join(missing)}.", error=True)
-            return
+            return f"Fill in: {', '.join(missing)}."
         try:
-            registration = msgspec.convert(fields, type=RegistrationCreate)
+            return msgspec.convert(fields, type=RegistrationCreate)
         except msgspec.ValidationError as error:
-            self._set_status(_field_problem(str(error)), error=True)
-            return
-        self.query_one("#register-send", Button).disabled = True
-        self._set_status("Sending…")
-        self.submit(registration)
+            return _field_problem(str(error))
 
     @work(exclusive=True, exit_on_error=False, group="register")
     async def submit(self, registration: RegistrationCreate) -> None:

@@ -1,5 +1,5 @@
-"""The Agent library (agents only): the resource library in its seven categories, newest first; PDFs are
-downloaded through the shared engine (or previewed), links open in the browser."""
+"""The Agent library (agents only): the resource library in its seven categories, by category and newest
+first within each; PDFs are downloaded through the shared engine (or previewed), links open in the browser."""
 
 from __future__ import annotations
 
@@ -40,5 +40,4 @@ class AgentLibraryScreen(ResourceLibraryScreen):
     async def fetch(self, client: PortalClient, category: str | None, query: str | None) -> list[LibraryItem]:
         chosen = AgentCategory(category) if category else None
         resources = await client.agent.resources(category=chosen, q=query).collect()
-        # Newest first, whatever order the portal sends.
-        return sorted((agent_item(r) for r in resources), key=lambda i: i.published_on, reverse=True)
+        return [agent_item(r) for r in resources]

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from ssp_tui.api.constants import HOLDER_REQUEST_EXPECTED_HOURS
 from ssp_tui.api.models.credentialing import USPS_STATE_CODES, HolderRequest, HolderRequestCreate
+from ssp_tui.tui.common.form_check import FormCheck
 
 MAX_TEXT = 200
 """The portal's limit on each text field."""
@@ -109,6 +110,18 @@ class HolderRequestDialog(ModalScreen[HolderRequestCreate | None]):
         super().__init__()
         self.choices = list(choices)
         self.preselected = preselected if preselected in self.choices else None
+        # One check per field, each message under its field, gone once that field is right.
+        self.checks = {name: self._field_check(name) for name in FIELD_LABELS}
+        self.insured_check = FormCheck(
+            lambda: None if self.choice else "Choose the insured and policy the certificate is for.",
+            lambda text, _error: self.query_one("#holder-insured-error", Static).update(text),
+        )
+
+    def _field_check(self, name: str) -> FormCheck:
+        return FormCheck(
+            lambda: validate_holder_fields(self.field_values()).get(name),
+            lambda text, _error: self.query_one(f"#holder-{name}-error", Static).update(escape(text)),
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="holder-dialog"):
@@ -157,22 +170,24 @@ class HolderRequestDialog(ModalScreen[HolderRequestCreate | None]):
         else:
             self.focus_next()
 
+    @on(Input.Changed)
+    def field_changed(self, event: Input.Changed) -> None:
+        check = self.checks.get((event.input.id or "").removeprefix("holder-"))
+        if check is not None:
+            check.recheck()
+
+    @on(Select.Changed, "#holder-insured")
+    def insured_changed(self) -> None:
+        self.insured_check.recheck()
+
     @on(Button.Pressed, "#holder-send")
     def action_submit(self) -> None:
-        values = self.field_values()
-        errors = validate_holder_fields(values)
+        wrong = [name for name, check in self.checks.items() if not check.passes()]
         choice = self.choice
-        self.query_one("#holder-insured-error", Static).update(
-            "" if choice else "Choose the insured and policy the certificate is for."
-        )
-        for name in FIELD_LABELS:
-            self.query_one(f"#holder-{name}-error", Static).update(escape(errors.get(name, "")))
-        if errors or choice is None:
-            first_wrong = next((name for name in FIELD_LABELS if name in errors), None)
-            target = f"#holder-{first_wrong}" if first_wrong else "#holder-insured"
-            self.set_focus(self.query_one(target))
+        if not self.insured_check.passes() or choice is None or wrong:
+            self.set_focus(self.query_one(f"#holder-{wrong[0]}" if wrong else "#holder-insured"))
             return
-        self.dismiss(holder_request_body(values, choice))
+        self.dismiss(holder_request_body(self.field_values(), choice))
 
     @on(Button.Pressed, "#holder-cancel")
     def action_cancel(self) -> None:

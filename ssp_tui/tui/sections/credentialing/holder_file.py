@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker, WorkerState
 
 from ssp_tui.api.errors import PortalError
+from ssp_tui.formatting import plural
 from ssp_tui.operations.season.holder_batch import ResolvedRow, RowOutcome
 from ssp_tui.operations.season.holder_rows import HolderFile, HolderFileError, read_holder_file
 from ssp_tui.widgets.table_columns import Column
@@ -152,7 +153,7 @@ class HolderFileDialog(ModalScreen[int]):
         except HolderFileError as exc:
             summary.update(exc.full_message)
             return
-        summary.update(f"Checking {len(holder_file.rows)} rows against the portal…")
+        summary.update(f"Checking {plural(len(holder_file.rows), 'row')} against the portal…")
         try:
             resolved = await self._check(holder_file)
         except PortalError as exc:
@@ -167,7 +168,7 @@ class HolderFileDialog(ModalScreen[int]):
         self.query_one(VirtualTable).set_rows(rows, key=lambda r: r.line)
         invalid = sum(r.status == "invalid" for r in rows)
         ready = sum(r.status == "ready" for r in rows)
-        text = f"{len(rows)} rows: {ready} ready, {invalid} not valid"
+        text = f"{plural(len(rows), 'row')}: {ready} ready, {invalid} not valid"
         if outcomes:
             failed = sum(not o.ok for o in outcomes)
             text = f"Sent {len(outcomes) - failed} of {len(outcomes)}; {failed} failed, {invalid} not valid."
@@ -185,7 +186,7 @@ class HolderFileDialog(ModalScreen[int]):
         allowed = bool(ready) and (not invalid or self.query_one("#holder-file-skip", Checkbox).value)
         button = self.query_one("#holder-file-send", Button)
         button.disabled = not allowed
-        button.label = f"Send {len(ready)} requests" if ready else "Send"
+        button.label = f"Send {plural(len(ready), 'request')}" if ready else "Send"
 
     @on(Button.Pressed, "#holder-file-send")
     def send_rows(self) -> None:

@@ -13,12 +13,11 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from ssp_tui import clock
-from ssp_tui.api.models.credentialing import HolderRequest, HolderRequestStatus
+from ssp_tui.api.models.credentialing import OPEN_HOLDER_REQUEST_STATUSES, HolderRequest
 from ssp_tui.widgets.filter_bar import FilterBar
 from ssp_tui.widgets.table_columns import Column
 from ssp_tui.widgets.virtual_table import VirtualTable
 
-FINISHED = frozenset({HolderRequestStatus.COMPLETED, HolderRequestStatus.REJECTED})
 OVERDUE_MARK = "OVERDUE"
 
 
@@ -44,8 +43,7 @@ class RequestRow:
 
     @classmethod
     def of(cls, request: HolderRequest, now: datetime) -> RequestRow:
-        overdue = request.status not in FINISHED and now > request.expected_by
-        return cls(request, now - request.submitted_at, overdue)
+        return cls(request, now - request.submitted_at, request.is_overdue(now))
 
 
 def _status_text(row: RequestRow) -> str:
@@ -95,7 +93,7 @@ class HolderRequestsPane(Vertical):
         rows = sorted((RequestRow.of(r, moment) for r in requests), key=lambda row: row.age)
         self.table.set_rows(rows, key=lambda row: row.request.id)
         overdue = sum(row.overdue for row in rows)
-        open_count = sum(row.request.status not in FINISHED for row in rows)
+        open_count = sum(row.request.status in OPEN_HOLDER_REQUEST_STATUSES for row in rows)
         summary = f"Your certificate-holder requests: {len(rows)}, {open_count} open"
         if overdue:
             summary += f", {overdue} overdue (past the 48 hours)"

@@ -25,6 +25,7 @@ from ssp_tui.api.models import (
     HolderRequestCreate,
     PolicyStatus,
 )
+from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads.jobs import combined_title
 from ssp_tui.operations.safe_names import TemplateError
 from ssp_tui.tui.common.download_runner import DownloadRunner
@@ -232,18 +233,28 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
     def _show_tree(self) -> None:
         grouping = self.search_bar.grouping
         self.tree.show_groups(group_certificates(self.selection.certificates.values(), grouping), grouping)
+        # No certificates: the summary says why, in place of an empty tree (and a hint about ticking nothing).
+        found = bool(self.selection.certificates)
+        self.tree.display = found
+        self.query_one("#coi-hint", Static).display = found
 
     def _summary(self, message: CertificatesFound) -> str:
-        policies = len({i.policy_id for i in message.insureds})
-        term = "renewal term" if message.search.term is CertificateTerm.RENEWAL else "current term"
-        text = (
-            f"{len(message.insureds)} insureds on {policies} policies · "
-            f"{len(message.certificates)} certificates, {term}"
-        )
-        if message.without_renewal:
-            text += f" · {message.without_renewal} policies offer no renewal term"
         if not message.insureds:
-            text = "No insureds match. Try the other search (policy number or policyholder) or All."
+            return "No insureds match. Try the other search (policy number or policyholder) or All."
+        policies = {i.policy_id: i for i in message.insureds}
+        term = "renewal term" if message.search.term is CertificateTerm.RENEWAL else "current term"
+        found = f"{plural(len(message.insureds), 'insured')} on {plural(len(policies), 'policy', 'policies')}"
+        if not message.certificates:
+            ended = PolicyStatus.CANCELLED
+            cancelled = sorted(p.policy_number for p in policies.values() if p.status is ended)
+            if len(cancelled) == len(policies):
+                numbers = ", ".join(cancelled)
+                which = f"Policy {numbers} is" if len(cancelled) == 1 else f"Policies {numbers} are"
+                return f"{found}. {which} cancelled: a cancelled policy has no certificates of insurance."
+            return f"{found}, with no certificates for the {term}."
+        text = f"{found} · {plural(len(message.certificates), 'certificate')}, {term}"
+        if message.without_renewal:
+            text += f" · no renewal term offered on {plural(message.without_renewal, 'policy', 'policies')}"
         return text
 
     @on(CoiSearchBar.SearchRequested)

@@ -16,6 +16,7 @@ from textual.widgets import TabbedContent
 from ssp_tui import clock
 from ssp_tui.api.errors import PortalError
 from ssp_tui.api.models import CertificateTerm
+from ssp_tui.formatting import plural
 from ssp_tui.operations.certificate_search import CertificateQuery, find_certificates
 from ssp_tui.operations.season.holder_batch import ResolvedRow, RowOutcome, resolve_rows, submit_rows
 from ssp_tui.operations.season.holder_rows import HolderFile
@@ -62,7 +63,7 @@ class CredentialingSeason(_Base):
 
         sent = await self.app.push_screen_wait(HolderFileDialog(check, send, controller.profile.download_dir))
         if sent:
-            self.notify(f"Sent {sent} holder request{'s' if sent != 1 else ''}.", title="Holder requests")
+            self.notify(f"Sent {plural(sent, 'holder request')}.", title="Holder requests")
             self.load_requests()  # type: ignore[attr-defined]
 
     def action_expiring(self) -> None:

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from ssp_tui.api.models import Certificate
+from ssp_tui.formatting import plural
 from ssp_tui.operations.season.expiring import Lapsing, WindowError, expiring, parse_window
 from ssp_tui.operations.season.ledger import ChangedCertificate, LedgerEntry
 from ssp_tui.widgets.filter_bar import FilterBar
@@ -104,10 +105,11 @@ class ExpiringPane(Vertical):
         offered = sum(x.certificate.renewal_offered for x in found)
         days = self.window // timedelta(days=1)
         self.query_one("#expiring-summary", Static).update(
-            f"{len(found)} certificates lapse within {days} days · {offered} with a renewal offered "
+            f"{plural(len(found), 'certificate')} {'lapses' if len(found) == 1 else 'lapse'} within "
+            f"{plural(days, 'day')} · {offered} with a renewal offered "
             "(press t for the renewal term's certificates)"
             if found
-            else f"No certificate in your book lapses within {days} days."
+            else f"No certificate in your book lapses within {plural(days, 'day')}."
         )
         return found
 
@@ -143,9 +145,12 @@ class SentPane(Vertical):
         rows = [(e, e.certificate_id in changed_ids and e.action.value in delivered) for e in entries]
         self.table.set_rows(rows, key=lambda r: (r[0].at, r[0].certificate_id, r[0].action.value))
         holders = len({c.delivered.holder_name for c in changed})
-        text = f"{len(entries)} events in the ledger"
+        text = f"{plural(len(entries), 'event')} in the ledger"
         if changed:
-            text += f" · {len(changed)} certificates changed since sent, for {holders} holders: send again"
+            text += (
+                f" · {plural(len(changed), 'certificate')} changed since sent, "
+                f"for {plural(holders, 'holder')}: send again"
+            )
         self.query_one("#sent-summary", Static).update(text)
 
     def failed(self, message: str) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ssp_tui.api.models.credentialing import Certificate
+from ssp_tui.formatting import plural
 from ssp_tui.tui.sections.credentialing.selection import (
     ACCESS_LABELS,
     Access,
@@ -221,8 +222,8 @@ class CertificateTree(Tree[TreeItem]):
     def _group_label(self, group: CertificateGroup) -> Text:
         ticked = sum(self.selection.is_selected(i) for i in group.ids)
         box = TICKED if ticked == len(group.ids) else PARTLY if ticked else UNTICKED
-        noun = "certificate" if len(group.ids) == 1 else "certificates"
-        count = f"  {ticked} of {len(group.ids)} ticked" if ticked else f"  {len(group.ids)} {noun}"
+        size = len(group.ids)
+        count = f"  {ticked} of {size} ticked" if ticked else "  " + plural(size, "certificate")
         return Text.assemble(box, (group.title, "bold"), (count, "dim"))
 
     def _item_title(self, certificate: Certificate) -> str:

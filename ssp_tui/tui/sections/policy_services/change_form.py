@@ -22,6 +22,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Label, Select, Stati
 from ssp_tui.api.models import ChangeKind, ChangeRequest, ChangeRequestCreate, InsuredRef, PolicySummary
 from ssp_tui.operations.change_requests import KIND_TITLES, dollars_to_cents
 from ssp_tui.operations.dates import DateParseError, parse_date
+from ssp_tui.tui.common.form_check import FormCheck
 from ssp_tui.tui.shell import shell
 
 FIELDS: dict[ChangeKind, tuple[tuple[str, str, str], ...]] = {
@@ -64,6 +65,7 @@ class ChangeRequestForm(ModalScreen[ChangeRequest | None]):
         self._policy_id = current_policy_id if current_policy_id in ids else self._policies[0].id
         self._key = uuid.uuid4().hex
         self._insureds: dict[str, list[InsuredRef]] = {}
+        self._check = FormCheck(self._problem, lambda text, error: self._set_status(text, error=error))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="change-dialog", classes="dialog"):
@@ -172,20 +174,32 @@ class ChangeRequestForm(ModalScreen[ChangeRequest | None]):
     @on(Button.Pressed, "#change-submit")
     @on(Input.Submitted)
     def submit(self) -> None:
-        try:
-            body = msgspec.convert(
-                {"policy_id": self._policy_id, "change": self._change(), "note": self._text("note")},
-                type=ChangeRequestCreate,
-            )
-        except ValueError as error:
-            self._set_status(str(error), error=True)
-            return
-        except msgspec.ValidationError as error:
-            self._set_status(f"Check the fields: {error}", error=True)
+        if not self._check.passes() or isinstance(body := self._body(), str):
             return
         self.query_one("#change-submit", Button).disabled = True
         self._set_status("Submitting…")
         self.file(body)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def form_changed(self) -> None:
+        self._check.recheck()
+
+    def _problem(self) -> str | None:
+        body = self._body()
+        return body if isinstance(body, str) else None
+
+    def _body(self) -> ChangeRequestCreate | str:
+        """The request to file, or what is wrong with the form, in the form's words."""
+        try:
+            return msgspec.convert(
+                {"policy_id": self._policy_id, "change": self._change(), "note": self._text("note")},
+                type=ChangeRequestCreate,
+            )
+        except ValueError as error:
+            return str(error)
+        except msgspec.ValidationError as error:
+            return f"Check the fields: {error}"
 
     @work(exclusive=True, exit_on_error=False, group="change-file")
     async def file(self, body: ChangeRequestCreate) -> None:

@@ -38,7 +38,4 @@ class RiskManagementScreen(ResourceLibraryScreen):
     async def fetch(self, client: PortalClient, category: str | None, query: str | None) -> list[LibraryItem]:
         chosen = RiskCategory(category) if category else None
         resources = await client.risk.list(category=chosen, q=query).collect()
-        # By category in the portal's order, newest first within each (the sort is stable).
-        items = sorted((risk_item(r) for r in resources), key=lambda i: i.published_on, reverse=True)
-        order = list(RISK_CATEGORY_LABELS)
-        return sorted(items, key=lambda i: order.index(i.category) if i.category in order else len(order))
+        return [risk_item(r) for r in resources]

@@ -14,11 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ssp_tui.api.models import Seminar, SeminarActivity
+from ssp_tui.formatting import decimal_text, plural
 from ssp_tui.operations.dates import DateParseError, parse_date_range
-from ssp_tui.operations.export_columns import SEMINAR_ACTIVITY_COLUMNS
+from ssp_tui.tui.common.form_check import FormCheck
 from ssp_tui.widgets.table_columns import Column
 
 
@@ -27,8 +28,8 @@ def us_date(value: date | None) -> str:
 
 
 def credits_text(value: Decimal) -> str:
-    """CME credits as the portal shows them: ``1.5``, ``2``, ``0.25``."""
-    return f"{value.normalize():f}"
+    """CME credits as the portal shows them: ``1.5``, ``2``, ``0.25`` (as a CSV export writes them)."""
+    return decimal_text(value)
 
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
@@ -40,9 +41,6 @@ ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column("completed_on", "Completed", formatter=us_date, min_width=10),
     Column("credits", "Credits", formatter=credits_text, align="right", min_width=7),
 )
-
-ACTIVITY_EXPORT_COLUMNS = SEMINAR_ACTIVITY_COLUMNS
-"""The same columns as the table, as an export writes them (shared with `ssp-tui seminars activity`)."""
 
 CATALOG_COLUMNS: tuple[Column, ...] = (
     Column("title", "Title", max_width=60),
@@ -70,8 +68,8 @@ def activity_summary(rows: Iterable[SeminarActivity], *, filtered_from: int | No
 
 
 def activity_summary_of(count: int, credits: Decimal, *, filtered_from: int | None = None) -> str:
-    noun = "completion" if count == 1 else "completions"
-    text = f"{count:,} {noun} · {credits_text(credits)} credits"
+    credit_word = "credit" if credits == 1 else "credits"  # a Decimal: 1.5 credits, 1 credit
+    text = f"{plural(count, 'completion')} · {credits_text(credits)} {credit_word}"
     if filtered_from is not None and filtered_from != count:
         text += f" (filtered from {filtered_from:,} loaded)"
     return text
@@ -114,7 +112,8 @@ class ActivityFilterForm(Vertical):
     ActivityFilterForm { height: auto; }
     ActivityFilterForm > Horizontal { height: auto; }
     ActivityFilterForm Input { width: 1fr; }
-    ActivityFilterForm .date-input { width: 22; }
+    ActivityFilterForm Label { width: auto; padding: 0 1 0 1; }
+    ActivityFilterForm .date-input { width: 14; }
     ActivityFilterForm Button { min-width: 9; }
     ActivityFilterForm > #activity-filter-error { height: auto; color: $error; }
     """
@@ -130,20 +129,34 @@ class ActivityFilterForm(Vertical):
         ("title", "Seminar title"),
     )
 
+    DATE_HINT: ClassVar[str] = "MM/DD/YYYY"
+    """The dates' one form, as the table shows them (other forms are taken too: ISO, "Jan 1 2026")."""
+
     def compose(self) -> ComposeResult:
+        # Labels beside the fields, not placeholders: a placeholder goes as soon as something is typed.
         with Horizontal():
-            for field_name, placeholder in self.FIELDS:
-                yield Input(placeholder=placeholder, id=f"activity-{field_name}", compact=True)
+            for field_name, label in self.FIELDS:
+                yield Label(label, classes="filter-label")
+                yield Input(id=f"activity-{field_name}", compact=True)
         with Horizontal():
-            yield Input(
-                placeholder="From (e.g. 01/31/2026)", id="activity-from", classes="date-input", compact=True
-            )
-            yield Input(
-                placeholder="To (e.g. 2026-11-28)", id="activity-to", classes="date-input", compact=True
-            )
+            yield Label("From", classes="filter-label")
+            yield Input(placeholder=self.DATE_HINT, id="activity-from", classes="date-input", compact=True)
+            yield Label("To", classes="filter-label")
+            yield Input(placeholder=self.DATE_HINT, id="activity-to", classes="date-input", compact=True)
             yield Button("Apply", id="activity-apply", variant="primary", compact=True)
             yield Button("Clear", id="activity-clear", compact=True)
         yield Static("", id="activity-filter-error")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._dates = FormCheck(self._date_problem, lambda text, _error: self.show_error(text))
+
+    def _date_problem(self) -> str | None:
+        try:
+            self.read()
+        except DateParseError as error:
+            return str(error)
+        return None
 
     def _text(self, field_name: str) -> str:
         return self.query_one(f"#activity-{field_name}", Input).value.strip()
@@ -161,13 +174,12 @@ class ActivityFilterForm(Vertical):
     @on(Button.Pressed, "#activity-apply")
     def apply(self, event: Input.Submitted | Button.Pressed) -> None:
         event.stop()
-        try:
-            filters = self.read()
-        except DateParseError as error:
-            self.show_error(str(error))
-            return
-        self.show_error("")
-        self.post_message(self.Applied(filters))
+        if self._dates.passes():
+            self.post_message(self.Applied(self.read()))
+
+    @on(Input.Changed, ".date-input")
+    def date_changed(self) -> None:
+        self._dates.recheck()
 
     @on(Button.Pressed, "#activity-clear")
     def clear(self, event: Button.Pressed) -> None:

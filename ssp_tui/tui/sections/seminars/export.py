@@ -14,9 +14,28 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from ssp_tui.operations.export import ExportFormat
+from ssp_tui.formatting import plural
+from ssp_tui.operations.export import Column, ExportFormat
+from ssp_tui.operations.export_columns import SEMINAR_ACTIVITY_COLUMNS, SEMINAR_CATALOG_COLUMNS
+from ssp_tui.widgets.choice_set import ChoiceSet
 
 SUFFIXES = {ExportFormat.XLSX: ".xlsx", ExportFormat.CSV: ".csv"}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportKind:
+    """What `e` exports from a tab: its columns, the file's default name and sheet, the dialog's words."""
+
+    columns: tuple[Column, ...]
+    stem: str
+    sheet_name: str
+    what: str
+
+
+ACTIVITY_EXPORT = ExportKind(
+    SEMINAR_ACTIVITY_COLUMNS, "seminar-activity", "Seminar activity", "what the filters show"
+)
+CATALOG_EXPORT = ExportKind(SEMINAR_CATALOG_COLUMNS, "seminar-catalog", "Seminar catalog", "the catalog")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +70,19 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         Binding("escape", "cancel", "Cancel", tooltip="Close without exporting", id="export_dialog.cancel"),
     ]
 
-    def __init__(self, rows: int, default_path: Path) -> None:
+    def __init__(self, rows: int, default_path: Path, what: str = "what the filters show") -> None:
         super().__init__()
         self.rows = rows
+        self.what = what
         self.default_path = default_path
         self._confirmed: Path | None = None
         self._confirmed_text = ""
         """The file-name field's text when the user was asked whether to replace ``_confirmed``."""
 
     def compose(self) -> ComposeResult:
-        plural = "row" if self.rows == 1 else "rows"
         with Vertical(classes="dialog", id="export-dialog"):
-            yield Static(f"Export {self.rows:,} {plural} (what the filters show)", classes="dialog-title")
-            with RadioSet(id="export-format"):
+            yield Static(f"Export {plural(self.rows, 'row')} ({self.what})", classes="dialog-title")
+            with ChoiceSet(id="export-format"):
                 yield RadioButton("Excel workbook (.xlsx)", value=True, id="format-xlsx")
                 yield RadioButton("CSV (.csv)", id="format-csv")
             yield Static("Save to", classes="hint")
@@ -79,11 +98,21 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
     @on(RadioSet.Changed, "#export-format")
     def format_changed(self) -> None:
+        self._name_follows(self.format)
+
+    @on(ChoiceSet.Confirmed, "#export-format")
+    def format_confirmed(self, event: ChoiceSet.Confirmed) -> None:
+        # Enter on a format: that one, and export (the set's own Changed may arrive after this).
+        fmt = ExportFormat.CSV if event.button.id == "format-csv" else ExportFormat.XLSX
+        self._name_follows(fmt)
+        self._start(fmt)
+
+    def _name_follows(self, fmt: ExportFormat) -> None:
         # The file name follows the format when it ends in the other one's suffix.
         field = self.query_one("#export-path", Input)
         path = Path(field.value.strip())
         if path.suffix.lower() in SUFFIXES.values():
-            field.value = str(path.with_suffix(SUFFIXES[self.format]))
+            field.value = str(path.with_suffix(SUFFIXES[fmt]))
 
     @on(Input.Changed, "#export-path")
     def path_changed(self, event: Input.Changed) -> None:
@@ -98,9 +127,12 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#export-start")
     def start(self) -> None:
+        self._start(self.format)
+
+    def _start(self, fmt: ExportFormat) -> None:
         error = self.query_one("#export-error", Static)
         try:
-            path = check_export_path(self.query_one("#export-path", Input).value, self.format)
+            path = check_export_path(self.query_one("#export-path", Input).value, fmt)
         except ValueError as problem:
             error.update(escape(str(problem)))
             return
@@ -110,7 +142,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             error.update(escape(f"{path.name} already exists. Press Replace to overwrite it."))
             self.query_one("#export-start", Button).label = "Replace"
             return
-        self.dismiss(ExportChoice(path, self.format))
+        self.dismiss(ExportChoice(path, fmt))
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:

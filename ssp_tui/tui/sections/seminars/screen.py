@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Seminar, SeminarActivity
 from ssp_tui.errors import CannotWrite
+from ssp_tui.formatting import plural
 from ssp_tui.operations.export import ExportError, export_rows
 from ssp_tui.tui.common.browser_delivery import browser_delivery
 from ssp_tui.tui.common.links import open_link
@@ -28,7 +30,6 @@ from ssp_tui.tui.common.shared_values import SharedValues
 from ssp_tui.tui.section_screen import SectionScreen
 from ssp_tui.tui.sections.seminars.activity import (
     ACTIVITY_COLUMNS,
-    ACTIVITY_EXPORT_COLUMNS,
     CATALOG_COLUMNS,
     ActivityFilterForm,
     ActivityFilters,
@@ -36,7 +37,7 @@ from ssp_tui.tui.sections.seminars.activity import (
     activity_summary_of,
     catalog_detail,
 )
-from ssp_tui.tui.sections.seminars.export import ExportDialog
+from ssp_tui.tui.sections.seminars.export import ACTIVITY_EXPORT, CATALOG_EXPORT, ExportDialog, ExportKind
 from ssp_tui.widgets.filter_bar import FilterBar
 from ssp_tui.widgets.virtual_table import VirtualTable
 
@@ -58,7 +59,7 @@ class SeminarsScreen(SectionScreen):
             "e",
             "export",
             "Export",
-            tooltip="Export the rows shown to Excel (.xlsx) or CSV",
+            tooltip="Export the rows the tab shows to Excel (.xlsx) or CSV",
             id="seminars.export",
         ),
         Binding(
@@ -174,12 +175,12 @@ class SeminarsScreen(SectionScreen):
         try:
             total = await self.controller.call(lambda c: self._fetch_activity(c, filters))
         except asyncio.CancelledError:
-            self._set_status(f"Stopped after {self.loaded_rows:,} rows ({filters.describe()}).")
+            self._set_status(f"Stopped after {plural(self.loaded_rows, 'row')} ({filters.describe()}).")
             raise
         finally:
             self.activity_loading = False
             self.refresh_bindings()
-        self._set_status(f"{total:,} rows · {filters.describe()}")
+        self._set_status(f"{plural(total, 'row')} · {filters.describe()}")
 
     async def _fetch_activity(self, client: PortalClient, filters: ActivityFilters) -> int:
         # Runs again from the first page after a re-login, so it starts from an empty table every time.
@@ -217,7 +218,7 @@ class SeminarsScreen(SectionScreen):
                 # and repaints the screen, 200 of them for 200,000 rows.
                 pages_read += 1
                 if appended or pages_read % STATUS_EVERY_PAGES == 0 or page.next_cursor is None:
-                    self._set_status(f"Loaded {self.loaded_rows:,} rows…")
+                    self._set_status(f"Loaded {plural(self.loaded_rows, 'row')}…")
         finally:
             # Also when stopped: every row fetched is shown, and then indexed for the filter.
             table.index_in_background = True
@@ -301,20 +302,29 @@ class SeminarsScreen(SectionScreen):
         await open_link(self.app, seminar.url, seminar.title)
 
     def action_export(self) -> None:
+        # What the tab in view shows: the catalog's rows on the Catalog tab, else the activity's.
+        if self.query_one(TabbedContent).active == CATALOG_TAB:
+            seminars = [row for row in self.catalog_table.shown_rows() if isinstance(row, Seminar)]
+            if not seminars:
+                self.notify("No seminars to export.", severity="warning")
+                return
+            self.export(CATALOG_EXPORT, seminars)
+            return
         rows = [row for row in self.activity_table.shown_rows() if isinstance(row, SeminarActivity)]
         if not rows:
             self.notify("No rows to export: change the filters.", severity="warning")
             return
         if self.activity_loading:
             self.notify(
-                f"Still loading: the export has the {len(rows):,} rows loaded so far.", severity="warning"
+                f"Still loading: the export has the {plural(len(rows), 'row')} loaded so far.",
+                severity="warning",
             )
-        self.export(rows)
+        self.export(ACTIVITY_EXPORT, rows)
 
     @work(exclusive=True, exit_on_error=False, group="seminar-export")
-    async def export(self, rows: list[SeminarActivity]) -> None:
-        default = self.controller.profile.download_dir / f"seminar-activity-{clock.today():%Y-%m-%d}.xlsx"
-        choice = await self.app.push_screen_wait(ExportDialog(len(rows), default))
+    async def export(self, kind: ExportKind, rows: Sequence[Seminar] | Sequence[SeminarActivity]) -> None:
+        default = self.controller.profile.download_dir / f"{kind.stem}-{clock.today():%Y-%m-%d}.xlsx"
+        choice = await self.app.push_screen_wait(ExportDialog(len(rows), default, kind.what))
         if choice is None:
             return
         delivery = browser_delivery(self.app)
@@ -323,18 +333,18 @@ class SeminarsScreen(SectionScreen):
         total = len(rows)
 
         def progress(done: int) -> None:
-            self.app.call_from_thread(self._set_status, f"Exporting {done:,} of {total:,} rows…")
+            self.app.call_from_thread(self._set_status, f"Exporting {done:,} of {plural(total, 'row')}…")
 
         def write() -> None:
             choice.path.parent.mkdir(parents=True, exist_ok=True)
             export_rows(
                 rows,
-                ACTIVITY_EXPORT_COLUMNS,
+                kind.columns,
                 choice.path,
                 choice.format,
                 on_progress=progress,
                 progress_every=EXPORT_PROGRESS_EVERY,
-                sheet_name="Seminar activity",
+                sheet_name=kind.sheet_name,
             )
 
         try:
@@ -348,5 +358,5 @@ class SeminarsScreen(SectionScreen):
             return
         self.last_export = choice.path
         where = f"to {choice.path}" if delivery is None else delivery.send_file(self.app, choice.path)
-        self._set_status(f"Exported {total:,} rows {where}")
-        self.notify(f"Exported {total:,} rows {where}", title="Export", timeout=10)
+        self._set_status(f"Exported {plural(total, 'row')} {where}")
+        self.notify(f"Exported {plural(total, 'row')} {where}", title="Export", timeout=10)

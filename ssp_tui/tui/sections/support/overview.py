@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -81,14 +83,25 @@ class SummaryDialog(ModalScreen[None]):
             tooltip="Copy the summary to the clipboard again",
             id="summary_dialog.copy",
         ),
+        Binding(
+            "w",
+            "toggle_wrap",
+            "Wrap",
+            tooltip="Wrap long lines, or keep them whole (scroll sideways)",
+            id="summary_dialog.toggle_wrap",
+        ),
         Binding("escape", "close", "Close", tooltip="Close this dialog", id="summary_dialog.close"),
     ]
     DEFAULT_CSS: ClassVar[str] = """
     SummaryDialog { align: center middle; }
     SummaryDialog > #summary-dialog { width: 90%; height: 90%; border: thick $primary; background: $surface; }
     SummaryDialog #summary-scroll { height: 1fr; }
+    SummaryDialog #summary-text { width: 100%; }
     SummaryDialog .buttons { height: auto; align-horizontal: right; }
     """
+
+    wrapped: reactive[bool] = reactive(True, init=False)
+    """Long lines wrap (the default: nothing is hidden), else they stay whole and the text scrolls."""
 
     def __init__(self, account_name: str, summary: str) -> None:
         super().__init__()
@@ -104,7 +117,8 @@ class SummaryDialog(ModalScreen[None]):
                 classes="hint",
                 id="summary-hint",
             )
-            # Scrolls both ways: the summary's lines are not wrapped, so its columns stay lined up.
+            # Long lines wrap, so nothing is cut off at the dialog's edge; w keeps them whole instead (the
+            # columns stay lined up) and the text scrolls sideways.
             with ScrollableContainer(id="summary-scroll"):
                 yield Static(Text(self.summary), id="summary-text")
             with Horizontal(classes="buttons"):
@@ -112,10 +126,19 @@ class SummaryDialog(ModalScreen[None]):
                 yield Button("Close", id="summary-close")
 
     def on_mount(self) -> None:
-        # As wide as the longest line (an auto width stops at the dialog's edge), so it scrolls sideways.
-        widest = max((len(line) for line in self.summary.splitlines()), default=0)
-        self.query_one("#summary-text", Static).styles.width = widest + 1
         self.app.copy_to_clipboard(self.summary)
+
+    def watch_wrapped(self, wrapped: bool) -> None:
+        text = self.query_one("#summary-text", Static)
+        if wrapped:
+            text.styles.width = "100%"
+        else:
+            # As wide as the longest line (an auto width stops at the dialog's edge), so it scrolls sideways.
+            widest = max((cell_len(line) for line in self.summary.splitlines()), default=0)
+            text.styles.width = widest + 1
+
+    def action_toggle_wrap(self) -> None:
+        self.wrapped = not self.wrapped
 
     @on(Button.Pressed, "#summary-copy")
     def action_copy(self) -> None:

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from ssp_tui.api.models import SupportAccountHit
+from ssp_tui.formatting import plural
 from ssp_tui.widgets.table_columns import Column
 from ssp_tui.widgets.virtual_table import VirtualTable
 
@@ -107,7 +108,7 @@ class SupportSearchPane(Vertical):
             self.set_status(f"No accounts {matched}.")
         else:
             more = f" (the first {len(hits)}; narrow the search to see others)" if truncated else ""
-            accounts = "1 account" if len(hits) == 1 else f"{len(hits)} accounts"
+            accounts = plural(len(hits), "account")
             self.set_status(f"{accounts} {matched}{more}, {with_problems} with problems.")
             self.table.focus()
 
