@@ -29,7 +29,7 @@ from benchmarks.bench_login_home import MemoryKeyring, until
 from benchmarks.common import Result, Samples, emit, load_average, peak_rss_mb, reset_peak_rss
 from benchmarks.large_book import AGENT, LargeSandbox
 from ssp_tui import clock
-from ssp_tui.api.models import Certificate
+from ssp_tui.api.models import Certificate, SearchBy
 from ssp_tui.operations.downloads.jobs import coi_jobs
 from ssp_tui.settings.config import CONFIG_ENV, Profile
 from ssp_tui.settings.secrets import SecretStore
@@ -70,7 +70,7 @@ def certificates_loaded(app: SspApp, text: str) -> bool:
 async def app_round(
     book: LargeSandbox, store: SecretStore, prefix: str, count: int, samples: Samples, peaks: list[float]
 ) -> None:
-    from textual.widgets import Input
+    from textual.widgets import Input, Select
 
     scratch = Path(tempfile.mkdtemp(prefix="ssp-bench-coi-"))
     os.environ["XDG_CACHE_HOME"] = str(scratch / "cache")  # a new, empty download cache
@@ -90,6 +90,8 @@ async def app_round(
             await pilot.press("g")
             await pilot.pause()
             samples.add(f"group {grouping}", time.perf_counter() - started)
+        # The prefix is a policy number's: the search box looks in policyholder names unless told otherwise.
+        app.screen.query_one("#coi-by", Select).value = SearchBy.POLICY_NUMBER
         box = app.screen.query_one("#coi-query", Input)
         box.value = prefix
         box.focus()

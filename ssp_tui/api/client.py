@@ -105,9 +105,11 @@ class PortalClient:
         *,
         expected_sha256: str | None = None,
         on_progress: ProgressCallback | None = None,
+        durable: bool = True,
     ) -> DownloadedFile:
         """Download a PDF from ``api_path`` (see ``documents.content_path`` and the credentialing paths)
-        to ``dest``, verified; raises DownloadError (or a StatusError), never leaving an unverified file."""
+        to ``dest``, verified; raises DownloadError (or a StatusError), never leaving an unverified file.
+        ``durable=False``: no fsync, for a cache that verifies its files whenever they are used."""
         return await download(
             self._transport,
             api_path,
@@ -115,6 +117,7 @@ class PortalClient:
             expected_sha256=expected_sha256,
             on_progress=on_progress,
             deadline_s=self.download_deadline_s,
+            durable=durable,
         )
 
     async def aclose(self) -> None:

@@ -10,13 +10,14 @@ starts again when the portal answers 200 (the document changed). Any verificatio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 from urllib.parse import unquote
 
 import httpx2
@@ -26,6 +27,7 @@ from ssp_tui.api.constants import DOWNLOAD_DEADLINE_S, PDF_CONTENT_TYPE
 from ssp_tui.api.errors import ConnectionFailed, DownloadError, RequestTimeout, StatusError
 from ssp_tui.api.transport import RequestSpec, Transport
 
+T = TypeVar("T")
 ProgressCallback = Callable[[int, int | None], None]
 """``on_progress(bytes_done, bytes_total_or_None)``, called as chunks arrive."""
 
@@ -85,14 +87,19 @@ async def download(
     expected_sha256: str | None = None,
     on_progress: ProgressCallback | None = None,
     deadline_s: float = DOWNLOAD_DEADLINE_S,
+    durable: bool = True,
 ) -> DownloadedFile:
+    """``durable=False`` skips the fsyncs, for a caller that verifies the file whenever it is used again (the
+    download engine's content-addressed cache): an fsync per file was a third of a bulk download's time."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     files = _PartFiles(dest)
     keep_part = False
     try:
         async with asyncio.timeout(deadline_s):
-            return await _download_with_resume(transport, api_path, dest, files, expected_sha256, on_progress)
+            return await _download_with_resume(
+                transport, api_path, dest, files, expected_sha256, on_progress, durable
+            )
     except TimeoutError:
         keep_part = True
         raise DownloadError(f"{dest.name}: the download did not finish within {deadline_s:g} s") from None
@@ -117,6 +124,7 @@ async def _download_with_resume(
     files: _PartFiles,
     expected_sha256: str | None,
     on_progress: ProgressCallback | None,
+    durable: bool,
 ) -> DownloadedFile:
     interruptions = 0
     while True:
@@ -126,7 +134,7 @@ async def _download_with_resume(
             headers["Range"] = f"bytes={resume_from}-"
             headers["If-Range"] = etag or ""
         spec = RequestSpec("GET", api_path, headers=headers, retryable=True)
-        receiver = _Receiver(spec.endpoint, dest, files, resume_from, on_progress)
+        receiver = _Receiver(spec.endpoint, dest, files, resume_from, on_progress, durable)
         try:
             received = await transport.exchange(spec, receiver.receive)
         except _Interrupted:
@@ -141,7 +149,7 @@ async def _download_with_resume(
                 files.discard()  # our part is longer than the document: start afresh
                 continue
             raise
-        return await _finish(dest, files, received, expected_sha256)
+        return await _finish(dest, files, received, expected_sha256, durable)
 
 
 class _Receiver:
@@ -152,7 +160,9 @@ class _Receiver:
         files: _PartFiles,
         resume_from: int,
         on_progress: ProgressCallback | None,
+        durable: bool = True,
     ) -> None:
+        self.durable = durable
         self.endpoint = endpoint
         self.dest = dest
         self.files = files
@@ -186,7 +196,12 @@ class _Receiver:
             raise DownloadError(
                 f"{self.dest.name}: unexpected answer {response.status_code} from {self.endpoint}"
             )
-        self.files.remember_etag(strong_etag)
+        # Blocking file work (the ETag beside the part, the fsync below) runs in a worker thread: with six
+        # downloads at once, doing it on the event loop stalled every other transfer (issue 23).
+        if self.durable:
+            await _in_thread(self.files.remember_etag, strong_etag)
+        # Otherwise the ETag is written only if the transfer breaks (below): a part that was not fsynced is
+        # resumed by this download's next attempt, never by a later process, so nothing is written up front.
         identity = response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
         with _open_private(self.files.part, mode) as out:
             try:
@@ -199,6 +214,7 @@ class _Receiver:
             except TruncatedBody as exc:
                 out.flush()
                 if identity:
+                    self._keep_resumable(strong_etag)
                     raise _Interrupted(str(exc)) from None
                 raise DownloadError(f"{self.dest.name}: {exc}") from None
             except BodyError as exc:
@@ -206,15 +222,21 @@ class _Receiver:
             except httpx2.TransportError as exc:
                 # Not for the retry loop in Transport: it would repeat the request without the new offset.
                 out.flush()
+                self._keep_resumable(strong_etag)
                 raise _Interrupted(
                     f"the connection broke after {done} bytes ({type(exc).__name__})"
                 ) from None
             out.flush()
-            os.fsync(out.fileno())
+            if self.durable:
+                await _in_thread(os.fsync, out.fileno())
         if total is not None and done != total:
             raise DownloadError(f"{self.dest.name}: {done} bytes arrived, the portal announced {total}")
         hint = filename_hint(response.headers.get("content-disposition"))
         return DownloadedFile(self.dest, done, hasher.hexdigest(), strong_etag, hint)
+
+    def _keep_resumable(self, strong_etag: str | None) -> None:
+        if not self.durable:
+            self.files.remember_etag(strong_etag)  # rare, and small: on the event loop
 
     def _check_content_range(self, header: str | None) -> int | None:
         match = _CONTENT_RANGE.fullmatch((header or "").strip())
@@ -226,18 +248,37 @@ class _Receiver:
 
 
 async def _finish(
-    dest: Path, files: _PartFiles, received: DownloadedFile, expected_sha256: str | None
+    dest: Path, files: _PartFiles, received: DownloadedFile, expected_sha256: str | None, durable: bool
 ) -> DownloadedFile:
     if expected_sha256 is not None and received.sha256 != expected_sha256.strip().lower():
         raise DownloadError(
             f"{dest.name}: the content does not match its checksum "
             f"(sha256 {received.sha256[:12]}..., expected {expected_sha256.strip().lower()[:12]}...)"
         )
-    await asyncio.to_thread(_check_pdf, files.part, dest.name)
+    await _in_thread(_check_and_rename, files, dest, durable)
+    return received
+
+
+def _check_and_rename(files: _PartFiles, dest: Path, durable: bool) -> None:
+    """Blocking: the verified part becomes ``dest``, durably (one thread hop for all of it)."""
+    _check_pdf(files.part, dest.name)
     os.replace(files.part, dest)
     files.etag_file.unlink(missing_ok=True)
-    _fsync_directory(dest.parent)
-    return received
+    if durable:
+        _fsync_directory(dest.parent)
+
+
+async def _in_thread(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)`` in a worker thread. A thread cannot be stopped: when this task is cancelled
+    meanwhile, wait for it to finish before giving up, so the cleanup that follows (removing the part and its
+    ETag) never races a thread still writing them, and a file descriptor is never closed under an fsync."""
+    work = asyncio.ensure_future(asyncio.to_thread(function, *args))
+    try:
+        return await asyncio.shield(work)
+    finally:
+        if not work.done():
+            with contextlib.suppress(BaseException):
+                await work
 
 
 def _open_private(path: Path, mode: str) -> BinaryIO:

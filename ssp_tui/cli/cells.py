@@ -8,16 +8,19 @@ opening the listing never runs ``=HYPERLINK(...)``; numbers are numbers, so ``-5
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Generic, Literal, TypeVar
 
-from ssp_tui.formatting import money, neutralise_formula
+from ssp_tui.formatting import FORMULA_TRIGGERS, money, neutralise_formula
 from ssp_tui.text_safety import strip_controls
 
 T = TypeVar("T")
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Any control character, tab and newline included: text without one needs no cleaning in a TSV cell."""
 
 
 def when(value: date | datetime | None) -> str:
@@ -77,6 +80,21 @@ class Column(Generic[T]):
 
     def machine(self, item: T) -> str:
         return raw_cell((self.raw or self.value)(item))
+
+    def machine_cells(self, items: Sequence[T]) -> list[str]:
+        """``machine`` of every item, a column at a time: what a listing of 200,000 rows spends its time on.
+
+        A column of plain one-line strings (nearly every text column) is checked in one scan of its joined
+        text instead of cell by cell; any other column, or one with a control character, takes ``raw_cell``
+        for each cell, so the text is exactly what ``machine`` gives."""
+        values = list(map(self.raw or self.value, items))
+        try:
+            joined = "".join(values)  # type: ignore[arg-type]
+        except TypeError:  # not every value is a string
+            return [raw_cell(value) for value in values]
+        if _NOT_ONE_LINE.search(joined):
+            return [raw_cell(value) for value in values]
+        return ["'" + text if text.startswith(FORMULA_TRIGGERS) else text for text in values]
 
 
 def dollars(cents: int | None) -> Decimal | None:

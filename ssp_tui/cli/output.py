@@ -214,7 +214,8 @@ class Output:
             if title:
                 lines.append(f"# {strip_controls(title)}")
             lines.append("\t".join(raw_cell(column.header) for column in columns))
-        lines.extend("\t".join(column.machine(item) for column in columns) for item in items)
+        rows = items if isinstance(items, Sequence) else list(items)
+        lines.extend(map("\t".join, zip(*(column.machine_cells(rows) for column in columns), strict=True)))
         return lines
 
     @staticmethod
@@ -226,7 +227,8 @@ class Output:
         writer = csv.writer(buffer, lineterminator="\n")
         if header:
             writer.writerow([raw_cell(column.header) for column in columns])
-        writer.writerows([column.machine(item) for column in columns] for item in items)
+        rows = items if isinstance(items, Sequence) else list(items)
+        writer.writerows(zip(*(column.machine_cells(rows) for column in columns), strict=True))
         click.echo(buffer.getvalue(), nl=False)
 
     def _rich_table(self, columns: Sequence[Column[T]], items: Iterable[T], title: str | None) -> None:

@@ -27,6 +27,7 @@ from ssp_tui.sandbox.passwords import unusable_hash
 from ssp_tui.sandbox.registrations import invitation_text
 from ssp_tui.sandbox.seed_documents import add_document
 from ssp_tui.sandbox.seed_model import Customer, Policy, SeedContext, instant, iso_instant
+from ssp_tui.sandbox.seed_users import claim_username
 
 RENEWAL_APPLICATION_MISSING_SHARE = 0.25
 CHANGE_REQUEST_SHARE = 0.08
@@ -210,7 +211,8 @@ def seed_registrations(ctx: SeedContext) -> None:
         "users",
         (
             user_id,
-            "opark",
+            # Claimed, so that a later seed (the large book's policyholder logins) cannot draw it again.
+            claim_username(ctx, "opark"),
             "Owen Park",
             "owen.park@minakimdo.example",
             "614-555-0163",

@@ -52,6 +52,8 @@ class Section:
     """A capability the user must also hold (from ``GET /me``), e.g. ``Capability.SUPPORT_TRIAGE``."""
     description: str = ""
     """One line for the command palette and Help."""
+    short_title: str = ""
+    """The menu's name in the section bar when the full names do not fit (80 columns); empty: ``title``."""
     intents: tuple[str, ...] = field(default=())
     """Named entry points the screen understands (e.g. ``"create_coi"``), for quick jumps from Home: the app
     calls ``screen.open_intent(name)`` after switching to the section."""
@@ -91,6 +93,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         id="policy_services",
         title="Policy Services",
+        short_title="Policies",
         key="3",
         screen="ssp_tui.tui.sections.policy_services.screen:PolicyServicesScreen",
         capability=Capability.POLICY_DOCUMENTS,
@@ -111,6 +114,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         id="risk",
         title="Risk Management",
+        short_title="Risk",
         key="5",
         screen="ssp_tui.tui.sections.risk_management.screen:RiskManagementScreen",
         description="Risk resources for your coverage by category: forms, guidelines, surveys, toolkits",

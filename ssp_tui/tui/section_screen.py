@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
@@ -21,8 +23,18 @@ if TYPE_CHECKING:
     from ssp_tui.tui.session import SessionController
 
 
+AGENCY_KEPT = 8
+"""Cells of the agency part ("· Rivera") kept before the portal label is shortened."""
+PORTAL_KEPT = 12
+"""The portal label is never shortened below this."""
+
+
 class PortalHeader(Horizontal):
-    """One line: the portal name, the user and their role, and the portal the app talks to."""
+    """One line: the portal name, the user and their role, their agency, and the portal the app talks to.
+
+    Each part is its own cell with a gap before the next; when the line is short the agency (free text)
+    gives way first, then the portal label, each ending in an ellipsis; the name and role stay whole.
+    """
 
     def compose(self) -> ComposeResult:
         app = shell(self)
@@ -32,19 +44,50 @@ class PortalHeader(Horizontal):
         if controller.target.is_sandbox:
             yield Static(" SANDBOX ", classes="sandbox-badge")
         who = f"{user.display_name} · {user.role.value}" if user else "not signed in"
-        if user and user.agency:
-            who += f" · {user.agency}"
         yield Static(who, id="header-user")
+        agency = user.agency if user else None
+        yield Static(f"· {agency}" if agency else "", id="header-agency", classes="" if agency else "-empty")
         yield Static(controller.target.describe(), id="header-portal")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # CSS cannot say "shrink the portal label only once the agency is short", so the label gets what the
+        # other parts leave when the agency keeps its first AGENCY_KEPT cells.
+        portal = self.query_one("#header-portal", Static)
+        used = self.styles.padding.width
+        for part in self.query(Static):
+            if part is portal:
+                continue
+            text_cells = cell_len(str(part.render()))
+            if part.id == "header-agency":
+                text_cells = min(text_cells, AGENCY_KEPT)
+            used += text_cells + part.styles.margin.width
+        portal.styles.max_width = max(PORTAL_KEPT, event.size.width - used)
 
 
 class SectionNav(Tabs):
-    """The menus the user may use; click one, press its number, or use the command palette."""
+    """The menus the user may use; click one, press its number, or use the command palette. When the full
+    names do not fit the width, every tab shows its short name, so all of them stay on screen."""
 
     def __init__(self, current: str) -> None:
-        tabs = [Tab(f"{s.key} {s.title}", id=f"nav-{s.id}") for s in shell(self).visible_sections()]
+        self._sections = shell(self).visible_sections()
+        tabs = [Tab(self._label(s.title, s.key), id=f"nav-{s.id}") for s in self._sections]
         super().__init__(*tabs, active=f"nav-{current}", id="section-nav")
         self._current = current
+
+    @staticmethod
+    def _label(title: str, key: str) -> str:
+        return f"{key} {title}"
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A tab is its label and one cell of padding each side.
+        full = sum(len(self._label(s.title, s.key)) + 2 for s in self._sections)
+        short = full > event.size.width
+        for section in self._sections:
+            title = (section.short_title or section.title) if short else section.title
+            tab = self.query_one(f"#nav-{section.id}", Tab)
+            label = self._label(title, section.key)
+            if str(tab.label) != label:
+                tab.label = label
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()
@@ -53,8 +96,18 @@ class SectionNav(Tabs):
             shell(self).open_section(section_id)
 
 
+NARROW_COLUMNS = 100
+"""Below this width a screen is "narrow" (class ``-narrow``): a list beside its details does not fit, so the
+two stack (80x24 is a supported size)."""
+
+
 class SectionScreen(Screen[None]):
-    """Base of every section screen (a Textual mode)."""
+    """Base of every section screen (a Textual mode).
+
+    A list with its details beside it uses the classes ``split`` (the container), ``split-list`` and
+    ``split-detail``: the list is as wide as its table needs to show every id and amount whole (within
+    bounds), the details take the rest, and on a narrow screen the list goes above its details.
+    """
 
     DEFAULT_CSS = """
     #portal-header {
@@ -64,10 +117,20 @@ class SectionScreen(Screen[None]):
         padding: 0 1;
     }
     #header-title { width: auto; text-style: bold; margin-right: 2; }
-    #header-user { width: 1fr; }
-    #header-portal { width: auto; color: $text-muted; }
+    #header-user { width: auto; text-wrap: nowrap; margin-right: 1; }
+    #header-agency { width: 1fr; min-width: 4; text-wrap: nowrap; text-overflow: ellipsis; margin-right: 2; }
+    #header-agency.-empty { min-width: 0; margin-right: 0; }
+    #header-portal { width: auto; text-wrap: nowrap; text-overflow: ellipsis; color: $text-muted; }
     #section-nav { height: 2; }
     #section-body { height: 1fr; layout: horizontal; }
+    SectionScreen .split { height: 1fr; layout: horizontal; }
+    SectionScreen .split > .split-list { width: auto; min-width: 40; max-width: 50%; padding: 0 1; }
+    SectionScreen .split > .split-detail { width: 1fr; padding: 0 1; border-left: vkey $primary; }
+    SectionScreen.-narrow .split { layout: vertical; }
+    SectionScreen.-narrow .split > .split-list { width: 100%; max-width: 100%; height: 1fr; }
+    SectionScreen.-narrow .split > .split-detail {
+        width: 100%; height: 1fr; border-left: none; border-top: hkey $primary;
+    }
     """
     SECTION_ID: ClassVar[str]
 
@@ -81,6 +144,12 @@ class SectionScreen(Screen[None]):
         with Container(id="section-body"):
             yield from self.compose_body()
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW_COLUMNS, "-narrow")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_COLUMNS, "-narrow")
 
     def on_screen_resume(self) -> None:
         # A click on another tab left it highlighted here; show this section again when coming back.

@@ -97,6 +97,7 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         self._progress = _Progress()
         self._state = "idle"  # idle, running, cancelling, finished
         self._summary = ""
+        self._redraw_pending = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="download-summary")
@@ -169,6 +170,15 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         return True
 
     def _redraw(self) -> None:
+        """Draw once for however many updates arrive before the panel next handles its messages: thousands of
+        small files report several updates each, and drawing every one held up the downloads themselves."""
+        if self._redraw_pending or not self.is_mounted:
+            return  # not mounted yet: on_mount draws
+        self._redraw_pending = True
+        self.call_later(self._redraw_now)
+
+    def _redraw_now(self) -> None:
+        self._redraw_pending = False
         if not self.is_mounted:
             return
         progress = self._progress

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from operator import attrgetter, itemgetter
 from typing import Any, Literal
 
@@ -22,6 +23,31 @@ or an object (read by attribute named like the column key), unless the column sa
 ELLIPSIS = "…"
 SORT_INDICATOR_CELLS = 2
 """Room kept beside a header label for the sort arrow, so sorting never truncates the label."""
+
+
+class ColumnKind(StrEnum):
+    """What a column holds, which decides whether it may be narrowed.
+
+    A reader must be able to tell two policy numbers or two amounts apart, so every kind but TEXT is shown
+    whole: its width comes from the data and never shrinks (a table too wide for the screen scrolls
+    sideways instead). Only free text gives up cells, ending in an ellipsis.
+    """
+
+    TEXT = "text"
+    """Names, titles, descriptions: narrowed first when the screen is narrow."""
+    ID = "id"
+    """Policy, account and request numbers, ids: never cut."""
+    MONEY = "money"
+    """Amounts: never cut."""
+    NUMBER = "number"
+    """Counts, sizes, credits: never cut."""
+    DATE = "date"
+    """Dates and times: never cut."""
+
+    @property
+    def whole(self) -> bool:
+        """Shown in full, always (everything but free text)."""
+        return self is not ColumnKind.TEXT
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +73,9 @@ class Column:
     it also runs in a worker thread, building the filter's search index."""
     sort_key: Callable[[Any], Any] | None = None
     """Turns the value into the sort key; None: strings case-insensitively, other values as they are."""
+    kind: ColumnKind = ColumnKind.TEXT
+    """TEXT may be narrowed and ellipsized; any other kind is as wide as its widest cell (max_width does
+    not apply) and is never narrowed."""
 
     def __post_init__(self) -> None:
         if self.width is not None and self.width < 1:
@@ -114,7 +143,8 @@ def fit_cell(text: str, width: int, align: Align) -> str:
 
 
 def natural_widths(columns: Sequence[Column], sample_texts: Iterable[Sequence[str]]) -> list[int]:
-    """The width each column wants: fixed, or its widest header or sampled cell, within bounds."""
+    """The width each column wants: fixed, or its widest header or sampled cell, within bounds (a column
+    of a whole kind has no upper bound: it is as wide as its widest cell)."""
     widest = [cell_len(column.label) + SORT_INDICATOR_CELLS for column in columns]
     for texts in sample_texts:
         for position, text in enumerate(texts):
@@ -125,22 +155,42 @@ def natural_widths(columns: Sequence[Column], sample_texts: Iterable[Sequence[st
     for column, want in zip(columns, widest, strict=True):
         if column.width is not None:
             widths.append(column.width)
+        elif column.kind.whole:
+            widths.append(max(column.min_width, want))
         else:
             widths.append(max(column.min_width, min(want, column.max_width)))
     return widths
 
 
-def fit_widths(columns: Sequence[Column], natural: Sequence[int], available: int, gap: int = 1) -> list[int]:
-    """Narrow the widest fitted columns until the row fits `available` cells (columns separated by `gap`).
+def overflowing_whole_columns(
+    columns: Sequence[Column], widths: Sequence[int], texts: Sequence[str]
+) -> list[int]:
+    """Positions of the whole-kind columns whose cell in `texts` is wider than its column (a row beyond
+    the sample that measured the widths): the table widens those columns rather than cut the value."""
+    return [
+        position
+        for position, column in enumerate(columns)
+        if column.kind.whole and column.width is None and cell_len(texts[position]) > widths[position]
+    ]
 
-    Fixed columns keep their width; no fitted column goes below its min_width, so a very narrow terminal
-    scrolls horizontally instead of showing unreadable slivers.
+
+def comfortable_width(columns: Sequence[Column], natural: Sequence[int], gap: int = 1) -> int:
+    """The cells a row needs to show every column at its natural width (what a pane may be sized to)."""
+    return sum(natural) + gap * max(0, len(natural) - 1)
+
+
+def fit_widths(columns: Sequence[Column], natural: Sequence[int], available: int, gap: int = 1) -> list[int]:
+    """Narrow the widest free-text columns until the row fits `available` cells (columns separated by `gap`).
+
+    Fixed-width columns and columns of a whole kind (ids, money, numbers, dates) keep their natural width;
+    no text column goes below its min_width. When that is still too wide the row is wider than the screen
+    and the table scrolls horizontally: a number is never cut, and text never turns into unreadable slivers.
     """
     widths = list(natural)
     total_gaps = gap * max(0, len(widths) - 1)
     if sum(widths) + total_gaps <= available:
         return widths
-    flexible = [i for i, column in enumerate(columns) if column.width is None]
+    flexible = [i for i, column in enumerate(columns) if column.width is None and not column.kind.whole]
     floors = {i: min(columns[i].min_width, natural[i]) for i in flexible}
     fixed_total = sum(widths[i] for i in range(len(widths)) if i not in floors) + total_gaps
 

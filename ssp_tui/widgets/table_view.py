@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import events
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ssp_tui.widgets.table_columns import Column, fit_widths, natural_widths
+from ssp_tui.widgets.table_columns import (
+    Column,
+    comfortable_width,
+    fit_widths,
+    natural_widths,
+    overflowing_whole_columns,
+)
 from ssp_tui.widgets.table_lines import (
     CHECKBOX_CELLS,
     COLUMN_GAP,
@@ -85,6 +92,7 @@ class TableView(ScrollView):
         self._natural_widths = natural_widths(model.columns, ())
         self._widths = list(self._natural_widths)
         self._fitted_for: int | None = None
+        self._widening = False
         self._all_shown_selected: bool | None = None
         self._pass_styles: LineStyles | None = None
         self._cell_column = 0
@@ -105,9 +113,40 @@ class TableView(ScrollView):
 
     def _remeasure(self, rows_sampled: int) -> None:
         """Measure the natural widths again from the first rows, and refit them to the screen."""
+        wanted = self._wanted_width()
         self._natural_widths = natural_widths(self.columns, self._model.sample_texts(rows_sampled))
         self._fitted_for = None
         self._refit()
+        if self._wanted_width() != wanted:
+            # A container sized to the table (width: auto) follows what the rows need.
+            self.refresh(layout=True)
+
+    def _wanted_width(self) -> int:
+        """Cells a row needs with every column at its natural width (checkbox included)."""
+        return self._checkbox_space() + comfortable_width(self.columns, self._natural_widths, GAP_CELLS)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        # `width: auto` sizes the table (and a pane around it) to show every column whole, with room for
+        # the vertical scrollbar.
+        return self._wanted_width() + self.styles.scrollbar_size_vertical
+
+    def _widen_for(self, texts: list[str]) -> None:
+        """A drawn row holds a number wider than its column (beyond the rows measured): widen the column
+        after this pass, so no id or amount is ever shown cut."""
+        overflowing = overflowing_whole_columns(self.columns, self._widths, texts)
+        if not overflowing:
+            return
+        for position in overflowing:
+            self._natural_widths[position] = max(self._natural_widths[position], cell_len(texts[position]))
+        if not self._widening:
+            self._widening = True
+            self.call_later(self._apply_widening)
+
+    def _apply_widening(self) -> None:
+        self._widening = False
+        self._fitted_for = None
+        self._refit()
+        self.refresh(layout=True)
 
     # Geometry ----------------------------------------------------------------------------------
 
@@ -200,10 +239,10 @@ class TableView(ScrollView):
         cursor = position == model.cursor
         style = styles.row(even=even, selected=selected, cursor=cursor)
         checked = selected if self.multi_select else None
+        texts = model.texts(index)
+        self._widen_for(texts)
         cell = (self._cell_column, style + styles.cell) if cursor and styles.cell else None
-        return line_strip(
-            model.texts(index), self.columns, self._widths, checked, style, (scroll_x, width), cell=cell
-        )
+        return line_strip(texts, self.columns, self._widths, checked, style, (scroll_x, width), cell=cell)
 
     def _shown_all_selected(self) -> bool:
         """Whether the header checkbox is ticked (cached: it is a pass over every shown row)."""

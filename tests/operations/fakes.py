@@ -62,7 +62,7 @@ class FakePortal:
         self.documents[api_path] = data
         return data
 
-    async def download(self, api_path, dest, *, expected_sha256=None, on_progress=None):
+    async def download(self, api_path, dest, *, expected_sha256=None, on_progress=None, durable=True):
         self.fetches[api_path] += 1
         await asyncio.sleep(0)
         if api_path in self.fail:

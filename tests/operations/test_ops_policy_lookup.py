@@ -12,6 +12,7 @@ import pytest
 
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Role, Session, Term, User
+from ssp_tui.operations import policy_lookup
 from ssp_tui.operations.policy_lookup import PolicyRef, policy_documents, resolve_policies
 
 POLICIES = {f"NCP{n:07d}": f"po_{n:04d}" for n in range(1, 41)}
@@ -84,9 +85,12 @@ class Portal:
     def answer(self, request: httpx2.Request) -> httpx2.Response:
         path = request.url.path.removeprefix("/api/v1")
         if path == "/policies":
-            q = request.url.params["q"]
+            q = request.url.params.get("q", "")
             items = [summary(number) for number in POLICIES if q.upper() in number]
-            return reply(200, {"items": items, "next_cursor": None})
+            # Pages of 16 (the cursor is where the next starts), so a whole listing takes several.
+            start = int(request.url.params.get("cursor") or 0)
+            following = str(start + 16) if start + 16 < len(items) else None
+            return reply(200, {"items": items[start : start + 16], "next_cursor": following})
         if path.startswith("/policies/") and path.endswith("/documents"):
             policy_id, term = path.split("/")[2], request.url.params["term"]
             items = [document(policy_id, term, n) for n in range(2)]
@@ -167,3 +171,23 @@ async def test_documents_of_many_policies_are_listed_concurrently_in_policy_and_
     assert 1 < portal.most_in_flight <= 4
     expected = [(p.policy_number, term) for p in policies for term in p.terms for _ in range(2)]
     assert [(d.policy_number, d.term) for d in documents] == expected
+
+
+async def test_many_references_read_the_book_once_instead_of_a_search_each(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(policy_lookup, "WHOLE_BOOK_FROM", 10)
+    numbers = list(POLICIES)[::-1]
+    references = [n.lower() for n in numbers] + ["po_0007", "nope-1"]
+    async with client_for(portal) as client:
+        resolved = await resolve_policies(client, references, concurrency=6)
+    # The same answer as one search each: order kept, the id found, the unknown named.
+    assert [p.policy_number for p in resolved.found] == numbers  # po_0007 is NCP0000007 again: kept once
+    assert resolved.unknown == ["nope-1"]
+    assert resolved.found[0].terms == (Term.PREVIOUS, Term.CURRENT, Term.RENEWAL)
+    listings = [r for r in portal.requests if r.url.path == "/api/v1/policies"]
+    assert len(listings) == 3 and not any("q" in r.url.params for r in listings)  # 40 policies, 16 a page
+    assert sorted(r.url.path for r in portal.requests if r not in listings) == [
+        "/api/v1/policies/nope-1",
+        "/api/v1/policies/po_0007",
+    ]

@@ -159,3 +159,19 @@ def test_unique_path_never_returns_a_taken_name(tmp_path: Path) -> None:
     (tmp_path / "report (2).pdf").write_bytes(b"2")
     (tmp_path / "report (3).pdf").symlink_to(tmp_path / "nowhere")  # a dangling link still takes the name
     assert unique_path(wanted) == tmp_path / "report (4).pdf"
+
+
+def test_ascii_text_is_mapped_as_each_character_would_be() -> None:
+    """The ASCII fast path (``str.translate``) gives exactly what the character-by-character rules give."""
+    from ssp_tui.operations import safe_names
+
+    every_ascii = "".join(chr(code) for code in range(128))
+    for text in (
+        every_ascii,
+        every_ascii[::-1],
+        "Renewal notice, term 12/11/2026: $1,240 @ 5%",
+        "a\t\tb  c__d",
+    ):
+        slow = "".join(map(safe_names._map_character, text))
+        slow = safe_names._RUNS_OF_SPACE.sub(" ", safe_names._RUNS_OF_REPLACEMENT.sub("_", slow))
+        assert safe_names._map_characters(text) == slow

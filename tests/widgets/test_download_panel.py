@@ -112,3 +112,26 @@ async def test_many_active_files_are_summed_up() -> None:
         files = shown(app)[1]
         assert files.count("↓") == DownloadProgressPanel.MAX_ACTIVE_LINES
         assert "and 4 more" in files
+
+
+async def test_a_burst_of_updates_is_drawn_once() -> None:
+    """Thousands of small files report several updates each: the panel draws once a burst, not per update."""
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        panel.start(200)
+        await pilot.pause()
+        drawn: list[str] = []
+        real = panel._redraw_now
+
+        def counting() -> None:
+            drawn.append(panel._summary_text())
+            real()
+
+        panel._redraw_now = counting  # type: ignore[method-assign]
+        for n in range(200):
+            panel.file_progress(n, f"file-{n}.pdf", 10, 20)
+            panel.file_done(n)
+        await pilot.pause()
+        assert drawn == ["Downloading 200 of 200 files · 3.9 KB"]
+        assert shown(app)[0] == "Downloading 200 of 200 files · 3.9 KB"

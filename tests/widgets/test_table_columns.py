@@ -7,11 +7,14 @@ from rich.cells import cell_len
 
 from ssp_tui.widgets.table_columns import (
     Column,
+    ColumnKind,
+    comfortable_width,
     fit_cell,
     fit_widths,
     format_cents,
     format_count,
     natural_widths,
+    overflowing_whole_columns,
 )
 
 
@@ -57,6 +60,52 @@ def test_fit_widths_narrows_the_widest_columns_first_and_fills_the_space() -> No
 def test_fit_widths_never_goes_below_minimum_widths() -> None:
     columns = [Column("a", "A", min_width=6), Column("b", "B", min_width=6)]
     assert fit_widths(columns, [30, 30], available=5) == [6, 6]
+
+
+WHOLE_AND_TEXT = [
+    Column("policy", "Policy #", kind=ColumnKind.ID, max_width=6),
+    Column("holder", "Policyholder", max_width=40),
+    Column("due", "Amount due", align="right", kind=ColumnKind.MONEY),
+]
+
+
+def test_whole_columns_are_as_wide_as_their_widest_cell_whatever_max_width() -> None:
+    texts = [("NCP1513214", "Patel Family Medicine, Inc.", "$12,531.00")]
+    # max_width=6 would have cut the policy number: a whole kind ignores it.
+    assert natural_widths(WHOLE_AND_TEXT, texts) == [10, 27, 12]
+
+
+def test_fit_widths_narrows_only_free_text() -> None:
+    widths = fit_widths(WHOLE_AND_TEXT, [10, 27, 12], available=40)
+    assert widths[0] == 10 and widths[2] == 12  # policy number and money untouched
+    assert widths[1] == 40 - 2 - 10 - 12
+
+
+def test_a_screen_too_narrow_for_whole_columns_scrolls_rather_than_cuts() -> None:
+    # 20 cells cannot hold both numbers: the text goes to its minimum, the numbers stay whole, and the
+    # row is wider than the screen (the table scrolls horizontally).
+    widths = fit_widths(WHOLE_AND_TEXT, [10, 27, 12], available=20)
+    assert widths == [10, 4, 12]
+    assert comfortable_width(WHOLE_AND_TEXT, widths) > 20
+
+
+@pytest.mark.parametrize("kind", [ColumnKind.ID, ColumnKind.MONEY, ColumnKind.NUMBER, ColumnKind.DATE])
+def test_every_kind_but_text_is_whole(kind: ColumnKind) -> None:
+    assert kind.whole
+    columns = [Column("a", "A", kind=kind), Column("b", "B")]
+    assert fit_widths(columns, [15, 15], available=10)[0] == 15
+    assert not ColumnKind.TEXT.whole
+
+
+def test_overflowing_whole_columns_names_only_numbers_wider_than_their_column() -> None:
+    # A row beyond the measured sample: the money and the id are too wide, the text is ellipsized as usual.
+    texts = ("NCP15132140", "a name far too long for its column", "$1,234,567.00")
+    assert overflowing_whole_columns(WHOLE_AND_TEXT, [10, 12, 12], texts) == [0, 2]
+    assert overflowing_whole_columns(WHOLE_AND_TEXT, [11, 12, 13], texts) == []
+
+
+def test_comfortable_width_counts_the_gaps() -> None:
+    assert comfortable_width(WHOLE_AND_TEXT, [10, 27, 12], gap=1) == 51
 
 
 def test_formatters() -> None:

@@ -9,10 +9,7 @@ The PDF's metadata says what it is (the plan's title) and whom it is for (its la
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from ssp_tui.operations.downloads.cache import ContentCache
 from ssp_tui.operations.downloads.pdf import (
@@ -28,10 +25,9 @@ from ssp_tui.operations.downloads.pdf import (
 from ssp_tui.operations.downloads.placement import CannotSave, copy_into_place, copy_over
 from ssp_tui.operations.downloads.plan import DEFAULT_COMBINED_NAME, DownloadPlan
 from ssp_tui.operations.downloads.results import BulkResult, Phase
-from ssp_tui.operations.downloads.state import NotAPdf, RunState
+from ssp_tui.operations.downloads.state import NotAPdf, RunState, to_the_end
 from ssp_tui.operations.safe_names import safe_filename
 
-T = TypeVar("T")
 COMBINE_PART = 200
 """Above this many documents a combination is made in parts of this many (memory stays flat)."""
 
@@ -100,7 +96,7 @@ async def _make_combined(
         _fail_unreadable(state, order, opened, 0)
         if not opened.opened or (state.failures and not allow_missing):
             return None
-        await _to_the_end(
+        await to_the_end(
             write_combined,
             opened,
             staging,
@@ -139,12 +135,12 @@ async def _make_combined_in_parts(
                 if opened.opened:
                     part = cache.new_staging_path(f"part-{len(parts) + 1}.pdf")
                     parts.append((part, []))  # listed at once: discarded whatever happens next
-                    parts[-1] = (part, await _to_the_end(write_part, opened, part))
+                    parts[-1] = (part, await to_the_end(write_part, opened, part))
             finally:
                 opened.close()
         if not parts or (state.failures and not allow_missing):
             return None
-        await _to_the_end(
+        await to_the_end(
             write_from_parts,
             parts,
             staging,
@@ -167,18 +163,6 @@ def _fail_unreadable(state: RunState, order: list[int], opened: OpenedSources, s
         state.saved.pop(index, None)
         state.fail(index, NotAPdf(message))
     return bool(opened.unreadable)
-
-
-async def _to_the_end(function: Callable[..., T], *args: object, **kwargs: object) -> T:
-    """``function`` in a worker thread. A thread cannot be stopped: when this task is cancelled meanwhile,
-    let the thread finish (the caller then deletes what it wrote) before giving up."""
-    work = asyncio.ensure_future(asyncio.to_thread(function, *args, **kwargs))
-    try:
-        return await asyncio.shield(work)
-    finally:
-        if not work.done():
-            with contextlib.suppress(BaseException):
-                await work
 
 
 def _missing_titles(state: RunState) -> list[str]:

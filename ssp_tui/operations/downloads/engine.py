@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ssp_tui.api.errors import AuthenticationRequired
 from ssp_tui.errors import next_step_for_os_error, os_reason
 from ssp_tui.operations.downloads.cache import CachedBlob, ContentCache, file_sha256, normalise_sha256
 from ssp_tui.operations.downloads.combine import combine_into
-from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, write_manifest
+from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, recorded_files, write_manifest
 from ssp_tui.operations.downloads.placement import CannotSave, SourceChanged, place_file, prepare_folder
 from ssp_tui.operations.downloads.plan import Downloader, DownloadJob, DownloadMode, DownloadPlan
 from ssp_tui.operations.downloads.results import BulkResult, FailedJob, JobState, Phase, ProgressCallback
-from ssp_tui.operations.downloads.state import NotAPdf, RunState
+from ssp_tui.operations.downloads.state import NotAPdf, RunState, to_the_end
 from ssp_tui.operations.safe_names import final_path_inside, numbered_path, title_filename
 
 CACHE_BATCH = 32
@@ -77,13 +77,20 @@ class DownloadEngine:
         """
         target = await asyncio.to_thread(prepare_folder, plan.destination.folder)
         state = RunState(plan.jobs, on_progress)
+        if plan.mode is DownloadMode.SEPARATE:
+            state.recorded = await asyncio.to_thread(recorded_files, target)
         served = await self._serve_from_cache(state, target, plan.mode, cancel)
         semaphore = asyncio.Semaphore(plan.concurrency)
-        tasks = [
-            asyncio.create_task(self._one_job(state, index, target, plan.mode, semaphore))
-            for index in range(len(plan.jobs))
-            if index not in served
-        ]
+        # A few workers take the jobs in turn: a task per job (5,000 of them waiting at once) cost memory in
+        # proportion to the run, for nothing.
+        remaining = [index for index in range(len(plan.jobs)) if index not in served]
+        queue = iter(remaining)
+
+        async def worker() -> None:
+            for index in queue:
+                await self._one_job(state, index, target, plan.mode, semaphore)
+
+        tasks = [asyncio.create_task(worker()) for _ in range(min(plan.concurrency, len(remaining)))]
         stopped = await self._wait_for(tasks, cancel, state.halted)
         result = BulkResult(mode=plan.mode, fetched=state.fetched, cancelled=stopped)
         try:
@@ -160,7 +167,8 @@ class DownloadEngine:
             async with gate:
                 if cancel is not None and cancel.is_set():
                     return
-                outcomes = await asyncio.to_thread(self._serve_batch, state.jobs, batch, target, mode)
+                outcomes = await asyncio.to_thread(self._serve_batch, state, batch, target, mode)
+            state.looked_up.update(batch)
             for index, outcome in outcomes:
                 served.add(index)
                 if isinstance(outcome, Exception):
@@ -172,13 +180,13 @@ class DownloadEngine:
         return served
 
     def _serve_batch(
-        self, jobs: Sequence[DownloadJob], batch: Sequence[int], target: Path, mode: DownloadMode
+        self, state: RunState, batch: Sequence[int], target: Path, mode: DownloadMode
     ) -> list[tuple[int, tuple[CachedBlob, Path] | Exception]]:
         """Blocking: look up (and in SEPARATE mode place) each job of ``batch``; misses are left out."""
         outcomes: list[tuple[int, tuple[CachedBlob, Path] | Exception]] = []
         separate = mode is DownloadMode.SEPARATE
         for index in batch:
-            job = jobs[index]
+            job = state.jobs[index]
             # A separate copy is hashed as it is written, so the lookup need not read the blob first.
             blob = self.cache.lookup(
                 sha256=normalise_sha256(job.expected_sha256), etag=job.etag, verify=not separate
@@ -186,7 +194,7 @@ class DownloadEngine:
             if blob is None:
                 continue
             try:
-                path = self._place(blob, target, job) if separate else blob.path
+                path = self._place(blob, target, job, state.recorded) if separate else blob.path
             except SourceChanged:
                 self.cache.evict(blob)  # altered on disk: fetched again, never vouched for
                 continue
@@ -204,7 +212,7 @@ class DownloadEngine:
             blob, from_cache = await self._obtain(state, index, job, semaphore)
             path = blob.path
             if mode is DownloadMode.SEPARATE:
-                path = await self._place_even_if_stopped(blob, target, job)
+                path = await self._place_even_if_stopped(blob, target, job, state.recorded)
             state.record(index, blob, path, from_cache=from_cache)
         except _PlacedWhileStopping as placed:
             state.record(index, blob, placed.path, from_cache=from_cache)
@@ -217,10 +225,12 @@ class DownloadEngine:
         except Exception as exc:
             state.fail(index, exc)
 
-    async def _place_even_if_stopped(self, blob: CachedBlob, target: Path, job: DownloadJob) -> Path:
+    async def _place_even_if_stopped(
+        self, blob: CachedBlob, target: Path, job: DownloadJob, recorded: Mapping[Path, str]
+    ) -> Path:
         """Place the file in a thread. A thread cannot be stopped: when the run is stopped meanwhile, wait
         for it and report the file it wrote, so the manifest lists every file that is on disk."""
-        placing = asyncio.ensure_future(asyncio.to_thread(self._place, blob, target, job))
+        placing = asyncio.ensure_future(asyncio.to_thread(self._place, blob, target, job, recorded))
         try:
             return await asyncio.shield(placing)
         except asyncio.CancelledError:
@@ -241,9 +251,12 @@ class DownloadEngine:
             state.digest_locks.setdefault(expected, asyncio.Lock()) if expected else contextlib.nullcontext()
         )
         async with lock:
-            cached = await asyncio.to_thread(self.cache.lookup, sha256=expected, etag=job.etag)
-            if cached is not None:
-                return cached, True
+            # A job the cache was asked about at the start is asked again only when this run has since
+            # admitted its bytes (another job for them): a thread hop per file is not free.
+            if index not in state.looked_up or (expected is not None and expected in state.admitted):
+                cached = await asyncio.to_thread(self.cache.lookup, sha256=expected, etag=job.etag)
+                if cached is not None:
+                    return cached, True
             async with semaphore:
                 return await self._fetch(state, index, job, expected), False
 
@@ -259,29 +272,38 @@ class DownloadEngine:
             state.emit(index, JobState.DOWNLOADING, job_bytes_done=done, job_bytes_total=total)
 
         try:
+            # Not fsynced: a blob is verified whenever it is used (hashed as it is copied, or before it is
+            # combined), and a placed copy is fsynced before it gets its name.
             downloaded = await self.client.download(
-                job.api_path, staging, expected_sha256=expected, on_progress=progress
+                job.api_path, staging, expected_sha256=expected, on_progress=progress, durable=False
             )
             state.fetched += 1
-            return await asyncio.to_thread(
-                self._admit, Path(downloaded.path), downloaded.sha256, downloaded.etag
-            )
-        finally:
-            # Whatever happened, nothing of this attempt stays in the staging area.
-            self.cache.discard_staging(staging)  # sync: must run even while being cancelled
+        except BaseException:
+            # Nothing of this attempt stays in the staging area; removing a folder is blocking file work
+            # (on the event loop it stalled the other downloads), and it must finish even when cancelled.
+            await to_the_end(self.cache.discard_staging, staging)
+            raise
+        found = Path(downloaded.path)
+        blob = await to_the_end(self._admit, staging, found, downloaded.sha256, downloaded.etag)
+        state.admitted.add(blob.sha256)
+        return blob
 
-    def _admit(self, path: Path, reported_sha256: str, etag: str | None) -> CachedBlob:
-        _check_pdf_header(path)
-        digest = normalise_sha256(reported_sha256) or file_sha256(path)
-        return self.cache.admit(path, digest, etag=etag)
+    def _admit(self, staging: Path, path: Path, reported_sha256: str, etag: str | None) -> CachedBlob:
+        """Blocking: the download into the cache, then its staging folder removed (one thread hop)."""
+        try:
+            _check_pdf_header(path)
+            digest = normalise_sha256(reported_sha256) or file_sha256(path)
+            return self.cache.admit(path, digest, etag=etag)
+        finally:
+            self.cache.discard_staging(staging)
 
     @staticmethod
-    def _place(blob: CachedBlob, target: Path, job: DownloadJob) -> Path:
+    def _place(blob: CachedBlob, target: Path, job: DownloadJob, recorded: Mapping[Path, str]) -> Path:
         final = final_path_inside(target, job.relative_path)
         if final == target / MANIFEST_NAME:
             final = numbered_path(final, 2)  # the manifest's name is taken by the manifest
         try:
-            return place_file(blob.path, final, sha256=blob.sha256, size=blob.bytes)
+            return place_file(blob.path, final, sha256=blob.sha256, size=blob.bytes, recorded=recorded)
         except SourceChanged:
             raise
         except OSError as exc:

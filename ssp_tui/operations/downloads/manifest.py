@@ -14,7 +14,7 @@ from typing import Any
 from ssp_tui import clock
 from ssp_tui.operations.downloads.cache import file_sha256
 from ssp_tui.operations.downloads.plan import DownloadJob
-from ssp_tui.operations.downloads.private_files import write_private
+from ssp_tui.operations.downloads.private_files import fsync_folder, write_private
 from ssp_tui.operations.downloads.results import BulkResult
 
 MANIFEST_NAME = "manifest.json"
@@ -82,9 +82,23 @@ def build_manifest(result: BulkResult, root: Path, earlier: dict[str, dict[str, 
     }
 
 
+def recorded_files(root: Path) -> dict[Path, str]:
+    """The files ``root``'s manifest names that still hold what it recorded (the same size, and either not
+    modified since it was written or hashing to its SHA-256): path to SHA-256. Blocking I/O."""
+    earlier = _earlier_files(root / MANIFEST_NAME, root)
+    return {root / name: str(entry.get("sha256")) for name, entry in earlier.items()}
+
+
 def write_manifest(result: BulkResult, root: Path) -> Path:
-    """Write (merge) ``root/manifest.json`` atomically, readable by the user only; returns its path."""
+    """Write (merge) ``root/manifest.json`` atomically, readable by the user only; returns its path.
+
+    Every file it names was fsynced before it got its name (``placement``); the folders holding them are
+    fsynced here, once each, before the manifest is written, so after a crash the manifest never names a file
+    whose directory entry was lost."""
     path = root / MANIFEST_NAME
     document = build_manifest(result, root, _earlier_files(path, root))
+    for folder in sorted({saved.path.parent for saved in result.files} | {root}):
+        fsync_folder(folder)
     write_private(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    fsync_folder(root)
     return path

@@ -16,6 +16,8 @@ import contextlib
 import errno
 import hashlib
 import os
+import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from ssp_tui.errors import CannotWrite, SspError, next_step_for_os_error, os_reason
@@ -42,6 +44,14 @@ def _holds_same_bytes(path: Path, size: int, sha256: str) -> bool:
         return file_sha256(path) == sha256
     except OSError:
         return False
+
+
+def _plain_file_of(path: Path, size: int) -> bool:
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == size
 
 
 def _copy_verified(source: Path, temp: Path, sha256: str | None) -> None:
@@ -119,13 +129,21 @@ def copy_over(source: Path, wanted: Path) -> Path:
     return wanted
 
 
-def place_file(source: Path, wanted: Path, *, sha256: str, size: int) -> Path:
+def place_file(
+    source: Path, wanted: Path, *, sha256: str, size: int, recorded: Mapping[Path, str] | None = None
+) -> Path:
     """``copy_into_place``, except that a file already at ``wanted`` (or a numbered name) with the same bytes
-    is reused, so a second run of the same download adds nothing. Different bytes are never overwritten."""
+    is reused, so a second run of the same download adds nothing. Different bytes are never overwritten.
+
+    ``recorded``: files the folder's manifest vouches for (path to SHA-256, see ``manifest.recorded_files``:
+    same size and not modified since the manifest was written). Such a file is reused on that record without
+    being read again: hashing every file of a whole book on each rerun cost more than listing the book."""
     for number in range(1, _MAX_NUMBER + 1):
         candidate = wanted if number == 1 else numbered_path(wanted, number)
         if not os.path.lexists(candidate):
             return copy_into_place(source, wanted, sha256=sha256, first_number=number)
+        if recorded is not None and recorded.get(candidate) == sha256 and _plain_file_of(candidate, size):
+            return candidate
         if _holds_same_bytes(candidate, size, sha256):
             return candidate
     raise FileExistsError(f"Too many files named like {wanted.name!r} in {str(wanted.parent)!r}.")

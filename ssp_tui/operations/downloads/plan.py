@@ -32,6 +32,7 @@ class Downloader(Protocol):
         *,
         expected_sha256: str | None = None,
         on_progress: ByteProgress | None = None,
+        durable: bool = True,
     ) -> DownloadedFile: ...
 
 

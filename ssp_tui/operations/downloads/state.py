@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from ssp_tui.api.errors import AuthenticationRequired
 from ssp_tui.errors import SspError, next_step_for_os_error, os_reason
@@ -13,6 +15,7 @@ from ssp_tui.operations.downloads.cache import CachedBlob
 from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.downloads.results import BulkProgress, JobState, Phase, ProgressCallback, SavedFile
 
+T = TypeVar("T")
 logger = logging.getLogger("ssp_tui.operations.downloads")
 
 
@@ -44,6 +47,12 @@ class RunState:
         self.phase = Phase.DOWNLOADING
         self.digest_locks: dict[str, asyncio.Lock] = {}
         self.session_ended: AuthenticationRequired | None = None
+        self.looked_up: set[int] = set()
+        """Jobs the cache was asked about when the run started (``_serve_from_cache``)."""
+        self.admitted: set[str] = set()
+        """SHA-256 of every blob this run downloaded into the cache."""
+        self.recorded: dict[Path, str] = {}
+        """SEPARATE mode: the files the folder's manifest vouches for (``manifest.recorded_files``)."""
         self.halted = asyncio.Event()
         """Set when the session ends: the other jobs would only fail the same way, so the run stops."""
 
@@ -91,3 +100,15 @@ class RunState:
         if self.session_ended is None:
             self.session_ended = exc
         self.halted.set()
+
+
+async def to_the_end(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``function`` in a worker thread. A thread cannot be stopped: when this task is cancelled meanwhile,
+    let the thread finish (the caller then deletes what it wrote) before giving up."""
+    work = asyncio.ensure_future(asyncio.to_thread(function, *args, **kwargs))
+    try:
+        return await asyncio.shield(work)
+    finally:
+        if not work.done():
+            with contextlib.suppress(BaseException):
+                await work

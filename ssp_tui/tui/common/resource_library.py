@@ -33,7 +33,7 @@ from ssp_tui.tui.common.links import open_link
 from ssp_tui.tui.dialogs.download_dialogs import PreviewDialog
 from ssp_tui.tui.section_screen import SectionScreen
 from ssp_tui.widgets.filter_bar import FilterBar
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 ALL_CATEGORIES = "all"
@@ -148,7 +148,13 @@ class ResourceLibraryScreen(SectionScreen):
                 sort_key=lambda value: rank.get(value, len(rank)),
                 max_width=44,
             ),
-            Column("published_on", "Published", formatter=lambda d: f"{d:%m/%d/%Y}", min_width=10),
+            Column(
+                "published_on",
+                "Published",
+                formatter=lambda d: f"{d:%m/%d/%Y}",
+                min_width=10,
+                kind=ColumnKind.DATE,
+            ),
             Column("kind", "Kind", value=lambda item: item.kind, min_width=4, max_width=5),
         )
 

@@ -26,12 +26,14 @@ from ssp_tui.tui.common.download_history import (
     ledger_rows,
 )
 from ssp_tui.tui.common.links import open_link
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 COLUMNS = [
-    Column("batch", "#", value=lambda row: row.batch or "", align="right", min_width=2),
-    Column("when", "When", value=lambda row: row.when),
+    Column(
+        "batch", "#", value=lambda row: row.batch or "", align="right", min_width=2, kind=ColumnKind.NUMBER
+    ),
+    Column("when", "When", value=lambda row: row.when, kind=ColumnKind.DATE),
     Column("state", "Status", value=lambda row: row.state.value),
     Column("title", "Document", value=lambda row: row.title, max_width=48),
     Column(

@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from ssp_tui.api.models import MfaFactor, MfaStatus, RememberedDevice
 from ssp_tui.tui.shell import shell
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 FACTOR_WORDS = {
@@ -37,9 +37,9 @@ def _when(moment: datetime | None) -> str:
 
 DEVICE_COLUMNS: tuple[Column, ...] = (
     Column("label", "Device", max_width=48),
-    Column("remembered_at", "Remembered", formatter=_when, min_width=20),
-    Column("last_used_at", "Last used", formatter=_when, min_width=20),
-    Column("expires_at", "Expires", formatter=_when, min_width=20),
+    Column("remembered_at", "Remembered", formatter=_when, min_width=20, kind=ColumnKind.DATE),
+    Column("last_used_at", "Last used", formatter=_when, min_width=20, kind=ColumnKind.DATE),
+    Column("expires_at", "Expires", formatter=_when, min_width=20, kind=ColumnKind.DATE),
 )
 
 

@@ -26,7 +26,7 @@ from ssp_tui.api.errors import PortalError
 from ssp_tui.formatting import plural
 from ssp_tui.operations.season.holder_batch import ResolvedRow, RowOutcome
 from ssp_tui.operations.season.holder_rows import HolderFile, HolderFileError, read_holder_file
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 Check = Callable[[HolderFile], Awaitable[list[ResolvedRow]]]
@@ -45,9 +45,9 @@ class PreviewRow:
 
 
 PREVIEW_COLUMNS: tuple[Column, ...] = (
-    Column("line", "Row", align="right", width=5),
+    Column("line", "Row", align="right", width=5, kind=ColumnKind.NUMBER),
     Column("status", "Status", min_width=9, max_width=12),
-    Column("policy", "Policy #", min_width=10, max_width=14),
+    Column("policy", "Policy #", min_width=10, kind=ColumnKind.ID),
     Column("insured", "Insured", max_width=26),
     Column("holder", "Holder", max_width=30),
     Column("place", "City", max_width=20),

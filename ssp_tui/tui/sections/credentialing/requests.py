@@ -15,7 +15,7 @@ from textual.widgets import Static
 from ssp_tui import clock
 from ssp_tui.api.models.credentialing import OPEN_HOLDER_REQUEST_STATUSES, HolderRequest
 from ssp_tui.widgets.filter_bar import FilterBar
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 OVERDUE_MARK = "OVERDUE"
@@ -53,18 +53,27 @@ def _status_text(row: RequestRow) -> str:
 REQUEST_COLUMNS: tuple[Column, ...] = (
     Column("overdue", "", value=lambda r: r.overdue, formatter=lambda o: OVERDUE_MARK if o else "", width=7),
     Column("status", "Status", value=_status_text, max_width=10),
-    Column("age", "Age", value=lambda r: r.age, formatter=format_age, align="right", min_width=8),
+    Column(
+        "age",
+        "Age",
+        value=lambda r: r.age,
+        formatter=format_age,
+        align="right",
+        min_width=8,
+        kind=ColumnKind.NUMBER,
+    ),
     Column("holder", "Holder", value=lambda r: r.request.holder_name, max_width=40),
     Column("insured", "Insured", value=lambda r: r.request.insured_name, max_width=30),
-    Column("policy", "Policy #", value=lambda r: r.request.policy_number, max_width=14),
+    Column("policy", "Policy #", value=lambda r: r.request.policy_number, kind=ColumnKind.ID),
     Column(
         "submitted",
         "Submitted",
         value=lambda r: r.request.submitted_at,
         formatter=lambda d: f"{d.astimezone():%m/%d/%Y %H:%M}",
         min_width=16,
+        kind=ColumnKind.DATE,
     ),
-    Column("id", "Request", value=lambda r: r.request.id, max_width=16),
+    Column("id", "Request", value=lambda r: r.request.id, kind=ColumnKind.ID),
 )
 
 

@@ -18,15 +18,24 @@ from ssp_tui.formatting import plural
 from ssp_tui.operations.season.expiring import Lapsing, WindowError, expiring, parse_window
 from ssp_tui.operations.season.ledger import ChangedCertificate, LedgerEntry
 from ssp_tui.widgets.filter_bar import FilterBar
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 DEFAULT_WINDOW = "30d"
 
 EXPIRING_COLUMNS: tuple[Column, ...] = (
-    Column("ends", "Ends", value=lambda x: x.ends_on, formatter=lambda d: f"{d:%m/%d/%Y}", width=10),
-    Column("days", "Days", value=lambda x: x.days_left, align="right", width=5),
-    Column("policy", "Policy #", value=lambda x: x.certificate.policy_number, min_width=10, max_width=14),
+    Column(
+        "ends",
+        "Ends",
+        value=lambda x: x.ends_on,
+        formatter=lambda d: f"{d:%m/%d/%Y}",
+        width=10,
+        kind=ColumnKind.DATE,
+    ),
+    Column("days", "Days", value=lambda x: x.days_left, align="right", width=5, kind=ColumnKind.NUMBER),
+    Column(
+        "policy", "Policy #", value=lambda x: x.certificate.policy_number, min_width=10, kind=ColumnKind.ID
+    ),
     Column("insured", "Insured", value=lambda x: x.certificate.insured_name, max_width=28),
     Column("holder", "Holder", value=lambda x: x.certificate.holder_name, max_width=32),
     Column(
@@ -44,12 +53,13 @@ SENT_COLUMNS: tuple[Column, ...] = (
         value=lambda e: e[0].at,
         formatter=lambda d: f"{d.astimezone():%m/%d/%Y %H:%M}",
         width=16,
+        kind=ColumnKind.DATE,
     ),
     Column("action", "Action", value=lambda e: e[0].action.value, width=10),
     Column("holder", "Holder", value=lambda e: e[0].holder_name, max_width=30),
     Column("recipient", "To", value=lambda e: e[0].recipient, max_width=34),
     Column("insured", "Insured", value=lambda e: e[0].insured_name, max_width=26),
-    Column("policy", "Policy #", value=lambda e: e[0].policy_number, min_width=10, max_width=14),
+    Column("policy", "Policy #", value=lambda e: e[0].policy_number, min_width=10, kind=ColumnKind.ID),
 )
 
 

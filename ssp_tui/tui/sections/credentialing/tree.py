@@ -28,7 +28,8 @@ from ssp_tui.tui.sections.credentialing.selection import (
 )
 
 TICKED, UNTICKED, PARTLY = "[x] ", "[ ] ", "[-] "
-NO_CLAIMS_HISTORY = "claims history not available online: press h for a COI holder request"
+NO_CLAIMS_HISTORY = "no claims history online · h: holder request"
+"""Kept short: it follows the holder and its place on the line, and a tree line is not wrapped."""
 OPEN_UP_TO = 500
 """Groups start open when they hold this many certificates in all, or fewer."""
 

@@ -20,7 +20,7 @@ from textual.widgets import Button, RadioButton, RadioSet, Select, Static
 from ssp_tui.api.models import BillingDetail, BillingKind, BillingSummary, BillingTerm
 from ssp_tui.formatting import money
 from ssp_tui.tui.sections.payments.chart import LABELS, InstallmentStrip
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 
@@ -33,27 +33,33 @@ def humanise(value: str) -> str:
 
 
 SUMMARY_COLUMNS: tuple[Column, ...] = (
-    Column("number", "Number", max_width=14),
+    Column("number", "Number", kind=ColumnKind.ID),
     Column("name", "Name", max_width=32),
-    Column("amount_due_cents", "Amount due", align="right", formatter=money),
-    Column("due_on", "Due", formatter=us_date, min_width=10),
-    Column("past_due_cents", "Past due", align="right", formatter=lambda c: money(c) if c else ""),
+    Column("amount_due_cents", "Amount due", align="right", formatter=money, kind=ColumnKind.MONEY),
+    Column("due_on", "Due", formatter=us_date, min_width=10, kind=ColumnKind.DATE),
+    Column(
+        "past_due_cents",
+        "Past due",
+        align="right",
+        formatter=lambda c: money(c) if c else "",
+        kind=ColumnKind.MONEY,
+    ),
 )
 INSTALLMENT_COLUMNS: tuple[Column, ...] = (
-    Column("number", "#", align="right", min_width=2),
-    Column("due_on", "Due", formatter=us_date, min_width=10),
-    Column("amount_cents", "Amount", align="right", formatter=money),
+    Column("number", "#", align="right", min_width=2, kind=ColumnKind.NUMBER),
+    Column("due_on", "Due", formatter=us_date, min_width=10, kind=ColumnKind.DATE),
+    Column("amount_cents", "Amount", align="right", formatter=money, kind=ColumnKind.MONEY),
     Column("status", "Status", value=lambda i: i.status, formatter=lambda s: LABELS[s].capitalize()),
 )
 PAYMENT_COLUMNS: tuple[Column, ...] = (
-    Column("paid_on", "Paid on", formatter=us_date, min_width=10),
-    Column("amount_cents", "Amount", align="right", formatter=money),
+    Column("paid_on", "Paid on", formatter=us_date, min_width=10, kind=ColumnKind.DATE),
+    Column("amount_cents", "Amount", align="right", formatter=money, kind=ColumnKind.MONEY),
     Column("method", "Method", max_width=20),
-    Column("reference", "Reference", max_width=24),
+    Column("reference", "Reference", kind=ColumnKind.ID),
 )
 POLICY_COLUMNS: tuple[Column, ...] = (
-    Column("policy_number", "Policy #", max_width=14),
-    Column("premium_cents", "Premium", align="right", formatter=money),
+    Column("policy_number", "Policy #", kind=ColumnKind.ID),
+    Column("premium_cents", "Premium", align="right", formatter=money, kind=ColumnKind.MONEY),
 )
 
 
@@ -73,7 +79,6 @@ class BillingList(Vertical):
     """Accounts or Policies, and the list; the cursor row is the one shown in detail."""
 
     DEFAULT_CSS: ClassVar[str] = """
-    BillingList { width: 2fr; min-width: 44; padding: 0 1; }
     BillingList > #billing-kind { width: 100%; height: auto; border: none; padding: 0; layout: horizontal; }
     BillingList > #billing-kind > RadioButton { width: auto; }
     BillingList > #billing-table { height: 1fr; }
@@ -130,10 +135,9 @@ class BillingDetailPane(VerticalScroll):
     """One account or policy for one term: figures, Pay, the picture, installments, payments, ERE."""
 
     DEFAULT_CSS: ClassVar[str] = """
-    BillingDetailPane { width: 3fr; padding: 0 1; border-left: vkey $primary; }
     BillingDetailPane #billing-heading { height: auto; }
     BillingDetailPane #billing-term { width: 44; }
-    BillingDetailPane #billing-figures { grid-size: 4; grid-columns: auto 1fr auto 1fr; grid-gutter: 0 2;
+    BillingDetailPane #billing-figures { grid-size: 2; grid-columns: auto 1fr; grid-gutter: 0 2;
         height: auto; margin: 1 0; }
     BillingDetailPane .figure-label { color: $text-muted; }
     BillingDetailPane .billing-rows { height: 4; margin-bottom: 1; }

@@ -58,7 +58,11 @@ class PaymentsScreen(SectionScreen):
         ),
     ]
 
-    DEFAULT_CSS = "#payments-main { height: 1fr; }"
+    DEFAULT_CSS = """
+    #payments-main { height: 1fr; }
+    /* Stacked on a narrow screen, the details have the full width: figures two pairs a line. */
+    PaymentsScreen.-narrow #billing-figures { grid-size: 4; grid-columns: auto auto auto 1fr; }
+    """
 
     @dataclass
     class ListLoaded(Message):
@@ -77,9 +81,9 @@ class PaymentsScreen(SectionScreen):
         """The account Home asked for: until its row is chosen, the list's own first row does not count."""
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="payments-main"):
-            yield BillingList(id="billing-list")
-            yield BillingDetailPane(id="billing-detail")
+        with Horizontal(id="payments-main", classes="split"):
+            yield BillingList(id="billing-list", classes="split-list")
+            yield BillingDetailPane(id="billing-detail", classes="split-detail")
 
     billing_list = getters.query_one(BillingList)
     detail_pane = getters.query_one(BillingDetailPane)

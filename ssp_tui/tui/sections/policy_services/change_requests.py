@@ -19,7 +19,7 @@ from ssp_tui import clock
 from ssp_tui.api.models import OPEN_CHANGE_STATUSES, ChangeRequest, PolicySummary
 from ssp_tui.operations.change_requests import request_age
 from ssp_tui.tui.shell import shell
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 
@@ -32,11 +32,22 @@ def status_words(change: ChangeRequest) -> str:
 CHANGE_COLUMNS: tuple[Column, ...] = (
     Column("status", "Status", value=status_words, max_width=22),
     Column(
-        "age", "Age", value=lambda c: request_age(c.submitted_at, clock.now()), align="right", min_width=7
+        "age",
+        "Age",
+        value=lambda c: request_age(c.submitted_at, clock.now()),
+        align="right",
+        min_width=7,
+        kind=ColumnKind.NUMBER,
     ),
-    Column("policy_number", "Policy", max_width=14),
+    Column("policy_number", "Policy", kind=ColumnKind.ID),
     Column("summary", "Change", max_width=60),
-    Column("expected_by", "Answer by", value=lambda c: c.expected_by, formatter=lambda d: f"{d:%m/%d/%Y}"),
+    Column(
+        "expected_by",
+        "Answer by",
+        value=lambda c: c.expected_by,
+        formatter=lambda d: f"{d:%m/%d/%Y}",
+        kind=ColumnKind.DATE,
+    ),
     Column("decision", "Decision", max_width=60),
 )
 

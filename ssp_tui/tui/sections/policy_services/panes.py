@@ -19,7 +19,7 @@ from textual.widgets import Select, Static
 from ssp_tui.api.models import Document, PolicySummary, PolicyTerm, StatusFilter, Term
 from ssp_tui.widgets.download_panel import format_bytes
 from ssp_tui.widgets.filter_bar import FilterBar
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 STATUS_CHOICES: tuple[tuple[str, StatusFilter], ...] = (
@@ -42,19 +42,25 @@ def humanise(value: str) -> str:
 
 
 POLICY_COLUMNS: tuple[Column, ...] = (
-    Column("policy_number", "Policy #", max_width=14),
+    Column("policy_number", "Policy #", kind=ColumnKind.ID),
     Column("policyholder", "Policyholder", max_width=34),
     Column("status", "Status", value=lambda p: p.status.value, formatter=humanise, max_width=10),
-    Column("term_end", "Term ends", value=lambda p: p.term_end, formatter=lambda d: f"{d:%m/%d/%Y}"),
+    Column(
+        "term_end",
+        "Term ends",
+        value=lambda p: p.term_end,
+        formatter=lambda d: f"{d:%m/%d/%Y}",
+        kind=ColumnKind.DATE,
+    ),
     Column("has_renewal", "Renewal", formatter=lambda offered: "offered" if offered else "", max_width=8),
 )
 
 DOCUMENT_COLUMNS: tuple[Column, ...] = (
     Column("type", "Type", value=lambda d: d.type.value, formatter=humanise, max_width=20),
     Column("title", "Title", max_width=70),
-    Column("issued_on", "Date", formatter=lambda d: f"{d:%m/%d/%Y}", min_width=10),
-    Column("pages", "Pages", align="right", min_width=5),
-    Column("bytes", "Size", align="right", formatter=format_bytes, min_width=8),
+    Column("issued_on", "Date", formatter=lambda d: f"{d:%m/%d/%Y}", min_width=10, kind=ColumnKind.DATE),
+    Column("pages", "Pages", align="right", min_width=5, kind=ColumnKind.NUMBER),
+    Column("bytes", "Size", align="right", formatter=format_bytes, min_width=8, kind=ColumnKind.NUMBER),
 )
 
 
@@ -66,7 +72,6 @@ class PolicyPicker(Vertical):
     """Active/Cancelled/All, a type-ahead search, and the policies; the cursor row is the chosen policy."""
 
     DEFAULT_CSS: ClassVar[str] = """
-    PolicyPicker { width: 2fr; min-width: 40; padding: 0 1; }
     PolicyPicker > #policy-status { width: 100%; }
     PolicyPicker > #policy-table { height: 1fr; }
     """
@@ -123,7 +128,6 @@ class DocumentsPane(Vertical):
     """The chosen policy, its terms, and its documents (multi-select) for one term."""
 
     DEFAULT_CSS: ClassVar[str] = """
-    DocumentsPane { width: 3fr; padding: 0 1; border-left: vkey $primary; }
     DocumentsPane > #documents-heading { height: auto; }
     DocumentsPane > #term-row { height: auto; }
     DocumentsPane > #renewal-application { height: auto; }

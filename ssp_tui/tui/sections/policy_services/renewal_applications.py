@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from ssp_tui.api.models import ApplicationFilter, ApplicationStatus, RenewalApplication
 from ssp_tui.tui.shell import shell
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 FILTERS = (
@@ -26,9 +26,15 @@ FILTERS = (
     ("Application completed", ApplicationFilter.COMPLETED),
 )
 APPLICATION_COLUMNS: tuple[Column, ...] = (
-    Column("policy_number", "Policy #", max_width=14),
+    Column("policy_number", "Policy #", kind=ColumnKind.ID),
     Column("policyholder", "Policyholder", max_width=36),
-    Column("renewal_start", "Renewal begins", formatter=lambda d: f"{d:%m/%d/%Y}", min_width=10),
+    Column(
+        "renewal_start",
+        "Renewal begins",
+        formatter=lambda d: f"{d:%m/%d/%Y}",
+        min_width=10,
+        kind=ColumnKind.DATE,
+    ),
     Column(
         "status",
         "Application",
@@ -36,7 +42,13 @@ APPLICATION_COLUMNS: tuple[Column, ...] = (
         formatter=lambda s: "completed" if s is ApplicationStatus.COMPLETED else "MISSING",
         max_width=12,
     ),
-    Column("completed_on", "Completed", formatter=lambda d: f"{d:%m/%d/%Y}" if d else "", min_width=10),
+    Column(
+        "completed_on",
+        "Completed",
+        formatter=lambda d: f"{d:%m/%d/%Y}" if d else "",
+        min_width=10,
+        kind=ColumnKind.DATE,
+    ),
 )
 
 

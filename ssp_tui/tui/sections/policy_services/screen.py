@@ -118,9 +118,9 @@ class PolicyServicesScreen(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="policy-services"):
-            with Horizontal(id="policy-services-main"):
-                yield PolicyPicker(id="policy-picker")
-                yield DocumentsPane(id="documents-pane")
+            with Horizontal(id="policy-services-main", classes="split"):
+                yield PolicyPicker(id="policy-picker", classes="split-list")
+                yield DocumentsPane(id="documents-pane", classes="split-detail")
             yield DownloadRunner(id="document-downloads")
 
     picker = getters.query_one(PolicyPicker)

@@ -20,7 +20,7 @@ from ssp_tui.api.models import Seminar, SeminarActivity
 from ssp_tui.formatting import decimal_text, plural
 from ssp_tui.operations.dates import DateParseError, parse_date_range
 from ssp_tui.tui.common.form_check import FormCheck
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 
 
 def us_date(value: date | None) -> str:
@@ -34,19 +34,26 @@ def credits_text(value: Decimal) -> str:
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column("participant", "Participant", max_width=30),
-    Column("policy_number", "Policy #", max_width=14),
+    Column("policy_number", "Policy #", kind=ColumnKind.ID),
     Column("policyholder", "Policyholder", max_width=34),
     Column("title", "Seminar", max_width=50),
     Column("format", "Format", value=lambda a: a.format.value, formatter=str.capitalize, max_width=7),
-    Column("completed_on", "Completed", formatter=us_date, min_width=10),
-    Column("credits", "Credits", formatter=credits_text, align="right", min_width=7),
+    Column("completed_on", "Completed", formatter=us_date, min_width=10, kind=ColumnKind.DATE),
+    Column("credits", "Credits", formatter=credits_text, align="right", min_width=7, kind=ColumnKind.NUMBER),
 )
 
 CATALOG_COLUMNS: tuple[Column, ...] = (
     Column("title", "Title", max_width=60),
     Column("format", "Format", value=lambda s: s.format.value, formatter=str.capitalize, max_width=7),
-    Column("cme_credits", "CME credits", formatter=credits_text, align="right", min_width=11),
-    Column("event_on", "Event date", formatter=us_date, min_width=10),
+    Column(
+        "cme_credits",
+        "CME credits",
+        formatter=credits_text,
+        align="right",
+        min_width=11,
+        kind=ColumnKind.NUMBER,
+    ),
+    Column("event_on", "Event date", formatter=us_date, min_width=10, kind=ColumnKind.DATE),
     Column("url", "Link", max_width=60),
 )
 

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from ssp_tui.api.models import SupportAccountHit
 from ssp_tui.formatting import plural
-from ssp_tui.widgets.table_columns import Column
+from ssp_tui.widgets.table_columns import Column, ColumnKind
 from ssp_tui.widgets.virtual_table import VirtualTable
 
 SEARCH_RESULT_LIMIT = 500
@@ -38,9 +38,10 @@ HIT_COLUMNS: tuple[Column, ...] = (
         formatter=lambda n: str(n) if n else "",
         align="right",
         width=2,
+        kind=ColumnKind.NUMBER,
     ),
     Column("flags", "Problems", value=flags_text, max_width=70),
-    Column("policies", "Policies", value=lambda h: ", ".join(h.policy_numbers), max_width=26),
+    Column("policies", "Policies", value=lambda h: ", ".join(h.policy_numbers), kind=ColumnKind.ID),
     Column("users", "Users", value=lambda h: ", ".join(h.usernames), max_width=40),
 )
 
