@@ -15,6 +15,7 @@ from typing import TypedDict
 OPTIONS_WITH_VALUE = {"--portal": "portal", "--profile": "profile"}
 FLAGS = {
     "--sandbox": "force_sandbox",
+    "--no-mouse": "no_mouse",
     "--json": None,
     "--quiet": None,
     "-q": None,
@@ -32,6 +33,7 @@ class TuiOptions(TypedDict):
     portal: str | None
     profile: str | None
     force_sandbox: bool
+    no_mouse: bool
 
 
 def tui_options(args: list[str]) -> TuiOptions | None:
@@ -39,7 +41,7 @@ def tui_options(args: list[str]) -> TuiOptions | None:
     (a subcommand, help, a malformed option, or a shell asking for completions)."""
     if os.environ.get(COMPLETE_VAR):
         return None
-    options = TuiOptions(portal=None, profile=None, force_sandbox=False)
+    options = TuiOptions(portal=None, profile=None, force_sandbox=False, no_mouse=False)
     index = 0
     while index < len(args):
         arg = args[index]
@@ -59,8 +61,8 @@ def tui_options(args: list[str]) -> TuiOptions | None:
             continue
         if arg not in FLAGS:
             return None
-        if FLAGS[arg] == "force_sandbox":
-            options["force_sandbox"] = True
+        if FLAGS[arg] in ("force_sandbox", "no_mouse"):
+            options[FLAGS[arg]] = True  # type: ignore[literal-required]
         index += 1
     return options
 

@@ -107,6 +107,7 @@ class RootGroup(LazyGroup):
 @click.option("--portal", metavar="URL", help="Portal base URL (overrides the profile).")
 @click.option("--profile", metavar="NAME", help="Profile from the config file.")
 @click.option("--sandbox", is_flag=True, help="Use the embedded sandbox even when a portal is configured.")
+@click.option("--no-mouse", is_flag=True, help="The terminal UI ignores the mouse (keys only).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (and errors) as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or messages on stderr.")
 @click.option(
@@ -120,6 +121,7 @@ def cli(
     portal: str | None,
     profile: str | None,
     sandbox: bool,
+    no_mouse: bool,
     as_json: bool,
     quiet: bool,
     verbose: bool,
@@ -145,7 +147,7 @@ def cli(
             raise CommandFailed(problem, ExitCode.USAGE)
         from ssp_tui.tui.app import run_app  # the TUI loads only when it is wanted
 
-        run_app(portal=portal, profile=profile, force_sandbox=sandbox)
+        run_app(portal=portal, profile=profile, force_sandbox=sandbox, no_mouse=no_mouse)
 
 
 def main() -> None:

@@ -11,6 +11,9 @@
     theme = "textual-dark"
     os_trust_store = false                     # true: verify TLS with the OS trust store (truststore)
 
+    [keymap]                                   # the TUI's keys, by binding id (docs/tui.md lists them)
+    "app.logout" = "ctrl+x"
+    "app.section_6" = "6,s"
     [profiles.default.usernames]               # "Remember me" on portals other than the profile's own
     "https://other.example" = "pat.lee"
 
@@ -153,6 +156,24 @@ def set_secrets_file_consent(consent: bool, *, path: Path | None = None) -> None
 
     update_table(document, {"secrets_file_consent": consent})
     _write_document(path, document)
+
+
+def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
+    """The ``[keymap]`` table: binding id -> keys (comma-separated, Textual's key names), and a message for
+    each entry that is not a string, naming the id and the file. The TUI checks the ids and keys further
+    (``ssp_tui/tui/keymap.py``)."""
+    path = path or config_path()
+    table = _read_raw(path).get("keymap", {})
+    if not isinstance(table, dict):
+        return {}, [f'{path}: keymap must be a table: [keymap] with lines such as "app.help" = "f1"']
+    keymap: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in table.items():
+        if isinstance(keys, str) and keys.strip():
+            keymap[binding_id] = keys
+        else:
+            problems.append(f'{path}: [keymap] {binding_id}: give the keys as a string, e.g. "ctrl+x"')
+    return keymap, problems
 
 
 # tomllib and tomlkit are imported where they are used: the TUI reads its profile before its first frame,

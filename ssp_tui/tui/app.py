@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
 
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
@@ -23,6 +24,9 @@ from ssp_tui.tui.sign_in.login import LoginScreen
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from textual.dom import DOMNode
+    from textual.widget import Widget
+
     from ssp_tui.portal.target import DemoLogin, PortalTarget
     from ssp_tui.settings.config import Profile
     from ssp_tui.settings.secrets import SecretStore
@@ -31,6 +35,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LOGIN_MODE = "login"
+SECTION_KEY_ID = "app.section_"
+"""Binding ids ``app.section_1`` to ``app.section_9``: the number keys (remappable in ``[keymap]``)."""
 
 
 class SspApp(App[None]):
@@ -43,8 +49,15 @@ class SspApp(App[None]):
     # switch back to it (the mode's stack exists by then, so its screen is reused, never made again).
     COMMANDS = App.COMMANDS | {SectionCommands, ScreenActionCommands}
     BINDINGS = [
-        Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key"),
-        Binding("f2", "settings", "Settings", tooltip="Theme, download folder, file names, concurrency"),
+        Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key", id="app.help"),
+        Binding("question_mark", "help('keys')", "Keys", show=False, tooltip="Every key", id="app.keys"),
+        Binding(
+            "f2",
+            "settings",
+            "Settings",
+            tooltip="Theme, download folder, file names, concurrency",
+            id="app.settings",
+        ),
         Binding(
             "f3",
             "downloads",
@@ -53,8 +66,18 @@ class SspApp(App[None]):
             show=False,  # the footer is full at 80 columns; Help, the palette and docs/tui.md list it
             id="app.downloads",
         ),
-        Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal"),
-        *(Binding(str(n), f"section_key('{n}')", show=False) for n in range(1, 10)),
+        Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal", id="app.logout"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Leave ssp-tui", priority=True, id="app.quit"),
+        # Tab moves focus as the key arrives, before the keys typed after it are handled: as a screen binding
+        # it ran only once the key had gone through the focused field, and a password manager's auto-type
+        # (username, Tab, password) put the password into Username, in clear (issue 19).
+        Binding("tab", "focus_next", show=False, priority=True, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", show=False, priority=True, id="app.focus_previous"),
+        # Also taken before the focused widget sees them: see on_event.
+        *(
+            Binding(str(n), f"section_key('{n}')", show=False, id=f"{SECTION_KEY_ID}{n}")
+            for n in range(1, 10)
+        ),
     ]
 
     def __init__(
@@ -67,10 +90,14 @@ class SspApp(App[None]):
         show_clock: bool = True,
         secret_store: SecretStore | None = None,
         session_folder: Path | None = None,
+        keymap: Mapping[str, str] | None = None,
+        keymap_source: Path | None = None,
+        keymap_problems: Sequence[str] = (),
     ) -> None:
         """``session_folder``: a browser session's own folder (``ssp-tui web``, see ``ssp_tui/web``): the
         download cache and the files on their way to the browser live there and go with the session, and
-        settings stay in memory (the server's config file is not the browser user's)."""
+        settings stay in memory (the server's config file is not the browser user's). ``keymap``: the config
+        file's ``[keymap]`` (binding id -> keys), from ``keymap_source``."""
         super().__init__()
         self.controller = SessionController(
             target,
@@ -94,12 +121,32 @@ class SspApp(App[None]):
         """Modes added for the signed-in user; removed at log out so the next user gets their own."""
         if profile.theme and profile.theme in self.available_themes:
             self.theme = profile.theme
+        self._wanted_keymap = dict(keymap or {})
+        self._keymap_source = keymap_source
+        self._keymap_problems = list(keymap_problems)
 
     def get_default_screen(self) -> LoginScreen:
         return LoginScreen()
 
     def on_mount(self) -> None:
         self.add_mode(LOGIN_MODE, LoginScreen)
+        if self._wanted_keymap or self._keymap_problems:
+            self.run_worker(self._apply_keymap(), exit_on_error=False, group="keymap")
+
+    async def _apply_keymap(self) -> None:
+        """The ``[keymap]`` of config.toml, less what is wrong in it (said in a notification)."""
+        import asyncio
+        from pathlib import Path
+
+        from ssp_tui.tui.keymap import binding_ids, check_keymap
+
+        # Knowing every id means importing every screen: in a thread, and only for users with a keymap.
+        known = await asyncio.to_thread(binding_ids)
+        source = self._keymap_source or Path("config.toml")
+        usable, problems = check_keymap(self._wanted_keymap, known, source)
+        self.set_keymap(usable)
+        for problem in [*self._keymap_problems, *problems]:
+            self.notify(problem, title="Key not remapped", severity="error", timeout=15)
 
     def on_app_focus(self, event: events.AppFocus) -> None:
         # In a browser tab (ssp-tui web) the app starts without focus, so Textual skipped the screen's
@@ -112,6 +159,42 @@ class SspApp(App[None]):
         widget = next((widget for widget in screen.query(selector) if widget.focusable), None)
         if widget is not None:
             widget.focus()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._section_by_key(event.key):
+            return
+        await super().on_event(event)
+
+    def _section_by_key(self, key: str) -> bool:
+        """Open the section bound to ``key`` before the focused widget sees the key (True when it did).
+
+        A widget that takes printable keys hides the app's bindings of those keys from Textual's binding
+        chain, even priority ones: an open drop-down list (Select, with type-to-search) in Credentialing or
+        Risk Management took the digit and the section never opened (issue 19). Only a text field keeps its
+        digits, and a dialog its keys."""
+        if self.controller.user is None or self.screen.is_modal or isinstance(self.focused, Input):
+            return False
+        bindings = self._bindings.copy()
+        if self._keymap:
+            bindings.apply_keymap(self._keymap)
+        for binding in bindings.key_to_bindings.get(key, ()):
+            if binding.id and binding.id.startswith(SECTION_KEY_ID):
+                number = binding.id.removeprefix(SECTION_KEY_ID)
+                if self.check_action("section_key", (number,)):
+                    self.action_section_key(number)
+                    return True
+        return False
+
+    def _focused_binds(self, focused: Widget | None, action: str) -> bool:
+        """Whether a node from the focused widget up to its screen binds the key of ``action`` to something
+        of its own: then the key is theirs (Textual's screens bind it to these same focus moves)."""
+        keys = {"focus_next": "tab", "focus_previous": "shift+tab"}[action]
+        node: DOMNode | None = focused
+        while node is not None and node is not self:
+            if any(b.action != f"app.{action}" for b in node._bindings.key_to_bindings.get(keys, ())):
+                return True
+            node = node.parent
+        return False
 
     # -- sections --
 
@@ -186,11 +269,13 @@ class SspApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "logout":
             return self.controller.user is not None
+        if action in ("focus_next", "focus_previous"):
+            return not self._focused_binds(self.screen.focused, action)
         if action == "section_key":
             return any(s.key == parameters[0] for s in self.visible_sections()) if parameters else False
         return True
 
-    def action_help(self) -> None:
+    def action_help(self, tab: str = "faq") -> None:
         from ssp_tui.tui.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
@@ -205,7 +290,7 @@ class SspApp(App[None]):
             for active in self.screen.active_bindings.values()
             if active.binding.show and active.binding.description and active.node is not self
         ]
-        self.push_screen(HelpScreen(self.visible_sections(), app_keys, screen_keys))
+        self.push_screen(HelpScreen(self.visible_sections(), app_keys, screen_keys, initial=f"help-{tab}"))
 
     @property
     def download_history(self) -> DownloadHistory:
@@ -301,14 +386,17 @@ class SspApp(App[None]):
         await self.controller.aclose()
 
 
-def run_app(portal: str | None = None, profile: str | None = None, force_sandbox: bool = False) -> None:
+def run_app(
+    portal: str | None = None, profile: str | None = None, force_sandbox: bool = False, no_mouse: bool = False
+) -> None:
     """``ssp-tui`` with no subcommand: choose the portal, then run the TUI (the sandbox starts beside it)."""
     from ssp_tui.errors import ConfigError
     from ssp_tui.portal.target import choose_target
-    from ssp_tui.settings.config import load_profile
+    from ssp_tui.settings.config import config_path, load_keymap, load_profile
 
     try:
         profile_name, loaded = load_profile(profile)
+        keymap, keymap_problems = load_keymap()
         target = choose_target(portal, loaded, force_sandbox=force_sandbox)
     except ConfigError as error:
         # Before the UI exists a plain message on stderr is the clearest place for it (exit status 1).
@@ -320,4 +408,12 @@ def run_app(portal: str | None = None, profile: str | None = None, force_sandbox
     # on then held the frame's write to the terminal back by about 100 ms.)
     gc.freeze()
     gc.enable()  # ssp_tui.__main__ turned it off for the imports
-    SspApp(target, profile_name=profile_name, profile=loaded).run()
+    app = SspApp(
+        target,
+        profile_name=profile_name,
+        profile=loaded,
+        keymap=keymap,
+        keymap_source=config_path(),
+        keymap_problems=keymap_problems,
+    )
+    app.run(mouse=not no_mouse)

@@ -21,7 +21,8 @@ GENERAL_KEYS: tuple[tuple[str, str], ...] = (
     ("Tab / Shift+Tab", "Move between fields and controls"),
     ("Enter", "Submit a form, or choose the highlighted item"),
     ("Escape", "Close a dialog, or cancel"),
-    ("Ctrl+Q", "Quit"),
+    ("?", "Help on this tab: every key"),
+    ("j / k, g / G, Ctrl+D / Ctrl+U", "In tables: down / up, first / last row, half a screen down / up"),
 )
 """Keys of Textual itself and of the number-key bindings (hidden from the footer); the app's own bindings are
 added from ``SspApp.BINDINGS`` so this list cannot drift from them."""
@@ -33,21 +34,24 @@ class HelpScreen(ModalScreen[None]):
     #help-tabs { height: 1fr; }
     .help-block { margin: 1 2 0 2; }
     """
-    BINDINGS = [Binding("escape,f1,q", "close", "Close help")]
+    BINDINGS = [Binding("escape,f1,q,question_mark", "close", "Close help", id="help.close")]
 
     def __init__(
         self,
         sections: Iterable[Section],
         app_keys: Iterable[tuple[str, str]],
         screen_keys: Iterable[tuple[str, str]],
+        initial: str = "help-faq",
     ) -> None:
+        """``initial``: the tab shown first (``help-faq``, ``help-contacts`` or ``help-keys``)."""
         super().__init__()
+        self._initial = initial
         self._sections = list(sections)
         self._app_keys = list(app_keys)
         self._screen_keys = list(screen_keys)
 
     def compose(self) -> ComposeResult:
-        with TabbedContent(id="help-tabs", initial="help-faq"):
+        with TabbedContent(id="help-tabs", initial=self._initial):
             with TabPane("FAQ", id="help-faq"), VerticalScroll():
                 if self._sections:
                     lines = [

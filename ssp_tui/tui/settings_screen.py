@@ -56,8 +56,8 @@ class SettingsScreen(ModalScreen[None]):
     #settings-status { height: auto; }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save to the profile"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="settings.cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save to the profile", id="settings.save"),
     ]
 
     def __init__(self, profile: Profile) -> None:

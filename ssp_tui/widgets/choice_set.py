@@ -17,7 +17,14 @@ from textual.widgets import RadioButton, RadioSet
 
 class ChoiceSet(RadioSet):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "confirm", "Confirm", show=False, tooltip="Choose the highlighted option and go on"),
+        Binding(
+            "enter",
+            "confirm",
+            "Confirm",
+            show=False,
+            tooltip="Choose the highlighted option and go on",
+            id="choice_set.confirm",
+        ),
     ]
 
     @dataclass

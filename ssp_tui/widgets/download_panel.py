@@ -59,7 +59,13 @@ class DownloadProgressPanel(Vertical, can_focus=True):
     """Files n/total, bytes, a progress bar, a line per active file and per failure; `c`/escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c,escape", "cancel", "Cancel downloads", tooltip="Stop the downloads still running"),
+        Binding(
+            "c,escape",
+            "cancel",
+            "Cancel downloads",
+            tooltip="Stop the downloads still running",
+            id="download_progress_panel.cancel",
+        ),
     ]
 
     DEFAULT_CSS = """

@@ -25,8 +25,17 @@ class FilterBar(Horizontal):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear", "Clear filter", show=False, tooltip="Clear the filter"),
-        Binding("down", "focus_table", "To table", show=False, tooltip="Move to the table"),
+        Binding(
+            "escape", "clear", "Clear filter", show=False, tooltip="Clear the filter", id="filter_bar.clear"
+        ),
+        Binding(
+            "down",
+            "focus_table",
+            "To table",
+            show=False,
+            tooltip="Move to the table",
+            id="filter_bar.focus_table",
+        ),
     ]
 
     DEFAULT_CSS = """

@@ -15,11 +15,24 @@ from ssp_tui.tui_args import FLAGS, OPTIONS_WITH_VALUE, tui_options
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        ([], {"portal": None, "profile": None, "force_sandbox": False}),
-        (["--sandbox"], {"portal": None, "profile": None, "force_sandbox": True}),
-        (["--portal", "http://x"], {"portal": "http://x", "profile": None, "force_sandbox": False}),
-        (["--portal=http://x", "-q"], {"portal": "http://x", "profile": None, "force_sandbox": False}),
-        (["--profile", "work", "--json"], {"portal": None, "profile": "work", "force_sandbox": False}),
+        ([], {"portal": None, "profile": None, "force_sandbox": False, "no_mouse": False}),
+        (["--sandbox"], {"portal": None, "profile": None, "force_sandbox": True, "no_mouse": False}),
+        (
+            ["--portal", "http://x"],
+            {"portal": "http://x", "profile": None, "force_sandbox": False, "no_mouse": False},
+        ),
+        (
+            ["--portal=http://x", "-q"],
+            {"portal": "http://x", "profile": None, "force_sandbox": False, "no_mouse": False},
+        ),
+        (
+            ["--profile", "work", "--json"],
+            {"portal": None, "profile": "work", "force_sandbox": False, "no_mouse": False},
+        ),
+        (
+            ["--no-mouse", "--sandbox"],
+            {"portal": None, "profile": None, "force_sandbox": True, "no_mouse": True},
+        ),
     ],
 )
 def test_root_options_alone_start_the_tui_with_them(args: list[str], expected: dict[str, object]) -> None:

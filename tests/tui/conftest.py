@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ from memory_keyring import MemoryKeyring
 from tui_helpers import SandboxLike
 
 from ssp_tui.portal.target import FixedPortal
-from ssp_tui.settings.config import Profile
+from ssp_tui.settings.config import Profile, config_path
 from ssp_tui.settings.secrets import SecretStore
 from ssp_tui.tui.app import SspApp
 from ssp_tui.tui.common import links
@@ -52,6 +52,7 @@ def make_app(sandbox: SandboxLike, tmp_path: Path, keyring_backend: MemoryKeyrin
         profile: Profile | None = None,
         server: SandboxLike | None = None,
         registry: Sequence[Section] = SECTIONS,
+        keymap: Mapping[str, str] | None = None,
     ) -> SspApp:
         server = server or sandbox
         target = FixedPortal(server.base_url, is_sandbox=True, accounts=server.accounts, label=SANDBOX_LABEL)
@@ -62,6 +63,8 @@ def make_app(sandbox: SandboxLike, tmp_path: Path, keyring_backend: MemoryKeyrin
             registry=registry,
             show_clock=False,
             secret_store=SecretStore("test", backend=keyring_backend),
+            keymap=keymap,
+            keymap_source=config_path(),
         )
 
     return make

@@ -12,7 +12,7 @@ from section_helpers import enter_as, shown_text
 from test_credentialing import SIZE, move_to_group, open_credentialing
 from textual.app import App
 from textual.widgets import Input, Static
-from tui_helpers import SandboxLike, db, wait_for
+from tui_helpers import SandboxLike, db, press_burst, wait_for
 
 from ssp_tui.api import client as client_module
 from ssp_tui.api.constants import IDEMPOTENCY_HEADER
@@ -177,3 +177,27 @@ async def test_without_a_highlighted_insured_the_form_asks_for_one() -> None:
         await pilot.pause()
         assert "Choose the insured" in str(dialog.query_one("#holder-insured-error", Static).render())
         assert app.screen is dialog and not results
+
+
+async def test_fields_typed_in_one_burst_each_land_in_their_field(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
+    """Typing quickly, Enter after each field: every value in its own field (they all went into the name)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "office.lakes")
+        screen = await open_credentialing(pilot, app)
+        await move_to_group(pilot, screen.tree, "Lucas Nguyen")
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HolderRequestDialog), "the holder form")
+        dialog = app.screen
+        await wait_for(
+            pilot, lambda: app.focused is dialog.query_one("#holder-holder_name", Input), "the name focused"
+        )
+        values = {"holder_name": HOLDER, "address": "100 Main St", "city": "Ann Arbor", "state": "MI"}
+        keys = [key for value in values.values() for key in (*value, "enter")]
+        await press_burst(pilot, *keys, *"48104")
+        await wait_for(pilot, lambda: dialog.query_one("#holder-zip", Input).value, "the ZIP typed")
+        typed = {name: dialog.query_one(f"#holder-{name}", Input).value for name in (*values, "zip")}
+        assert typed == {**values, "zip": "48104"}
+        assert app.screen is dialog and app.focused is dialog.query_one("#holder-zip", Input)

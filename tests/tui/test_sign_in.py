@@ -13,6 +13,7 @@ from tui_helpers import (
     app_of,
     enter_password,
     nav_section_ids,
+    press_burst,
     sign_in_sms,
     sign_in_totp,
     usable_account,
@@ -188,3 +189,20 @@ async def test_log_out_returns_to_the_sign_in_form(
         assert app.controller.user is None
         assert app.screen.query_one("#password", Input).value == ""
         assert app_of(pilot).visible_sections() == []
+
+
+@pytest.mark.parametrize("between", ["tab", "enter"])
+async def test_keys_typed_in_one_burst_land_in_the_field_focused_for_them(
+    make_app: Callable[..., SspApp], between: str
+) -> None:
+    """A password manager types username, Tab (or Enter), password without waiting: the password must land
+    in Password, never in Username in clear (issue 19)."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app.demo_accounts, "the sandbox's demo accounts")
+        screen = app.screen
+        await press_burst(pilot, *"user1", between, *"secret")
+        await wait_for(pilot, lambda: screen.query_one("#password", Input).value, "the password typed")
+        assert screen.query_one("#username", Input).value == "user1"
+        assert screen.query_one("#password", Input).value == "secret"
+        assert app.focused is screen.query_one("#password", Input)

@@ -28,7 +28,7 @@ def test_the_login_screen_is_built_without_the_heavy_modules(tmp_path: Path) -> 
         "import json, sys\n"
         "import ssp_tui.tui.app as app_module\n"
         "seen = {}\n"
-        "def run(self):\n"
+        "def run(self, **options):\n"
         "    screen = self.get_default_screen()\n"
         "    seen['screen'] = type(screen).__name__\n"
         "app_module.SspApp.run = run\n"

@@ -188,3 +188,21 @@ def nav_section_ids(app: SspApp) -> list[str]:
     from textual.widgets import Tab
 
     return [(tab.id or "").removeprefix("nav-") for tab in app.screen.query(Tab)]
+
+
+async def press_burst(pilot: Pilot, *keys: str) -> None:
+    """Send ``keys`` in one go, as a password manager's auto-type or a fast typist does: unlike
+    ``pilot.press``, no key waits for the one before it to be handled. Then wait for all of them."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        char = key if len(key) == 1 else {"enter": "\r", "tab": "\t", "space": " "}.get(key)
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, char)
+        event.set_sender(app)
+        driver.send_message(event)
+    await pilot.pause()

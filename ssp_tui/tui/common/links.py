@@ -44,8 +44,10 @@ class LinkDialog(ModalScreen[None]):
     """Shows a URL that could not be opened here, already copied to the clipboard; `c` copies it again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy", "Copy link", tooltip="Copy the link to the clipboard again"),
-        Binding("escape", "close", "Close", tooltip="Close this dialog"),
+        Binding(
+            "c", "copy", "Copy link", tooltip="Copy the link to the clipboard again", id="link_dialog.copy"
+        ),
+        Binding("escape", "close", "Close", tooltip="Close this dialog", id="link_dialog.close"),
     ]
 
     def __init__(self, title: str, url: str, reason: str) -> None:

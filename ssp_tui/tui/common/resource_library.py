@@ -76,12 +76,44 @@ class ResourceLibraryScreen(SectionScreen):
     NOUN: ClassVar[str] = "resources"
 
     BINDINGS = [
-        Binding("d", "download", "Download", tooltip="Download the selected PDFs (or the highlighted one)"),
-        Binding("o", "open", "Open", tooltip="Open the highlighted link in the browser, or download its PDF"),
-        Binding("p", "preview", "Preview", tooltip="Show the text of the highlighted PDF's first page"),
-        Binding("slash", "search", "Search", tooltip="Search the portal's resources"),
-        Binding("c", "next_category", "Category", tooltip="Show the next category"),
-        Binding("r", "reload", "Reload", tooltip="Fetch the resources again from the portal"),
+        Binding(
+            "d",
+            "download",
+            "Download",
+            tooltip="Download the selected PDFs (or the highlighted one)",
+            id="resource_library.download",
+        ),
+        Binding(
+            "o",
+            "open",
+            "Open",
+            tooltip="Open the highlighted link in the browser, or download its PDF",
+            id="resource_library.open",
+        ),
+        Binding(
+            "p",
+            "preview",
+            "Preview",
+            tooltip="Show the text of the highlighted PDF's first page",
+            id="resource_library.preview",
+        ),
+        Binding(
+            "slash", "search", "Search", tooltip="Search the portal's resources", id="resource_library.search"
+        ),
+        Binding(
+            "c",
+            "next_category",
+            "Category",
+            tooltip="Show the next category",
+            id="resource_library.next_category",
+        ),
+        Binding(
+            "r",
+            "reload",
+            "Reload",
+            tooltip="Fetch the resources again from the portal",
+            id="resource_library.reload",
+        ),
     ]
 
     DEFAULT_CSS = """

@@ -22,7 +22,9 @@ class DownloadDialog(ModalScreen[Destination | None]):
     """One combined PDF (named here) or separate PDFs named by the profile's template, into a folder."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without downloading"),
+        Binding(
+            "escape", "cancel", "Cancel", tooltip="Close without downloading", id="download_dialog.cancel"
+        ),
     ]
 
     def __init__(
@@ -102,7 +104,7 @@ class PreviewDialog(ModalScreen[None]):
     """The text of a document's first page, for terminals with no PDF viewer at hand."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", tooltip="Close the preview"),
+        Binding("escape,q", "close", "Close", tooltip="Close the preview", id="preview_dialog.close"),
     ]
 
     DEFAULT_CSS: ClassVar[str] = """

@@ -30,9 +30,27 @@ class DownloadFailuresDialog(ModalScreen[FailureChoice]):
     """Names every failed file with its reason; the user chooses what happens next."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "choose('retry')", "Retry", tooltip="Download the failed files again"),
-        Binding("w", "choose('without')", "Without them", tooltip="Combine the PDF without the failed files"),
-        Binding("escape", "choose('stop')", "Stop", tooltip="Keep what was written and stop"),
+        Binding(
+            "r",
+            "choose('retry')",
+            "Retry",
+            tooltip="Download the failed files again",
+            id="download_failures_dialog.choose",
+        ),
+        Binding(
+            "w",
+            "choose('without')",
+            "Without them",
+            tooltip="Combine the PDF without the failed files",
+            id="download_failures_dialog.choose_w",
+        ),
+        Binding(
+            "escape",
+            "choose('stop')",
+            "Stop",
+            tooltip="Keep what was written and stop",
+            id="download_failures_dialog.choose_escape",
+        ),
     ]
 
     def __init__(self, failure_lines: Sequence[str], *, can_combine_without: bool) -> None:

@@ -15,7 +15,9 @@ class ErrorModal(ModalScreen[None]):
     DEFAULT_CSS = """
     #error-message { margin-bottom: 1; }
     """
-    BINDINGS = [Binding("escape,enter", "close", "Close", tooltip="Close this message")]
+    BINDINGS = [
+        Binding("escape,enter", "close", "Close", tooltip="Close this message", id="error_modal.close")
+    ]
 
     def __init__(self, title: str, message: str, *, hint: str = "") -> None:
         super().__init__()

@@ -20,7 +20,11 @@ class PhoneChangeDialog(ModalScreen[MfaStatus | None]):
     #phone-status { height: auto; }
     """
     AUTO_FOCUS = "#phone-number"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the current number")]
+    BINDINGS = [
+        Binding(
+            "escape", "cancel", "Cancel", tooltip="Keep the current number", id="phone_change_dialog.cancel"
+        )
+    ]
 
     def __init__(self) -> None:
         super().__init__()

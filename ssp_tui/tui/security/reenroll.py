@@ -28,7 +28,15 @@ class ReenrollDialog(ModalScreen[MfaStatus | None]):
     #reenroll-code { width: 20; }
     #reenroll-status { height: auto; margin-top: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the current authenticator")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            tooltip="Keep the current authenticator",
+            id="reenroll_dialog.cancel",
+        )
+    ]
 
     def __init__(self) -> None:
         super().__init__()

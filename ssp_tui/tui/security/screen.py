@@ -62,11 +62,15 @@ class SecurityScreen(ModalScreen[None]):
     #security-devices { height: 10; }
     """
     BINDINGS = [
-        Binding("escape", "close", "Close", tooltip="Back"),
+        Binding("escape", "close", "Close", tooltip="Back", id="security.close"),
         Binding(
-            "x", "revoke", "Revoke device", tooltip="Forget the highlighted device: it asks for a code again"
+            "x",
+            "revoke",
+            "Revoke device",
+            tooltip="Forget the highlighted device: it asks for a code again",
+            id="security.revoke",
         ),
-        Binding("r", "reload", "Reload", tooltip="Fetch the factors and devices again"),
+        Binding("r", "reload", "Reload", tooltip="Fetch the factors and devices again", id="security.reload"),
     ]
 
     @dataclass

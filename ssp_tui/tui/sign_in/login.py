@@ -31,7 +31,16 @@ class LoginScreen(Screen[None]):
 
     AUTO_FOCUS = "#username"
     BINDINGS = [
-        Binding("ctrl+o", "focus_demo_accounts", "Demo accounts", tooltip="Pick a sandbox demo login"),
+        Binding(
+            "ctrl+o",
+            "focus_demo_accounts",
+            "Demo accounts",
+            tooltip="Pick a sandbox demo login",
+            id="login.demo_accounts",
+        ),
+        # Enter in Username moves on as the key arrives (a priority binding), so that a password typed right
+        # after it lands in Password, not in Username in clear (issue 19).
+        Binding("enter", "username_entered", show=False, priority=True, id="login.username_enter"),
     ]
 
     @dataclass
@@ -175,16 +184,18 @@ class LoginScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_demo_accounts":
             return shell(self).controller.target.is_sandbox
+        if action == "username_entered":
+            return self.focused is self.query_one("#username", Input)
         return True
 
     # -- signing in --
 
-    @on(Input.Submitted, "#username")
-    def username_entered(self) -> None:
-        if self.query_one("#password", Input).value:
+    def action_username_entered(self) -> None:
+        password = self.query_one("#password", Input)
+        if password.value:
             self.submit()
         else:
-            self.query_one("#password", Input).focus()
+            self.set_focus(password)  # now, not after the keys already typed (Widget.focus waits for them)
 
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#sign-in")

@@ -51,9 +51,21 @@ class MfaScreen(ModalScreen[Session | None]):
     """
     AUTO_FOCUS = "#mfa-code"
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Back to the sign-in form"),
-        Binding("ctrl+r", "send_code", "Resend code", tooltip="Send a new code by text or voice"),
-        Binding("ctrl+t", "fill_demo_code", "Fill demo code", tooltip="Fill the code from the demo secret"),
+        Binding("escape", "cancel", "Cancel", tooltip="Back to the sign-in form", id="mfa.cancel"),
+        Binding(
+            "ctrl+r",
+            "send_code",
+            "Resend code",
+            tooltip="Send a new code by text or voice",
+            id="mfa.send_code",
+        ),
+        Binding(
+            "ctrl+t",
+            "fill_demo_code",
+            "Fill demo code",
+            tooltip="Fill the code from the demo secret",
+            id="mfa.fill_demo_code",
+        ),
     ]
 
     def __init__(

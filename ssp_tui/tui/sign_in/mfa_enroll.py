@@ -35,7 +35,7 @@ class EnrollScreen(ModalScreen[Session | None]):
     #enroll-status { height: auto; margin-top: 1; }
     """
     AUTO_FOCUS = "#enroll-code"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Back to the sign-in form")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Back to the sign-in form", id="enroll.cancel")]
 
     def __init__(self, mfa_token: str, otpauth_uri: str, username: str) -> None:
         super().__init__()

@@ -49,7 +49,7 @@ class RecoveryScreen(ModalScreen[str | None]):
     .recovery-status { height: auto; }
     #recovery-set-title { margin-top: 1; text-style: bold; }
     """
-    BINDINGS = [Binding("escape", "close", "Close", tooltip="Back to the sign-in form")]
+    BINDINGS = [Binding("escape", "close", "Close", tooltip="Back to the sign-in form", id="recovery.close")]
 
     def __init__(self, username: str = "", start_with: str = "recovery-password") -> None:
         super().__init__()

@@ -36,7 +36,7 @@ class RegisterScreen(ModalScreen[None]):
     #register-status { height: auto; }
     """
     AUTO_FOCUS = "#register-type"
-    BINDINGS = [Binding("escape", "close", "Close", tooltip="Back to the sign-in form")]
+    BINDINGS = [Binding("escape", "close", "Close", tooltip="Back to the sign-in form", id="register.close")]
 
     def __init__(self) -> None:
         super().__init__()

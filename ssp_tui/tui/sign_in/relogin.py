@@ -23,7 +23,11 @@ class ReloginScreen(ModalScreen[bool]):
     #relogin-status { height: auto; margin-top: 1; }
     """
     AUTO_FOCUS = "#relogin-password"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Give up; the interrupted action stops")]
+    BINDINGS = [
+        Binding(
+            "escape", "cancel", "Cancel", tooltip="Give up; the interrupted action stops", id="relogin.cancel"
+        )
+    ]
 
     def __init__(self, username: str) -> None:
         super().__init__()

@@ -92,8 +92,11 @@ class HolderRequestDialog(ModalScreen[HolderRequestCreate | None]):
     """The form; it only closes with a request that passes the checks, or on Cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without sending"),
-        Binding("ctrl+s", "submit", "Send", tooltip="Send the request"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without sending", id="holder.cancel"),
+        Binding("ctrl+s", "submit", "Send", tooltip="Send the request", id="holder.send"),
+        # Enter in a field moves on as the key arrives (a priority binding): handled after the field (as its
+        # Submitted message), the keys typed quickly after it all went into the same field (issue 19).
+        Binding("enter", "next_field", show=False, priority=True, id="holder.next_field"),
     ]
 
     DEFAULT_CSS: ClassVar[str] = """
@@ -155,11 +158,14 @@ class HolderRequestDialog(ModalScreen[HolderRequestCreate | None]):
         value = self.query_one("#holder-insured", Select).value
         return self.choices[value] if isinstance(value, int) else None
 
-    @on(Input.Submitted)
-    def field_submitted(self, event: Input.Submitted) -> None:
-        # Enter moves on to the next field, and sends from the last one.
-        event.stop()
-        if event.input.id == f"holder-{list(FIELD_LABELS)[-1]}":
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return isinstance(self.focused, Input)  # elsewhere Enter is the focused control's
+        return True
+
+    def action_next_field(self) -> None:
+        """Enter moves on to the next field, and sends from the last one."""
+        if self.focused is self.query_one(f"#holder-{list(FIELD_LABELS)[-1]}", Input):
             self.action_submit()
         else:
             self.focus_next()
@@ -179,7 +185,7 @@ class HolderRequestDialog(ModalScreen[HolderRequestCreate | None]):
         wrong = [name for name, check in self.checks.items() if not check.passes()]
         choice = self.choice
         if not self.insured_check.passes() or choice is None or wrong:
-            self.query_one(f"#holder-{wrong[0]}" if wrong else "#holder-insured").focus()
+            self.set_focus(self.query_one(f"#holder-{wrong[0]}" if wrong else "#holder-insured"))
             return
         self.dismiss(holder_request_body(self.field_values(), choice))
 
@@ -197,7 +203,9 @@ class HolderRequestSent(ModalScreen[None]):
     """The confirmation: what was asked for, its number, and when ProAssurance expects to complete it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "Close", tooltip="Close the confirmation"),
+        Binding(
+            "escape,enter", "close", "Close", tooltip="Close the confirmation", id="holder_request_sent.close"
+        ),
     ]
 
     def __init__(self, request: HolderRequest) -> None:

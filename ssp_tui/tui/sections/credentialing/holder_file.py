@@ -94,7 +94,9 @@ def preview_rows(
 class HolderFileDialog(ModalScreen[int]):
     """Answers how many requests were sent (0 when closed without sending)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="holder_file_dialog.close")
+    ]
     DEFAULT_CSS: ClassVar[str] = """
     HolderFileDialog { align: center middle; }
     HolderFileDialog > Vertical {

@@ -51,19 +51,71 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
     SECTION_ID = "credentialing"
     BINDINGS = [
         Binding(
-            "d", "download", "Download", tooltip="Download the ticked certificates (one PDF or separate)"
+            "d",
+            "download",
+            "Download",
+            tooltip="Download the ticked certificates (one PDF or separate)",
+            id="credentialing.download",
         ),
         Binding(
-            "h", "add_holder", "Add a COI Holder", tooltip="Ask ProAssurance to add a certificate holder"
+            "h",
+            "add_holder",
+            "Add a COI Holder",
+            tooltip="Ask ProAssurance to add a certificate holder",
+            id="credentialing.add_holder",
         ),
-        Binding("l", "holder_requests", "Requests", tooltip="Show your holder requests, or the certificates"),
-        Binding("g", "toggle_grouping", "Group", tooltip="Group by insured or by COI holder"),
-        Binding("t", "toggle_term", "Term", tooltip="Current term or renewal term"),
-        Binding("f", "holder_file", "From a file", tooltip="Holder requests for a list (.csv or .xlsx)"),
-        Binding("e", "expiring", "Expiring", tooltip="Certificates lapsing soon across your whole book"),
-        Binding("s", "sent", "Sent", tooltip="What was downloaded, drafted and sent, and what changed since"),
-        Binding("slash", "search", "Search", tooltip="Search insureds by policy number or policyholder"),
-        Binding("r", "reload", "Reload", tooltip="Search again and reload your holder requests"),
+        Binding(
+            "l",
+            "holder_requests",
+            "Requests",
+            tooltip="Show your holder requests, or the certificates",
+            id="credentialing.holder_requests",
+        ),
+        Binding(
+            "g",
+            "toggle_grouping",
+            "Group",
+            tooltip="Group by insured or by COI holder",
+            id="credentialing.toggle_grouping",
+        ),
+        Binding(
+            "t", "toggle_term", "Term", tooltip="Current term or renewal term", id="credentialing.toggle_term"
+        ),
+        Binding(
+            "f",
+            "holder_file",
+            "From a file",
+            tooltip="Holder requests for a list (.csv or .xlsx)",
+            id="credentialing.holder_file",
+        ),
+        Binding(
+            "e",
+            "expiring",
+            "Expiring",
+            tooltip="Certificates lapsing soon across your whole book",
+            id="credentialing.expiring",
+        ),
+        Binding(
+            "s",
+            "sent",
+            "Sent",
+            tooltip="What was downloaded, drafted and sent, and what changed since",
+            id="credentialing.sent",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            tooltip="Search insureds by policy number or policyholder",
+            id="credentialing.search",
+        ),
+        Binding(
+            "r",
+            "reload",
+            "Reload",
+            tooltip="Search again and reload your holder requests",
+            id="credentialing.reload",
+        ),
     ]
 
     DEFAULT_CSS = """

@@ -50,13 +50,43 @@ class CertificateTree(Tree[TreeItem]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "space", "toggle_tick", "Tick", tooltip="Tick or untick the item, or every item of the group"
+            "space",
+            "toggle_tick",
+            "Tick",
+            tooltip="Tick or untick the item, or every item of the group",
+            id="certificate_tree.toggle_tick",
         ),
-        Binding("c", "cycle_access", "Access", tooltip="COI Access, or COI and Claims History Access"),
-        Binding("a", "select_all", "All", tooltip="Tick every certificate"),
-        Binding("n", "select_none", "None", tooltip="Untick every certificate"),
-        Binding("right", "expand", "Expand", show=False, tooltip="Open the group"),
-        Binding("left", "collapse", "Collapse", show=False, tooltip="Close the group"),
+        Binding(
+            "c",
+            "cycle_access",
+            "Access",
+            tooltip="COI Access, or COI and Claims History Access",
+            id="certificate_tree.cycle_access",
+        ),
+        Binding("a", "select_all", "All", tooltip="Tick every certificate", id="certificate_tree.select_all"),
+        Binding(
+            "n", "select_none", "None", tooltip="Untick every certificate", id="certificate_tree.select_none"
+        ),
+        Binding(
+            "right", "expand", "Expand", show=False, tooltip="Open the group", id="certificate_tree.expand"
+        ),
+        Binding(
+            "left",
+            "collapse",
+            "Collapse",
+            show=False,
+            tooltip="Close the group",
+            id="certificate_tree.collapse",
+        ),
+        Binding(
+            "j",
+            "cursor_down",
+            "Down",
+            show=False,
+            tooltip="Move down one line",
+            id="certificate_tree.vim_down",
+        ),
+        Binding("k", "cursor_up", "Up", show=False, tooltip="Move up one line", id="certificate_tree.vim_up"),
     ]
 
     DEFAULT_CSS: ClassVar[str] = """

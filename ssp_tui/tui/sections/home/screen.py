@@ -61,7 +61,9 @@ class HomeScreen(SectionScreen):
     .quick-jump { width: 100%; margin-bottom: 1; }
     """
     SECTION_ID = "home"
-    BINDINGS = [Binding("r", "reload", "Reload", tooltip="Fetch Home again from the portal")]
+    BINDINGS = [
+        Binding("r", "reload", "Reload", tooltip="Fetch Home again from the portal", id="home.reload")
+    ]
 
     @dataclass
     class Loaded(Message):

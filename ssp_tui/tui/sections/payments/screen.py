@@ -25,11 +25,37 @@ INVOICECLOUD_TITLE = "the InvoiceCloud payment page"
 class PaymentsScreen(SectionScreen):
     SECTION_ID = "payments"
     BINDINGS = [
-        Binding("v", "toggle_kind", "Accounts/Policies", tooltip="Switch between accounts and policies"),
-        Binding("t", "toggle_term", "Term", tooltip="Switch between the current and the previous term"),
-        Binding("y", "pay", "Pay", tooltip="Pay the amount due on InvoiceCloud (opens your browser)"),
-        Binding("e", "ere", "ERE info", tooltip="Open the Extended Reporting Endorsement information"),
-        Binding("r", "reload", "Reload", tooltip="Fetch the billing again from the portal"),
+        Binding(
+            "v",
+            "toggle_kind",
+            "Accounts/Policies",
+            tooltip="Switch between accounts and policies",
+            id="payments.toggle_kind",
+        ),
+        Binding(
+            "t",
+            "toggle_term",
+            "Term",
+            tooltip="Switch between the current and the previous term",
+            id="payments.toggle_term",
+        ),
+        Binding(
+            "y",
+            "pay",
+            "Pay",
+            tooltip="Pay the amount due on InvoiceCloud (opens your browser)",
+            id="payments.pay",
+        ),
+        Binding(
+            "e",
+            "ere",
+            "ERE info",
+            tooltip="Open the Extended Reporting Endorsement information",
+            id="payments.ere",
+        ),
+        Binding(
+            "r", "reload", "Reload", tooltip="Fetch the billing again from the portal", id="payments.reload"
+        ),
     ]
 
     DEFAULT_CSS = """

@@ -54,7 +54,9 @@ class ChangeRequestForm(ModalScreen[ChangeRequest | None]):
     #change-dialog Input, #change-dialog Select { margin-bottom: 1; }
     #change-status { height: auto; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without asking")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without asking", id="change_request_form.cancel")
+    ]
 
     def __init__(self, policies: Sequence[PolicySummary], current_policy_id: str | None = None) -> None:
         super().__init__()

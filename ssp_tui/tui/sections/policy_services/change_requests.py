@@ -59,9 +59,15 @@ class ChangeRequestsScreen(ModalScreen[None]):
     #changes-detail { height: auto; min-height: 3; }
     """
     BINDINGS = [
-        Binding("n", "new_request", "New request", tooltip="Ask for a change on a policy"),
-        Binding("r", "reload", "Reload", tooltip="Fetch the requests again"),
-        Binding("escape", "close", "Close", tooltip="Back to Policy Services"),
+        Binding(
+            "n",
+            "new_request",
+            "New request",
+            tooltip="Ask for a change on a policy",
+            id="change_requests.new_request",
+        ),
+        Binding("r", "reload", "Reload", tooltip="Fetch the requests again", id="change_requests.reload"),
+        Binding("escape", "close", "Close", tooltip="Back to Policy Services", id="change_requests.close"),
     ]
 
     @dataclass

@@ -59,7 +59,11 @@ class RenewalApplicationsScreen(ModalScreen[str | None]):
     #applications-dialog { width: 96%; height: 90%; }
     #applications-table { height: 1fr; }
     """
-    BINDINGS = [Binding("escape", "close", "Close", tooltip="Back to Policy Services")]
+    BINDINGS = [
+        Binding(
+            "escape", "close", "Close", tooltip="Back to Policy Services", id="renewal_applications.close"
+        )
+    ]
 
     @dataclass
     class Loaded(Message):

@@ -40,14 +40,50 @@ def renewal_application_line(documents: list[Document]) -> str:
 class PolicyServicesScreen(SectionScreen):
     SECTION_ID = "policy_services"
     BINDINGS = [
-        Binding("d", "download", "Download", tooltip="Download the selected documents"),
-        Binding("p", "preview", "Preview", tooltip="Show the text of the highlighted document's first page"),
-        Binding("f", "frequent_forms", "Forms", tooltip="Open the Frequently Downloaded Forms page"),
-        Binding("slash", "search", "Search", tooltip="Search the policies"),
-        Binding("r", "reload", "Reload", tooltip="Fetch the policies again from the portal"),
-        Binding("c", "change_requests", "Changes", tooltip="Policy change requests: ask, and follow them"),
+        Binding(
+            "d",
+            "download",
+            "Download",
+            tooltip="Download the selected documents",
+            id="policy_services.download",
+        ),
+        Binding(
+            "p",
+            "preview",
+            "Preview",
+            tooltip="Show the text of the highlighted document's first page",
+            id="policy_services.preview",
+        ),
+        Binding(
+            "f",
+            "frequent_forms",
+            "Forms",
+            tooltip="Open the Frequently Downloaded Forms page",
+            id="policy_services.frequent_forms",
+        ),
+        Binding("slash", "search", "Search", tooltip="Search the policies", id="policy_services.search"),
+        Binding(
+            "r",
+            "reload",
+            "Reload",
+            tooltip="Fetch the policies again from the portal",
+            id="policy_services.reload",
+        ),
+        Binding(
+            "c",
+            "change_requests",
+            "Changes",
+            tooltip="Policy change requests: ask, and follow them",
+            id="policy_services.change_requests",
+        ),
         # Shift+A: a plain "a" selects every document in the table.
-        Binding("A", "renewal_applications", "Applications", tooltip="Your clients' renewal applications"),
+        Binding(
+            "A",
+            "renewal_applications",
+            "Applications",
+            tooltip="Your clients' renewal applications",
+            id="policy_services.renewal_applications",
+        ),
     ]
 
     DEFAULT_CSS = """

@@ -67,7 +67,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     """Format (Excel or CSV) and the file; a file that exists is replaced only after a second "Replace"."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without exporting"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without exporting", id="export_dialog.cancel"),
     ]
 
     def __init__(self, rows: int, default_path: Path, what: str = "what the filters show") -> None:

@@ -55,13 +55,43 @@ STATUS_EVERY_PAGES = 10
 class SeminarsScreen(SectionScreen):
     SECTION_ID = "seminars"
     BINDINGS = [
-        Binding("e", "export", "Export", tooltip="Export the rows the tab shows to Excel (.xlsx) or CSV"),
-        Binding("o", "open_seminar", "Open", tooltip="Open the highlighted seminar's link"),
-        Binding("l", "toggle_tab", "Catalog", tooltip="Switch between the activity history and the catalog"),
-        Binding("f", "filters", "Filters", tooltip="Go to the activity filters"),
-        Binding("slash", "type_ahead", "Search", tooltip="Filter the rows shown as you type"),
-        Binding("x", "stop_loading", "Stop", tooltip="Stop loading the activity"),
-        Binding("r", "reload", "Reload", tooltip="Fetch the catalog and the activity again"),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            tooltip="Export the rows the tab shows to Excel (.xlsx) or CSV",
+            id="seminars.export",
+        ),
+        Binding(
+            "o",
+            "open_seminar",
+            "Open",
+            tooltip="Open the highlighted seminar's link",
+            id="seminars.open_seminar",
+        ),
+        Binding(
+            "l",
+            "toggle_tab",
+            "Catalog",
+            tooltip="Switch between the activity history and the catalog",
+            id="seminars.toggle_tab",
+        ),
+        Binding("f", "filters", "Filters", tooltip="Go to the activity filters", id="seminars.filters"),
+        Binding(
+            "slash",
+            "type_ahead",
+            "Search",
+            tooltip="Filter the rows shown as you type",
+            id="seminars.type_ahead",
+        ),
+        Binding("x", "stop_loading", "Stop", tooltip="Stop loading the activity", id="seminars.stop_loading"),
+        Binding(
+            "r",
+            "reload",
+            "Reload",
+            tooltip="Fetch the catalog and the activity again",
+            id="seminars.reload",
+        ),
     ]
 
     DEFAULT_CSS = """

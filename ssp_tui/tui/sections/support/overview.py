@@ -76,9 +76,21 @@ class SummaryDialog(ModalScreen[None]):
     ignore OSC 52, so the user can select the text with the mouse instead."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy", "Copy again", tooltip="Copy the summary to the clipboard again"),
-        Binding("w", "toggle_wrap", "Wrap", tooltip="Wrap long lines, or keep them whole (scroll sideways)"),
-        Binding("escape", "close", "Close", tooltip="Close this dialog"),
+        Binding(
+            "c",
+            "copy",
+            "Copy again",
+            tooltip="Copy the summary to the clipboard again",
+            id="summary_dialog.copy",
+        ),
+        Binding(
+            "w",
+            "toggle_wrap",
+            "Wrap",
+            tooltip="Wrap long lines, or keep them whole (scroll sideways)",
+            id="summary_dialog.toggle_wrap",
+        ),
+        Binding("escape", "close", "Close", tooltip="Close this dialog", id="summary_dialog.close"),
     ]
     DEFAULT_CSS: ClassVar[str] = """
     SummaryDialog { align: center middle; }

@@ -32,8 +32,20 @@ class SupportScreen(SectionScreen):
     SECTION_ID = "support"
     AUTO_FOCUS = "#support-query"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy_summary", "Copy summary", tooltip="Copy the account's summary as plain text"),
-        Binding("r", "reload_account", "Reload", tooltip="Fetch the open account again from the portal"),
+        Binding(
+            "c",
+            "copy_summary",
+            "Copy summary",
+            tooltip="Copy the account's summary as plain text",
+            id="support.copy_summary",
+        ),
+        Binding(
+            "r",
+            "reload_account",
+            "Reload",
+            tooltip="Fetch the open account again from the portal",
+            id="support.reload_account",
+        ),
     ]
     DEFAULT_CSS: ClassVar[str] = """
     SupportScreen #support-body { height: 1fr; }

@@ -57,7 +57,13 @@ class SupportSearchPane(Vertical):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_query", "Search", tooltip="Type a policy number, name, username or email"),
+        Binding(
+            "slash",
+            "focus_query",
+            "Search",
+            tooltip="Type a policy number, name, username or email",
+            id="support_search_pane.focus_query",
+        ),
     ]
 
     @dataclass
