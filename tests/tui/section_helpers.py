@@ -16,7 +16,7 @@ from ssp_tui.tui.sections.home.screen import HomeScreen
 _SIGN_IN_ATTEMPTS = 40
 
 
-async def _session_for(sandbox: SandboxLike, username: str) -> Session:
+async def session_for(sandbox: SandboxLike, username: str) -> Session:
     """A session of the test's own. The first login of a user uses a TOTP code, which the sandbox refuses
     when another test used the same 30-second step for that user: then wait for the next step."""
     for _ in range(_SIGN_IN_ATTEMPTS):
@@ -30,7 +30,7 @@ async def _session_for(sandbox: SandboxLike, username: str) -> Session:
 async def enter_as(pilot: Pilot, sandbox: SandboxLike, username: str) -> None:
     """Sign ``username`` in through the controller, as the MFA screen does, and wait for Home."""
     app = app_of(pilot)
-    session = await _session_for(sandbox, username)
+    session = await session_for(sandbox, username)
     await app.controller.install(session)
     await app.enter_portal()
     await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "Home")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from section_helpers import enter_as
+from section_helpers import enter_as, session_for
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select
@@ -114,3 +114,25 @@ async def test_every_section_opens_from_every_other_by_key_click_and_palette(
             await go(source, f"back to {source.title}")
             await by_palette(pilot, app, target)
             await arrive(pilot, app, target, f"palette from {source.title}")
+
+
+async def test_a_section_opened_at_once_after_sign_in_opens_marked(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
+    """A section asked for in the same moment Home is entered (a palette command, a quick jump typed ahead)
+    once failed with "No Tab with id 'nav-seminars'": the menu bar was told which tab to mark before it had
+    mounted its tabs."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        session = await session_for(sandbox, "dr.patel")
+        await app.controller.install(session)
+        await app.enter_portal()
+        app.open_section("seminars")  # as Home is still being composed
+        sections = app.visible_sections()
+        await arrive(pilot, app, next(s for s in sections if s.id == "seminars"), "before Home was ready")
+        for section in sections:  # one after another without waiting, each still being composed
+            app.open_section(section.id)
+        await arrive(pilot, app, sections[-1], "at once")
+        for section in sections:
+            app.open_section(section.id)
+            await arrive(pilot, app, section, "again")

@@ -143,6 +143,8 @@ class BillingDetailPane(VerticalScroll):
     BillingDetailPane .billing-rows { height: 4; margin-bottom: 1; }
     BillingDetailPane #pay-row { height: auto; }
     BillingDetailPane #pay-button { margin-right: 2; }
+    /* Beside the button, in what width is left: it wraps rather than running off the pane. */
+    BillingDetailPane #pay-note { width: 1fr; height: auto; }
     BillingDetailPane #ere-note { height: auto; margin-top: 1; }
     """
 
