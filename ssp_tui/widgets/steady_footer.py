@@ -53,9 +53,10 @@ class SteadyFooter(Footer):
         self._shown = self._keys_now()
         self.compositions += 1
         for widget in super().compose():
-            if isinstance(widget, FooterKey):
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
                 # A key starts compact (its default) and is made not compact by its binding to the footer
                 # once mounted: each flip restyles it. Giving it the footer's value first flips nothing.
+                # The command palette's key is not bound to the footer and keeps its default.
                 widget.set_reactive(FooterKey.compact, self.compact)
                 widget.set_class(self.compact, "-compact", update=False)
             yield widget
