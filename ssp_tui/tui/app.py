@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
+from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
 from ssp_tui.tui.session import SessionController
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LOGIN_MODE = "login"
-SECTION_KEY_ID = "app.section_"
-"""Binding ids ``app.section_1`` to ``app.section_9``: the number keys (remappable in ``[keymap]``)."""
 
 
 class SspApp(App[None]):
@@ -48,37 +47,7 @@ class SspApp(App[None]):
     # get_default_screen) it is shown without that; on_mount then registers the mode, so that log out can
     # switch back to it (the mode's stack exists by then, so its screen is reused, never made again).
     COMMANDS = App.COMMANDS | {SectionCommands, ScreenActionCommands}
-    BINDINGS = [
-        Binding("f1", "help", "Help", tooltip="FAQ, support contacts and every key", id="app.help"),
-        Binding("question_mark", "help('keys')", "Keys", show=False, tooltip="Every key", id="app.keys"),
-        Binding(
-            "f2",
-            "settings",
-            "Settings",
-            tooltip="Theme, download folder, file names, concurrency",
-            id="app.settings",
-        ),
-        Binding(
-            "f3",
-            "downloads",
-            "Downloads",
-            tooltip="What was downloaded, where it went; open it, retry what failed",
-            show=False,  # the footer is full at 80 columns; Help, the palette and docs/tui.md list it
-            id="app.downloads",
-        ),
-        Binding("ctrl+l", "logout", "Log out", tooltip="End the session on the portal", id="app.logout"),
-        Binding("ctrl+q", "quit", "Quit", tooltip="Leave ssp-tui", priority=True, id="app.quit"),
-        # Tab moves focus as the key arrives, before the keys typed after it are handled: as a screen binding
-        # it ran only once the key had gone through the focused field, and a password manager's auto-type
-        # (username, Tab, password) put the password into Username, in clear (issue 19).
-        Binding("tab", "focus_next", show=False, priority=True, id="app.focus_next"),
-        Binding("shift+tab", "focus_previous", show=False, priority=True, id="app.focus_previous"),
-        # Also taken before the focused widget sees them: see on_event.
-        *(
-            Binding(str(n), f"section_key('{n}')", show=False, id=f"{SECTION_KEY_ID}{n}")
-            for n in range(1, 10)
-        ),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(
         self,
