@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from section_helpers import enter_as
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input, OptionList, TabbedContent
 from tui_helpers import SandboxLike, wait_for
 
 from ssp_tui.settings.config import load_keymap
@@ -68,6 +68,26 @@ async def test_j_k_g_and_shift_g_move_a_table_cursor(
         assert table.model.cursor == table.model.row_count - 1
         await pilot.press("ctrl+u")
         assert table.model.cursor < table.model.row_count - 1
+
+
+async def test_j_k_g_and_shift_g_move_in_a_list_of_choices(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
+    """Home's attention items are a list, not a table: the same moves work there."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "agent.rivera")
+        items = app.screen.query_one("#home-attention", OptionList)
+        await wait_for(pilot, lambda: items.option_count > 2, "the attention items")
+        items.focus()
+        await pilot.press("g")
+        assert items.highlighted == 0
+        await pilot.press("j", "j", "k")
+        assert items.highlighted == 1
+        await pilot.press("G")
+        assert items.highlighted == items.option_count - 1
+        await pilot.press("k")
+        assert items.highlighted == items.option_count - 2
 
 
 async def test_a_remapped_key_opens_its_section(

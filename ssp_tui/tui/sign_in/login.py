@@ -23,6 +23,7 @@ from ssp_tui.portal.target import DemoLogin
 from ssp_tui.tui.common.form_check import FormCheck
 from ssp_tui.tui.dialogs.error_modal import describe_error
 from ssp_tui.tui.shell import shell
+from ssp_tui.widgets.option_list_keys import VimOptionList
 from ssp_tui.widgets.steady_footer import SteadyFooter
 
 
@@ -143,7 +144,7 @@ class LoginScreen(Screen[None]):
             ]
             demo_list = next(self.query("#demo-accounts").results(OptionList), None)
             if demo_list is None:
-                demo_list = OptionList(id="demo-accounts")  # empty, so no row looks chosen before Ctrl+O
+                demo_list = VimOptionList(id="demo-accounts")  # empty, so no row looks chosen before Ctrl+O
                 await self.query_one("#demo-panel", Vertical).mount(demo_list)
             demo_list.clear_options()
             demo_list.add_options(options)

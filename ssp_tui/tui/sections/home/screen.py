@@ -17,6 +17,7 @@ from ssp_tui.api.models.content import AttentionItem, AttentionKind, Home
 from ssp_tui.tui.section_registry import RecordRef
 from ssp_tui.tui.section_screen import SectionScreen
 from ssp_tui.tui.shell import shell
+from ssp_tui.widgets.option_list_keys import VimOptionList
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class HomeScreen(SectionScreen):
         jumps = [jump for jump in QUICK_JUMPS if shell(self).can_open(jump.section_id)]
         with VerticalScroll(id="home-main"):
             yield Static("Needs your attention", classes="card-title")
-            yield OptionList(id="home-attention")
+            yield VimOptionList(id="home-attention")
             yield Static("News and announcements", classes="card-title")
             yield Vertical(id="home-announcements")
         with Vertical(id="home-side"):
