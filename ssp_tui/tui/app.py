@@ -21,6 +21,7 @@ from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
 from ssp_tui.tui.session import SessionController
 from ssp_tui.tui.sign_in.login import LoginScreen
+from ssp_tui.tui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -93,6 +94,7 @@ class SspApp(App[None]):
         self._wanted_keymap = dict(keymap or {})
         self._keymap_source = keymap_source
         self._keymap_problems = list(keymap_problems)
+        self._typed_ahead = TypeAhead(self, self._deliver_typed_ahead)
 
     def get_default_screen(self) -> LoginScreen:
         return LoginScreen()
@@ -130,9 +132,17 @@ class SspApp(App[None]):
             widget.focus()
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and self._section_by_key(event.key):
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and (self._typed_ahead.hold(event) or self._section_by_key(event.key))
+        ):
             return
         await super().on_event(event)
+
+    async def _deliver_typed_ahead(self, event: events.Key) -> None:
+        if not self._section_by_key(event.key):
+            await super().on_event(event)
 
     def _section_by_key(self, key: str) -> bool:
         """Open the section bound to ``key`` before the focused widget sees the key (True when it did).

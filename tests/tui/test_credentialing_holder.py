@@ -201,3 +201,36 @@ async def test_fields_typed_in_one_burst_each_land_in_their_field(
         typed = {name: dialog.query_one(f"#holder-{name}", Input).value for name in (*values, "zip")}
         assert typed == {**values, "zip": "48104"}
         assert app.screen is dialog and app.focused is dialog.query_one("#holder-zip", Input)
+
+
+async def test_keys_typed_right_after_h_land_in_the_form(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
+    """`h` and the holder's name in one burst: the name lands in the form's first field. The keys after `h`
+    reached the certificates below while the form was being opened (`a` there ticks every certificate)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "office.lakes")
+        screen = await open_credentialing(pilot, app)
+        await move_to_group(pilot, screen.tree, "Lucas Nguyen")
+        await press_burst(pilot, "h", *"Acme")
+        await wait_for(pilot, lambda: isinstance(app.screen, HolderRequestDialog), "the holder form")
+        name = app.screen.query_one("#holder-holder_name", Input)
+        await wait_for(pilot, lambda: name.value, "the name typed")
+        assert name.value == "Acme"
+        assert not screen.selection.chosen(screen.tree.shown_order()), "nothing was ticked below"
+
+
+async def test_h_is_typed_in_the_search_box(sandbox: SandboxLike, make_app: Callable[..., SspApp]) -> None:
+    """`h` opens the form as it arrives (a priority key), but not from the search box: there it is typed."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "office.lakes")
+        screen = await open_credentialing(pilot, app)
+        search = screen.query_one("#coi-query", Input)
+        search.focus()
+        await wait_for(pilot, lambda: app.focused is search, "the search box focused")
+        search.value = ""
+        await pilot.press("h", "a")
+        assert search.value == "ha"
+        assert app.screen is screen

@@ -63,6 +63,9 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
             "Add a COI Holder",
             tooltip="Ask ProAssurance to add a certificate holder",
             id="credentialing.add_holder",
+            # Taken as the key arrives, so the form is on top before the keys typed after `h` are handled
+            # (the app holds them until it is composed); not while typing in the search box (check_action).
+            priority=True,
         ),
         Binding(
             "l",
@@ -276,6 +279,8 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "download":
             return not self.runner.is_running
+        if action == "add_holder" and isinstance(self.focused, Input):
+            return None  # the letter is typed (a priority binding would take it from the field)
         return True
 
     def action_search(self) -> None:
@@ -351,7 +356,15 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
                 severity="warning",
             )
             return
-        self.add_holder(choices)
+        # Pushed here, not in a worker: the keys typed right after `h` belong to the form (the app holds them
+        # until it is composed); from a worker they reached this screen first, where `a` ticks everything.
+        self.app.push_screen(
+            HolderRequestDialog(choices, self._preselected(choices)), callback=self._holder_chosen
+        )
+
+    def _holder_chosen(self, body: HolderRequestCreate | None) -> None:
+        if body is not None:
+            self.send_holder_request(body)
 
     def holder_choices(self) -> list[InsuredChoice]:
         return [
@@ -370,10 +383,7 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
         return next((c for c in choices if (c.insured_id, c.policy_id) == key), None)
 
     @work(exclusive=True, exit_on_error=False, group="coi-holder")
-    async def add_holder(self, choices: list[InsuredChoice]) -> None:
-        body = await self.app.push_screen_wait(HolderRequestDialog(choices, self._preselected(choices)))
-        if body is None:
-            return
+    async def send_holder_request(self, body: HolderRequestCreate) -> None:
         request = await self.submit_holder_request(body)
         self.load_requests()
         await self.app.push_screen(HolderRequestSent(request))
