@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 import pyotp
@@ -115,24 +114,6 @@ async def test_wrong_password_is_explained_on_the_form(
         assert isinstance(app.screen, LoginScreen)
         assert str(status.render()).strip()
         assert account.password not in str(status.render())
-
-
-async def test_a_login_on_hold_says_when_it_unlocks(
-    private_sandbox: SandboxLike, make_app: Callable[..., SspApp]
-) -> None:
-    locked = next(a for a in private_sandbox.accounts if "locked" in a.note)
-    # A hold placed at a fixed instant far ahead, so the test needs no clock and the hold is still on.
-    with sqlite3.connect(private_sandbox.db_path) as conn:
-        conn.execute(
-            "UPDATE users SET locked_at = '2999-01-01T00:00:00Z' WHERE username = ?", [locked.username]
-        )
-    app = make_app(server=private_sandbox)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await enter_password(pilot, locked.username, locked.password)
-        status = app.screen.query_one("#login-status", Static)
-        await wait_for(pilot, lambda: status.has_class("error"), "the error line")
-        shown = str(status.render())
-        assert "on hold" in shown and "unlocks by itself at 2999-01-01 00:30 UTC" in shown
 
 
 async def test_wrong_code_keeps_the_dialog_open_with_a_message(
