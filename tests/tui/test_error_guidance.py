@@ -82,6 +82,7 @@ async def test_a_wrong_password_says_it_once_and_what_to_do(
         assert "Authentication required" not in shown and "Signed out" not in shown, shown
         assert "Check the username and password and try again" in shown, shown
         assert WEB_SUPPORT_EMAIL in shown, shown
+        assert account.password not in str(status.render())
 
 
 async def test_a_login_on_hold_says_it_once_when_to_retry_and_whom_to_ask(

@@ -102,20 +102,6 @@ async def test_ctrl_o_then_enter_picks_the_first_demo_account(
         assert app.screen.query_one("#password", Input).value == first.password
 
 
-async def test_wrong_password_is_explained_on_the_form(
-    private_sandbox: SandboxLike, make_app: Callable[..., SspApp]
-) -> None:
-    account = private_sandbox.account("policyholder", 2)
-    app = make_app(server=private_sandbox)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await enter_password(pilot, account.username, account.password + "-wrong")
-        status = app.screen.query_one("#login-status", Static)
-        await wait_for(pilot, lambda: status.has_class("error"), "the error line")
-        assert isinstance(app.screen, LoginScreen)
-        assert str(status.render()).strip()
-        assert account.password not in str(status.render())
-
-
 async def test_wrong_code_keeps_the_dialog_open_with_a_message(
     private_sandbox: SandboxLike, make_app: Callable[..., SspApp]
 ) -> None:
