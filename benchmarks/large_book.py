@@ -66,7 +66,10 @@ def ensure_large_db() -> Path:
     path = large_db_path()
     if not path.exists():
         print(f"Building the large book into {path} (untimed here; see large_build)…", flush=True)
-        seconds = build_large_db(path)
+        # Built beside and renamed: two benchmarks started at once never read a half-built book.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        seconds = build_large_db(partial)
+        os.replace(partial, path)
         print(f"  built in {seconds:.1f} s", flush=True)
     return path
 
