@@ -14,7 +14,7 @@ from types import TracebackType
 import httpx2
 
 from ssp_tui.api.constants import CLIENT_PAGE_LIMIT, DOWNLOAD_DEADLINE_S
-from ssp_tui.api.download import DownloadedFile, ProgressCallback, download
+from ssp_tui.api.download import DownloadedFile, FinishHook, ProgressCallback, download
 from ssp_tui.api.models import User
 from ssp_tui.api.resources import (
     AccountResource,
@@ -106,10 +106,12 @@ class PortalClient:
         expected_sha256: str | None = None,
         on_progress: ProgressCallback | None = None,
         durable: bool = True,
+        then: FinishHook | None = None,
     ) -> DownloadedFile:
         """Download a PDF from ``api_path`` (see ``documents.content_path`` and the credentialing paths)
         to ``dest``, verified; raises DownloadError (or a StatusError), never leaving an unverified file.
-        ``durable=False``: no fsync, for a cache that verifies its files whenever they are used."""
+        ``durable=False``: no fsync, for a cache that verifies its files whenever they are used. ``then``:
+        blocking work on the finished file in the thread that finished it (``api.download.download``)."""
         return await download(
             self._transport,
             api_path,
@@ -118,6 +120,7 @@ class PortalClient:
             on_progress=on_progress,
             deadline_s=self.download_deadline_s,
             durable=durable,
+            then=then,
         )
 
     async def aclose(self) -> None:

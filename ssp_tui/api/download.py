@@ -31,6 +31,8 @@ T = TypeVar("T")
 ProgressCallback = Callable[[int, int | None], None]
 """``on_progress(bytes_done, bytes_total_or_None)``, called as chunks arrive."""
 
+FinishHook = Callable[["DownloadedFile"], None]
+"""Work on a finished download in the worker thread that finished it (``download(..., then=)``)."""
 PDF_TRAILER_WINDOW = 1024
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 
@@ -56,9 +58,14 @@ class _PartFiles:
 
     def resume_state(self) -> tuple[int, str | None]:
         """(bytes already here, their strong ETag), or (0, None) after clearing a part that cannot resume."""
-        if self.part.exists() and self.etag_file.exists():
-            etag = self.etag_file.read_text(encoding="utf-8").strip()
+        try:
             size = self.part.stat().st_size
+        except FileNotFoundError:
+            # The usual case, a first attempt: one call to see there is no part, one to clear a stray ETag.
+            self.etag_file.unlink(missing_ok=True)
+            return 0, None
+        if self.etag_file.exists():
+            etag = self.etag_file.read_text(encoding="utf-8").strip()
             if etag and not etag.startswith("W/") and size > 0:
                 return size, etag
         self.discard()
@@ -88,18 +95,26 @@ async def download(
     on_progress: ProgressCallback | None = None,
     deadline_s: float = DOWNLOAD_DEADLINE_S,
     durable: bool = True,
+    then: FinishHook | None = None,
 ) -> DownloadedFile:
     """``durable=False`` skips the fsyncs, for a caller that verifies the file whenever it is used again (the
-    download engine's content-addressed cache): an fsync per file was a third of a bulk download's time."""
+    download engine's content-addressed cache): an fsync per file was a third of a bulk download's time.
+
+    ``then(file)``: blocking work on the verified file, run in the same worker thread just after it got its
+    name ``dest`` (the engine admits it to its cache and places its copy there: one thread hop per file, not
+    two). What it raises is raised as it is; the file at ``dest`` is the caller's to clean up then."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     files = _PartFiles(dest)
     keep_part = False
+    done = False
     try:
         async with asyncio.timeout(deadline_s):
-            return await _download_with_resume(
-                transport, api_path, dest, files, expected_sha256, on_progress, durable
+            downloaded = await _download_with_resume(
+                transport, api_path, dest, files, expected_sha256, on_progress, durable, then
             )
+            done = True  # the part was renamed and its ETag file removed: nothing left to clear
+            return downloaded
     except TimeoutError:
         keep_part = True
         raise DownloadError(f"{dest.name}: the download did not finish within {deadline_s:g} s") from None
@@ -113,7 +128,7 @@ async def download(
         keep_part = exc.status >= 500 or exc.status == 429
         raise
     finally:
-        if not (keep_part and files.resumable()):
+        if not done and not (keep_part and files.resumable()):
             files.discard()
 
 
@@ -125,6 +140,7 @@ async def _download_with_resume(
     expected_sha256: str | None,
     on_progress: ProgressCallback | None,
     durable: bool,
+    then: FinishHook | None = None,
 ) -> DownloadedFile:
     interruptions = 0
     while True:
@@ -149,7 +165,7 @@ async def _download_with_resume(
                 files.discard()  # our part is longer than the document: start afresh
                 continue
             raise
-        return await _finish(dest, files, received, expected_sha256, durable)
+        return await _finish(dest, files, received, expected_sha256, durable, then)
 
 
 class _Receiver:
@@ -248,24 +264,37 @@ class _Receiver:
 
 
 async def _finish(
-    dest: Path, files: _PartFiles, received: DownloadedFile, expected_sha256: str | None, durable: bool
+    dest: Path,
+    files: _PartFiles,
+    received: DownloadedFile,
+    expected_sha256: str | None,
+    durable: bool,
+    then: FinishHook | None = None,
 ) -> DownloadedFile:
     if expected_sha256 is not None and received.sha256 != expected_sha256.strip().lower():
         raise DownloadError(
             f"{dest.name}: the content does not match its checksum "
             f"(sha256 {received.sha256[:12]}..., expected {expected_sha256.strip().lower()[:12]}...)"
         )
-    await _in_thread(_check_and_rename, files, dest, durable)
+    await _in_thread(_check_and_rename, files, dest, durable, received, then)
     return received
 
 
-def _check_and_rename(files: _PartFiles, dest: Path, durable: bool) -> None:
-    """Blocking: the verified part becomes ``dest``, durably (one thread hop for all of it)."""
+def _check_and_rename(
+    files: _PartFiles,
+    dest: Path,
+    durable: bool,
+    received: DownloadedFile | None = None,
+    then: FinishHook | None = None,
+) -> None:
+    """Blocking: the verified part becomes ``dest``, durably, then ``then(received)`` (one thread hop)."""
     _check_pdf(files.part, dest.name)
     os.replace(files.part, dest)
     files.etag_file.unlink(missing_ok=True)
     if durable:
         _fsync_directory(dest.parent)
+    if then is not None and received is not None:
+        then(received)
 
 
 async def _in_thread(function: Callable[..., T], *args: object) -> T:
@@ -294,11 +323,14 @@ def _open_private(path: Path, mode: str) -> BinaryIO:
 
 def _check_pdf(path: Path, name: str) -> None:
     """Cheap checks first (header, and the %%EOF trailer that a cut-short file lacks), then a real parse."""
-    size = path.stat().st_size
-    with path.open("rb") as pdf:
-        head = pdf.read(5)
-        pdf.seek(max(0, size - PDF_TRAILER_WINDOW))
-        tail = pdf.read()
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        head = os.read(fd, 5)
+        os.lseek(fd, max(0, size - PDF_TRAILER_WINDOW), os.SEEK_SET)
+        tail = os.read(fd, PDF_TRAILER_WINDOW)
+    finally:
+        os.close(fd)
     if head != b"%PDF-":
         raise DownloadError(f"{name}: the portal did not send a PDF")
     if b"%%EOF" not in tail:

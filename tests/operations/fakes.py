@@ -62,7 +62,9 @@ class FakePortal:
         self.documents[api_path] = data
         return data
 
-    async def download(self, api_path, dest, *, expected_sha256=None, on_progress=None, durable=True):
+    async def download(
+        self, api_path, dest, *, expected_sha256=None, on_progress=None, durable=True, then=None
+    ):
         self.fetches[api_path] += 1
         await asyncio.sleep(0)
         if api_path in self.fail:

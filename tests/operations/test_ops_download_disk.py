@@ -207,7 +207,9 @@ async def test_a_folder_that_cannot_be_created_says_which_and_why(portal: FakePo
 class NotPdfPortal(FakePortal):
     """Answers like the real client when the portal sends HTML: the error names the file being written."""
 
-    async def download(self, api_path, dest, *, expected_sha256=None, on_progress=None, durable=True):
+    async def download(
+        self, api_path, dest, *, expected_sha256=None, on_progress=None, durable=True, then=None
+    ):
         self.fetches[api_path] += 1
         raise DownloadError(f"{dest.name}: the portal did not send a PDF")
 
@@ -252,7 +254,9 @@ class GatedPortal(FakePortal):
         self.others_saved = asyncio.Event()
         self.others_saved.set()
 
-    async def download(self, api_path, dest, *, expected_sha256=None, on_progress=None, durable=True):
+    async def download(
+        self, api_path, dest, *, expected_sha256=None, on_progress=None, durable=True, then=None
+    ):
         if api_path in self.ended:
             await self.others_saved.wait()  # so that the test knows exactly what was saved before
             self.fetches[api_path] += 1

@@ -39,6 +39,8 @@ def normalise_sha256(value: str | None) -> str | None:
     """Lower-case hex digest, or None when ``value`` is not one (server text never becomes a path)."""
     if value is None:
         return None
+    if _SHA256_HEX.fullmatch(value):
+        return value  # already one: the same string, not a copy per caller (memory per file, issue 23)
     lowered = value.strip().lower()
     return lowered if _SHA256_HEX.fullmatch(lowered) else None
 
@@ -159,10 +161,14 @@ class ContentCache:
     @staticmethod
     def discard_staging(path: Path) -> None:
         """Remove a download's staging folder and whatever the attempt left in it (``.part`` and all)."""
-        shutil.rmtree(path.parent, ignore_errors=True)
+        try:
+            os.rmdir(path.parent)  # empty after an admission: one call, where rmtree made a dozen
+        except OSError:
+            shutil.rmtree(path.parent, ignore_errors=True)
 
     def admit(self, staged: Path, sha256: str, *, etag: str | None = None) -> CachedBlob:
         """Move a verified download into the cache (or drop it if the blob is already there)."""
+        digest = normalise_sha256(sha256)
         path = self.blob_path(sha256)
         make_private_folders(path.parent)
         size = staged.stat().st_size
@@ -170,7 +176,7 @@ class ContentCache:
         os.replace(staged, path)
         if etag:
             self.remember_etag(etag, path.stem)
-        return CachedBlob(path=path, sha256=path.stem, bytes=size)
+        return CachedBlob(path=path, sha256=digest or path.stem, bytes=size)
 
     def remember_etag(self, etag: str, sha256: str) -> None:
         checked = normalise_sha256(sha256)

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn, TypeVar
 
+from ssp_tui.api.download import DownloadedFile
 from ssp_tui.api.errors import AuthenticationRequired
 from ssp_tui.errors import next_step_for_os_error, os_reason
 from ssp_tui.operations.downloads.cache import CachedBlob, ContentCache, file_sha256, normalise_sha256
@@ -30,16 +33,20 @@ from ssp_tui.operations.downloads.state import NotAPdf, RunState, to_the_end
 from ssp_tui.operations.safe_names import final_path_inside, numbered_path, title_filename
 
 CACHE_BATCH = 32
+"""Jobs served from the cache per worker-thread call (between two progress reports)."""
 CACHE_THREADS = 4
 """Cache-hit batches placed at once (asyncio's default pool has min(32, CPUs + 4) threads)."""
-"""Jobs served from the cache per worker-thread call (between two progress reports)."""
+T = TypeVar("T")
 _PDF_MAGIC = b"%PDF-"
 _PDF_HEADER_WINDOW = 1024
 
 
 def _check_pdf_header(path: Path) -> None:
-    with path.open("rb") as handle:
-        head = handle.read(_PDF_HEADER_WINDOW)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        head = os.read(fd, _PDF_HEADER_WINDOW)
+    finally:
+        os.close(fd)
     if _PDF_MAGIC not in head:
         raise NotAPdf("The portal sent something that is not a PDF.")
 
@@ -47,9 +54,44 @@ def _check_pdf_header(path: Path) -> None:
 class _PlacedWhileStopping(Exception):
     """A file was placed just as the run was stopped: record it, then stop."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, blob: CachedBlob, path: Path, *, from_cache: bool) -> None:
         super().__init__(str(path))
+        self.blob = blob
         self.path = path
+        self.from_cache = from_cache
+
+
+class _FinishedWhileStopping(Exception):
+    """The worker thread finished with ``result`` after the run was stopped."""
+
+    def __init__(self, result: object) -> None:
+        super().__init__("finished while stopping")
+        self.result = result
+
+
+async def _finishing(function: Callable[..., T], *args: object) -> T:
+    """``function`` in a worker thread. A thread cannot be stopped: when the run is stopped meanwhile, wait
+    for it; if it finished, raise ``_FinishedWhileStopping`` with its result (a file it placed must still be
+    recorded, so the manifest lists every file that is on disk), else ``CancelledError``."""
+    work = asyncio.ensure_future(asyncio.to_thread(function, *args))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        try:
+            result = await work
+        except Exception:
+            raise asyncio.CancelledError from None
+        raise _FinishedWhileStopping(result) from None
+
+
+def _stop_after(outcomes: object, target: Path | None, *, from_cache: bool) -> NoReturn:
+    """Stop the job whose thread finished after the run was stopped; ``outcomes`` as ``_serve_batch``'s. A
+    file it placed (SEPARATE mode, ``target`` given) is reported, to be recorded before stopping."""
+    if target is not None and isinstance(outcomes, list) and outcomes:
+        outcome = outcomes[0][1]
+        if isinstance(outcome, tuple):
+            raise _PlacedWhileStopping(outcome[0], outcome[1], from_cache=from_cache)
+    raise asyncio.CancelledError
 
 
 class DownloadEngine:
@@ -76,21 +118,21 @@ class DownloadEngine:
         written without it, ``missing`` lists it, and the PDF's first bookmark names it.
         """
         target = await asyncio.to_thread(prepare_folder, plan.destination.folder)
-        state = RunState(plan.jobs, on_progress)
+        state = RunState(plan.jobs, on_progress, keep_blobs=plan.mode is DownloadMode.COMBINED)
         if plan.mode is DownloadMode.SEPARATE:
             state.recorded = await asyncio.to_thread(recorded_files, target)
         served = await self._serve_from_cache(state, target, plan.mode, cancel)
         semaphore = asyncio.Semaphore(plan.concurrency)
         # A few workers take the jobs in turn: a task per job (5,000 of them waiting at once) cost memory in
-        # proportion to the run, for nothing.
-        remaining = [index for index in range(len(plan.jobs)) if index not in served]
-        queue = iter(remaining)
+        # proportion to the run, for nothing; so did a list of the jobs left.
+        remaining = len(plan.jobs) - served.count(1)
+        queue = (index for index, done in enumerate(served) if not done)
 
         async def worker() -> None:
             for index in queue:
                 await self._one_job(state, index, target, plan.mode, semaphore)
 
-        tasks = [asyncio.create_task(worker()) for _ in range(min(plan.concurrency, len(remaining)))]
+        tasks = [asyncio.create_task(worker()) for _ in range(min(plan.concurrency, remaining))]
         stopped = await self._wait_for(tasks, cancel, state.halted)
         result = BulkResult(mode=plan.mode, fetched=state.fetched, cancelled=stopped)
         try:
@@ -145,8 +187,9 @@ class DownloadEngine:
 
     async def _serve_from_cache(
         self, state: RunState, target: Path, mode: DownloadMode, cancel: asyncio.Event | None
-    ) -> set[int]:
-        """Serve every job the cache already holds, a batch at a time on one worker thread; the indices done.
+    ) -> bytearray:
+        """Serve every job the cache already holds, a batch at a time on one worker thread; 1 for each job
+        done (served or failed), by index.
 
         A thread hop per job (lookup, then placement) cost more than the work itself: a warm run of 150
         documents took three times as long that way (docs/performance.md). Batches keep progress moving.
@@ -156,7 +199,7 @@ class DownloadEngine:
             for index, job in enumerate(state.jobs)
             if normalise_sha256(job.expected_sha256) is not None or (job.etag and job.expected_sha256 is None)
         ]
-        served: set[int] = set()
+        served = bytearray(len(state.jobs))
         # Batches run on a few threads at once: every placed file is fsynced, and the disk commits concurrent
         # fsyncs together (one at a time: 4 ms a file on the benchmark machine; eight at once: 0.4 ms).
         gate = asyncio.Semaphore(CACHE_THREADS)
@@ -168,9 +211,10 @@ class DownloadEngine:
                 if cancel is not None and cancel.is_set():
                     return
                 outcomes = await asyncio.to_thread(self._serve_batch, state, batch, target, mode)
-            state.looked_up.update(batch)
+            for index in batch:
+                state.looked_up[index] = 1
             for index, outcome in outcomes:
-                served.add(index)
+                served[index] = 1
                 if isinstance(outcome, Exception):
                     state.fail(index, outcome)
                 else:
@@ -194,7 +238,7 @@ class DownloadEngine:
             if blob is None:
                 continue
             try:
-                path = self._place(blob, target, job, state.recorded) if separate else blob.path
+                path = self._place(blob, target, job, state) if separate else blob.path
             except SourceChanged:
                 self.cache.evict(blob)  # altered on disk: fetched again, never vouched for
                 continue
@@ -208,14 +252,12 @@ class DownloadEngine:
         self, state: RunState, index: int, target: Path, mode: DownloadMode, semaphore: asyncio.Semaphore
     ) -> None:
         job = state.jobs[index]
+        place_in = target if mode is DownloadMode.SEPARATE else None
         try:
-            blob, from_cache = await self._obtain(state, index, job, semaphore)
-            path = blob.path
-            if mode is DownloadMode.SEPARATE:
-                path = await self._place_even_if_stopped(blob, target, job, state.recorded)
+            blob, path, from_cache = await self._obtain(state, index, job, semaphore, place_in)
             state.record(index, blob, path, from_cache=from_cache)
         except _PlacedWhileStopping as placed:
-            state.record(index, blob, placed.path, from_cache=from_cache)
+            state.record(index, placed.blob, placed.path, from_cache=placed.from_cache)
             raise asyncio.CancelledError from None
         except asyncio.CancelledError:
             state.streaming.pop(index, None)
@@ -225,42 +267,37 @@ class DownloadEngine:
         except Exception as exc:
             state.fail(index, exc)
 
-    async def _place_even_if_stopped(
-        self, blob: CachedBlob, target: Path, job: DownloadJob, recorded: Mapping[Path, str]
-    ) -> Path:
-        """Place the file in a thread. A thread cannot be stopped: when the run is stopped meanwhile, wait
-        for it and report the file it wrote, so the manifest lists every file that is on disk."""
-        placing = asyncio.ensure_future(asyncio.to_thread(self._place, blob, target, job, recorded))
-        try:
-            return await asyncio.shield(placing)
-        except asyncio.CancelledError:
-            try:
-                path = await placing
-            except Exception:
-                raise asyncio.CancelledError from None
-            raise _PlacedWhileStopping(path) from None
-
     async def _obtain(
-        self, state: RunState, index: int, job: DownloadJob, semaphore: asyncio.Semaphore
-    ) -> tuple[CachedBlob, bool]:
+        self, state: RunState, index: int, job: DownloadJob, semaphore: asyncio.Semaphore, target: Path | None
+    ) -> tuple[CachedBlob, Path, bool]:
+        """The job's blob, and (``target`` given: SEPARATE mode) its file placed under ``target``."""
         expected = normalise_sha256(job.expected_sha256)
         if job.expected_sha256 is not None and expected is None:
             raise NotAPdf("The portal listed this document with an invalid checksum.")
-        # Jobs for the same bytes wait for each other, so one download serves them all.
-        lock = (
-            state.digest_locks.setdefault(expected, asyncio.Lock()) if expected else contextlib.nullcontext()
-        )
-        async with lock:
+        # Jobs for the same bytes wait for each other, so one download serves them all. Only digests the
+        # plan names more than once get a lock: a lock per job was memory in proportion to the run.
+        lock = state.digest_locks.get(expected) if expected else None
+        async with lock or contextlib.nullcontext():
             # A job the cache was asked about at the start is asked again only when this run has since
             # admitted its bytes (another job for them): a thread hop per file is not free.
-            if index not in state.looked_up or (expected is not None and expected in state.admitted):
-                cached = await asyncio.to_thread(self.cache.lookup, sha256=expected, etag=job.etag)
-                if cached is not None:
-                    return cached, True
+            if not state.looked_up[index] or (expected is not None and expected in state.admitted):
+                mode = DownloadMode.COMBINED if target is None else DownloadMode.SEPARATE
+                try:
+                    outcomes = await _finishing(self._serve_batch, state, [index], target or Path(), mode)
+                except _FinishedWhileStopping as finished:
+                    _stop_after(finished.result, target, from_cache=True)
+                if outcomes:
+                    outcome = outcomes[0][1]
+                    if isinstance(outcome, Exception):
+                        raise outcome
+                    return outcome[0], outcome[1], True
             async with semaphore:
-                return await self._fetch(state, index, job, expected), False
+                blob, path = await self._fetch(state, index, job, expected, target)
+                return blob, path, False
 
-    async def _fetch(self, state: RunState, index: int, job: DownloadJob, expected: str | None) -> CachedBlob:
+    async def _fetch(
+        self, state: RunState, index: int, job: DownloadJob, expected: str | None, target: Path | None
+    ) -> tuple[CachedBlob, Path]:
         # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf").
         # Made synchronously (one mkdir): in a thread, a cancel arriving while it ran left the folder behind,
         # since the cleanup below only covers what comes after it.
@@ -271,39 +308,80 @@ class DownloadEngine:
             state.streaming[index] = done
             state.emit(index, JobState.DOWNLOADING, job_bytes_done=done, job_bytes_total=total)
 
+        settled: list[tuple[CachedBlob, Path]] = []
+
+        def settle(downloaded: DownloadedFile) -> None:
+            settled.append(self._settle(staging, downloaded, job, target, state))
+
         try:
             # Not fsynced: a blob is verified whenever it is used (hashed as it is copied, or before it is
-            # combined), and a placed copy is fsynced before it gets its name.
+            # combined), and a placed copy is fsynced before it gets its name. The admission and the placement
+            # run in the thread the client checks the file in: one thread hop per file.
             downloaded = await self.client.download(
-                job.api_path, staging, expected_sha256=expected, on_progress=progress, durable=False
+                job.api_path,
+                staging,
+                expected_sha256=expected,
+                on_progress=progress,
+                durable=False,
+                then=settle,
             )
-            state.fetched += 1
         except BaseException:
             # Nothing of this attempt stays in the staging area; removing a folder is blocking file work
             # (on the event loop it stalled the other downloads), and it must finish even when cancelled.
             await to_the_end(self.cache.discard_staging, staging)
+            if settled:  # admitted and placed, then the run was stopped: the file is on disk
+                state.fetched += 1
+                state.admitted.add(settled[0][0].sha256)
+                _stop_after([(index, settled[0])], target, from_cache=False)
             raise
-        found = Path(downloaded.path)
-        blob = await to_the_end(self._admit, staging, found, downloaded.sha256, downloaded.etag)
+        state.fetched += 1
+        if not settled:  # a downloader that does not take ``then``
+            try:
+                settled.append(await _finishing(self._settle, staging, downloaded, job, target, state))
+            except _FinishedWhileStopping as finished:
+                settled.append(finished.result)  # type: ignore[arg-type]
+                state.admitted.add(settled[0][0].sha256)
+                _stop_after([(index, settled[0])], target, from_cache=False)
+        blob, path = settled[0]
         state.admitted.add(blob.sha256)
-        return blob
+        return blob, path
 
-    def _admit(self, staging: Path, path: Path, reported_sha256: str, etag: str | None) -> CachedBlob:
-        """Blocking: the download into the cache, then its staging folder removed (one thread hop)."""
+    def _settle(
+        self,
+        staging: Path,
+        downloaded: DownloadedFile,
+        job: DownloadJob,
+        target: Path | None,
+        state: RunState,
+    ) -> tuple[CachedBlob, Path]:
+        """Blocking, one thread hop for all of it: the download admitted into the cache, its staging folder
+        removed, and (``target`` given) its copy placed. Three hops a file cost more than the work itself on
+        a loaded machine (docs/performance.md, issue 23)."""
         try:
+            path = Path(downloaded.path)
             _check_pdf_header(path)
-            digest = normalise_sha256(reported_sha256) or file_sha256(path)
-            return self.cache.admit(path, digest, etag=etag)
+            digest = normalise_sha256(downloaded.sha256) or file_sha256(path)
+            blob = self.cache.admit(path, digest, etag=downloaded.etag)
         finally:
             self.cache.discard_staging(staging)
+        if target is None:
+            return blob, blob.path
+        return blob, self._place(blob, target, job, state)
 
     @staticmethod
-    def _place(blob: CachedBlob, target: Path, job: DownloadJob, recorded: Mapping[Path, str]) -> Path:
+    def _place(blob: CachedBlob, target: Path, job: DownloadJob, state: RunState) -> Path:
         final = final_path_inside(target, job.relative_path)
         if final == target / MANIFEST_NAME:
             final = numbered_path(final, 2)  # the manifest's name is taken by the manifest
         try:
-            return place_file(blob.path, final, sha256=blob.sha256, size=blob.bytes, recorded=recorded)
+            return place_file(
+                blob.path,
+                final,
+                sha256=blob.sha256,
+                size=blob.bytes,
+                recorded=state.recorded,
+                folders=state.folders,
+            )
         except SourceChanged:
             raise
         except OSError as exc:

@@ -27,6 +27,7 @@ from ssp_tui.operations.safe_names import numbered_path
 
 _MAX_NUMBER = 10_000
 _COPY_CHUNK = 1 << 20
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 # Errors meaning "this filesystem (or pair of filesystems) cannot hard-link", not "the name is taken".
 _NO_LINK_ERRNOS = frozenset(
     {errno.EXDEV, errno.EPERM, errno.EACCES, errno.EMLINK, errno.ENOTSUP, errno.ENOSYS}
@@ -55,15 +56,25 @@ def _plain_file_of(path: Path, size: int) -> bool:
 
 
 def _copy_verified(source: Path, temp: Path, sha256: str | None) -> None:
-    """Copy ``source`` to a new private ``temp``, hashing what is written; SourceChanged on a mismatch."""
+    """Copy ``source`` to a new private ``temp``, hashing what is written; SourceChanged on a mismatch.
+
+    One pass over plain file descriptors (no buffered file objects): for the small PDFs of a bulk download the
+    Python objects and the extra calls cost more than the bytes."""
     digest = hashlib.sha256()
-    fd = create_private(temp)
-    with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-        while chunk := src.read(_COPY_CHUNK):
-            out.write(chunk)
-            digest.update(chunk)
-        out.flush()
-        os.fsync(out.fileno())
+    src = os.open(source, _READ_FLAGS)
+    try:
+        out = create_private(temp)
+        try:
+            while chunk := os.read(src, _COPY_CHUNK):
+                digest.update(chunk)
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(out, view) :]
+            os.fsync(out)
+        finally:
+            os.close(out)
+    finally:
+        os.close(src)
     if sha256 is not None and digest.hexdigest() != sha256:
         raise SourceChanged(errno.EIO, "the cached copy changed while it was being copied", str(source))
 
@@ -100,13 +111,34 @@ def move_into_place(temp: Path, wanted: Path, *, first_number: int = 1) -> Path:
             temp.unlink()
 
 
-def copy_into_place(source: Path, wanted: Path, *, sha256: str | None = None, first_number: int = 1) -> Path:
+def copy_into_place(
+    source: Path,
+    wanted: Path,
+    *,
+    sha256: str | None = None,
+    first_number: int = 1,
+    folders: set[Path] | None = None,
+) -> Path:
     """A new, independent, private file at ``wanted`` (or ``name (n)`` if taken) with the bytes of
-    ``source``, verified against ``sha256`` when given. Never over another file, never partial."""
-    make_private_folders(wanted.parent)
+    ``source``, verified against ``sha256`` when given. Never over another file, never partial.
+
+    ``folders``: folders a run already made or found (its own set, shared by its files): each is made once,
+    not checked again for every file placed in it."""
+    if folders is None or wanted.parent not in folders:
+        make_private_folders(wanted.parent)
+        if folders is not None:
+            folders.add(wanted.parent)
     temp = temp_path_beside(wanted)
     try:
         _copy_verified(source, temp, sha256)
+    except FileNotFoundError:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        if folders is None or wanted.parent not in folders or not source.exists():
+            raise
+        # The folder went away during the run (the user removed it): make it again, once.
+        folders.discard(wanted.parent)
+        return copy_into_place(source, wanted, sha256=sha256, first_number=first_number, folders=folders)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
@@ -130,18 +162,25 @@ def copy_over(source: Path, wanted: Path) -> Path:
 
 
 def place_file(
-    source: Path, wanted: Path, *, sha256: str, size: int, recorded: Mapping[Path, str] | None = None
+    source: Path,
+    wanted: Path,
+    *,
+    sha256: str,
+    size: int,
+    recorded: Mapping[Path, str] | None = None,
+    folders: set[Path] | None = None,
 ) -> Path:
     """``copy_into_place``, except that a file already at ``wanted`` (or a numbered name) with the same bytes
     is reused, so a second run of the same download adds nothing. Different bytes are never overwritten.
 
     ``recorded``: files the folder's manifest vouches for (path to SHA-256, see ``manifest.recorded_files``:
     same size and not modified since the manifest was written). Such a file is reused on that record without
-    being read again: hashing every file of a whole book on each rerun cost more than listing the book."""
+    being read again: hashing every file of a whole book on each rerun cost more than listing the book.
+    ``folders``: as for ``copy_into_place``."""
     for number in range(1, _MAX_NUMBER + 1):
         candidate = wanted if number == 1 else numbered_path(wanted, number)
         if not os.path.lexists(candidate):
-            return copy_into_place(source, wanted, sha256=sha256, first_number=number)
+            return copy_into_place(source, wanted, sha256=sha256, first_number=number, folders=folders)
         if recorded is not None and recorded.get(candidate) == sha256 and _plain_file_of(candidate, size):
             return candidate
         if _holds_same_bytes(candidate, size, sha256):

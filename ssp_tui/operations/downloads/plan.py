@@ -11,7 +11,7 @@ from pathlib import Path, PurePath
 from typing import Protocol
 
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY
-from ssp_tui.api.download import DownloadedFile
+from ssp_tui.api.download import DownloadedFile, FinishHook
 from ssp_tui.operations.safe_names import safe_filename
 
 ByteProgress = Callable[[int, int | None], None]
@@ -20,7 +20,9 @@ DEFAULT_COMBINED_NAME = "combined.pdf"
 
 
 class Downloader(Protocol):
-    """The client's single download path: streamed, verified, written to ``dest`` atomically.
+    """The client's single download path: streamed, verified, written to ``dest`` atomically; ``then(file)``
+    runs in the worker thread that finished it (a downloader may ignore it: the engine then does that work in
+    a thread of its own).
 
     ``PortalClient`` satisfies it; tests pass fakes. Errors are ``ssp_tui.api.errors.PortalError`` subclasses.
     """
@@ -33,6 +35,7 @@ class Downloader(Protocol):
         expected_sha256: str | None = None,
         on_progress: ByteProgress | None = None,
         durable: bool = True,
+        then: FinishHook | None = None,
     ) -> DownloadedFile: ...
 
 

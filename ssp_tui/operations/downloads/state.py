@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from ssp_tui.api.errors import AuthenticationRequired
 from ssp_tui.errors import SspError, next_step_for_os_error, os_reason
-from ssp_tui.operations.downloads.cache import CachedBlob
+from ssp_tui.operations.downloads.cache import CachedBlob, normalise_sha256
 from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.downloads.results import BulkProgress, JobState, Phase, ProgressCallback, SavedFile
 
@@ -35,9 +35,13 @@ def message_for(exc: BaseException) -> str:
 class RunState:
     """The state of one ``DownloadEngine.run``: outcomes by job index, and the progress counters."""
 
-    def __init__(self, jobs: Sequence[DownloadJob], on_progress: ProgressCallback | None) -> None:
+    def __init__(
+        self, jobs: Sequence[DownloadJob], on_progress: ProgressCallback | None, *, keep_blobs: bool = True
+    ) -> None:
         self.jobs = jobs
         self.on_progress = on_progress
+        self.keep_blobs = keep_blobs
+        """COMBINED mode needs every job's blob (``blobs``) to combine; SEPARATE mode only ``saved``."""
         self.blobs: dict[int, tuple[CachedBlob, bool]] = {}
         self.saved: dict[int, SavedFile] = {}
         self.failures: dict[int, str] = {}
@@ -45,14 +49,17 @@ class RunState:
         self.bytes_finished = 0
         self.fetched = 0
         self.phase = Phase.DOWNLOADING
-        self.digest_locks: dict[str, asyncio.Lock] = {}
+        self.digest_locks: dict[str, asyncio.Lock] = shared_digest_locks(jobs)
+        """A lock for each SHA-256 that more than one job names, so one download serves them all."""
         self.session_ended: AuthenticationRequired | None = None
-        self.looked_up: set[int] = set()
-        """Jobs the cache was asked about when the run started (``_serve_from_cache``)."""
+        self.looked_up = bytearray(len(jobs))
+        """1 for each job the cache was asked about when the run started (``_serve_from_cache``)."""
         self.admitted: set[str] = set()
         """SHA-256 of every blob this run downloaded into the cache."""
         self.recorded: dict[Path, str] = {}
         """SEPARATE mode: the files the folder's manifest vouches for (``manifest.recorded_files``)."""
+        self.folders: set[Path] = set()
+        """SEPARATE mode: folders known to exist (made or checked once by ``placement``, not per file)."""
         self.halted = asyncio.Event()
         """Set when the session ends: the other jobs would only fail the same way, so the run stops."""
 
@@ -75,8 +82,11 @@ class RunState:
     def record(self, index: int, blob: CachedBlob, path: Path, *, from_cache: bool) -> None:
         """Job ``index`` is done: its bytes are ``blob`` and (SEPARATE mode) its file is ``path``."""
         job = self.jobs[index]
-        self.blobs[index] = (blob, from_cache)
-        self.saved[index] = SavedFile(job, path, blob.sha256, blob.bytes, from_cache)
+        if self.keep_blobs:
+            self.blobs[index] = (blob, from_cache)
+        # The job's own copy of the digest when it is the same: one string per file, not two.
+        digest = job.expected_sha256 if job.expected_sha256 == blob.sha256 else blob.sha256
+        self.saved[index] = SavedFile(job, path, digest, blob.bytes, from_cache)
         self.streaming.pop(index, None)
         self.bytes_finished += blob.bytes
         self.emit(
@@ -100,6 +110,21 @@ class RunState:
         if self.session_ended is None:
             self.session_ended = exc
         self.halted.set()
+
+
+def shared_digest_locks(jobs: Sequence[DownloadJob]) -> dict[str, asyncio.Lock]:
+    """A lock for each valid SHA-256 named by two jobs or more (the others never wait for anyone)."""
+    seen: set[str] = set()
+    shared: dict[str, asyncio.Lock] = {}
+    for job in jobs:
+        digest = normalise_sha256(job.expected_sha256)
+        if digest is None:
+            continue
+        if digest in seen:
+            shared.setdefault(digest, asyncio.Lock())
+        else:
+            seen.add(digest)
+    return shared
 
 
 async def to_the_end(function: Callable[..., T], *args: object, **kwargs: object) -> T:
