@@ -174,9 +174,10 @@ class ContentCache:
         size = staged.stat().st_size
         os.chmod(staged, PRIVATE_FILE)  # the client's download is 0600 already; a fake's may not be
         os.replace(staged, path)
+        digest = digest or path.stem
         if etag:
-            self.remember_etag(etag, path.stem)
-        return CachedBlob(path=path, sha256=digest or path.stem, bytes=size)
+            self.remember_etag(etag, digest)
+        return CachedBlob(path=path, sha256=digest, bytes=size)
 
     def remember_etag(self, etag: str, sha256: str) -> None:
         checked = normalise_sha256(sha256)

@@ -331,7 +331,7 @@ class DownloadEngine:
             await to_the_end(self.cache.discard_staging, staging)
             if settled:  # admitted and placed, then the run was stopped: the file is on disk
                 state.fetched += 1
-                state.admitted.add(settled[0][0].sha256)
+                state.note_admitted(settled[0][0].sha256)
                 _stop_after([(index, settled[0])], target, from_cache=False)
             raise
         state.fetched += 1
@@ -340,10 +340,10 @@ class DownloadEngine:
                 settled.append(await _finishing(self._settle, staging, downloaded, job, target, state))
             except _FinishedWhileStopping as finished:
                 settled.append(finished.result)  # type: ignore[arg-type]
-                state.admitted.add(settled[0][0].sha256)
+                state.note_admitted(settled[0][0].sha256)
                 _stop_after([(index, settled[0])], target, from_cache=False)
         blob, path = settled[0]
-        state.admitted.add(blob.sha256)
+        state.note_admitted(blob.sha256)
         return blob, path
 
     def _settle(
@@ -361,6 +361,8 @@ class DownloadEngine:
             path = Path(downloaded.path)
             _check_pdf_header(path)
             digest = normalise_sha256(downloaded.sha256) or file_sha256(path)
+            if digest == job.expected_sha256:
+                digest = job.expected_sha256  # the same string everywhere it is kept: memory per file
             blob = self.cache.admit(path, digest, etag=downloaded.etag)
         finally:
             self.cache.discard_staging(staging)
@@ -371,8 +373,11 @@ class DownloadEngine:
     @staticmethod
     def _place(blob: CachedBlob, target: Path, job: DownloadJob, state: RunState) -> Path:
         final = final_path_inside(target, job.relative_path)
-        if final == target / MANIFEST_NAME:
+        if final.parent == target and final.name == MANIFEST_NAME:
             final = numbered_path(final, 2)  # the manifest's name is taken by the manifest
+        # Every file of a folder is named from one Path of that folder: the paths a result keeps share their
+        # parts instead of holding a copy each (memory per file, issue 23).
+        final = state.folder_paths.setdefault(final.parent, final.parent) / final.name
         try:
             return place_file(
                 blob.path,

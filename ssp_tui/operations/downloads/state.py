@@ -55,11 +55,13 @@ class RunState:
         self.looked_up = bytearray(len(jobs))
         """1 for each job the cache was asked about when the run started (``_serve_from_cache``)."""
         self.admitted: set[str] = set()
-        """SHA-256 of every blob this run downloaded into the cache."""
+        """SHA-256 of the blobs this run downloaded into the cache that another job of the run also names."""
         self.recorded: dict[Path, str] = {}
         """SEPARATE mode: the files the folder's manifest vouches for (``manifest.recorded_files``)."""
         self.folders: set[Path] = set()
         """SEPARATE mode: folders known to exist (made or checked once by ``placement``, not per file)."""
+        self.folder_paths: dict[Path, Path] = {}
+        """SEPARATE mode: one Path object per folder files are placed in, that their paths are made from."""
         self.halted = asyncio.Event()
         """Set when the session ends: the other jobs would only fail the same way, so the run stops."""
 
@@ -95,6 +97,11 @@ class RunState:
             job_bytes_done=blob.bytes,
             job_bytes_total=blob.bytes,
         )
+
+    def note_admitted(self, sha256: str) -> None:
+        """A download of ``sha256`` is in the cache now; only jobs sharing a digest need to know."""
+        if sha256 in self.digest_locks:
+            self.admitted.add(sha256)
 
     def fail(self, index: int, exc: BaseException) -> None:
         if not isinstance(exc, OSError | SspError):
