@@ -12,7 +12,7 @@ import httpx2
 import pytest
 from client_helpers import Harness, make_pdf, problem_response
 
-from ssp_tui.api.download import filename_hint
+from ssp_tui.api.download import DownloadedFile, filename_hint
 from ssp_tui.api.errors import DownloadError, NotFound
 
 PDF = make_pdf(pages=3)
@@ -107,6 +107,33 @@ async def test_a_durable_download_is_fsynced_and_a_cache_download_is_not(
         await client.download(PATH, dest, expected_sha256=SHA, durable=durable)
     assert dest.read_bytes() == PDF and leftovers(dest.parent) == ["declarations.pdf"]
     assert len(synced) == (2 if durable else 0)  # the file's bytes, then its folder's new name
+
+
+async def test_then_runs_on_the_finished_file_in_the_worker_thread(harness: Harness, tmp_path: Path) -> None:
+    """``then`` is the engine's admission and placement: it runs once, on the verified file at its name, in
+    the thread that checked it (not on the event loop), and what it raises reaches the caller as it is."""
+    import threading
+
+    seen: list[tuple[bool, bool, str]] = []
+
+    def then(done: DownloadedFile) -> None:
+        on_loop = threading.current_thread() is threading.main_thread()
+        seen.append((on_loop, done.path.read_bytes() == PDF, done.sha256))
+
+    dest = tmp_path / "out" / "declarations.pdf"
+    async with harness.client(lambda r: pdf_response()) as client:
+        await client.download(PATH, dest, expected_sha256=SHA, durable=False, then=then)
+        assert seen == [(False, True, SHA)]
+
+        def refuse(done: DownloadedFile) -> None:
+            raise PermissionError(13, "Permission denied")
+
+        with pytest.raises(PermissionError):
+            await client.download(PATH, tmp_path / "again" / "d.pdf", durable=False, then=refuse)
+        with pytest.raises(DownloadError, match="checksum"):
+            await client.download(PATH, tmp_path / "bad" / "d.pdf", expected_sha256="0" * 64, then=then)
+    assert len(seen) == 1  # never called for a file that failed its checks
+    assert leftovers(tmp_path / "again") == ["d.pdf"] and leftovers(tmp_path / "bad") == []
 
 
 async def test_pdf_requests_ask_for_identity_encoding(harness: Harness, tmp_path: Path) -> None:

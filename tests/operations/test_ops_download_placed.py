@@ -1,0 +1,206 @@
+"""What a separate file at its final name is (durable, independent of the cache), and what a run costs per
+file (one worker call per fetched file, no lock or blob kept per unique job) - issue 23."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+
+import pytest
+from sandbox_harness import SandboxServer
+
+from ssp_tui.api.client import PortalClient
+from ssp_tui.api.models import Role, Term
+from ssp_tui.operations.downloads import DownloadJob, DownloadMode, manifest, placement, state
+from ssp_tui.operations.downloads.cache import ContentCache, normalise_sha256
+from ssp_tui.operations.downloads.jobs import document_job
+from ssp_tui.operations.downloads.results import BulkResult
+
+from .fakes import FakePortal, run_engine, sha256_of
+
+
+class ThenPortal(FakePortal):
+    """A fake that, like ``PortalClient``, runs ``then`` in the worker thread that finishes the file."""
+
+    async def download(
+        self, api_path, dest, *, expected_sha256=None, on_progress=None, durable=True, then=None
+    ):
+        done = await super().download(
+            api_path, dest, expected_sha256=expected_sha256, on_progress=on_progress
+        )
+        if then is not None:
+            await asyncio.to_thread(then, done)
+        return done
+
+
+def jobs_for(portal: FakePortal, count: int, *, folder: str = "POL1") -> list[DownloadJob]:
+    jobs = []
+    for number in range(count):
+        api_path = f"/documents/d{number}/content"
+        data = portal.add(api_path, 1, label=f"doc {number}")
+        jobs.append(
+            DownloadJob(
+                f"d{number}", api_path, f"{folder}/doc {number}.pdf", f"Doc {number}", sha256_of(data)
+            )
+        )
+    return jobs
+
+
+class Durability:
+    """Records, through ``placement``'s ``os``, which files were fsynced and what was linked to a name."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.synced: set[tuple[int, int]] = set()
+        self.named_unsynced: list[str] = []
+        real_fsync, real_link = os.fsync, os.link
+
+        def fsync(fd: int) -> None:
+            real_fsync(fd)
+            info = os.fstat(fd)
+            self.synced.add((info.st_dev, info.st_ino))
+
+        def link(source: str | Path, target: str | Path, **kwargs: object) -> None:
+            info = os.stat(source)
+            if (info.st_dev, info.st_ino) not in self.synced:
+                self.named_unsynced.append(str(target))
+            real_link(source, target, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(placement.os, "fsync", fsync)
+        monkeypatch.setattr(placement.os, "link", link)
+
+    def check(self, result: BulkResult, cache: Path) -> None:
+        """Every file at its final name was fsynced before it got the name, and shares nothing with the
+        cache: one link to it, and not the inode of any blob."""
+        blobs = {(info.st_dev, info.st_ino) for info in (p.stat() for p in cache.rglob("*.pdf"))}
+        assert result.files and not self.named_unsynced
+        for saved in result.files:
+            info = saved.path.lstat()
+            assert (info.st_dev, info.st_ino) in self.synced
+            assert info.st_nlink == 1 and (info.st_dev, info.st_ino) not in blobs
+            assert info.st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("client", [FakePortal, ThenPortal], ids=["engine-thread", "client-thread"])
+async def test_a_file_at_its_final_name_was_fsynced_and_is_no_link_to_the_cache(
+    client: type[FakePortal], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal = client()
+    durability = Durability(monkeypatch)
+    jobs = jobs_for(portal, 5)
+    cold = await run_engine(portal, tmp_path / "cache", jobs, tmp_path / "cold", concurrency=2)
+    assert cold.complete and cold.fetched == 5
+    durability.check(cold, tmp_path / "cache")
+    warm = await run_engine(portal, tmp_path / "cache", jobs, tmp_path / "warm", concurrency=2)
+    assert warm.complete and warm.fetched == 0 and all(saved.from_cache for saved in warm.files)
+    durability.check(warm, tmp_path / "cache")
+    # Editing a placed copy changes neither the cache nor the other copy.
+    cold.files[0].path.write_bytes(b"edited")
+    assert warm.files[0].path.read_bytes() == portal.documents[jobs[0].api_path]
+
+
+async def test_the_real_client_places_each_fetched_file_in_one_worker_call(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client's PDF check, the admission into the cache and the placed copy share one thread hop (three
+    hops a file were a large part of a bulk download's own cost); the placed files are durable the same."""
+    durability = Durability(monkeypatch)
+    calls: list[str] = []
+    real_to_thread = asyncio.to_thread
+
+    async def counting(function, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(getattr(function, "__name__", repr(function)))
+        return await real_to_thread(function, *args, **kwargs)
+
+    client = PortalClient(sandbox.base_url)
+    client.auth.set_session(sandbox.session(sandbox.account(Role.POLICYHOLDER).username))
+    async with client:
+        policy = (await client.policies.list().collect())[0]
+        documents = await client.documents.list(policy.id, term=Term.CURRENT).collect()
+        jobs = [document_job(doc, policy_number=policy.policy_number, term="current") for doc in documents]
+        monkeypatch.setattr(asyncio, "to_thread", counting)
+        result = await run_engine(client, tmp_path / "cache", jobs, tmp_path / "out", concurrency=3)
+    assert result.complete and result.fetched == len(jobs) >= 2
+    per_file = [name for name in calls if name == "_check_and_rename"]
+    assert len(per_file) == len(jobs)
+    # Besides those: the folder check, the manifest's record, the cache batches, the index and the manifest.
+    assert len(calls) - len(per_file) <= 5
+    durability.check(result, tmp_path / "cache")
+    assert not any((tmp_path / "cache" / "incoming").iterdir())  # every staging folder removed
+
+
+async def test_a_folder_removed_during_a_run_is_made_again(portal: FakePortal, tmp_path: Path) -> None:
+    jobs = jobs_for(portal, 2)
+    cache = ContentCache(tmp_path / "cache")
+    for job in jobs:
+        source = tmp_path / f"{job.key}.pdf"
+        source.write_bytes(portal.documents[job.api_path])
+        cache.admit(source, sha256_of(source.read_bytes()))
+    folders: set[Path] = set()
+    first, second = (cache.lookup(sha256=job.expected_sha256) for job in jobs)
+    assert first is not None and second is not None
+    wanted = tmp_path / "out" / "POL1"
+    placement.place_file(first.path, wanted / "a.pdf", sha256=first.sha256, size=first.bytes, folders=folders)
+    assert folders == {wanted}
+    (wanted / "a.pdf").unlink()
+    wanted.rmdir()  # the user removed it: the folder set is out of date
+    placed = placement.place_file(
+        second.path, wanted / "b.pdf", sha256=second.sha256, size=second.bytes, folders=folders
+    )
+    assert placed.read_bytes() == second.path.read_bytes() and wanted.stat().st_mode & 0o777 == 0o700
+
+
+async def test_a_separate_run_keeps_no_blob_and_no_lock_per_unique_job(
+    portal: FakePortal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory per file: the result's files are all a separate run keeps of each job."""
+    jobs = jobs_for(portal, 4)
+    twin = DownloadJob("twin", jobs[0].api_path, "POL2/twin.pdf", "Twin", jobs[0].expected_sha256)
+    seen: list[state.RunState] = []
+    real_init = state.RunState.__init__
+
+    def init(self: state.RunState, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        seen.append(self)
+
+    monkeypatch.setattr(state.RunState, "__init__", init)
+    result = await run_engine(portal, tmp_path / "cache", [*jobs, twin], tmp_path / "out", concurrency=3)
+    assert result.complete and result.fetched == 4  # the twin waited for its bytes, then used the cache
+    (run,) = seen
+    assert not run.blobs and set(run.digest_locks) == {jobs[0].expected_sha256}
+    assert run.admitted <= {jobs[0].expected_sha256}
+    assert all(saved.sha256 is saved.job.expected_sha256 for saved in result.files)
+
+    combined = await run_engine(portal, tmp_path / "cache", jobs, tmp_path / "out", DownloadMode.COMBINED)
+    assert combined.complete and len(seen[-1].blobs) == len(jobs)  # combining needs every blob
+
+
+def test_shared_digest_locks_only_for_digests_named_twice() -> None:
+    one, two = "a" * 64, "b" * 64
+    jobs = [
+        DownloadJob("1", "/1", "1.pdf", "1", one),
+        DownloadJob("2", "/2", "2.pdf", "2", two.upper()),
+        DownloadJob("3", "/3", "3.pdf", "3", two),
+        DownloadJob("4", "/4", "4.pdf", "4", None),
+        DownloadJob("5", "/5", "5.pdf", "5", "not a digest"),
+    ]
+    assert set(state.shared_digest_locks(jobs)) == {two}
+
+
+def test_a_normal_digest_is_kept_as_the_same_string() -> None:
+    digest = "c" * 64
+    assert normalise_sha256(digest) is digest
+    assert normalise_sha256(f" {digest.upper()} ") == digest
+
+
+def test_the_manifest_text_is_what_json_would_write(portal: FakePortal, tmp_path: Path) -> None:
+    """msgspec writes the manifest (less memory for a large run); the text must not change for anyone."""
+    jobs = jobs_for(portal, 2, folder="Über")
+    jobs[1] = DownloadJob("d1", jobs[1].api_path, "Über/doc 1.pdf", 'Quote " and \\ and \u2028', None)
+    result = asyncio.run(run_engine(portal, tmp_path / "cache", jobs, tmp_path / "out"))
+    assert result.manifest_path is not None
+    document = json.loads(result.manifest_path.read_text(encoding="utf-8"))
+    expected = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    assert result.manifest_path.read_text(encoding="utf-8") == expected
+    assert result.manifest_path.name == manifest.MANIFEST_NAME
