@@ -204,3 +204,37 @@ def test_the_manifest_text_is_what_json_would_write(portal: FakePortal, tmp_path
     expected = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     assert result.manifest_path.read_text(encoding="utf-8") == expected
     assert result.manifest_path.name == manifest.MANIFEST_NAME
+
+
+def test_a_batch_places_like_one_at_a_time(portal: FakePortal, tmp_path: Path) -> None:
+    """``place_files`` writes every copy before the fsyncs; what ends up where is what ``place_file`` one at a
+    time gives: the same bytes twice under one name is one file, other bytes get ``(2)``, a changed source
+    fails alone and leaves nothing behind."""
+    sources = []
+    for label in ("one", "two", "bad"):
+        path = tmp_path / f"{label}.pdf"
+        path.write_bytes(portal.add(f"/{label}", 1, label=label))
+        sources.append((path, sha256_of(path.read_bytes()), path.stat().st_size))
+    (one, one_sha, one_size), (two, two_sha, two_size), (bad, bad_sha, bad_size) = sources
+    bad.write_bytes(b"%PDF-changed on disk" + b"x" * (bad_size - 20))
+    out = tmp_path / "out"
+    outcomes = placement.place_files(
+        [
+            (one, out / "a.pdf", one_sha, one_size),
+            (one, out / "a.pdf", one_sha, one_size),
+            (two, out / "a.pdf", two_sha, two_size),
+            (bad, out / "b.pdf", bad_sha, bad_size),
+            (two, out / "sub" / "c.pdf", two_sha, two_size),
+        ],
+        folders=set(),
+    )
+    assert outcomes[:3] == [out / "a.pdf", out / "a.pdf", out / "a (2).pdf"]
+    assert isinstance(outcomes[3], placement.SourceChanged)
+    assert outcomes[4] == out / "sub" / "c.pdf"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "a (2).pdf",
+        "a.pdf",
+        "sub",
+        "sub/c.pdf",
+    ]
+    assert (out / "a (2).pdf").read_bytes() == two.read_bytes()

@@ -28,6 +28,8 @@ NOT_FOR_PEOPLE = {
     "ssp_tui.api.body.TruncatedBody": "a BodyError",
     "ssp_tui.cli.session_agent.AgentUnavailable": "the session store falls back to another place",
     "ssp_tui.operations.downloads.placement.SourceChanged": "the engine evicts the blob and fetches again",
+    "ssp_tui.operations.downloads.state.PlacedWhileStopping": "the engine records the file, then stops",
+    "ssp_tui.operations.downloads.state.FinishedWhileStopping": "the engine's own, as a run stops",
     "ssp_tui.settings.secret_service.DirectReadFailed": "the secret store falls back to keyring's own read",
 }
 """Error classes that never reach a presenter, and why. The server side (``sandbox/``) answers over HTTP and

@@ -13,6 +13,7 @@ from ssp_tui.operations.safe_names import (
     MAX_NAME_BYTES,
     TemplateError,
     UnsafePath,
+    final_name_inside,
     final_path_inside,
     render_template,
     safe_filename,
@@ -149,6 +150,58 @@ def test_final_path_inside_refuses_escapes_and_symlinked_folders(tmp_path: Path)
     # A link at the final name itself is kept as a name, never followed: the placement refuses to write it.
     (root / "planted.pdf").symlink_to(tmp_path / "outside.pdf")
     assert final_path_inside(root, "planted.pdf") == root.resolve() / "planted.pdf"
+
+
+def _pathlib_final_path_inside(root: Path, relative: str) -> Path:
+    """The pathlib version ``final_path_inside`` had before issue 23, kept as the reference."""
+    resolved_root = Path(root).resolve()
+    joined = resolved_root / relative
+    folder = joined.parent.resolve()
+    if joined.name in ("", ".", "..") or (folder != resolved_root and resolved_root not in folder.parents):
+        raise UnsafePath("outside")
+    return folder / joined.name
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "a/b.pdf",
+        "b.pdf",
+        "a//b.pdf",
+        "a/./b.pdf",
+        "x/../y.pdf",
+        "link/../y.pdf",
+        "link/x.pdf",
+        "../x.pdf",
+        "/etc/passwd",
+        "a/../../x.pdf",
+        ".",
+        "",
+        "..",
+        "a/..",
+        "sub/",
+        "planted.pdf",
+        "deep/er/c d.pdf",
+    ],
+)
+def test_final_path_inside_decides_as_the_pathlib_version_did(tmp_path: Path, relative: str) -> None:
+    """It is made of strings now (a third of a warm bulk download's work was pathlib); same answers."""
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "link").symlink_to(tmp_path)
+    (root / "planted.pdf").symlink_to(tmp_path / "outside.pdf")
+    try:
+        expected: Path | None = _pathlib_final_path_inside(root, relative)
+    except UnsafePath:
+        expected = None
+    if expected is None:
+        with pytest.raises(UnsafePath):
+            final_path_inside(root, relative)
+        with pytest.raises(UnsafePath):
+            final_name_inside(str(root.resolve()), relative)
+    else:
+        assert final_path_inside(root, relative) == expected
+        assert final_name_inside(str(root.resolve()), relative) == (str(expected.parent), expected.name)
 
 
 def test_unique_path_never_returns_a_taken_name(tmp_path: Path) -> None:

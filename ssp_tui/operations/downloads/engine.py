@@ -16,9 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TypeVar
 
 from ssp_tui.api.download import DownloadedFile
 from ssp_tui.api.errors import AuthenticationRequired
@@ -26,17 +25,30 @@ from ssp_tui.errors import next_step_for_os_error, os_reason
 from ssp_tui.operations.downloads.cache import CachedBlob, ContentCache, file_sha256, normalise_sha256
 from ssp_tui.operations.downloads.combine import combine_into
 from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, recorded_files, write_manifest
-from ssp_tui.operations.downloads.placement import CannotSave, SourceChanged, place_file, prepare_folder
+from ssp_tui.operations.downloads.placement import (
+    CannotSave,
+    SourceChanged,
+    place_file,
+    place_files,
+    prepare_folder,
+)
 from ssp_tui.operations.downloads.plan import Downloader, DownloadJob, DownloadMode, DownloadPlan
 from ssp_tui.operations.downloads.results import BulkResult, FailedJob, JobState, Phase, ProgressCallback
-from ssp_tui.operations.downloads.state import NotAPdf, RunState, to_the_end
-from ssp_tui.operations.safe_names import final_path_inside, numbered_path, title_filename
+from ssp_tui.operations.downloads.state import (
+    FinishedWhileStopping,
+    NotAPdf,
+    PlacedWhileStopping,
+    RunState,
+    finishing,
+    stop_after,
+    to_the_end,
+)
+from ssp_tui.operations.safe_names import final_name_inside, numbered_path, title_filename
 
 CACHE_BATCH = 32
 """Jobs served from the cache per worker-thread call (between two progress reports)."""
 CACHE_THREADS = 4
 """Cache-hit batches placed at once (asyncio's default pool has min(32, CPUs + 4) threads)."""
-T = TypeVar("T")
 _PDF_MAGIC = b"%PDF-"
 _PDF_HEADER_WINDOW = 1024
 
@@ -49,49 +61,6 @@ def _check_pdf_header(path: Path) -> None:
         os.close(fd)
     if _PDF_MAGIC not in head:
         raise NotAPdf("The portal sent something that is not a PDF.")
-
-
-class _PlacedWhileStopping(Exception):
-    """A file was placed just as the run was stopped: record it, then stop."""
-
-    def __init__(self, blob: CachedBlob, path: Path, *, from_cache: bool) -> None:
-        super().__init__(str(path))
-        self.blob = blob
-        self.path = path
-        self.from_cache = from_cache
-
-
-class _FinishedWhileStopping(Exception):
-    """The worker thread finished with ``result`` after the run was stopped."""
-
-    def __init__(self, result: object) -> None:
-        super().__init__("finished while stopping")
-        self.result = result
-
-
-async def _finishing(function: Callable[..., T], *args: object) -> T:
-    """``function`` in a worker thread. A thread cannot be stopped: when the run is stopped meanwhile, wait
-    for it; if it finished, raise ``_FinishedWhileStopping`` with its result (a file it placed must still be
-    recorded, so the manifest lists every file that is on disk), else ``CancelledError``."""
-    work = asyncio.ensure_future(asyncio.to_thread(function, *args))
-    try:
-        return await asyncio.shield(work)
-    except asyncio.CancelledError:
-        try:
-            result = await work
-        except Exception:
-            raise asyncio.CancelledError from None
-        raise _FinishedWhileStopping(result) from None
-
-
-def _stop_after(outcomes: object, target: Path | None, *, from_cache: bool) -> NoReturn:
-    """Stop the job whose thread finished after the run was stopped; ``outcomes`` as ``_serve_batch``'s. A
-    file it placed (SEPARATE mode, ``target`` given) is reported, to be recorded before stopping."""
-    if target is not None and isinstance(outcomes, list) and outcomes:
-        outcome = outcomes[0][1]
-        if isinstance(outcome, tuple):
-            raise _PlacedWhileStopping(outcome[0], outcome[1], from_cache=from_cache)
-    raise asyncio.CancelledError
 
 
 class DownloadEngine:
@@ -226,9 +195,12 @@ class DownloadEngine:
     def _serve_batch(
         self, state: RunState, batch: Sequence[int], target: Path, mode: DownloadMode
     ) -> list[tuple[int, tuple[CachedBlob, Path] | Exception]]:
-        """Blocking: look up (and in SEPARATE mode place) each job of ``batch``; misses are left out."""
+        """Blocking: look up (and in SEPARATE mode place) each job of ``batch``; misses are left out.
+
+        The batch's copies are placed together (``place_files``: all written, then each fsynced and named)."""
         outcomes: list[tuple[int, tuple[CachedBlob, Path] | Exception]] = []
         separate = mode is DownloadMode.SEPARATE
+        found: list[tuple[int, CachedBlob, Path]] = []
         for index in batch:
             job = state.jobs[index]
             # A separate copy is hashed as it is written, so the lookup need not read the blob first.
@@ -237,15 +209,27 @@ class DownloadEngine:
             )
             if blob is None:
                 continue
-            try:
-                path = self._place(blob, target, job, state) if separate else blob.path
-            except SourceChanged:
-                self.cache.evict(blob)  # altered on disk: fetched again, never vouched for
+            if not separate:
+                outcomes.append((index, (blob, blob.path)))
                 continue
+            try:
+                found.append((index, blob, self._final_path(state, target, job)))
             except Exception as exc:  # reported for this job only, like a failed download
                 outcomes.append((index, exc))
-                continue
-            outcomes.append((index, (blob, path)))
+        placed = place_files(
+            [(blob.path, final, blob.sha256, blob.bytes) for _, blob, final in found],
+            recorded=state.recorded,
+            folders=state.folders,
+        )
+        for (index, blob, final), outcome in zip(found, placed, strict=True):
+            if isinstance(outcome, SourceChanged):
+                self.cache.evict(blob)  # altered on disk: fetched again, never vouched for
+            elif isinstance(outcome, OSError):
+                outcomes.append((index, CannotSave(final, outcome)))
+            elif isinstance(outcome, Exception):
+                outcomes.append((index, outcome))
+            else:
+                outcomes.append((index, (blob, outcome)))
         return outcomes
 
     async def _one_job(
@@ -256,7 +240,7 @@ class DownloadEngine:
         try:
             blob, path, from_cache = await self._obtain(state, index, job, semaphore, place_in)
             state.record(index, blob, path, from_cache=from_cache)
-        except _PlacedWhileStopping as placed:
+        except PlacedWhileStopping as placed:
             state.record(index, placed.blob, placed.path, from_cache=placed.from_cache)
             raise asyncio.CancelledError from None
         except asyncio.CancelledError:
@@ -283,9 +267,9 @@ class DownloadEngine:
             if not state.looked_up[index] or (expected is not None and expected in state.admitted):
                 mode = DownloadMode.COMBINED if target is None else DownloadMode.SEPARATE
                 try:
-                    outcomes = await _finishing(self._serve_batch, state, [index], target or Path(), mode)
-                except _FinishedWhileStopping as finished:
-                    _stop_after(finished.result, target, from_cache=True)
+                    outcomes = await finishing(self._serve_batch, state, [index], target or Path(), mode)
+                except FinishedWhileStopping as finished:
+                    stop_after(finished.result, target, from_cache=True)
                 if outcomes:
                     outcome = outcomes[0][1]
                     if isinstance(outcome, Exception):
@@ -332,16 +316,16 @@ class DownloadEngine:
             if settled:  # admitted and placed, then the run was stopped: the file is on disk
                 state.fetched += 1
                 state.note_admitted(settled[0][0].sha256)
-                _stop_after([(index, settled[0])], target, from_cache=False)
+                stop_after([(index, settled[0])], target, from_cache=False)
             raise
         state.fetched += 1
         if not settled:  # a downloader that does not take ``then``
             try:
-                settled.append(await _finishing(self._settle, staging, downloaded, job, target, state))
-            except _FinishedWhileStopping as finished:
+                settled.append(await finishing(self._settle, staging, downloaded, job, target, state))
+            except FinishedWhileStopping as finished:
                 settled.append(finished.result)  # type: ignore[arg-type]
                 state.note_admitted(settled[0][0].sha256)
-                _stop_after([(index, settled[0])], target, from_cache=False)
+                stop_after([(index, settled[0])], target, from_cache=False)
         blob, path = settled[0]
         state.note_admitted(blob.sha256)
         return blob, path
@@ -371,13 +355,21 @@ class DownloadEngine:
         return blob, self._place(blob, target, job, state)
 
     @staticmethod
-    def _place(blob: CachedBlob, target: Path, job: DownloadJob, state: RunState) -> Path:
-        final = final_path_inside(target, job.relative_path)
-        if final.parent == target and final.name == MANIFEST_NAME:
-            final = numbered_path(final, 2)  # the manifest's name is taken by the manifest
+    def _final_path(state: RunState, target: Path, job: DownloadJob) -> Path:
+        resolved_root = state.resolved_root or os.path.realpath(target)
+        state.resolved_root = resolved_root
+        folder, name = final_name_inside(resolved_root, job.relative_path)
         # Every file of a folder is named from one Path of that folder: the paths a result keeps share their
         # parts instead of holding a copy each (memory per file, issue 23).
-        final = state.folder_paths.setdefault(final.parent, final.parent) / final.name
+        folder_path = state.folder_paths.get(folder)
+        if folder_path is None:
+            folder_path = state.folder_paths.setdefault(folder, Path(folder))
+        if folder == resolved_root and name == MANIFEST_NAME:
+            return numbered_path(folder_path / name, 2)  # the manifest's name is taken by the manifest
+        return folder_path / name
+
+    def _place(self, blob: CachedBlob, target: Path, job: DownloadJob, state: RunState) -> Path:
+        final = self._final_path(state, target, job)
         try:
             return place_file(
                 blob.path,

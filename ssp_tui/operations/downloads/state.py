@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from ssp_tui.api.errors import AuthenticationRequired
 from ssp_tui.errors import SspError, next_step_for_os_error, os_reason
@@ -60,8 +60,10 @@ class RunState:
         """SEPARATE mode: the files the folder's manifest vouches for (``manifest.recorded_files``)."""
         self.folders: set[Path] = set()
         """SEPARATE mode: folders known to exist (made or checked once by ``placement``, not per file)."""
-        self.folder_paths: dict[Path, Path] = {}
+        self.folder_paths: dict[str, Path] = {}
         """SEPARATE mode: one Path object per folder files are placed in, that their paths are made from."""
+        self.resolved_root = ""
+        """SEPARATE mode: the destination folder, resolved once for the run."""
         self.halted = asyncio.Event()
         """Set when the session ends: the other jobs would only fail the same way, so the run stops."""
 
@@ -144,3 +146,46 @@ async def to_the_end(function: Callable[..., T], *args: object, **kwargs: object
         if not work.done():
             with contextlib.suppress(BaseException):
                 await work
+
+
+class PlacedWhileStopping(Exception):
+    """A file was placed just as the run was stopped: record it, then stop."""
+
+    def __init__(self, blob: CachedBlob, path: Path, *, from_cache: bool) -> None:
+        super().__init__(str(path))
+        self.blob = blob
+        self.path = path
+        self.from_cache = from_cache
+
+
+class FinishedWhileStopping(Exception):
+    """The worker thread finished with ``result`` after the run was stopped."""
+
+    def __init__(self, result: object) -> None:
+        super().__init__("finished while stopping")
+        self.result = result
+
+
+async def finishing(function: Callable[..., T], *args: object) -> T:
+    """``function`` in a worker thread. A thread cannot be stopped: when the run is stopped meanwhile, wait
+    for it; if it finished, raise ``FinishedWhileStopping`` with its result (a file it placed must still be
+    recorded, so the manifest lists every file that is on disk), else ``CancelledError``."""
+    work = asyncio.ensure_future(asyncio.to_thread(function, *args))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        try:
+            result = await work
+        except Exception:
+            raise asyncio.CancelledError from None
+        raise FinishedWhileStopping(result) from None
+
+
+def stop_after(outcomes: object, target: Path | None, *, from_cache: bool) -> NoReturn:
+    """Stop the job whose thread finished after the run was stopped; ``outcomes`` as ``_serve_batch``'s. A
+    file it placed (SEPARATE mode, ``target`` given) is reported, to be recorded before stopping."""
+    if target is not None and isinstance(outcomes, list) and outcomes:
+        outcome = outcomes[0][1]
+        if isinstance(outcome, tuple):
+            raise PlacedWhileStopping(outcome[0], outcome[1], from_cache=from_cache)
+    raise asyncio.CancelledError
