@@ -199,11 +199,23 @@ def test_the_manifest_text_is_what_json_would_write(portal: FakePortal, tmp_path
     jobs = jobs_for(portal, 2, folder="Über")
     jobs[1] = DownloadJob("d1", jobs[1].api_path, "Über/doc 1.pdf", 'Quote " and \\ and \u2028', None)
     result = asyncio.run(run_engine(portal, tmp_path / "cache", jobs, tmp_path / "out"))
-    assert result.manifest_path is not None
-    document = json.loads(result.manifest_path.read_text(encoding="utf-8"))
-    expected = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    assert result.manifest_path.read_text(encoding="utf-8") == expected
-    assert result.manifest_path.name == manifest.MANIFEST_NAME
+    assert_json_text(result.manifest_path, files=2)
+    # A rerun merges the earlier entries and lists what failed; a run where all fails has no files.
+    portal.fail[jobs[1].api_path] = "The portal is down."
+    more = jobs_for(portal, 3, folder="Über")[2:]
+    again = asyncio.run(run_engine(portal, tmp_path / "cache2", [*more, jobs[1]], tmp_path / "out"))
+    assert again.failed and assert_json_text(again.manifest_path, files=3, failed=1)
+    nothing = asyncio.run(run_engine(portal, tmp_path / "cache3", [jobs[1]], tmp_path / "empty"))
+    assert_json_text(nothing.manifest_path, files=0, failed=1)
+
+
+def assert_json_text(path: Path | None, *, files: int, failed: int = 0) -> bool:
+    assert path is not None and path.name == manifest.MANIFEST_NAME
+    text = path.read_text(encoding="utf-8")
+    document = json.loads(text)
+    assert len(document["files"]) == files and len(document["failed"]) == failed
+    assert text == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return True
 
 
 def test_a_batch_places_like_one_at_a_time(portal: FakePortal, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ never vouches for bytes it did not write); ``failed`` and ``missing`` describe t
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from ssp_tui import clock
 from ssp_tui.operations.downloads.cache import file_sha256
 from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.downloads.private_files import fsync_folder, write_private
-from ssp_tui.operations.downloads.results import BulkResult
+from ssp_tui.operations.downloads.results import BulkResult, SavedFile
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
@@ -62,26 +63,49 @@ def _earlier_files(manifest_path: Path, root: Path) -> dict[str, dict[str, Any]]
     return kept
 
 
-def build_manifest(result: BulkResult, root: Path, earlier: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    files = dict(earlier)
-    for saved in result.files:
-        name = _relative(saved.path, root)
-        files[name] = {
-            "file": name,
-            "key": saved.job.key,
-            "title": saved.job.title,
-            "sha256": saved.sha256,
-            "bytes": saved.bytes,
-        }
-    failed_keys = {failed.job.key for failed in result.failed}
+def _entry(name: str, saved: SavedFile) -> dict[str, Any]:
     return {
+        "file": name,
+        "key": saved.job.key,
+        "title": saved.job.title,
+        "sha256": saved.sha256,
+        "bytes": saved.bytes,
+    }
+
+
+def manifest_chunks(result: BulkResult, root: Path, earlier: dict[str, dict[str, Any]]) -> Iterator[bytes]:
+    """The manifest's text, ``json.dumps(document, indent=2, ensure_ascii=False)`` byte for byte, a file entry
+    at a time: the whole document as dictionaries and one encoded text was a kilobyte a file at the very end
+    of a run, its peak of memory (issue 23)."""
+    files: dict[str, dict[str, Any] | SavedFile] = dict(earlier)
+    for saved in result.files:
+        files[_relative(saved.path, root)] = saved
+    failed_keys = {failed.job.key for failed in result.failed}
+    head = {
         "version": MANIFEST_VERSION,
         "generated_at": clock.now().isoformat(timespec="seconds"),
         "complete": result.complete,
-        "files": sorted(files.values(), key=lambda entry: entry["file"]),
+    }
+    tail = {
         "failed": [{**_job_fields(failed.job), "message": failed.message} for failed in result.failed],
         "missing": [_job_fields(job) for job in result.missing if job.key not in failed_keys],
     }
+    yield _indented(head)[:-2] + b",\n"  # "{\n  ...\n}" less its closing brace
+    names = sorted(files)
+    if not names:
+        yield b'  "files": [],\n'
+    else:
+        yield b'  "files": [\n'
+        for number, name in enumerate(names, start=1):
+            entry = files[name]
+            text = _indented(entry if isinstance(entry, dict) else _entry(name, entry))
+            yield b"    " + text.replace(b"\n", b"\n    ") + (b",\n" if number < len(names) else b"\n")
+        yield b"  ],\n"
+    yield _indented(tail)[2:] + b"\n"  # less its opening brace
+
+
+def _indented(value: object) -> bytes:
+    return msgspec.json.format(msgspec.json.encode(value), indent=2)
 
 
 def recorded_files(root: Path) -> dict[Path, str]:
@@ -98,11 +122,9 @@ def write_manifest(result: BulkResult, root: Path) -> Path:
     fsynced here, once each, before the manifest is written, so after a crash the manifest never names a file
     whose directory entry was lost."""
     path = root / MANIFEST_NAME
-    document = build_manifest(result, root, _earlier_files(path, root))
+    earlier = _earlier_files(path, root)
     for folder in sorted({saved.path.parent for saved in result.files} | {root}):
         fsync_folder(folder)
-    # msgspec writes the same text as ``json.dumps(indent=2, ensure_ascii=False)`` without the pure-Python
-    # encoder's list of small strings: for 5,000 files that list was the run's peak of memory (issue 23).
-    write_private(path, msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n")
+    write_private(path, manifest_chunks(result, root, earlier))
     fsync_folder(root)
     return path

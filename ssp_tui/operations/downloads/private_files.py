@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 PRIVATE_FILE = 0o600
@@ -40,13 +41,17 @@ def temp_path_beside(final: Path, suffix: str = ".part") -> Path:
     return final.with_name(f".{final.name}.{secrets.token_hex(4)}{suffix}")
 
 
-def write_private(final: Path, data: bytes) -> None:
-    """Replace ``final`` (the manifest, say) with ``data`` atomically, as a 0600 file; no temp file stays."""
+def write_private(final: Path, data: bytes | Iterable[bytes]) -> None:
+    """Replace ``final`` (the manifest, say) with ``data`` (or its chunks, written as they come) atomically,
+    as a 0600 file; no temp file stays."""
     temp = temp_path_beside(final, ".tmp")
     try:
         fd = create_private(temp)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, final)
