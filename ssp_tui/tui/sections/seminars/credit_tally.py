@@ -31,13 +31,15 @@ class CreditTally:
 
     def extend(self, rows: Iterable[SeminarActivity]) -> None:
         credits = [row.credits for row in rows]
-        places = max((_places(value) for value in set(credits)), default=0)
+        distinct = set(credits)  # a handful of values: each converted once, not once a row
+        places = max((_places(value) for value in distinct), default=0)
         if places > self._places:  # a finer credit than any before (0.25 after halves): scale what is kept
             factor = 10 ** (places - self._places)
             self._units = [units * factor for units in self._units]
             self._places = places
         scale = 10**self._places
-        self._units.extend(int(value * scale) for value in credits)
+        units_of = {value: int(value * scale) for value in distinct}
+        self._units.extend(map(units_of.__getitem__, credits))
 
     def total(self, indices: Sequence[int]) -> Decimal:
         """The credits of the rows at these indices, exactly."""
