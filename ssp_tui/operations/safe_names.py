@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import string
+import sys
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -185,7 +186,9 @@ def render_template(template: str, fields: Mapping[str, object]) -> PurePosixPat
                 raise TemplateError(f"The filename template uses {{{field}}}, which this item does not have.")
             rendered.append(safe_filename(_field_text(fields[field])))
         parts.append(safe_filename("".join(rendered)))
-    return PurePosixPath(*parts)
+    # Folder names repeat from file to file (a policy, a term): one string each, not one per file of a bulk
+    # download's thousands of jobs (issue 23).
+    return PurePosixPath(*map(sys.intern, parts[:-1]), *parts[-1:])
 
 
 def final_path_inside(root: Path, relative: str | PurePath) -> Path:

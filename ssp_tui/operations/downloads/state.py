@@ -90,6 +90,10 @@ class RunState:
             self.blobs[index] = (blob, from_cache)
         # The job's own copy of the digest when it is the same: one string per file, not two.
         digest = job.expected_sha256 if job.expected_sha256 == blob.sha256 else blob.sha256
+        if not self.keep_blobs:
+            # A fresh Path from the folder's: the one the placement used keeps its whole text as well, some
+            # 150 bytes a file for as long as the result lives (issue 23).
+            path = path.parent / path.name
         self.saved[index] = SavedFile(job, path, digest, blob.bytes, from_cache)
         self.streaming.pop(index, None)
         self.bytes_finished += blob.bytes
