@@ -250,3 +250,15 @@ def test_a_batch_places_like_one_at_a_time(portal: FakePortal, tmp_path: Path) -
         "sub/c.pdf",
     ]
     assert (out / "a (2).pdf").read_bytes() == two.read_bytes()
+
+
+def test_the_folder_names_of_many_jobs_are_one_string_each(portal: FakePortal) -> None:
+    """Memory per job: a bulk download's jobs name a few folders thousands of times."""
+    from ssp_tui.operations.safe_names import render_template
+
+    one, two = (
+        render_template("{policy}/{term}/{title}.pdf", {"policy": "NC-1", "term": "current", "title": title})
+        for title in ("A", "B")
+    )
+    assert one.parts[:2] == two.parts[:2] == ("NC-1", "current")
+    assert all(a is b for a, b in zip(one.parts[:2], two.parts[:2], strict=True))
