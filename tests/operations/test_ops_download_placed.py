@@ -262,3 +262,13 @@ def test_the_folder_names_of_many_jobs_are_one_string_each(portal: FakePortal) -
     )
     assert one.parts[:2] == two.parts[:2] == ("NC-1", "current")
     assert all(a is b for a, b in zip(one.parts[:2], two.parts[:2], strict=True))
+
+
+async def test_a_file_fetched_but_not_placeable_counts_as_fetched_and_stays_cached(tmp_path: Path) -> None:
+    portal = ThenPortal()
+    (job,) = jobs_for(portal, 1)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "POL1").write_text("a file where the folder should be")
+    result = await run_engine(portal, tmp_path / "cache", [job], tmp_path / "out")
+    assert [failed.job.key for failed in result.failed] == ["d0"] and result.fetched == 1
+    assert ContentCache(tmp_path / "cache").lookup(sha256=job.expected_sha256) is not None

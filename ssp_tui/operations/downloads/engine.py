@@ -292,9 +292,11 @@ class DownloadEngine:
             state.streaming[index] = done
             state.emit(index, JobState.DOWNLOADING, job_bytes_done=done, job_bytes_total=total)
 
+        arrived: list[DownloadedFile] = []
         settled: list[tuple[CachedBlob, Path]] = []
 
         def settle(downloaded: DownloadedFile) -> None:
+            arrived.append(downloaded)
             settled.append(self._settle(staging, downloaded, job, target, state))
 
         try:
@@ -313,8 +315,9 @@ class DownloadEngine:
             # Nothing of this attempt stays in the staging area; removing a folder is blocking file work
             # (on the event loop it stalled the other downloads), and it must finish even when cancelled.
             await to_the_end(self.cache.discard_staging, staging)
-            if settled:  # admitted and placed, then the run was stopped: the file is on disk
+            if arrived:  # it came over the network, then could not be kept, or the run was stopped
                 state.fetched += 1
+            if settled:  # admitted and placed, then the run was stopped: the file is on disk
                 state.note_admitted(settled[0][0].sha256)
                 stop_after([(index, settled[0])], target, from_cache=False)
             raise
