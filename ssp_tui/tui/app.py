@@ -14,10 +14,12 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import Input
 
 from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
+from ssp_tui.tui.section_prebuild import SectionPrebuilder
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
 from ssp_tui.tui.session import SessionController
 from ssp_tui.tui.sign_in.login import LoginScreen
@@ -63,11 +65,13 @@ class SspApp(App[None]):
         keymap: Mapping[str, str] | None = None,
         keymap_source: Path | None = None,
         keymap_problems: Sequence[str] = (),
+        prebuild: bool = True,
     ) -> None:
         """``session_folder``: a browser session's own folder (``ssp-tui web``, see ``ssp_tui/web``): the
         download cache and the files on their way to the browser live there and go with the session, and
         settings stay in memory (the server's config file is not the browser user's). ``keymap``: the config
-        file's ``[keymap]`` (binding id -> keys), from ``keymap_source``."""
+        file's ``[keymap]`` (binding id -> keys), from ``keymap_source``. ``prebuild``: build the section
+        screens ahead, while the app is idle after Home (False: each is built at its first key)."""
         super().__init__()
         self.controller = SessionController(
             target,
@@ -95,6 +99,9 @@ class SspApp(App[None]):
         self._keymap_source = keymap_source
         self._keymap_problems = list(keymap_problems)
         self._typed_ahead = TypeAhead(self, self._deliver_typed_ahead)
+        self.prebuild = prebuild
+        self.prebuilder = SectionPrebuilder(self, self._new_section_screen)
+        """The section screens built ahead of their keys (``tui/section_prebuild.py``)."""
 
     def get_default_screen(self) -> LoginScreen:
         return LoginScreen()
@@ -192,12 +199,16 @@ class SspApp(App[None]):
         if not self.can_open(section_id):
             return
         mounted = self.switch_mode(section_id)
+        screen = self.screen
         if intent is not None or record is not None:
 
             async def deliver() -> None:
                 # On a first visit the screen is still being composed: wait for it and for one refresh, so
                 # that widgets mounting children of their own (tabs) have them before the intent arrives.
+                # A screen built ahead may still be mounting: the switch does not wait for that, so wait for
+                # the screen itself too.
                 await mounted
+                await AwaitMount(screen, [screen])
                 self.call_after_refresh(self._deliver_intent, intent, record)
 
             self.call_later(deliver)
@@ -220,24 +231,37 @@ class SspApp(App[None]):
         """After sign-in: one mode per section this user may open, then Home."""
         for section in self.visible_sections():
             if section.id not in self._section_modes:
-                self.add_mode(section.id, self._styled_as_current(section.screen_factory()))
+                self.add_mode(section.id, self._mode_screen(section))
                 self._section_modes.add(section.id)
         await self.switch_mode(HOME_SECTION_ID)
 
-    def _styled_as_current(self, factory: Callable[[], Screen[None]]) -> Callable[[], Screen[None]]:
-        """``factory``, making screens Textual takes as styled by the current stylesheet (they are, from their
-        first mount). Otherwise Textual re-parses every stylesheet of the app the first time it shows each
-        section (Textual counts a new screen as stale): 0.1-0.3 s of every first open, more on a busy machine
-        (docs/performance.md). A theme change still restyles every section: it moves the app's count on."""
+    def prebuild_sections(self) -> None:
+        """Home has drawn its data (or said why it could not): build the other sections' screens in the idle
+        turns to come, so that their keys only switch to them (``tui/section_prebuild.py``)."""
+        if self.prebuild and self.controller.user is not None:
+            self.prebuilder.start([s for s in self.visible_sections() if s.id != HOME_SECTION_ID])
+
+    def _mode_screen(self, section: Section) -> Callable[[], Screen[None]]:
+        """The factory of the section's mode: the screen built ahead when there is one, else a new one."""
 
         def make() -> Screen[None]:
-            screen = factory()
-            screen._css_update_count = self._css_update_count
-            return screen
+            return self.prebuilder.take(section.id) or self._new_section_screen(section)
 
         return make
 
+    def _new_section_screen(self, section: Section) -> Screen[None]:
+        """The section's screen, which Textual takes as styled by the current stylesheet (it is, from its
+        first mount). Otherwise Textual re-parses every stylesheet of the app the first time it shows each
+        section (Textual counts a new screen as stale): 0.1-0.3 s of every first open, more on a busy machine
+        (docs/performance.md). A theme change still restyles every section: it moves the app's count on."""
+        screen = section.screen_factory()()
+        screen._css_update_count = self._css_update_count
+        return screen
+
     async def leave_portal(self) -> None:
+        # The screens built ahead for this user go with their modes: the next user gets their own.
+        for screen in await self.prebuilder.stop():
+            await screen.remove()
         await self.switch_mode(LOGIN_MODE)
         for mode in sorted(self._section_modes):
             await self.remove_mode(mode)
@@ -362,6 +386,7 @@ class SspApp(App[None]):
             self.call_after_refresh(self.exit)
 
     async def on_unmount(self) -> None:
+        self.prebuilder.cancel()
         await self.controller.aclose()
 
 

@@ -1,7 +1,9 @@
 """The main layout every section shares: a header (user, role, portal), the section nav and the footer.
 
 A section screen subclasses ``SectionScreen``, sets ``SECTION_ID`` to its registry id and implements
-``compose_body``. It reaches the portal through ``self.controller`` (see ``tui/session.py``).
+``compose_body``. It reaches the portal through ``self.controller`` (see ``tui/session.py``). It fetches its
+data in ``first_shown``, never at mount: the app builds section screens ahead, while it is idle
+(``tui/section_prebuild.py``), and what the portal says is fetched when the user opens the section.
 """
 
 from __future__ import annotations
@@ -155,6 +157,16 @@ class SectionScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         # A click on another tab left it highlighted here; show this section again when coming back.
         self.query_one(SectionNav).active = f"nav-{self.SECTION_ID}"
+        if not self.shown:
+            self.shown = True
+            self.first_shown()
+
+    shown: bool = False
+    """The user has seen this screen: it was built ahead of time or at the key, and then opened."""
+
+    def first_shown(self) -> None:
+        """Called once, when the screen is first opened (after it is composed and mounted, which may have
+        been long before, while the app was idle): start fetching what it shows."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker messages do not bubble: the base screen turns any failed worker of its screen into the one

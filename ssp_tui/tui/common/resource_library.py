@@ -208,8 +208,10 @@ class ResourceLibraryScreen(SectionScreen):
         return self.query_one(f"#{self.ID_PREFIX}-query", Input).value.strip()
 
     def on_mount(self) -> None:
-        self.load(self.category, self.query_text)
         self.table.focus()
+
+    def first_shown(self) -> None:
+        self.load(self.category, self.query_text)
 
     # -- loading --
 

@@ -172,9 +172,11 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
     runner = getters.query_one(DownloadRunner)
 
     def on_mount(self) -> None:
+        self.tree.focus()
+
+    def first_shown(self) -> None:
         self.search(self.search_bar.search)
         self.load_requests()
-        self.tree.focus()
 
     def open_intent(self, intent: str) -> None:
         if not self.query(CertificateTree):

@@ -128,8 +128,10 @@ class PolicyServicesScreen(SectionScreen):
     runner = getters.query_one(DownloadRunner)
 
     def on_mount(self) -> None:
-        self.load_policies(StatusFilter.ACTIVE)
         self.picker.table.focus()
+
+    def first_shown(self) -> None:
+        self.load_policies(StatusFilter.ACTIVE)
 
     def open_record(self, record: RecordRef) -> None:
         """Home's renewal item: exactly that policy, on the term it is about."""
