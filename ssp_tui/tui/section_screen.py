@@ -166,7 +166,9 @@ class SectionScreen(Screen[None]):
 
     def first_shown(self) -> None:
         """Called once, when the screen is first opened (after it is composed and mounted, which may have
-        been long before, while the app was idle): start fetching what it shows."""
+        been long before, while the app was idle): start fetching what it shows. Every ``Select`` posts
+        ``Changed`` with its first value as it mounts; a handler that fetches on it ignores it until
+        ``shown``, so that nothing is fetched for a screen built ahead."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker messages do not bubble: the base screen turns any failed worker of its screen into the one

@@ -1,4 +1,4 @@
-"""Section screens built ahead (tui/section_prebuild.py): after Home has drawn its data, while the app is idle,
+"""Section screens built ahead (tui/section_prebuild.py): after Home has drawn its data, while the app idles,
 the screens of the sections the user may open are composed; a section key then switches to its screen, which
 fetches its data only then. A key pressed while its screen is being built gets that screen; sign-out removes
 the screens built for the user who leaves."""
@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
+from textual.worker import Worker
 from tui_helpers import SandboxLike, wait_for
 
 from ssp_tui.tui.app import SspApp
@@ -45,8 +46,22 @@ async def all_built(pilot: Pilot[None], app: SspApp) -> dict[str, SectionScreen]
     return screens  # type: ignore[return-value]
 
 
-def fetches_of(app: SspApp, screen: Widget) -> list[str]:
-    return [worker.name for worker in app.workers if worker.node is screen]
+def record_workers(app: SspApp) -> list[Worker[object]]:
+    """Every worker the app starts from now on (a fetch runs in one), finished or not."""
+    started: list[Worker[object]] = []
+    add_worker = app.workers.add_worker
+
+    def spy(worker: Worker[object], start: bool = True, exclusive: bool = True) -> None:
+        started.append(worker)
+        add_worker(worker, start, exclusive)
+
+    app.workers.add_worker = spy  # type: ignore[method-assign]
+    return started
+
+
+def fetches_of(workers: list[Worker[object]], screen: Widget) -> list[str]:
+    """The workers started by ``screen`` or a widget on it."""
+    return [w.name for w in workers if w.node is screen or w.node in screen.walk_children()]
 
 
 MAX_TURNS = 500
@@ -70,13 +85,14 @@ async def test_a_section_opens_on_the_screen_built_ahead_which_fetches_only_then
     sandbox: SandboxLike, make_app: Callable[..., SspApp]
 ) -> None:
     app = make_app()
+    workers = record_workers(app)
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, AGENT)
         screens = await all_built(pilot, app)
         assert set(screens) == {"payments", "policy_services", "credentialing", "risk", "seminars", "agent"}
         for section_id, screen in screens.items():
             assert screen.query(SectionNav), f"{section_id}: composed and mounted before its key"
-            assert not fetches_of(app, screen), f"{section_id}: nothing fetched before the section is opened"
+            assert not fetches_of(workers, screen), f"{section_id}: nothing fetched before it is opened"
             assert not screen.shown
         payments = screens["payments"]
         assert billing_rows(payments) == 0
@@ -85,6 +101,7 @@ async def test_a_section_opens_on_the_screen_built_ahead_which_fetches_only_then
         await wait_for(pilot, lambda: billing_rows(payments) > 0, "the billing accounts")
         assert app.screen is payments, "the key switched to the screen built ahead, not a new one"
         assert app.prebuilder.built("payments") is None, "handed to its mode"
+        assert fetches_of(workers, payments).count("load_list") == 1, "its list fetched once, at the key"
         assert isinstance(app.focused, VirtualTable) and app.focused.id == "billing-table"
 
 
@@ -138,6 +155,7 @@ async def test_a_key_pressed_while_its_screen_is_being_built_opens_that_screen(
     sandbox: SandboxLike, make_app: Callable[..., SspApp], gated_payments: asyncio.Event
 ) -> None:
     app = make_app()
+    workers = record_workers(app)
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, AGENT)
         await wait_for(pilot, lambda: app.prebuilder.built("payments"), "Payments' screen being built")
@@ -152,10 +170,11 @@ async def test_a_key_pressed_while_its_screen_is_being_built_opens_that_screen(
                 break
             await asyncio.sleep(0.01)
         assert app.screen is payments, "switched to the screen being built"
-        assert not fetches_of(app, payments), "not mounted yet: nothing fetched"
+        assert not fetches_of(workers, payments), "not mounted yet: nothing fetched"
         gated_payments.set()
         await wait_for(pilot, lambda: billing_rows(payments) > 0, "the billing accounts")
         assert app.screen is payments
+        assert fetches_of(workers, payments).count("load_list") == 1, "fetched once, when shown"
         await wait_for(pilot, lambda: not app.prebuilder.running, "the other sections built")
         assert app.prebuilder.built("payments") is None, "never built twice"
         assert app.prebuilder.built("risk") is not None

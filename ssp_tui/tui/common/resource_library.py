@@ -246,6 +246,8 @@ class ResourceLibraryScreen(SectionScreen):
     @on(Select.Changed)
     def category_changed(self, event: Select.Changed) -> None:
         event.stop()
+        if not self.shown:
+            return  # the list's first value, set as it mounts: first_shown loads with it
         self.load(self.category, self.query_text)
 
     @on(Input.Submitted)

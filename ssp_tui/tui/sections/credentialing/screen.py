@@ -264,6 +264,8 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
 
     @on(CoiSearchBar.SearchRequested)
     def search_requested(self, message: CoiSearchBar.SearchRequested) -> None:
+        if not self.shown:
+            return  # the lists' first values, set as it mounts: first_shown loads with it
         self.search(message.search)
         if self.focused is self.query_one("#coi-query", Input):
             self.tree.focus()  # Enter in the box: on to the results, ready to tick

@@ -150,6 +150,8 @@ class PaymentsScreen(SectionScreen):
 
     @on(BillingList.KindChanged)
     def kind_changed(self, message: BillingList.KindChanged) -> None:
+        if not self.shown:
+            return  # the choice's first value, set as it mounts: first_shown loads with it
         self.chosen = None
         self.load_list(message.kind)
 

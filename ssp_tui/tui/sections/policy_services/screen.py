@@ -206,6 +206,8 @@ class PolicyServicesScreen(SectionScreen):
 
     @on(PolicyPicker.StatusChanged)
     def status_changed(self, message: PolicyPicker.StatusChanged) -> None:
+        if not self.shown:
+            return  # the list's first value, set as it mounts: first_shown loads with it
         self.load_policies(message.status)
 
     @on(PolicyPicker.PolicyChosen)
