@@ -196,8 +196,13 @@ class SspApp(App[None]):
     ) -> None:
         """Switch to the section; then hand it the quick jump's ``intent`` or the ``record`` to open (Home's
         attention items: exactly the account or policy term the item is about)."""
+        from ssp_tui.tui.section_screen import SectionScreen
+
         if not self.can_open(section_id):
             return
+        built = self.prebuilder.built(section_id)
+        if isinstance(built, SectionScreen) and built.is_mounted:
+            built.open()  # its fetch first: Textual's restyle of the screen as it resumes would hold it back
         mounted = self.switch_mode(section_id)
         screen = self.screen
         if intent is not None or record is not None:

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 IDLE_RECHECK_S = 0.05
 """While a worker runs, how long the prebuilder waits before it looks again."""
+LAYOUT_PASSES = 3
+"""At most this many layouts of a screen built ahead: a widget sized by the first may ask for a second."""
 
 
 class SectionPrebuilder:
@@ -117,14 +119,36 @@ class SectionPrebuilder:
         except asyncio.CancelledError:
             await mounting  # sign-out or exit: it is removed once whole, never half mounted
             raise
+        for _ in range(LAYOUT_PASSES):
+            await self._until_idle()
+            if self._screens.get(section.id) is not screen:
+                return  # opened meanwhile: Textual lays it out and draws it as it does any screen
+            if not self._lay_out(screen):
+                break
         await self._until_idle()
-        if self._screens.get(section.id) is screen:  # not opened meanwhile: lay it out for the app's size
-            screen._refresh_layout(self._app.size)
+        if self._screens.get(section.id) is screen:
+            self._draw(screen)
 
     async def _mount(self, screen: Screen[None]) -> None:
         # As App._init_mode does for a mode's first screen: registered with the app, the screen composes and
         # mounts its widgets in its own task; not in any mode's stack, it is not shown.
         await AwaitMount(screen, self._app._register(self._app, screen))
+
+    def _lay_out(self, screen: Screen[None]) -> bool:
+        """Lay the screen out for the app's size, as Textual does when it shows it; False when nothing was
+        left to do. Its widgets are told their sizes (``Resize``) as on screen, and may ask for another pass
+        (a header fitting its text to the width)."""
+        size = self._app.size
+        if not screen._layout_required and screen.outer_size == size:
+            return False
+        screen._layout_required = False  # else the screen's first update on show would lay it out again
+        screen._refresh_layout(size)
+        return True
+
+    def _draw(self, screen: Screen[None]) -> None:
+        """Render the laid-out screen once, not to the terminal: each widget keeps its rendered lines, and
+        the first frame after the key reuses them, not rendering ~90 widgets while the fetch is under way."""
+        screen._compositor.render_update(full=True)
 
     async def _until_idle(self) -> None:
         """Until no worker of the app runs and the screen on top has drawn what was pending."""

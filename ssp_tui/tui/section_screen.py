@@ -157,12 +157,18 @@ class SectionScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         # A click on another tab left it highlighted here; show this section again when coming back.
         self.query_one(SectionNav).active = f"nav-{self.SECTION_ID}"
+        self.open()
+
+    shown: bool = False
+    """The user has opened this screen (it may have been built long before, while the app was idle)."""
+
+    def open(self) -> None:
+        """The user opens the screen: the first time, start fetching what it shows (``first_shown``). The app
+        calls it at the key for a screen built ahead, so the fetch is on its way while Textual restyles, lays
+        out and draws the screen; otherwise it is called as the screen is first shown."""
         if not self.shown:
             self.shown = True
             self.first_shown()
-
-    shown: bool = False
-    """The user has seen this screen: it was built ahead of time or at the key, and then opened."""
 
     def first_shown(self) -> None:
         """Called once, when the screen is first opened (after it is composed and mounted, which may have
