@@ -390,8 +390,15 @@ class SspApp(App[None]):
         if os.environ.get("SSP_TUI_EXIT_WHEN_READY"):
             self.call_after_refresh(self.exit)
 
+    async def _shutdown(self) -> None:
+        # Textual closes every node before the app's unmount: a screen half built ahead was closed while its
+        # widgets were still mounting ("No Tab with id 'nav-support'" from its menu bar). It is let finish,
+        # and the screens never opened are removed, before Textual closes the rest.
+        for screen in await self.prebuilder.stop():
+            await screen.remove()
+        await super()._shutdown()
+
     async def on_unmount(self) -> None:
-        self.prebuilder.cancel()
         await self.controller.aclose()
 
 

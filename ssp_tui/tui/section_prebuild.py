@@ -9,7 +9,7 @@ on top drawn. The section's key then only switches to the built screen, which fe
 
 A key pressed while its section is being built gets that same screen: the mode's factory takes it from here
 and Textual shows it once mounted. A key pressed before its section's turn builds the screen at once, as
-before, and the prebuilder skips it. Sign-out stops the prebuilder and removes the screens it built.
+before, and the prebuilder skips it. Sign-out and exit stop the prebuilder and remove the screens it built.
 
 Textual has no public way to mount a screen that is not shown; this does what ``App._init_mode`` does for a
 mode's first screen (register it with the app, which composes and mounts it), without showing it.
@@ -77,20 +77,15 @@ class SectionPrebuilder:
     async def stop(self) -> list[Screen[None]]:
         """Stop building (sign-out) and forget every section; returns the screens built and never opened, for
         the app to remove. A screen being mounted is let finish first, so that it is removed whole."""
-        self.cancel()
         task, self._task = self._task, None
         if task is not None:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         screens = list(self._screens.values())
         self._screens.clear()
         self._opened.clear()
         return screens
-
-    def cancel(self) -> None:
-        """Stop building (the app is closing)."""
-        if self._task is not None:
-            self._task.cancel()
 
     async def _build_all(self, sections: Sequence[Section]) -> None:
         for section in sections:

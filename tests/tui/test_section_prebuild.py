@@ -13,6 +13,7 @@ from section_helpers import enter_as
 from textual import events
 from textual.app import ComposeResult
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.worker import Worker
@@ -215,3 +216,23 @@ async def test_signing_out_while_a_screen_is_being_built_removes_it_whole(
         await wait_for(pilot, lambda: not app.prebuilder.running, "the prebuild stopped")
         assert not payments.is_attached
         assert app.prebuilder.built("risk") is None, "nothing more was built for a user who left"
+
+
+async def test_quitting_while_a_screen_is_being_built_closes_cleanly(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], gated_payments: asyncio.Event
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, AGENT)
+        await wait_for(pilot, lambda: app.prebuilder.built("payments"), "Payments' screen being built")
+        payments = app.prebuilder.built("payments")
+        assert payments is not None and not payments.is_mounted
+        stop = app.prebuilder.stop
+
+        async def stop_as_the_app_closes() -> list[Screen[None]]:
+            gated_payments.set()  # the mount goes on only once the app has begun to close
+            return await stop()
+
+        app.prebuilder.stop = stop_as_the_app_closes  # type: ignore[method-assign]
+    # run_test raises what failed in the app as it closed (a menu bar mounting after its tabs were closed)
+    assert not payments.is_attached
