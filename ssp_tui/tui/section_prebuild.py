@@ -2,17 +2,19 @@
 
 Composing, styling and laying out a section's screen (about 90 widgets) took 0.3-1 s of its first open on the
 large book, several times the portal's answer (docs/performance.md, "Section screens built ahead"). So once
-Home is drawn, each section the user may open is imported (in a thread), composed and mounted, then laid out,
-each step in an idle turn: no worker of the app running (a fetch, a download, a search index) and the screen
-on top drawn. The section's key then only switches to the built screen, which fetches its data as it is shown
-(``SectionScreen.first_shown``): screens are built ahead, the portal's data never is.
+Home is drawn, each section the user may open is imported (in a thread), composed and mounted, then laid out
+and drawn once off screen, each step in an idle turn: no worker of the app running (a fetch, a download, a
+search index) and the screen on top drawn. The section's key then only switches to the built screen, which
+fetches its data as it is shown (``SectionScreen.first_shown``): screens are built ahead, the portal's data
+never is.
 
 A key pressed while its section is being built gets that same screen: the mode's factory takes it from here
 and Textual shows it once mounted. A key pressed before its section's turn builds the screen at once, as
 before, and the prebuilder skips it. Sign-out and exit stop the prebuilder and remove the screens it built.
 
-Textual has no public way to mount a screen that is not shown; this does what ``App._init_mode`` does for a
-mode's first screen (register it with the app, which composes and mounts it), without showing it.
+Textual has no public way to mount, lay out or draw a screen that is not shown; this does what
+``App._init_mode`` and ``Screen._on_timer_update`` do for a shown one (``_register``, ``_refresh_layout``,
+``_layout_required``, ``_compositor``: Textual 8.2's internals, pinned below 8.3 in pyproject.toml).
 """
 
 from __future__ import annotations
