@@ -3,7 +3,12 @@ added when it is opened, and ticking works the same on groups never opened."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
+import pytest
 from textual.app import App, ComposeResult
+from textual.widgets.tree import UnknownNodeID
 
 from ssp_tui.api.models import Certificate, CertificateTerm
 from ssp_tui.tui.sections.credentialing.selection import CertificateSelection, Grouping, group_certificates
@@ -89,3 +94,21 @@ async def test_a_few_certificates_start_open_and_widths_are_measured_from_the_la
         for node in [tree.root.children[0], tree.root.children[0].children[0]]:
             rendered = tree.render_label(node, tree.rich_style, tree.rich_style).cell_len
             assert tree.get_label_width(node) >= rendered
+
+
+async def test_a_smaller_tree_after_a_whole_book_lets_go_of_the_old_nodes() -> None:
+    # Textual's Tree.clear restarts the node ids but kept its id -> node registry: the whole book's nodes past
+    # the new tree's last id (and, through their parents, the whole old tree) stayed alive.
+    found = certificates(insureds=300, holders=3)
+    app = TreeApp(CertificateSelection())
+    async with app.run_test(size=(100, 30)) as pilot:
+        tree = await show(pilot, app, found, Grouping.INSURED)
+        old_last = tree.root.children[-1]
+        old_root = weakref.ref(tree.root)
+        await show(pilot, app, found[:6], Grouping.INSURED)
+        assert [len(group.children) for group in tree.root.children] == [3, 3]
+        with pytest.raises(UnknownNodeID):
+            tree.get_node_by_id(old_last.id)
+        del old_last
+        gc.collect()
+        assert old_root() is None, "nothing holds the old tree"

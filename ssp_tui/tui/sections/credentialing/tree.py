@@ -117,7 +117,7 @@ class CertificateTree(Tree[TreeItem]):
         start closed, one line each, and a group's certificates are added when it is first opened."""
         self.groups = list(groups)
         self.grouping = grouping
-        self.clear()
+        self._clear_all_nodes()
         start_open = sum(len(group.certificates) for group in self.groups) <= OPEN_UP_TO
         for index, group in enumerate(self.groups):
             node = self.root.add(
@@ -130,6 +130,16 @@ class CertificateTree(Tree[TreeItem]):
                 self._add_items(node, group)
         if self.groups:
             self.move_cursor(self.root.children[0])
+
+    def _clear_all_nodes(self) -> None:
+        """``Tree.clear``, letting go of every old node. Textual's ``clear`` restarts the node ids but keeps
+        its id -> node registry, so the new nodes only overwrite the first ids: after a whole book (10,000
+        groups), a search for 500 kept the other 9,500 groups' nodes, labels and the old tree they link to
+        alive until a bigger tree came (15-20 MB through the download that follows). Removing them one by
+        one (``remove_children``) is quadratic in Textual; the registry holds nothing else."""
+        self.clear()
+        self._tree_nodes.clear()
+        self._tree_nodes[self.root.id] = self.root
 
     def _add_items(self, node: TreeNode[TreeItem], group: CertificateGroup) -> None:
         for certificate in group.certificates:
