@@ -98,6 +98,8 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         self._state = "idle"  # idle, running, cancelling, finished
         self._summary = ""
         self._redraw_pending = False
+        self._drawn: tuple[object, ...] = ()
+        """What the last redraw showed (bar, summary, files), so an unchanged part is not drawn again."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="download-summary")
@@ -187,14 +189,32 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         # summary, which looks stuck. The summary alone says how it ended.
         bar.display = self._state != "finished"
         if progress.total_bytes is not None:
-            done = min(progress.bytes_done, progress.total_bytes)
-            bar.update(total=max(progress.total_bytes, 1), progress=done)
+            amounts: tuple[float | None, float] = (
+                max(progress.total_bytes, 1),
+                min(progress.bytes_done, progress.total_bytes),
+            )
         elif self._state == "idle":
-            bar.update(total=None)
+            amounts = (None, 0)
         else:
-            bar.update(total=max(progress.total_files, 1), progress=progress.files_done)
-        self.query_one("#download-summary", Static).update(self._summary_text())
-        self.query_one("#download-files", Static).update(self._files_text())
+            amounts = (max(progress.total_files, 1), progress.files_done)
+        summary, files = self._summary_text(), self._files_text()
+        # Only what changed is drawn, and without a new layout unless the list of files changes height: the
+        # panel is redrawn hundreds of times in a big download, on the loop the download itself runs on, and
+        # a layout is of the whole screen (a certificate tree of thousands of lines beside it).
+        drawn = self._drawn or (None, None, None)
+        if amounts != drawn[0]:
+            total, done = amounts
+            if total is None:
+                bar.update(total=None)
+            else:
+                bar.update(total=total, progress=done)
+        if summary != drawn[1]:
+            self.query_one("#download-summary", Static).update(summary, layout=False)
+        if files != drawn[2]:
+            lines = files.plain.count("\n")
+            same_height = isinstance(drawn[2], Text) and drawn[2].plain.count("\n") == lines
+            self.query_one("#download-files", Static).update(files, layout=not same_height)
+        self._drawn = (amounts, summary, files)
 
     def _summary_text(self) -> str:
         progress = self._progress

@@ -135,3 +135,34 @@ async def test_a_burst_of_updates_is_drawn_once() -> None:
         await pilot.pause()
         assert drawn == ["Downloading 200 of 200 files · 3.9 KB"]
         assert shown(app)[0] == "Downloading 200 of 200 files · 3.9 KB"
+
+
+async def test_a_redraw_draws_only_what_changed_and_lays_out_only_when_the_file_list_changes_height() -> None:
+    """A layout is of the whole screen (a certificate tree of thousands of lines beside the panel): a
+    progress update that keeps the panel's height must not ask for one, and an unchanged part is not drawn."""
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        panel.start(3, total_bytes=3000)
+        panel.file_progress("a", "a.pdf", 100, 1000)
+        await pilot.pause()
+        calls: list[tuple[str, bool]] = []
+        for static in app.query(Static).results(Static):
+            real = static.update
+
+            def spy(content: object = "", *, layout: bool = True, real=real, name=static.id) -> None:  # type: ignore[no-untyped-def]
+                calls.append((name, layout))
+                real(content, layout=layout)  # type: ignore[arg-type]
+
+            static.update = spy  # type: ignore[method-assign]
+        panel.file_progress("a", "a.pdf", 500, 1000)  # same lines, new numbers
+        await pilot.pause()
+        assert calls == [("download-summary", False), ("download-files", False)]
+        calls.clear()
+        panel.file_progress("a", "a.pdf", 500, 1000)  # nothing new
+        await pilot.pause()
+        assert calls == []
+        panel.file_progress("b", "b.pdf", 10, 1000)  # a second line
+        await pilot.pause()
+        assert calls == [("download-summary", False), ("download-files", True)]
+        assert "b.pdf  1% of 1000 B" in shown(app)[1]
