@@ -113,6 +113,9 @@ class CertificateTree(Tree[TreeItem]):
     CertificateTree { height: 1fr; }
     """
 
+    _adding_many: bool = False
+    """True while ``show_groups`` adds nodes (a class default: Textual invalidates during ``__init__``)."""
+
     @dataclass
     class SelectionChanged(Message):
         """Ticks or access levels changed (the screen updates its counts)."""
@@ -140,11 +143,18 @@ class CertificateTree(Tree[TreeItem]):
         self._clear_all_nodes()
         start_open = sum(len(group.certificates) for group in self.groups) <= OPEN_UP_TO
         add = self.root.add
-        for index, group in enumerate(self.groups):
-            item = tree_item(group.ids, True, group.title, index)
-            node = add(Text(item.title), data=item, expand=start_open, allow_expand=bool(group.certificates))
-            if start_open:
-                self._add_items(node, group)
+        self._adding_many = True
+        try:
+            for index, group in enumerate(self.groups):
+                item = tree_item(group.ids, True, group.title, index)
+                node = add(
+                    Text(item.title), data=item, expand=start_open, allow_expand=bool(group.certificates)
+                )
+                if start_open:
+                    self._add_items(node, group)
+        finally:
+            self._adding_many = False
+        self._invalidate()
         if self.groups:
             self.move_cursor(self.root.children[0])
 
@@ -168,6 +178,12 @@ class CertificateTree(Tree[TreeItem]):
         node, item = event.node, event.node.data
         if item is not None and item.is_group and not node.children:
             self._add_items(node, self.groups[item.group_index])
+
+    def _invalidate(self) -> None:
+        # Textual forgets its lines and asks for a layout on every node added; a whole book adds 10,000
+        # (half the time of building the tree): once, after the last, is the same.
+        if not self._adding_many:
+            super()._invalidate()
 
     def process_label(self, label: str | Text) -> Text:
         # Textual splits every label on line breaks to keep the first line, a copy of each; ours are one line.
