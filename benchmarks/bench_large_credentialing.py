@@ -208,6 +208,13 @@ async def measure(args: argparse.Namespace) -> list[Result]:
             "download app",
             "download baseline",
             ("<=", 1.25),
+            note="rounds (app / baseline, s): "
+            + ", ".join(
+                f"{app:.1f} / {base:.1f}"
+                for app, base in zip(
+                    samples.times["download app"], samples.times["download baseline"], strict=True
+                )
+            ),
         ),
         samples.result(BENCHMARK, "whole book opened (insureds and certificates shown)", "whole book"),
         samples.result(BENCHMARK, "group by COI holder", "group by COI"),
