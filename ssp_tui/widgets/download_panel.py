@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
@@ -200,21 +201,25 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         summary, files = self._summary_text(), self._files_text()
         # Only what changed is drawn, and without a new layout unless the list of files changes height: the
         # panel is redrawn hundreds of times in a big download, on the loop the download itself runs on, and
-        # a layout is of the whole screen (a certificate tree of thousands of lines beside it).
+        # a layout is of the whole screen (a certificate tree of thousands of lines beside it). The bar moves
+        # a percent at a time (what it can show), and to the end.
+        total, done = amounts
+        shown = (total, None if not total else 100 if done >= total else int(done * 100 // total))
         drawn = self._drawn or (None, None, None)
-        if amounts != drawn[0]:
-            total, done = amounts
+        if shown != drawn[0]:
             if total is None:
                 bar.update(total=None)
             else:
                 bar.update(total=total, progress=done)
         if summary != drawn[1]:
-            self.query_one("#download-summary", Static).update(summary, layout=False)
+            # Content, not a string: nothing in it is markup (a folder named "[x]" shows as it is), and a
+            # string would be parsed as markup on every redraw.
+            self.query_one("#download-summary", Static).update(Content(summary), layout=False)
         if files != drawn[2]:
             lines = files.plain.count("\n")
             same_height = isinstance(drawn[2], Text) and drawn[2].plain.count("\n") == lines
             self.query_one("#download-files", Static).update(files, layout=not same_height)
-        self._drawn = (amounts, summary, files)
+        self._drawn = (shown, summary, files)
 
     def _summary_text(self) -> str:
         progress = self._progress

@@ -166,3 +166,26 @@ async def test_a_redraw_draws_only_what_changed_and_lays_out_only_when_the_file_
         await pilot.pause()
         assert calls == [("download-summary", False), ("download-files", True)]
         assert "b.pdf  1% of 1000 B" in shown(app)[1]
+
+
+async def test_the_bar_moves_a_percent_at_a_time_and_to_the_end_and_the_summary_is_not_markup() -> None:
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        panel.start(1000)
+        await pilot.pause()
+        bar = app.query_one(ProgressBar)
+        for number in range(9):  # 0.9%: nothing the bar can show
+            panel.file_done(number)
+            await pilot.pause()
+        assert bar.progress == 0 and shown(app)[0].startswith("Downloading 9 of 1,000 files")
+        panel.file_done(9)
+        await pilot.pause()
+        assert bar.progress == 10
+        for number in range(10, 1000):
+            panel.file_done(number)
+        await pilot.pause()
+        assert (bar.progress, bar.total) == (1000, 1000)
+        panel.finish("Combined 1,000 documents into /tmp/[bold]x[/bold]/all.pdf.")
+        await pilot.pause()
+        assert shown(app)[0] == "Combined 1,000 documents into /tmp/[bold]x[/bold]/all.pdf."
