@@ -9,12 +9,16 @@ from ssp_tui.widgets.download_panel import DownloadProgressPanel, format_bytes
 
 
 class PanelApp(App[None]):
-    def __init__(self) -> None:
+    def __init__(self, progress_interval: float = 0) -> None:
         super().__init__()
         self.cancelled: list[DownloadProgressPanel.Cancelled] = []
+        self.progress_interval = progress_interval
+        """0: every update is drawn (what these tests read); the pacing has a test of its own."""
 
     def compose(self) -> ComposeResult:
-        yield DownloadProgressPanel(id="panel")
+        panel = DownloadProgressPanel(id="panel")
+        panel.progress_interval = self.progress_interval
+        yield panel
 
     def on_mount(self) -> None:
         self.query_one(DownloadProgressPanel).focus()
@@ -189,3 +193,32 @@ async def test_the_bar_moves_a_percent_at_a_time_and_to_the_end_and_the_summary_
         panel.finish("Combined 1,000 documents into /tmp/[bold]x[/bold]/all.pdf.")
         await pilot.pause()
         assert shown(app)[0] == "Combined 1,000 documents into /tmp/[bold]x[/bold]/all.pdf."
+
+
+async def test_progress_is_drawn_at_once_then_at_most_once_an_interval_and_start_and_finish_at_once() -> None:
+    """Each drawing is a frame of the whole screen on the loop the downloads run on: while files arrive, the
+    first update is drawn at once and the rest when the interval ends (Textual's timer calls ``_rested``)."""
+    app = PanelApp(progress_interval=60)  # long enough that only the test ends an interval
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        assert DownloadProgressPanel.PROGRESS_INTERVAL_S > 0 and DownloadProgressPanel().progress_interval > 0
+        panel.start(3)
+        panel.file_done(0)
+        await pilot.pause()
+        assert shown(app)[0] == "Downloading 1 of 3 files · 0 B"
+        panel.file_done(1)
+        await pilot.pause()
+        assert shown(app)[0] == "Downloading 1 of 3 files · 0 B", "held until the interval ends"
+        panel._rested()
+        await pilot.pause()
+        assert shown(app)[0] == "Downloading 2 of 3 files · 0 B"
+        panel.file_done(2)
+        await pilot.pause()
+        assert shown(app)[0] == "Downloading 2 of 3 files · 0 B"
+        panel.finish("Saved 3 files.")
+        await pilot.pause()
+        assert shown(app)[0] == "Saved 3 files." and panel._resting is None
+        panel.start(1)
+        panel.file_done(0)
+        await pilot.pause()
+        assert shown(app)[0] == "Downloading 1 of 1 file · 0 B", "a new batch is drawn at once"
