@@ -81,6 +81,9 @@ ROUTES: tuple[Route, ...] = (
                             "every insured that q, by and status find (as /credentialing/insureds)"),
                  QueryParam("term", m.CertificateTerm), QueryParam("insured_id", str),
                  QueryParam("q", str), QueryParam("by", m.SearchBy), QueryParam("status", m.StatusFilter),
+                 QueryParam("sort", m.CertificateSort, description="insured (the default): by insured "
+                            "name, policy number, holder name; holder: by holder name, insured name, policy "
+                            "number. Names without regard to case, then exactly; the id last"),
                  *PAGING)),
     Route("GET", "/credentialing/certificates/{id}/pdf", "certificate_pdf", bytes),
     Route("GET", "/credentialing/insureds/{id}/claims-history", "claims_history_pdf", bytes,
