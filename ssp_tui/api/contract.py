@@ -66,7 +66,10 @@ ROUTES: tuple[Route, ...] = (
           summary="A one-time InvoiceCloud hand-off; 403 for agent, support and insured"),
     Route("POST", "/billing/policies/{id}/pay-link", "billing_policy_pay_link", m.PayLink),
     Route("GET", "/policies", "policies", m.Page[m.PolicySummary],
-          query=(QueryParam("status", m.StatusFilter), QueryParam("q", str), *PAGING)),
+          query=(QueryParam("status", m.StatusFilter),
+                 QueryParam("q", str, description="Part of a policy number or a policyholder's name (any "
+                            "case), or a policy id exactly"),
+                 *PAGING)),
     Route("GET", "/policies/{id}", "policy", m.PolicyDetail),
     Route("GET", "/policies/{id}/documents", "policy_documents", m.Page[m.Document],
           query=(QueryParam("term", m.Term), *PAGING)),

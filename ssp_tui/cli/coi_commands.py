@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,9 +30,11 @@ from ssp_tui.cli.output import Column, Output
 from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.formatting import plural
 from ssp_tui.operations.certificate_search import certificate_pages
-from ssp_tui.operations.downloads.jobs import coi_jobs, combined_title
-from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.safe_names import TEMPLATE_FIELDS
+
+if TYPE_CHECKING:
+    # Loaded by the download command only: `coi list` starts without the download engine (pikepdf and all).
+    from ssp_tui.operations.downloads import DownloadJob
 
 BY_INSURED: list[Column[Certificate]] = [
     Column("Insured", lambda c: c.insured_name),
@@ -136,6 +139,8 @@ def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_histor
     Named by the profile's filename template through the same job builders as the Credentialing screen, so
     a certificate has one name and one cache identity whichever front end fetched it.
     """
+    from ssp_tui.operations.downloads.jobs import coi_jobs
+
     planned = coi_jobs(
         certificates,
         wants_claims_history=lambda _certificate: claims_history,
@@ -197,6 +202,7 @@ def coi_download(
 
     async def body(run: CliRun) -> None:
         from ssp_tui.operations.downloads import DownloadPlan
+        from ssp_tui.operations.downloads.jobs import combined_title
 
         found = await find_all(run.client, query, for_ids=bool(wanted_ids))
         unresolved: list[tuple[str, str]] = []

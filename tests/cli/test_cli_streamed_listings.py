@@ -97,3 +97,25 @@ def test_coi_list_of_several_queries_merges_them_in_one_order_each_once(
     assert sorted(c.id for c in found) == sorted(union)  # each once, though one query was given twice
     assert found == sorted(union.values(), key=portal_order(CertificateSort.HOLDER))
     assert len(recorder.written_at(CERTIFICATES)) > len(holders) + 1  # several pages each
+
+
+@pytest.mark.parametrize("by", ["number", "id"])
+def test_docs_list_finds_the_policy_with_one_search_and_prints_what_one_page_would(
+    cli: Cli, login_as: LoginAs, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    profile = login_as(Role.AGENT)
+    listed = cli.run("policies", "list", "--status", "all", "--json", profile=profile)
+    policy = next(p for p in msgspec.json.decode(listed.stdout, type=list[PolicySummary]) if p.has_renewal)
+    reference = policy.policy_number.lower() if by == "number" else policy.id
+    whole = cli.run("docs", "list", reference, "--term", "all", profile=profile)
+    assert whole.exit_code == 0, whole.stderr
+    recorder = record_requests(monkeypatch)
+    paged = cli.run("docs", "list", reference, "--term", "all", profile=profile)
+    assert paged.exit_code == 0, paged.stderr
+    assert paged.stdout == whole.stdout and len(whole.stdout.splitlines()) > 8  # several pages of 4
+    documents = f"/api/v1/policies/{policy.id}/documents"
+    # One search resolves a number or an id (no detail, no 404 lookup); then only the document pages.
+    assert recorder.paths()[0] == "/api/v1/policies"
+    assert set(recorder.paths()[1:]) == {documents}
+    terms = [query["term"] for path, query, _ in recorder.requests if path == documents]
+    assert set(terms) == {"previous", "current", "renewal"}

@@ -13,7 +13,12 @@ import pytest
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Role, Session, Term, User
 from ssp_tui.operations import policy_lookup
-from ssp_tui.operations.policy_lookup import PolicyRef, policy_documents, resolve_policies
+from ssp_tui.operations.policy_lookup import (
+    PolicyRef,
+    policy_document_lists,
+    policy_documents,
+    resolve_policies,
+)
 
 POLICIES = {f"NCP{n:07d}": f"po_{n:04d}" for n in range(1, 41)}
 
@@ -86,7 +91,8 @@ class Portal:
         path = request.url.path.removeprefix("/api/v1")
         if path == "/policies":
             q = request.url.params.get("q", "")
-            items = [summary(number) for number in POLICIES if q.upper() in number]
+            # As the portal's search: part of a number (any case), or an id exactly.
+            items = [summary(n) for n, policy_id in POLICIES.items() if q.upper() in n or policy_id == q]
             # Pages of 16 (the cursor is where the next starts), so a whole listing takes several.
             start = int(request.url.params.get("cursor") or 0)
             following = str(start + 16) if start + 16 < len(items) else None
@@ -137,7 +143,7 @@ async def test_many_policy_numbers_cost_one_request_each_run_concurrently_and_ke
     assert resolved.found[1].terms == (Term.PREVIOUS, Term.CURRENT)  # NCP0000039
 
 
-async def test_an_id_is_tried_after_the_search_and_the_unknown_are_named_together(portal: Portal) -> None:
+async def test_an_id_a_number_or_an_unknown_reference_costs_one_search(portal: Portal) -> None:
     async with client_for(portal) as client:
         resolved = await resolve_policies(
             client, ["po_0007", "NCP0000003", "nope-1", "NCP0000007", "nope-2"], concurrency=3
@@ -147,15 +153,15 @@ async def test_an_id_is_tried_after_the_search_and_the_unknown_are_named_togethe
         ("po_0007", "NCP0000007"),
         ("NCP0000003", "NCP0000003"),
     ]
-    assert resolved.found[0].terms == (Term.CURRENT,)  # from the detail: the terms it really has
+    assert resolved.found[0].terms == (Term.PREVIOUS, Term.CURRENT)  # no renewal offered on NCP0000007
     assert resolved.unknown == ["nope-1", "nope-2"]
-    per_reference = Counter(r.url.params.get("q") or r.url.path.rsplit("/", 1)[-1] for r in portal.requests)
-    assert per_reference == {
-        "po_0007": 2,
+    assert all(r.url.path == "/api/v1/policies" for r in portal.requests)  # no detail, no 404 lookup
+    assert Counter(r.url.params["q"] for r in portal.requests) == {
+        "po_0007": 1,
         "NCP0000003": 1,
         "NCP0000007": 1,
-        "nope-1": 2,
-        "nope-2": 2,
+        "nope-1": 1,
+        "nope-2": 1,
     }
 
 
@@ -173,6 +179,20 @@ async def test_documents_of_many_policies_are_listed_concurrently_in_policy_and_
     assert [(d.policy_number, d.term) for d in documents] == expected
 
 
+async def test_document_lists_are_handed_on_in_order_before_the_last_is_fetched(portal: Portal) -> None:
+    policies = [PolicyRef(n, POLICIES[n], n, (Term.PREVIOUS, Term.CURRENT)) for n in list(POLICIES)[:4]]
+    async with client_for(portal) as client:
+        lists = policy_document_lists(client, policies, lambda p: p.terms, concurrency=2)
+        first = await anext(lists)
+        asked_by_then = len(portal.requests)
+        rest = [documents async for documents in lists]
+    assert [(d.policy_number, d.term) for d in first] == [(policies[0].policy_number, Term.PREVIOUS)] * 2
+    assert asked_by_then < 8 == len(portal.requests)
+    assert [(d.policy_number, d.term) for documents in rest for d in documents[:1]] == [
+        (p.policy_number, term) for p in policies for term in p.terms
+    ][1:]
+
+
 async def test_many_references_read_the_book_once_instead_of_a_search_each(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -185,9 +205,6 @@ async def test_many_references_read_the_book_once_instead_of_a_search_each(
     assert [p.policy_number for p in resolved.found] == numbers  # po_0007 is NCP0000007 again: kept once
     assert resolved.unknown == ["nope-1"]
     assert resolved.found[0].terms == (Term.PREVIOUS, Term.CURRENT, Term.RENEWAL)
-    listings = [r for r in portal.requests if r.url.path == "/api/v1/policies"]
-    assert len(listings) == 3 and not any("q" in r.url.params for r in listings)  # 40 policies, 16 a page
-    assert sorted(r.url.path for r in portal.requests if r not in listings) == [
-        "/api/v1/policies/nope-1",
-        "/api/v1/policies/po_0007",
-    ]
+    # Three pages (40 policies, 16 a page) answer every number and id: nothing else is asked.
+    assert [r.url.path for r in portal.requests] == ["/api/v1/policies"] * 3
+    assert not any("q" in r.url.params for r in portal.requests)
