@@ -2,10 +2,12 @@
 
 A whole book is thousands of policies, so nothing here goes one policy after another, and resolving a policy
 costs one request: a search (``GET /policies?q=``), which matches a policy number or, exactly, a policy id,
-and answers the number, the id and whether a renewal term is offered. Many references (``WHOLE_BOOK_FROM``)
-cost less still: the book's policy list, read once at 1,000 a page, answers every number and id in it. The
-document lists of every policy and term are then fetched ``concurrency`` at a time, at the API's largest
-page, and handed on in order as they arrive. Results keep the order the references were given in.
+and answers the number, the id and whether a renewal term is offered. Only a reference the search does not
+find is then tried as an id (``GET /policies/{id}``), for a portal whose search does not match ids (one
+started by an older ssp-tui). Many references (``WHOLE_BOOK_FROM``) cost less still: the book's policy list,
+read once at 1,000 a page, answers every number and id in it. The document lists of every policy and term are
+then fetched ``concurrency`` at a time, at the API's largest page, and handed on in order as they arrive.
+Results keep the order the references were given in.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import msgspec
 
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.constants import DEFAULT_CONCURRENCY
-from ssp_tui.api.models import Document, PolicySummary, StatusFilter, Term
+from ssp_tui.api.errors import NotFound
+from ssp_tui.api.models import Document, PolicyDetail, PolicySummary, StatusFilter, Term
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,13 +40,17 @@ class PolicyRef:
     id: str
     policy_number: str
     terms: tuple[Term, ...]
-    """The terms to look in: the previous and current terms and the renewal when one is offered (a term a
-    policy lacks simply lists no documents)."""
+    """The terms to look in: from a search, the previous and current terms and the renewal when one is
+    offered (a term a policy lacks simply lists no documents); the detail's when it was found by id."""
 
     @classmethod
     def from_summary(cls, reference: str, summary: PolicySummary) -> PolicyRef:
         terms = (Term.PREVIOUS, Term.CURRENT, *((Term.RENEWAL,) if summary.has_renewal else ()))
         return cls(reference, summary.id, summary.policy_number, terms)
+
+    @classmethod
+    def from_detail(cls, reference: str, detail: PolicyDetail) -> PolicyRef:
+        return cls(reference, detail.id, detail.policy_number, tuple(term.term for term in detail.terms))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +76,25 @@ async def in_parallel(
 
 async def resolve_policy(client: PortalClient, reference: str) -> PolicyRef | None:
     """The policy a reference names (a policy number, any case, or an id); None when there is none. One
-    request: the search matches ids too."""
+    request when there is one: the search matches ids too."""
     text = reference.strip()
     if not text:
         return None
     async for summary in client.policies.list(status=StatusFilter.ALL, q=text):
         if summary.policy_number.casefold() == text.casefold() or summary.id == text:
             return PolicyRef.from_summary(reference, summary)
-    return None
+    return await _policy_by_id(client, reference)
+
+
+async def _policy_by_id(client: PortalClient, reference: str) -> PolicyRef | None:
+    """A reference no search found, tried as an id: a portal's search may not match ids."""
+    text = reference.strip()
+    if not text:
+        return None
+    try:
+        return PolicyRef.from_detail(reference, await client.policies.get(text))
+    except (NotFound, ValueError):  # ValueError: not usable as an id at all
+        return None
 
 
 async def _listed(client: PortalClient, references: Sequence[str]) -> dict[str, PolicySummary]:
@@ -102,10 +120,13 @@ async def resolve_policies(
         answers = await in_parallel(distinct, lambda ref: resolve_policy(client, ref), concurrency)
     else:
         listed = await _listed(client, distinct)
-        answers = [
-            PolicyRef.from_summary(reference, listed[reference]) if reference in listed else None
-            for reference in distinct
-        ]
+
+        async def one(reference: str) -> PolicyRef | None:
+            if reference in listed:
+                return PolicyRef.from_summary(reference, listed[reference])
+            return await _policy_by_id(client, reference)
+
+        answers = await in_parallel(distinct, one, concurrency)
     found: dict[str, PolicyRef] = {}
     unknown: list[str] = []
     for reference, policy in zip(distinct, answers, strict=True):

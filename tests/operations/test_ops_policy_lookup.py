@@ -70,9 +70,10 @@ def reply(status: int, payload: object) -> httpx2.Response:
 
 class Portal:
     """Answers the policy search, the policy detail and document lists; counts requests and how many were
-    in flight at once."""
+    in flight at once. ``search_matches_ids``: False for a portal whose search does not (an older one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, search_matches_ids: bool = True) -> None:
+        self.search_matches_ids = search_matches_ids
         self.requests: list[httpx2.Request] = []
         self.in_flight = 0
         self.most_in_flight = 0
@@ -92,7 +93,8 @@ class Portal:
         if path == "/policies":
             q = request.url.params.get("q", "")
             # As the portal's search: part of a number (any case), or an id exactly.
-            items = [summary(n) for n, policy_id in POLICIES.items() if q.upper() in n or policy_id == q]
+            by_id = {policy_id: n for n, policy_id in POLICIES.items()} if self.search_matches_ids else {}
+            items = [summary(n) for n in POLICIES if q.upper() in n or by_id.get(q) == n]
             # Pages of 16 (the cursor is where the next starts), so a whole listing takes several.
             start = int(request.url.params.get("cursor") or 0)
             following = str(start + 16) if start + 16 < len(items) else None
@@ -143,11 +145,16 @@ async def test_many_policy_numbers_cost_one_request_each_run_concurrently_and_ke
     assert resolved.found[1].terms == (Term.PREVIOUS, Term.CURRENT)  # NCP0000039
 
 
-async def test_an_id_a_number_or_an_unknown_reference_costs_one_search(portal: Portal) -> None:
+REFERENCES = ["po_0007", "NCP0000003", "nope-1", "NCP0000007", "nope-2"]
+
+
+def asked_per_reference(portal: Portal) -> Counter[str]:
+    return Counter(r.url.params.get("q") or r.url.path.rsplit("/", 1)[-1] for r in portal.requests)
+
+
+async def test_an_id_or_a_number_costs_one_search_and_the_unknown_are_named_together(portal: Portal) -> None:
     async with client_for(portal) as client:
-        resolved = await resolve_policies(
-            client, ["po_0007", "NCP0000003", "nope-1", "NCP0000007", "nope-2"], concurrency=3
-        )
+        resolved = await resolve_policies(client, REFERENCES, concurrency=3)
     # NCP0000007 is po_0007 named again: kept once, where it was first named.
     assert [(p.reference, p.policy_number) for p in resolved.found] == [
         ("po_0007", "NCP0000007"),
@@ -155,14 +162,23 @@ async def test_an_id_a_number_or_an_unknown_reference_costs_one_search(portal: P
     ]
     assert resolved.found[0].terms == (Term.PREVIOUS, Term.CURRENT)  # no renewal offered on NCP0000007
     assert resolved.unknown == ["nope-1", "nope-2"]
-    assert all(r.url.path == "/api/v1/policies" for r in portal.requests)  # no detail, no 404 lookup
-    assert Counter(r.url.params["q"] for r in portal.requests) == {
-        "po_0007": 1,
-        "NCP0000003": 1,
-        "NCP0000007": 1,
-        "nope-1": 1,
-        "nope-2": 1,
-    }
+    # Found: one search each, no detail. Not found: the search, then a lookup as an id (404).
+    assert asked_per_reference(portal) == {
+        "po_0007": 1, "NCP0000003": 1, "NCP0000007": 1, "nope-1": 2, "nope-2": 2
+    }  # fmt: skip
+
+
+async def test_a_portal_whose_search_does_not_match_ids_still_finds_an_id() -> None:
+    portal = Portal(search_matches_ids=False)
+    async with client_for(portal) as client:
+        resolved = await resolve_policies(client, REFERENCES, concurrency=3)
+    assert [(p.reference, p.policy_number) for p in resolved.found] == [
+        ("po_0007", "NCP0000007"),
+        ("NCP0000003", "NCP0000003"),
+    ]
+    assert resolved.found[0].terms == (Term.CURRENT,)  # from the detail: the terms it really has
+    assert resolved.unknown == ["nope-1", "nope-2"]
+    assert asked_per_reference(portal)["po_0007"] == 2
 
 
 async def test_documents_of_many_policies_are_listed_concurrently_in_policy_and_term_order(
@@ -205,6 +221,7 @@ async def test_many_references_read_the_book_once_instead_of_a_search_each(
     assert [p.policy_number for p in resolved.found] == numbers  # po_0007 is NCP0000007 again: kept once
     assert resolved.unknown == ["nope-1"]
     assert resolved.found[0].terms == (Term.PREVIOUS, Term.CURRENT, Term.RENEWAL)
-    # Three pages (40 policies, 16 a page) answer every number and id: nothing else is asked.
-    assert [r.url.path for r in portal.requests] == ["/api/v1/policies"] * 3
-    assert not any("q" in r.url.params for r in portal.requests)
+    # Three pages (40 policies, 16 a page) answer every number and id; only the unknown is looked up.
+    listings = [r for r in portal.requests if r.url.path == "/api/v1/policies"]
+    assert len(listings) == 3 and not any("q" in r.url.params for r in listings)
+    assert [r.url.path for r in portal.requests if r not in listings] == ["/api/v1/policies/nope-1"]
