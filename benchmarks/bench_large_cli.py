@@ -8,7 +8,7 @@ its own process with stdout piped (tab-separated lines, or --json), read as it c
 row and to its end are recorded. Its baseline is benchmarks/raw_listing.py, also its own process: httpx and
 msgspec fetching and decoding the same pages at limit=1000. Interleaved over --runs rounds:
   policies list --status all | billing list | seminars activity (200,000 rows; also --json) | coi list (the
-  whole book) | docs list POLICY --term all
+  whole book, by insured and --group coi by holder: the portal sorts) | docs list POLICY --term all
 Then the whole-book download: `docs download` of every policy number (--book-policies: the first N) with
 --term all into one folder, once cold (untimed against a goal), then again with everything cached and every
 file already in place, against listing the book raw (every document list of every policy, 6 at a time).
@@ -129,6 +129,11 @@ async def measure(args: argparse.Namespace) -> list[Result]:
                 0,
             ),
             "coi list (whole book)": (ssp(book.base_url, "coi", "list"), ["coi"], 1),
+            "coi list --group coi (whole book)": (
+                ssp(book.base_url, "coi", "list", "--group", "coi"),
+                ["coi", "holder"],
+                1,
+            ),
             "docs list --term all": (
                 ssp(book.base_url, "docs", "list", first.policy_number, "--term", "all"),
                 ["docs", first.id],
