@@ -165,3 +165,21 @@ def test_pdf_paths() -> None:
         CredentialingResource.claims_history_path("i 1", "p&1")
         == "/credentialing/insureds/i%201/claims-history?policy_id=p%261"
     )
+
+
+async def test_collect_with_a_limit_asks_for_no_more_than_it_keeps(harness: Harness) -> None:
+    """The first 501 of a broad search: one page of 501, not a full page of 1,000 (issue 23: Support's
+    search asked the portal for twice what it showed)."""
+    portal = PagedPortal(total=2500, page_size=1000)
+    async with harness.client(portal.handle) as client:
+        first = await client.policies.list().collect(limit=501)
+    assert len(first) == 501
+    assert [r.url.params["limit"] for r in portal.requests] == ["501"]
+
+
+async def test_later_pages_of_a_limited_collect_ask_only_for_what_is_still_wanted(harness: Harness) -> None:
+    portal = PagedPortal(total=2500, page_size=100)  # a portal that gives less than asked for
+    async with harness.client(portal.handle) as client:
+        first = await client.policies.list().collect(limit=250)
+    assert [p.policy_number for p in first] == [f"NC-{n:05d}" for n in range(250)]
+    assert [r.url.params["limit"] for r in portal.requests] == ["250", "150", "50"]
