@@ -5,7 +5,6 @@ Kept small on purpose: sections live in ``section_registry.py``, sign-in glue in
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Input
 
-from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID
+from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID, focused_binds
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.section_prebuild import SectionPrebuilder
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
@@ -27,9 +26,6 @@ from ssp_tui.tui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from textual.dom import DOMNode
-    from textual.widget import Widget
 
     from ssp_tui.portal.target import DemoLogin, PortalTarget
     from ssp_tui.settings.config import Profile
@@ -171,17 +167,6 @@ class SspApp(App[None]):
                     return True
         return False
 
-    def _focused_binds(self, focused: Widget | None, action: str) -> bool:
-        """Whether a node from the focused widget up to its screen binds the key of ``action`` to something
-        of its own: then the key is theirs (Textual's screens bind it to these same focus moves)."""
-        keys = {"focus_next": "tab", "focus_previous": "shift+tab"}[action]
-        node: DOMNode | None = focused
-        while node is not None and node is not self:
-            if any(b.action != f"app.{action}" for b in node._bindings.key_to_bindings.get(keys, ())):
-                return True
-            node = node.parent
-        return False
-
     # -- sections --
 
     def visible_sections(self) -> list[Section]:
@@ -278,7 +263,7 @@ class SspApp(App[None]):
         if action == "logout":
             return self.controller.user is not None
         if action in ("focus_next", "focus_previous"):
-            return not self._focused_binds(self.screen.focused, action)
+            return not focused_binds(self.screen.focused, self, action)
         if action == "section_key":
             return any(s.key == parameters[0] for s in self.visible_sections()) if parameters else False
         return True
@@ -401,35 +386,3 @@ class SspApp(App[None]):
     async def on_unmount(self) -> None:
         await self.controller.aclose()
 
-
-def run_app(
-    portal: str | None = None, profile: str | None = None, force_sandbox: bool = False, no_mouse: bool = False
-) -> None:
-    """``ssp-tui`` with no subcommand: choose the portal, then run the TUI (the sandbox starts beside it)."""
-    from ssp_tui.errors import ConfigError
-    from ssp_tui.portal.target import choose_target
-    from ssp_tui.settings.config import config_path, load_keymap, load_profile
-
-    try:
-        profile_name, loaded = load_profile(profile)
-        keymap, keymap_problems = load_keymap()
-        target = choose_target(portal, loaded, force_sandbox=force_sandbox)
-    except ConfigError as error:
-        # Before the UI exists a plain message on stderr is the clearest place for it (exit status 1).
-        raise SystemExit(f"ssp-tui: {error.full_message}") from None
-    # Everything imported so far (modules, classes, Textual's tables) lives as long as the process. Frozen,
-    # the collector stops re-scanning it: the full collections that otherwise fall inside the first frame
-    # cost about 50 ms of start-up (docs/performance.md), and every later full collection is cheaper too.
-    # (Keeping the collector off until the first frame was tried: the one big collection when it came back
-    # on then held the frame's write to the terminal back by about 100 ms.)
-    gc.freeze()
-    gc.enable()  # ssp_tui.__main__ turned it off for the imports
-    app = SspApp(
-        target,
-        profile_name=profile_name,
-        profile=loaded,
-        keymap=keymap,
-        keymap_source=config_path(),
-        keymap_problems=keymap_problems,
-    )
-    app.run(mouse=not no_mouse)
