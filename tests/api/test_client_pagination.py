@@ -10,7 +10,7 @@ import pytest
 from client_helpers import Harness, json_response
 
 from ssp_tui.api.errors import ProtocolError
-from ssp_tui.api.models import AgentCategory, CertificateTerm, SearchBy, StatusFilter, Term
+from ssp_tui.api.models import AgentCategory, CertificateSort, CertificateTerm, SearchBy, StatusFilter, Term
 
 
 def policy(n: int) -> dict:
@@ -115,6 +115,8 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
         await client.credentialing.search_certificates(
             "NCP1", by=SearchBy.POLICY_NUMBER, status=StatusFilter.ACTIVE, term=CertificateTerm.RENEWAL
         ).collect()
+        await client.credentialing.search_certificates(sort=CertificateSort.HOLDER).collect()
+        await client.credentialing.certificates("p1", sort=CertificateSort.INSURED).collect()
     paths = [r.url.raw_path.decode().split("?")[0] for r in seen]
     assert paths == [
         "/api/v1/policies/pol%2F1/documents",  # an id never escapes its path segment
@@ -129,6 +131,8 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
         "/api/v1/billing/accounts",
         "/api/v1/billing/policies",
         "/api/v1/credentialing/certificates",  # the search: no policy_id
+        "/api/v1/credentialing/certificates",
+        "/api/v1/credentialing/certificates",
     ]
     params = [dict(r.url.params) for r in seen]
     assert params[0]["term"] == "renewal"
@@ -148,7 +152,8 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
     assert params[8]["q"] == "past due"
     assert params[11] == {
         "q": "NCP1", "by": "policy_number", "status": "active", "term": "renewal", "limit": "1000"
-    }
+    }  # no sort: the portal's default order
+    assert params[12]["sort"] == "holder" and params[13]["sort"] == "insured"
 
 
 def test_pdf_paths() -> None:

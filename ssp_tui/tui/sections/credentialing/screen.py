@@ -36,8 +36,11 @@ from ssp_tui.tui.sections.credentialing.search import CertificateSearch, CoiSear
 from ssp_tui.tui.sections.credentialing.season import EXPIRING_TAB, SENT_TAB, CredentialingSeason
 from ssp_tui.tui.sections.credentialing.season_panes import ExpiringPane, SentPane
 from ssp_tui.tui.sections.credentialing.selection import (
+    CERTIFICATE_REPEATS,
+    INSURED_REPEATS,
     CertificateSelection,
     Grouping,
+    collect_sharing,
     group_certificates,
     plan_downloads,
 )
@@ -172,9 +175,11 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
     runner = getters.query_one(DownloadRunner)
 
     def on_mount(self) -> None:
+        self.tree.focus()
+
+    def first_shown(self) -> None:
         self.search(self.search_bar.search)
         self.load_requests()
-        self.tree.focus()
 
     def open_intent(self, intent: str) -> None:
         if not self.query(CertificateTree):
@@ -196,15 +201,21 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
         self.query_one("#coi-summary", Static).update("Searching…")
         q = search.text or None
         # The insureds (for holder requests and the summary) and their certificates, each a few pages even
-        # for a whole book (one certificate search, not a request per policy), both at once.
+        # for a whole book (one certificate search, not a request per policy), both at once; the values
+        # repeated from row to row kept once (two thirds of a whole book's certificates).
         insureds, certificates = await asyncio.gather(
             self.controller.call(
-                lambda c: c.credentialing.insureds(q=q, by=search.by, status=search.status).collect()
+                lambda c: collect_sharing(
+                    c.credentialing.insureds(q=q, by=search.by, status=search.status), INSURED_REPEATS
+                )
             ),
             self.controller.call(
-                lambda c: c.credentialing.search_certificates(
-                    q=q, by=search.by, status=search.status, term=search.term
-                ).collect()
+                lambda c: collect_sharing(
+                    c.credentialing.search_certificates(
+                        q=q, by=search.by, status=search.status, term=search.term
+                    ),
+                    CERTIFICATE_REPEATS,
+                )
             ),
         )
         policy_ids = {i.policy_id for i in insureds}
@@ -262,6 +273,8 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
 
     @on(CoiSearchBar.SearchRequested)
     def search_requested(self, message: CoiSearchBar.SearchRequested) -> None:
+        if not self.shown:
+            return  # the lists' first values, set as it mounts: first_shown loads with it
         self.search(message.search)
         if self.focused is self.query_one("#coi-query", Input):
             self.tree.focus()  # Enter in the box: on to the results, ready to tick
