@@ -18,7 +18,6 @@ from ssp_tui.operations.downloads import (
     JobState,
     Phase,
 )
-from ssp_tui.operations.downloads import combine as download_combine
 from ssp_tui.operations.safe_names import render_template
 
 from .fakes import FakePortal, run_engine, sha256_of
@@ -292,12 +291,11 @@ async def test_no_jobs_is_a_complete_empty_run(portal: FakePortal, dirs) -> None
     assert combined.combined_path is None and combined.missing == []
 
 
-async def test_many_documents_are_combined_in_parts_into_the_same_pdf(
-    portal: FakePortal, dirs, monkeypatch: pytest.MonkeyPatch
+async def test_an_unreadable_document_among_many_is_named_missing_and_the_rest_combined(
+    portal: FakePortal, dirs
 ) -> None:
-    """Above COMBINE_PART documents the PDF is made in parts (memory stays flat): every page in order, a
-    bookmark per document at its first page, an unreadable document named as missing, no part left over."""
-    monkeypatch.setattr(download_combine, "COMBINE_PART", 3)
+    """A document found unreadable while the PDF is being written is left out whole: every other page in
+    order, a bookmark per document at its first page, the unreadable one named missing, nothing left over."""
     cache, target = dirs
     pages = [1, 2, 1, 3, 1, 2, 1, 1]
     jobs = [job_for(portal, f"d{i}", count, f"Title {i}") for i, count in enumerate(pages)]
@@ -306,11 +304,14 @@ async def test_many_documents_are_combined_in_parts_into_the_same_pdf(
     jobs[4] = DownloadJob(jobs[4].key, jobs[4].api_path, jobs[4].relative_path, "Title 4", sha256_of(broken))
     result = await run_engine(portal, cache, jobs, target, DownloadMode.COMBINED, allow_missing=True)
     assert [failed.job.key for failed in result.failed] == ["d4"]
+    assert result.failed[0].message.startswith("Not a readable PDF")
     assert result.combined_path is not None
     with pikepdf.open(result.combined_path) as pdf, pdf.open_outline() as outline:
+        assert pdf.check_pdf_syntax() == []
         assert len(pdf.pages) == sum(pages) - pages[4]
         titles = [item.title for item in outline.root]
         assert titles[0].startswith("MISSING 1 of 8")
+        assert [child.title for child in outline.root[0].children] == ["Missing: Title 4"]
         assert titles[1:] == [f"Title {i}" for i in range(8) if i != 4]
         starts = [pikepdf.Page(item.destination[0]).index for item in list(outline.root)[1:]]
         assert starts == [0, 1, 3, 4, 7, 9, 10]
