@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -18,6 +20,7 @@ from ssp_tui.operations.downloads import (
     JobState,
     Phase,
 )
+from ssp_tui.operations.downloads.pdf import CombinedPdfWriter
 from ssp_tui.operations.safe_names import render_template
 
 from .fakes import FakePortal, run_engine, sha256_of
@@ -187,6 +190,54 @@ async def test_cancelling_the_task_mid_combined_run_leaves_nothing(portal: FakeP
         await run
     assert all_files(target) == []
     assert leftovers(target, cache) == []
+
+
+def cancel_at_second_document(monkeypatch: pytest.MonkeyPatch, cancel: Callable[[], None]) -> list[str]:
+    """Make the combined PDF's writer call ``cancel`` on the event loop once two documents are written, and
+    wait there until it has run: a cancel that arrives mid-write, at a known point."""
+    loop = asyncio.get_running_loop()
+    appended: list[str] = []
+    real = CombinedPdfWriter.append
+
+    def append(writer: CombinedPdfWriter, source: Path, title: str) -> str | None:
+        outcome = real(writer, source, title)
+        appended.append(title)
+        if len(appended) == 2:
+            done = threading.Event()
+            loop.call_soon_threadsafe(lambda: (cancel(), done.set()))
+            done.wait(10)
+        return outcome
+
+    monkeypatch.setattr(CombinedPdfWriter, "append", append)
+    return appended
+
+
+async def test_a_cancel_while_the_combined_pdf_is_written_stops_it_and_leaves_nothing(
+    portal: FakePortal, dirs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache, target = dirs
+    jobs = [job_for(portal, f"d{i}", 1, f"Title {i}") for i in range(6)]
+    cancel = asyncio.Event()
+    appended = cancel_at_second_document(monkeypatch, cancel.set)
+    result = await run_engine(portal, cache, jobs, target, DownloadMode.COMBINED, cancel=cancel)
+    assert result.cancelled and result.combined_path is None and not result.complete
+    assert appended == ["Title 0", "Title 1"]  # the writer stopped before its next document
+    assert all_files(target) == [] and leftovers(target, cache) == []
+    assert not (cache / "combined").exists() and list((cache / "incoming").iterdir()) == []
+
+
+async def test_cancelling_the_task_while_the_combined_pdf_is_written_leaves_nothing(
+    portal: FakePortal, dirs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache, target = dirs
+    jobs = [job_for(portal, f"d{i}", 1, f"Title {i}") for i in range(6)]
+    run: asyncio.Task[object] | None = None
+    cancel_at_second_document(monkeypatch, lambda: run.cancel() if run is not None else None)
+    run = asyncio.create_task(run_engine(portal, cache, jobs, target, DownloadMode.COMBINED))
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    assert all_files(target) == [] and leftovers(target, cache) == []
+    assert not (cache / "combined").exists() and list((cache / "incoming").iterdir()) == []
 
 
 @pytest.mark.parametrize("relative", ["../../etc/passwd", "/etc/passwd", "sub/../../escape.pdf"])

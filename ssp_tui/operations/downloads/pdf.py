@@ -128,7 +128,9 @@ class CombinedPdfWriter:
         """Copy every page of ``source`` after those already written, with a bookmark titled ``title``.
         Returns None, or why the file is not a readable PDF (and then nothing of it is written)."""
         try:
-            with pikepdf.open(io.BytesIO(source.read_bytes())) as pdf:
+            # Inherited page attributes are pushed onto each page as it opens, since the source's page
+            # tree stays behind (PDF 32000-1 7.7.3.4).
+            with pikepdf.open(io.BytesIO(source.read_bytes()), inherit_page_attributes=True) as pdf:
                 pages = [page.obj for page in pdf.pages]
                 if not pages:
                     return "The PDF has no pages."

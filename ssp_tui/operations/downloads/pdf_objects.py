@@ -28,11 +28,6 @@ _REAL = pikepdf.ObjectType.real
 _BOOLEAN = pikepdf.ObjectType.boolean
 _NULL = pikepdf.ObjectType.null
 
-INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
-"""Page attributes a page may take from its ancestors (PDF 32000-1 7.7.3.4): copied onto the page, since
-the combined PDF's page tree is a new one."""
-_ANCESTORS = 64
-"""How far up a page's /Parent chain to look for inherited attributes (a cycle guard)."""
 _DETACHED = frozenset({"/Pages", "/Catalog"})
 """Types of objects a page's content never needs: a reference to one (other than a page's /Parent, which
 is never followed) is written as null, rather than pull the source's whole document in."""
@@ -72,7 +67,11 @@ def real_bytes(value: Decimal | float) -> bytes:
 class SourceObjects:
     """The objects of one source reachable from its pages, numbered from ``first_number`` in the order they
     are reached. The source's pages take the first numbers, in page order, so that whatever refers to a page
-    (a link, a form field) refers to the page as written."""
+    (a link, a form field) refers to the page as written.
+
+    The source must be opened with ``inherit_page_attributes=True`` (pikepdf's default, asked for anyway):
+    the Resources, MediaBox, CropBox and Rotate a page takes from its ancestors are then on the page itself,
+    and the source's page tree is left behind."""
 
     def __init__(self, pages: list[pikepdf.Object], first_number: int, pages_ref: bytes) -> None:
         self._pages_ref = pages_ref
@@ -107,8 +106,6 @@ class SourceObjects:
         for key, value in page.items():
             if key != "/Parent":
                 parts += (name_bytes(key), b" ", self._value(value))
-        for key, value in _inherited(page):
-            parts += (name_bytes(key), b" ", self._value(value))
         parts += (b"/Parent ", self._pages_ref, b">>")
         return b"".join(parts)
 
@@ -175,22 +172,3 @@ class SourceObjects:
             raise pikepdf.PdfError("a stream that is not an indirect object")
         # An operator or inline image is content-stream syntax, never an object of the file.
         raise pikepdf.PdfError(f"an object of type {code.name} outside a content stream")
-
-
-def _inherited(page: pikepdf.Object) -> list[tuple[str, object]]:
-    """The inheritable attributes ``page`` lacks and an ancestor has, nearest ancestor first."""
-    wanted = [key for key in INHERITED if key not in page]
-    found: list[tuple[str, object]] = []
-    node = page.get("/Parent")
-    depth = 0
-    while wanted and node is not None and depth < _ANCESTORS:
-        if not isinstance(node, pikepdf.Dictionary):
-            break
-        for key in list(wanted):
-            value = node.get(key)
-            if value is not None:
-                found.append((key, value))
-                wanted.remove(key)
-        node = node.get("/Parent")
-        depth += 1
-    return found
