@@ -64,7 +64,7 @@ TREE_SOURCE = raw_pdf(
         10: b"<</Length 13 0 R>>\nstream\n%s\nendstream" % PAGE_TWO,
         # A link to the first page; strings and names that need escaping; a reference to the page tree.
         11: b"<</Type/Annot/Subtype/Link/Rect[0 0 10 10]/Border[0 0 0]/Dest[5 0 R/Fit]"
-        b"/Contents(a\\)b\\\\c \\351)/NM<00FF28>/Odd#20Key/A#23B#28/Back 2 0 R>>",
+        b"/Contents(a\\)b\\\\c \\351)/NM<00FF28>/Odd#20Key/A#23B#28/Back 2 0 R/Not#E9UTF8/V#E9>>",
         12: b"1",
         13: b"%d" % len(PAGE_TWO),
     }
@@ -150,6 +150,7 @@ def test_inherited_attributes_shared_objects_and_what_needs_escaping(tmp_path: P
         assert link.Dest[0].objgen == one.obj.objgen  # the link leads to the page as written
         assert bytes(link.Contents) == b"a)b\\c \xe9" and bytes(link.NM) == b"\x00\xff("
         assert link["/Odd Key"] == pikepdf.Name("/A#B(")
+        assert link["/Not\udce9UTF8"].unparse() == b"/V#e9"  # names are bytes, not always UTF-8
         assert link.get("/Back") is None  # the source's page tree is not pulled in
 
 

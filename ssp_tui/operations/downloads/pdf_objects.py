@@ -149,7 +149,7 @@ class SourceObjects:
     def _direct(self, obj: pikepdf.Object) -> bytes:
         code = obj._type_code
         if code == _NAME:
-            return name_bytes(str(obj))
+            return obj.unparse()  # QPDF's own escaping: a name need not be UTF-8, so not through str()
         if code == _DICTIONARY:
             parts = [b"<<"]
             for key, value in obj.items():
