@@ -36,7 +36,9 @@ the file is binary. A PDF 2.0 source raises the version through the catalog's /V
 _CATALOG = 1
 _PAGE_TREE = 2
 _PAGE_TREE_REF = b"2 0 R"
-_FLUSH_AT = 1 << 20
+_FLUSH_AT = 1 << 18
+_SLICE = 4096
+"""Page-tree kids and cross-reference entries formatted at a time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +155,16 @@ class CombinedPdfWriter:
         self, *, missing_titles: Sequence[str] = (), total: int | None = None, labels: PdfLabels | None = None
     ) -> WrittenPdf:
         """Write the page tree, the bookmarks (a first "MISSING" one listing ``missing_titles`` when there
-        are any), the metadata and the cross-reference table; the file is complete and flushed after."""
+        are any), the metadata and the cross-reference table; the file is complete and flushed after.
+        What grows with the documents (the page tree's kids, the bookmarks, the table) is written a slice at
+        a time, so that finishing 50,000 documents takes no more memory than finishing 50."""
         if not self._pages:
             raise ValueError("no pages to write")
-        kids = b" ".join([b"%d 0 R" % number for number in self._pages])
-        self._object(_PAGE_TREE, b"<</Type/Pages/Count %d/Kids[%s]>>" % (len(self._pages), kids))
+        self._offsets[_PAGE_TREE] = self._offset
+        self._write(b"%d 0 obj\n<</Type/Pages/Count %d/Kids[" % (_PAGE_TREE, len(self._pages)))
+        for start in range(0, len(self._pages), _SLICE):
+            self._write(b"".join([b"%d 0 R " % number for number in self._pages[start : start + _SLICE]]))
+        self._write(b"]>>\nendobj\n")
         catalog = [
             b"<</Type/Catalog/Pages ",
             _PAGE_TREE_REF,
@@ -168,62 +175,79 @@ class CombinedPdfWriter:
         catalog.append(b">>")
         info = self._info(labels) if labels is not None else None
         self._object(_CATALOG, b"".join(catalog))
-        self._flush()
         table = self._offset
         size = len(self._offsets)
-        lines = [b"xref\n0 %d\n0000000000 65535 f\r\n" % size]
-        lines += [b"%010d 00000 n\r\n" % offset for offset in self._offsets[1:]]
-        file_id = string_bytes(self._digest.copy().digest()[:16])
+        self._write(b"xref\n0 %d\n0000000000 65535 f\r\n" % size)
+        for start in range(1, size, _SLICE):
+            self._write(
+                b"".join([b"%010d 00000 n\r\n" % offset for offset in self._offsets[start : start + _SLICE]])
+            )
+        self._flush()
+        file_id = string_bytes(self._digest.copy().digest()[:16])  # of everything before the trailer
         trailer = b"trailer\n<</Size %d/Root %d 0 R" % (size, _CATALOG)
         if info is not None:
             trailer += b"/Info %d 0 R" % info
-        trailer += b"/ID[%s%s]>>\nstartxref\n%d\n%%%%EOF\n" % (file_id, file_id, table)
-        self._write(b"".join(lines) + trailer)
+        self._write(trailer + b"/ID[%s%s]>>\nstartxref\n%d\n%%%%EOF\n" % (file_id, file_id, table))
         self._flush()
         self._file.flush()
         return WrittenPdf(len(self._pages), self._digest.hexdigest(), self._offset)
 
     def _outline(self, missing_titles: Sequence[str], total: int | None) -> int:
-        """The bookmarks, one per document at its first page; returns the outline dictionary's number."""
+        """The bookmarks, one per document at its first page, after a "MISSING" one when documents are
+        missing; returns the outline dictionary's number. The top-level bookmarks take consecutive numbers,
+        so each one's /Prev and /Next are known without a list of them."""
         root = self._new_number()
-        first_page = self._pages[0]
-        items: list[tuple[str, int, list[str]]] = []
+        children: list[str] = []
         if missing_titles:
-            count = total if total is not None else len(self._starts) + len(missing_titles)
             children = [f"Missing: {title}" for title in missing_titles[:MAX_LISTED_MISSING]]
             if len(missing_titles) > MAX_LISTED_MISSING:
                 children.append(f"... and {len(missing_titles) - MAX_LISTED_MISSING} more")
-            items.append(
-                (f"MISSING {len(missing_titles)} of {count} documents (see list)", first_page, children)
-            )
-        items += [(title or "Untitled", self._pages[start], []) for title, start in self._starts]
-        numbers = [self._new_number() for _ in items]
-        visible = len(items) + sum(len(children) for _, _, children in items)
+        top = len(self._starts) + (1 if missing_titles else 0)
+        first = len(self._offsets)
+        self._offsets.extend(array("q", bytes(8 * top)))
         self._object(
-            root, b"<</Type/Outlines/First %d 0 R/Last %d 0 R/Count %d>>" % (numbers[0], numbers[-1], visible)
+            root,
+            b"<</Type/Outlines/First %d 0 R/Last %d 0 R/Count %d>>"
+            % (first, first + top - 1, top + len(children)),
         )
-        for position, (title, page, children) in enumerate(items):
-            self._bookmark(numbers, position, root, title, page, children)
+        position = 0
+        if missing_titles:
+            count = total if total is not None else len(self._starts) + len(missing_titles)
+            title = f"MISSING {len(missing_titles)} of {count} documents (see list)"
+            self._bookmark(first, position, top, root, title, self._pages[0], children)
+            position += 1
+        for title, start in self._starts:
+            self._bookmark(first, position, top, root, title or "Untitled", self._pages[start])
+            position += 1
         return root
 
     def _bookmark(
-        self, numbers: Sequence[int], position: int, parent: int, title: str, page: int, children: list[str]
+        self,
+        first: int,
+        position: int,
+        count: int,
+        parent: int,
+        title: str,
+        page: int,
+        children: Sequence[str] = (),
     ) -> None:
+        """Bookmark ``position`` of the ``count`` numbered from ``first`` under ``parent``, at ``page``."""
+        number = first + position
         body = [b"<</Title ", _text(title), b"/Parent %d 0 R/Dest[%d 0 R/Fit]" % (parent, page)]
         if position > 0:
-            body.append(b"/Prev %d 0 R" % numbers[position - 1])
-        if position + 1 < len(numbers):
-            body.append(b"/Next %d 0 R" % numbers[position + 1])
+            body.append(b"/Prev %d 0 R" % (number - 1))
+        if position + 1 < count:
+            body.append(b"/Next %d 0 R" % (number + 1))
         if children:
-            child_numbers = [self._new_number() for _ in children]
+            below = len(self._offsets)
+            self._offsets.extend(array("q", bytes(8 * len(children))))
             body.append(
-                b"/First %d 0 R/Last %d 0 R/Count %d" % (child_numbers[0], child_numbers[-1], len(children))
+                b"/First %d 0 R/Last %d 0 R/Count %d" % (below, below + len(children) - 1, len(children))
             )
         body.append(b">>")
-        number = numbers[position]
         self._object(number, b"".join(body))
         for index, child in enumerate(children):
-            self._bookmark(child_numbers, index, number, child, page, [])
+            self._bookmark(below, index, len(children), number, child, page)
 
     def _info(self, labels: PdfLabels) -> int:
         """The Title, Subject and Keywords in the document information; no dates, so the same documents give
