@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 from pathlib import Path
 
 import pikepdf
@@ -126,6 +127,12 @@ def test_missing_documents_get_a_first_bookmark_listing_them(tmp_path: Path) -> 
         assert children[-1] == "... and 2 more"
         assert pikepdf.Page(first.destination[0]).index == 0 and here.title == "Here"
         assert pdf.Root.Outlines.Count == 2 + MAX_LISTED_MISSING + 1
+        for level in ([first, here], list(first.children)):  # each level linked both ways, and ends
+            objects = [item.obj for item in level]
+            assert "/Prev" not in objects[0] and "/Next" not in objects[-1]
+            assert all(b.Prev.objgen == a.objgen for a, b in itertools.pairwise(objects))
+            assert objects[0].Parent.First.objgen == objects[0].objgen
+            assert objects[0].Parent.Last.objgen == objects[-1].objgen
 
 
 def test_inherited_attributes_shared_objects_and_what_needs_escaping(tmp_path: Path) -> None:
