@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from tui_helpers import SandboxLike, app_of, db, wait_for, wait_for_screen
+from tui_helpers import SandboxLike, app_of, click, db, wait_for, wait_for_screen
 
 from ssp_tui.sandbox import registrations
 from ssp_tui.tui.app import SspApp
@@ -47,14 +47,14 @@ async def test_create_an_account_then_set_the_password_from_the_invitation(
     app = make_app(server=private_sandbox)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.demo_accounts, "the portal")
-        await pilot.click("#create-account")
+        await click(pilot, "#create-account")
         await wait_for_screen(pilot, RegisterScreen, "#register-send")
-        await pilot.click("#type-authorized")
+        await click(pilot, "#type-authorized")
         assert not app.screen.query_one("#register-works-for", Input).disabled
         await type_into(pilot, "#register-name", "Ruth Ames")
         await type_into(pilot, "#register-email", "ruth.ames@lakes.example")
         await type_into(pilot, "#register-phone", "616-555-0100")
-        await pilot.click("#register-send")
+        await click(pilot, "#register-send")
         await wait_for(pilot, lambda: "Fill in" in status_of(pilot, "#register-status"), "the missing fields")
         with db(private_sandbox.db_path) as conn:
             policy = conn.execute(
@@ -63,13 +63,13 @@ async def test_create_an_account_then_set_the_password_from_the_invitation(
             ).fetchone()[0]
         await type_into(pilot, "#register-policy", policy)
         await type_into(pilot, "#register-works-for", "Great Lakes Orthopedic Associates")
-        await pilot.click("#register-send")
+        await click(pilot, "#register-send")
         await wait_for(pilot, lambda: "business days" in status_of(pilot, "#register-status"), "the answer")
         assert "sandbox outbox" in status_of(pilot, "#register-status")
         assert last_email(private_sandbox.db_path, "ruth.ames@lakes.example")["subject"] == (
             "We received your registration"
         )
-        await pilot.click("#register-close")
+        await click(pilot, "#register-close")
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "the sign-in form")
 
         # The portal team approves it: the invitation (username and code) lands in the outbox.
@@ -85,21 +85,21 @@ async def test_create_an_account_then_set_the_password_from_the_invitation(
             conn.close()
         invitation = last_email(private_sandbox.db_path, "ruth.ames@lakes.example")
 
-        await pilot.click("#forgot")
+        await click(pilot, "#forgot")
         await wait_for_screen(pilot, RecoveryScreen, "#reset-set")
         await type_into(pilot, "#reset-username", username)
         await type_into(pilot, "#reset-code", invitation["code"])
         await type_into(pilot, "#reset-password", "short")
         await type_into(pilot, "#reset-again", "short")
-        await pilot.click("#reset-set")
+        await click(pilot, "#reset-set")
         assert "at least 8 characters" in status_of(pilot, "#reset-status")
         await type_into(pilot, "#reset-password", "password123")
         await type_into(pilot, "#reset-again", "password123")
-        await pilot.click("#reset-set")
+        await click(pilot, "#reset-set")
         await wait_for(pilot, lambda: "common" in status_of(pilot, "#reset-status"), "the portal's rule")
         await type_into(pilot, "#reset-password", NEW_PASSWORD)
         await type_into(pilot, "#reset-again", NEW_PASSWORD)
-        await pilot.click("#reset-set")
+        await click(pilot, "#reset-set")
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "back at the sign-in form")
         await wait_for(
             pilot, lambda: app.screen.query_one("#username", Input).value == username, "the username"
@@ -117,15 +117,15 @@ async def test_forgot_username_and_a_reset_code(
         email = conn.execute("SELECT email FROM users WHERE username = 'dr.abbott'").fetchone()[0]
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app_of(pilot).demo_accounts, "the portal")
-        await pilot.click("#forgot")
+        await click(pilot, "#forgot")
         await wait_for_screen(pilot, RecoveryScreen, "#reset-send")
-        await pilot.click("#--content-tab-recovery-username")
+        await click(pilot, "#--content-tab-recovery-username")
         await type_into(pilot, "#remind-email", email)
         await pilot.press("enter")
         await wait_for(pilot, lambda: "on its way" in status_of(pilot, "#remind-status"), "the answer")
         assert "dr.abbott" in last_email(private_sandbox.db_path, email)["body"]
 
-        await pilot.click("#--content-tab-recovery-password")
+        await click(pilot, "#--content-tab-recovery-password")
         await type_into(pilot, "#reset-username", "dr.abbott")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "reset code" in status_of(pilot, "#reset-sent"), "the code sent")
@@ -133,10 +133,10 @@ async def test_forgot_username_and_a_reset_code(
         await type_into(pilot, "#reset-code", "000000" if code != "000000" else "111111")
         await type_into(pilot, "#reset-password", NEW_PASSWORD)
         await type_into(pilot, "#reset-again", NEW_PASSWORD)
-        await pilot.click("#reset-set")
+        await click(pilot, "#reset-set")
         await wait_for(pilot, lambda: "not correct" in status_of(pilot, "#reset-status"), "a wrong code")
         await type_into(pilot, "#reset-code", code)
-        await pilot.click("#reset-set")
+        await click(pilot, "#reset-set")
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "the sign-in form")
         await wait_for(
             pilot,

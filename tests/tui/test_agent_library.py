@@ -10,7 +10,7 @@ import pytest
 from section_helpers import enter_as
 from textual.pilot import Pilot
 from textual.widgets import Select, Static
-from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
+from tui_helpers import SandboxLike, click, db, nav_section_ids, wait_for
 
 from ssp_tui.settings.config import Profile
 from ssp_tui.tui.app import SspApp
@@ -103,9 +103,9 @@ async def test_search_a_category_download_and_open(
         dialog = app.screen
         await wait_for(pilot, lambda: dialog.query("#download-start"), "its buttons")
         await pilot.pause()
-        await pilot.click("#mode-separate")
+        await click(pilot, "#mode-separate")
         await wait_for(pilot, lambda: dialog.query_one("#download-name").disabled, "separate chosen")
-        await pilot.click("#download-start")
+        await click(pilot, "#download-start")
         await wait_for(pilot, lambda: screen.runner.last_result is not None, "the downloads")
         result = screen.runner.last_result
         assert result is not None and result.complete

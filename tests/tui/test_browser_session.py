@@ -16,7 +16,7 @@ from section_helpers import enter_as
 from test_credentialing import SIZE, open_credentialing
 from test_seminars import export_via_dialog, open_seminars
 from textual import events
-from tui_helpers import SandboxLike, wait_for
+from tui_helpers import SandboxLike, click, wait_for
 
 from ssp_tui.portal.target import FixedPortal
 from ssp_tui.settings.config import Profile
@@ -74,8 +74,8 @@ async def test_separate_certificates_reach_the_browser_as_one_zip(
         dialog = app.screen
         await wait_for(pilot, lambda: bool(dialog.query("#mode-separate")), "the dialog's fields")
         assert not dialog.query("#download-folder"), "no folder on the server to choose"
-        await pilot.click("#mode-separate")
-        await pilot.click("#download-start")
+        await click(pilot, "#mode-separate")
+        await click(pilot, "#download-start")
         await wait_for(pilot, lambda: bool(app.sent) and not screen.runner.is_running, "the delivery")
         await app.save_profile()
     [(path, data, options)] = app.sent

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from section_helpers import enter_as
 from textual.widgets import Input, Select, Static
-from tui_helpers import SandboxLike, wait_for
+from tui_helpers import SandboxLike, click, wait_for
 
 from ssp_tui.api.models import AttentionKind, Seminar, StatusFilter
 from ssp_tui.api.models.credentialing import OPEN_HOLDER_REQUEST_STATUSES
@@ -88,9 +88,9 @@ async def test_export_on_the_catalog_tab_writes_the_catalog(
             f"Export {len(seminars)} rows (the catalog)"
         )
         target = tmp_path / "catalog.csv"
-        await pilot.click("#format-csv")
+        await click(pilot, "#format-csv")
         dialog.query_one("#export-path", Input).value = str(target)
-        await pilot.click("#export-start")
+        await click(pilot, "#export-start")
         await wait_for(pilot, lambda: screen.last_export == target, "the export")
         with target.open(encoding="utf-8-sig", newline="") as handle:
             lines = list(csv.reader(handle))

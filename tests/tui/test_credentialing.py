@@ -12,7 +12,7 @@ import pikepdf
 from section_helpers import enter_as
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
+from tui_helpers import SandboxLike, click, db, nav_section_ids, wait_for
 
 from ssp_tui.operations.pdf_text import first_page_text
 from ssp_tui.tui.app import SspApp
@@ -123,9 +123,9 @@ async def download_as(pilot: Pilot, screen: CredentialingScreen, folder: Path, *
     dialog = screen.app.screen
     await wait_for(pilot, lambda: bool(dialog.query("#mode-separate")), "the dialog's fields")
     if separate:
-        await pilot.click("#mode-separate")
+        await click(pilot, "#mode-separate")
     dialog.query_one("#download-folder", Input).value = str(folder)
-    await pilot.click("#download-start")
+    await click(pilot, "#download-start")
     await wait_for(
         pilot,
         lambda: screen.runner.last_result is not runs_before and not screen.runner.is_running,
@@ -221,7 +221,7 @@ async def test_home_create_a_coi_opens_the_certificates(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "agent.chen")
-        await pilot.click("#jump-credentialing")
+        await click(pilot, "#jump-credentialing")
         await wait_for(pilot, lambda: isinstance(app.screen, CredentialingScreen), "Credentialing")
         screen = app.screen
         assert isinstance(screen, CredentialingScreen)

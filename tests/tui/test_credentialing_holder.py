@@ -12,7 +12,7 @@ from section_helpers import enter_as, shown_text
 from test_credentialing import SIZE, move_to_group, open_credentialing
 from textual.app import App
 from textual.widgets import Input, Static
-from tui_helpers import SandboxLike, db, press_burst, wait_for
+from tui_helpers import SandboxLike, click, db, press_burst, wait_for
 
 from ssp_tui.api import client as client_module
 from ssp_tui.api.constants import IDEMPOTENCY_HEADER
@@ -110,7 +110,7 @@ async def test_bad_input_is_refused_unsent_and_a_lost_response_creates_one_reque
         await pilot.press(*"100 Main St")
         dialog.query_one("#holder-state", Input).value = "mi"
         dialog.query_one("#holder-zip", Input).value = "48104-1234"
-        await pilot.click("#holder-send")
+        await click(pilot, "#holder-send")
         await wait_for(pilot, lambda: isinstance(app.screen, HolderRequestSent), "the confirmation")
         # The screen is pushed before its children mount; on a loaded machine its text comes a frame later.
         await wait_for(pilot, lambda: "48 hours" in shown_text(app.screen), "the confirmation's text")

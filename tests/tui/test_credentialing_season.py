@@ -12,7 +12,7 @@ import pytest
 from section_helpers import enter_as
 from test_credentialing import SIZE, open_credentialing
 from textual.widgets import Button, Checkbox, Input, Static
-from tui_helpers import SandboxLike, db, wait_for
+from tui_helpers import SandboxLike, click, db, wait_for
 
 from ssp_tui import clock
 from ssp_tui.operations.season.ledger import Ledger, LedgerAction, LedgerEntry
@@ -66,7 +66,7 @@ async def test_a_holder_file_is_previewed_and_only_its_good_rows_sent(
         dialog.query_one("#holder-file-skip", Checkbox).value = True
         await pilot.pause()
         assert not send.disabled and str(send.label) == "Send 1 request"
-        await pilot.click("#holder-file-send")
+        await click(pilot, "#holder-file-send")
         await wait_for(pilot, lambda: "Sent 1 of 1" in text(summary), "the requests sent")
         assert _holder_requests(private_sandbox.db_path, "Tahoe Forest Hospital") == 1
         assert _holder_requests(private_sandbox.db_path, "Nowhere Clinic") == 0

@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from test_policy_services import document_rows, open_documents
 from test_relogin import revoke_sessions
-from tui_helpers import SandboxLike, sign_in_totp, usable_account, wait_for, wait_for_screen
+from tui_helpers import SandboxLike, click, sign_in_totp, usable_account, wait_for, wait_for_screen
 
 from ssp_tui.settings.config import Profile
 from ssp_tui.tui.app import SspApp
@@ -43,7 +43,7 @@ async def test_a_revoked_session_mid_download_asks_to_sign_in_and_then_completes
         dialog = app.screen
         await wait_for(pilot, lambda: dialog.query("#download-start"), "the dialog's buttons")
         await pilot.pause()
-        await pilot.click("#download-start")
+        await click(pilot, "#download-start")
 
         # The engine met the ended session: not "Session ended" failures, the re-login dialog.
         await wait_for_screen(pilot, ReloginScreen, "#relogin-password")

@@ -13,7 +13,7 @@ import pytest
 from section_helpers import enter_as
 from test_policy_services import TEMPLATE, document_rows, download_all, open_documents
 from textual.command import CommandPalette
-from tui_helpers import SandboxLike, wait_for, wait_for_screen
+from tui_helpers import SandboxLike, click, wait_for, wait_for_screen
 
 from ssp_tui import clock
 from ssp_tui.api.client import PortalClient
@@ -125,7 +125,7 @@ async def download_all_until_failures(pilot: Any, app: SspApp, screen: PolicySer
     await download_all(pilot, app, screen, separate=True)
     await wait_for_screen(pilot, DownloadFailuresDialog, "#failures-stop")
     await pilot.pause()
-    await pilot.click("#failures-stop")
+    await click(pilot, "#failures-stop")
     await wait_for(pilot, lambda: app.download_history.batches, "the batch to be reported")
 
 

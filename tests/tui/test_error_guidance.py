@@ -11,7 +11,7 @@ import pytest
 from section_helpers import enter_as
 from test_policy_services import open_documents
 from textual.widgets import Static
-from tui_helpers import SandboxLike, enter_password, wait_for
+from tui_helpers import SandboxLike, click, enter_password, wait_for
 
 from ssp_tui.api.constants import WEB_SUPPORT_EMAIL
 from ssp_tui.settings.config import Profile
@@ -53,9 +53,9 @@ async def test_a_download_folder_under_a_file_says_to_choose_another_folder(
         await wait_for(pilot, lambda: dialog.query("#download-start"), "the dialog's buttons")
         await pilot.pause()
         if separate:
-            await pilot.click("#mode-separate")
+            await click(pilot, "#mode-separate")
             await wait_for(pilot, lambda: dialog.query_one("#download-name").disabled, "separate chosen")
-        await pilot.click("#download-start")
+        await click(pilot, "#download-start")
         reported = lambda: isinstance(app.screen, ErrorModal) or any(  # noqa: E731
             n.severity == "error" for n in app._notifications
         )

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from section_helpers import enter_as, shown_text
 from textual.widgets import Button
-from tui_helpers import SandboxLike, wait_for
+from tui_helpers import SandboxLike, click, wait_for
 
 from ssp_tui.api.models import BillingKind, BillingTerm
 from ssp_tui.tui.app import SspApp
@@ -100,7 +100,7 @@ async def test_pay_over_ssh_shows_and_copies_the_link(
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "dr.patel")
         screen = await open_payments(pilot, app)
-        await pilot.click("#pay-button")
+        await click(pilot, "#pay-button")
         await wait_for(pilot, lambda: isinstance(app.screen, LinkDialog), "the link dialog")
         dialog = app.screen
         assert isinstance(dialog, LinkDialog)

@@ -10,7 +10,7 @@ from section_helpers import enter_as
 from test_support import block, open_hit, open_support, search_for
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
-from tui_helpers import SandboxLike, wait_for, wait_for_screen
+from tui_helpers import SandboxLike, click, wait_for, wait_for_screen
 
 from ssp_tui.api.models import (
     ApplicationStatus,
@@ -75,7 +75,7 @@ async def test_a_policyholder_asks_for_a_change_and_follows_it(
         await wait_for(pilot, lambda: insured.prompt == "Choose the insured", "the policy's insureds")
         insured.value = next(value for _label, value in insured._options if isinstance(value, str))
         form.query_one("#change-reason", Input).value = "retired"
-        await pilot.click("#change-submit")
+        await click(pilot, "#change-submit")
         await wait_for(
             pilot,
             lambda: "Effective date" in str(form.query_one("#change-status", Static).render()),

@@ -13,7 +13,7 @@ import pytest
 from section_helpers import enter_as, shown_text
 from textual.pilot import Pilot
 from textual.widgets import Select
-from tui_helpers import SandboxLike, wait_for
+from tui_helpers import SandboxLike, click, wait_for
 
 from ssp_tui.api.models import Document, StatusFilter, Term
 from ssp_tui.operations.downloads.jobs import document_job
@@ -56,9 +56,9 @@ async def download_all(pilot: Pilot, app: SspApp, screen: PolicyServicesScreen, 
     await wait_for(pilot, lambda: dialog.query("#download-start"), "the dialog's buttons")
     await pilot.pause()  # laid out, so that a click lands on the button
     if separate:
-        await pilot.click("#mode-separate")
+        await click(pilot, "#mode-separate")
         await wait_for(pilot, lambda: dialog.query_one("#download-name").disabled, "separate chosen")
-    await pilot.click("#download-start")
+    await click(pilot, "#download-start")
     await wait_for(pilot, lambda: screen.runner.last_result is not None, "the download to finish")
 
 
@@ -203,7 +203,7 @@ async def test_home_quick_jump_opens_the_documents(
         await enter_as(pilot, sandbox, "dr.patel")
         assert isinstance(app.screen, HomeScreen)
         await wait_for(pilot, lambda: app.screen.query("#jump-policy_services"), "the quick jumps")
-        await pilot.click("#jump-policy_services")
+        await click(pilot, "#jump-policy_services")
         await wait_for(pilot, lambda: isinstance(app.screen, PolicyServicesScreen), "Policy Services")
         screen = app.screen
         assert isinstance(screen, PolicyServicesScreen)

@@ -13,7 +13,7 @@ import pytest
 from section_helpers import enter_as
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
-from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
+from tui_helpers import SandboxLike, click, db, nav_section_ids, wait_for
 
 from ssp_tui.settings.config import Profile
 from ssp_tui.tui.app import SspApp
@@ -147,7 +147,7 @@ async def test_download_one_pdf_several_combined_preview_and_open_a_link(
         dialog = app.screen
         await wait_for(pilot, lambda: dialog.query("#download-start"), "its buttons")
         await pilot.pause()
-        await pilot.click("#download-start")
+        await click(pilot, "#download-start")
         await wait_for(pilot, lambda: screen.runner.last_result is not result, "the combined download")
         combined = screen.runner.last_result
         assert combined is not None and combined.combined_path is not None and combined.complete

@@ -14,7 +14,7 @@ from section_helpers import enter_as, session_for
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select
-from tui_helpers import SandboxLike, wait_for
+from tui_helpers import SandboxLike, click, wait_for
 
 from ssp_tui.tui.app import SspApp
 from ssp_tui.tui.section_registry import Section
@@ -103,7 +103,7 @@ async def test_every_section_opens_from_every_other_by_key_click_and_palette(
                 if target is not source:
                     await go(source, f"back to {source.title}")
                     await go(target, f"key from {source.title}")
-                    await pilot.click(f"#nav-{source.id}")
+                    await click(pilot, f"#nav-{source.id}")
                     await arrive(pilot, app, source, f"click from {target.title}")
         # With a drop-down list open in the section left (each section that has one), and by the palette.
         for source, target in zip(sections, [*sections[1:], sections[0]], strict=True):

@@ -10,7 +10,7 @@ import pyotp
 from section_helpers import enter_as
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from tui_helpers import SandboxLike, db, wait_for, wait_for_screen
+from tui_helpers import SandboxLike, click, db, wait_for, wait_for_screen
 
 from ssp_tui import clock
 from ssp_tui.api.models import RememberedDevice
@@ -31,7 +31,7 @@ def text_of(pilot: Pilot, selector: str) -> str:
 async def open_security(pilot: Pilot, app: SspApp) -> SecurityScreen:
     await pilot.press("f2")
     await wait_for_screen(pilot, SettingsScreen, "#settings-security")
-    await pilot.click("#settings-security")
+    await click(pilot, "#settings-security")
     await wait_for_screen(pilot, SecurityScreen, "#security-devices")
     screen = app.screen
     assert isinstance(screen, SecurityScreen)
@@ -48,7 +48,7 @@ async def test_change_phone_and_reenroll_the_authenticator(
         await open_security(pilot, app)
         assert "authenticator app, text message, voice call" in text_of(pilot, "#security-status")
 
-        await pilot.click("#security-phone")
+        await click(pilot, "#security-phone")
         await wait_for_screen(pilot, PhoneChangeDialog, "#phone-send")
         await pilot.press(*"916-555-0166", "enter")
         await wait_for(
@@ -63,7 +63,7 @@ async def test_change_phone_and_reenroll_the_authenticator(
         await wait_for(pilot, lambda: isinstance(app.screen, SecurityScreen), "back at Security")
         await wait_for(pilot, lambda: "***-***-0166" in text_of(pilot, "#security-status"), "the new phone")
 
-        await pilot.click("#security-reenroll")
+        await click(pilot, "#security-reenroll")
         await wait_for_screen(pilot, ReenrollDialog, "#reenroll-code")
         await wait_for(pilot, lambda: "█" in text_of(pilot, "#reenroll-qr"), "the QR code")
         secret = text_of(pilot, "#reenroll-secret").replace(" ", "")

@@ -17,7 +17,7 @@ import pytest
 from section_helpers import enter_as, shown_text
 from textual.pilot import Pilot
 from textual.widgets import Input, LoadingIndicator, Static, TabbedContent
-from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
+from tui_helpers import SandboxLike, click, db, nav_section_ids, wait_for
 
 from ssp_tui.api.models import Page, Seminar, SeminarActivity, SeminarFormat
 from ssp_tui.api.pagination import Paginator
@@ -135,7 +135,7 @@ async def test_portal_filters_dates_and_the_type_ahead_filter(
         assert narrowed and all(policyholder.lower() in row.policyholder.lower() for row in narrowed)
         assert all(date(2026, 1, 1) <= row.completed_on <= date(2026, 6, 30) for row in narrowed)
 
-        await pilot.click("#activity-clear")
+        await click(pilot, "#activity-clear")
         await wait_for_load(pilot, screen)
         assert len(activity_rows(screen)) == len(everything)
 
@@ -159,9 +159,9 @@ async def export_via_dialog(
     await wait_for(pilot, lambda: dialog.query("#export-start"), "the dialog's buttons")
     await pilot.pause()
     if csv_format:
-        await pilot.click("#format-csv")
+        await click(pilot, "#format-csv")
     dialog.query_one("#export-path", Input).value = str(path)
-    await pilot.click("#export-start")
+    await click(pilot, "#export-start")
 
 
 async def test_export_has_exactly_the_rows_shown_with_real_dates(
@@ -233,7 +233,7 @@ async def test_export_has_exactly_the_rows_shown_with_real_dates(
         # A Button ignores clicks for 0.2 s after a press (its "-active" effect): wait it out like a user.
         start = dialog.query_one("#export-start")
         await wait_for(pilot, lambda: not start.has_class("-active"), "the Replace button to be ready")
-        await pilot.click("#export-start")
+        await click(pilot, "#export-start")
         await wait_for(pilot, lambda: screen.last_export == csv_target, "the CSV export")
         with csv_target.open(encoding="utf-8-sig", newline="") as handle:
             lines = list(csv.reader(handle))
@@ -248,7 +248,7 @@ async def test_catalog_link_and_home_quick_jump(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "office.lakes")
-        await pilot.click("#jump-seminars")
+        await click(pilot, "#jump-seminars")
         await wait_for(pilot, lambda: isinstance(app.screen, SeminarsScreen), "Seminars")
         screen = app.screen
         assert isinstance(screen, SeminarsScreen)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.widgets import Input, OptionList, Select, Static
-from tui_helpers import SandboxLike, sign_in_totp, usable_account, wait_for, wait_for_screen
+from tui_helpers import SandboxLike, click, sign_in_totp, usable_account, wait_for, wait_for_screen
 
 from ssp_tui.settings.config import load_profile
 from ssp_tui.tui.app import SspApp
@@ -65,7 +65,7 @@ async def test_settings_validate_and_save_to_the_profile(
         await wait_for_screen(pilot, SettingsScreen, "#settings-status")
         screen = app.screen
         screen.query_one("#filename-template", Input).value = "{policy}/{nope}.pdf"
-        await pilot.click("#settings-save")
+        await click(pilot, "#settings-save")
         status = screen.query_one("#settings-status", Static)
         assert "nope" in str(status.render())
 
@@ -76,7 +76,7 @@ async def test_settings_validate_and_save_to_the_profile(
         screen.query_one("#theme", Select).value = "ansi-dark"
         await pilot.pause()
         assert app.theme == "ansi-dark", "the theme previews at once"
-        await pilot.click("#settings-save")
+        await click(pilot, "#settings-save")
         await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen), "Settings closed")
 
     _name, saved = load_profile("test")
@@ -103,8 +103,8 @@ async def test_settings_keep_the_comments_of_a_hand_written_config(
         await pilot.press("f2")
         await wait_for_screen(pilot, SettingsScreen, "#settings-status")
         app.screen.query_one("#concurrency", Input).value = "3"
-        await pilot.click("#os-trust-store")
-        await pilot.click("#settings-save")
+        await click(pilot, "#os-trust-store")
+        await click(pilot, "#settings-save")
         await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen), "Settings closed")
     text = isolated_config.read_text()
     assert text.startswith(

@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList, Static
 from tui_helpers import (
     SandboxLike,
     app_of,
+    click,
     enter_password,
     nav_section_ids,
     press_burst,
@@ -131,7 +132,7 @@ async def test_first_sign_in_enrolls_the_authenticator(
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "enroll-code", "the dialog ready")
         assert "█" in str(app.screen.query_one("#enroll-qr", Static).render())
         secret = str(app.screen.query_one("#enroll-secret", Static).render()).replace(" ", "").strip()
-        await pilot.click("#keep-secret")
+        await click(pilot, "#keep-secret")
         app.screen.query_one("#enroll-code", Input).focus()
         await pilot.press(*pyotp.TOTP(secret).at(clock.now()), "enter")
         await wait_for(pilot, lambda: app.controller.user is not None, "the session")

@@ -11,7 +11,7 @@ import pytest
 from section_helpers import enter_as, shown_text
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from tui_helpers import SandboxLike, db, nav_section_ids, wait_for
+from tui_helpers import SandboxLike, click, db, nav_section_ids, wait_for
 
 from ssp_tui.api.models import SupportAccountHit
 from ssp_tui.tui.app import SspApp
@@ -175,7 +175,7 @@ async def test_copy_summary_copies_and_shows_it_without_any_secret(
         assert all(secret not in copied for secret in user if secret)
 
         app.copy_to_clipboard("something else")
-        await pilot.click("#summary-copy")
+        await click(pilot, "#summary-copy")
         assert app.clipboard == dialog.summary
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "the dialog to close")

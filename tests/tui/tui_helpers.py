@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pyotp
+from textual.errors import NoWidget
 from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import Worker
@@ -102,6 +103,33 @@ async def wait_for_screen(pilot: Pilot, screen_type: type, selector: str) -> Non
     )
 
 
+async def click(pilot: Pilot, selector: str) -> None:
+    """Click the widget ``selector`` names once it sits still where it is drawn.
+
+    ``Pilot.click`` aims at the widget's region as it is at the call and clicks after a pause: a list that
+    arrives meanwhile (the demo accounts under the sign-in form) moves the widget, the click lands on
+    whatever is there now, and the test waits in vain for what the click should have done. Here the click
+    waits until the widget is on screen, at the same place on two looks in a row, and is what the screen
+    has at that place."""
+    app = pilot.app
+    last: object = None
+    for _ in range(MAX_WAIT_STEPS):
+        await pilot.pause()
+        widget = next(iter(app.screen.query(selector)), None)
+        if widget is None or not widget.region.area:
+            last = None
+            continue
+        region = widget.region
+        try:
+            at_offset, _ = app.get_widget_at(*region.offset)
+        except NoWidget:  # not drawn there (yet)
+            at_offset = None
+        if region == last and at_offset is widget and await pilot.click(widget):
+            return
+        last = region
+    raise AssertionError(f"could not click {selector}; the screen is {type(app.screen).__name__}")
+
+
 def app_of(pilot: Pilot) -> SspApp:
     assert isinstance(pilot.app, SspApp)
     return pilot.app
@@ -155,7 +183,7 @@ async def sign_in_totp(
     await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA dialog")
     await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "mfa-code", "focus on the code")
     if remember_device:
-        await pilot.click("#remember-device")
+        await click(pilot, "#remember-device")
         app.screen.query_one("#mfa-code", Input).focus()
     code = await fresh_totp(sandbox.db_path, account.username, account.totp_secret)
     await pilot.press(*code, "enter")
@@ -169,7 +197,7 @@ async def sign_in_sms(pilot: Pilot, sandbox: SandboxLike, account: DemoAccount) 
     await enter_password(pilot, account.username, account.password)
     await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA dialog")
     await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "mfa-code", "the dialog ready")
-    await pilot.click("#factor-sms")
+    await click(pilot, "#factor-sms")
     code: list[str] = []
 
     def code_arrived() -> bool:
