@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+from decimal import Decimal
 from pathlib import Path
 
 import pikepdf
@@ -16,6 +17,7 @@ from ssp_tui.operations.downloads.pdf import (
     PdfLabels,
     write_combined,
 )
+from ssp_tui.operations.downloads.pdf_objects import name_bytes, real_bytes
 
 
 def tagged_pdf(tag: str, pages: int, **save: object) -> bytes:
@@ -232,3 +234,23 @@ def test_a_stop_asked_for_leaves_the_file_unfinished(tmp_path: Path) -> None:
 
     outcome = write_combined(sources, tmp_path / "combined.pdf", stopped=stopped)
     assert outcome.written is None and len(asked) == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (Decimal("1E+2"), b"100"),
+        (Decimal("0.50"), b"0.5"),
+        (Decimal("-0.0"), b"0"),
+        (Decimal("-12.125"), b"-12.125"),
+        (1e-7, b"0.0000001"),
+    ],
+)
+def test_reals_are_written_without_exponents(value: Decimal | float, written: bytes) -> None:
+    assert real_bytes(value) == written
+
+
+def test_names_are_escaped_byte_by_byte() -> None:
+    assert name_bytes("/A B#(/)") == b"/A#20B#23#28#2F#29"
+    assert name_bytes("/Plain-Name_1.2") == b"/Plain-Name_1.2"
+    assert name_bytes("/é") == b"/#C3#A9"

@@ -270,7 +270,7 @@ class CombinedPdfWriter:
         return len(self._offsets) - 1
 
     def _object(self, number: int, body: bytes) -> None:
-        if number == len(self._offsets):
+        while number >= len(self._offsets):
             self._offsets.append(0)
         self._offsets[number] = self._offset
         self._write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
