@@ -2,9 +2,9 @@
 fetches and decodes what a CLI command lists (at limit=1000), as its own process so both pay a start-up.
 
 The portal and the token come from SSP_BENCH_URL (with /api/v1) and SSP_BENCH_TOKEN. Prints the item count.
-KIND: policies, billing, activity, coi (the whole book's certificates), docs POLICY_ID (every term), book
-[FILE] (every document list of every policy, or of those FILE names, six lists at a time: what a whole-book
-download lists).
+KIND: policies, billing, activity, coi [SORT] (the whole book's certificates, by insured or by holder), docs
+POLICY_ID (every term), book [FILE] (every document list of every policy, or of those FILE names, six lists
+at a time: what a whole-book download lists).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ async def main(kind: str, arg: str | None) -> int:
         if kind == "activity":
             return len(await raw.listing(http, "/seminars/activity", SeminarActivity))
         if kind == "coi":
-            search = {"status": "active", "by": "policyholder", "term": "current"}
+            search = {"status": "active", "by": "policyholder", "term": "current", "sort": arg or "insured"}
             return len(await raw.listing(http, "/credentialing/certificates", Certificate, **search))
         if kind == "docs":
             terms = ("previous", "current", "renewal")

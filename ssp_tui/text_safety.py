@@ -4,7 +4,7 @@ A holder name like ``"Mercy\\x1b]0;pwned\\x07 General"`` would set the terminal'
 would clear the screen: rich and Textual both pass ESC through as it is. ``strip_controls`` removes whole
 escape sequences (CSI, OSC, DCS and the other string controls, two-byte escapes, and their 8-bit C1 forms)
 and then every remaining control character but tab and newline. The API client applies it to every string a
-response decodes to (``ssp_tui/api/transport.py``), so the TUI's widgets, the CLI, exports and file names
+response decodes to (``ssp_tui/api/json_body.py``), so the TUI's widgets, the CLI, exports and file names
 all receive clean text; the CLI applies it again to everything it prints, which also covers text that never
 came through the client (the sandbox's own database, file names, error text).
 

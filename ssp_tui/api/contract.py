@@ -66,7 +66,10 @@ ROUTES: tuple[Route, ...] = (
           summary="A one-time InvoiceCloud hand-off; 403 for agent, support and insured"),
     Route("POST", "/billing/policies/{id}/pay-link", "billing_policy_pay_link", m.PayLink),
     Route("GET", "/policies", "policies", m.Page[m.PolicySummary],
-          query=(QueryParam("status", m.StatusFilter), QueryParam("q", str), *PAGING)),
+          query=(QueryParam("status", m.StatusFilter),
+                 QueryParam("q", str, description="Part of a policy number or a policyholder's name (any "
+                            "case), or a policy id exactly"),
+                 *PAGING)),
     Route("GET", "/policies/{id}", "policy", m.PolicyDetail),
     Route("GET", "/policies/{id}/documents", "policy_documents", m.Page[m.Document],
           query=(QueryParam("term", m.Term), *PAGING)),
@@ -81,6 +84,9 @@ ROUTES: tuple[Route, ...] = (
                             "every insured that q, by and status find (as /credentialing/insureds)"),
                  QueryParam("term", m.CertificateTerm), QueryParam("insured_id", str),
                  QueryParam("q", str), QueryParam("by", m.SearchBy), QueryParam("status", m.StatusFilter),
+                 QueryParam("sort", m.CertificateSort, description="insured (the default): by insured "
+                            "name, policy number, holder name; holder: by holder name, insured name, policy "
+                            "number. Names without regard to case, then exactly; the id last"),
                  *PAGING)),
     Route("GET", "/credentialing/certificates/{id}/pdf", "certificate_pdf", bytes),
     Route("GET", "/credentialing/insureds/{id}/claims-history", "claims_history_pdf", bytes,

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable
+from typing import Generic, Protocol, TypeVar
 
 from ssp_tui.api.errors import ProtocolError
 from ssp_tui.api.models import Page
 
 T = TypeVar("T")
-FetchPage = Callable[[str | None], Awaitable[Page[T]]]
+T_co = TypeVar("T_co", covariant=True)
+
+
+class FetchPage(Protocol[T_co]):
+    """Fetch the page at ``cursor`` (None: the first). ``wanted``, when given, is how many more items the
+    caller will use: a fetcher may ask the portal for a page of no more than that."""
+
+    def __call__(self, cursor: str | None, wanted: int | None = None, /) -> Awaitable[Page[T_co]]: ...
 
 
 class Paginator(Generic[T]):
@@ -25,19 +32,30 @@ class Paginator(Generic[T]):
     def __repr__(self) -> str:
         return f"Paginator({self.endpoint})"
 
-    async def pages(self, *, prefetch: bool = True) -> AsyncIterator[Page[T]]:
+    async def pages(self, *, prefetch: bool = True, limit: int | None = None) -> AsyncIterator[Page[T]]:
         """Each page as it arrives, so a caller can report progress page by page.
 
         ``prefetch``: the next page is asked for as soon as a page arrives, while the caller is still busy
         with it (printing, decoding into a table), so the portal's work and ours overlap: a 200-page listing
         then costs about the longer of the two rather than their sum. A caller that stops early leaves one
-        page unread (and cancelled); ``collect(limit=...)`` asks for none it does not need."""
+        page unread (and cancelled); ``collect(limit=...)`` asks for none it does not need.
+
+        ``limit``: the caller uses no more than this many items, so no page asks the portal for more than
+        are still wanted (the first 501 of a broad search cost one page of 501, not one of 1,000)."""
         seen: set[str] = set()
-        pending: asyncio.Future[Page[T]] | None = asyncio.ensure_future(self._fetch_page(None))
+        given = 0
+
+        def fetch(cursor: str | None) -> Awaitable[Page[T]]:
+            if limit is None:
+                return self._fetch_page(cursor)
+            return self._fetch_page(cursor, max(1, limit - given))
+
+        pending: asyncio.Future[Page[T]] | None = asyncio.ensure_future(fetch(None))
         try:
             while pending is not None:
                 page = await pending
                 pending = None
+                given += len(page.items)
                 cursor = page.next_cursor
                 if cursor is not None:
                     # A portal that hands back a cursor it gave before would keep us looping for ever.
@@ -46,10 +64,10 @@ class Paginator(Generic[T]):
                             self.endpoint, "the portal repeated a page cursor (the list never ends)"
                         )
                     seen.add(cursor)
-                    pending = asyncio.ensure_future(self._fetch_page(cursor)) if prefetch else None
+                    pending = asyncio.ensure_future(fetch(cursor)) if prefetch else None
                 yield page
                 if cursor is not None and pending is None:
-                    pending = asyncio.ensure_future(self._fetch_page(cursor))
+                    pending = asyncio.ensure_future(fetch(cursor))
         finally:
             if pending is not None and not pending.done():
                 pending.cancel()
@@ -66,7 +84,7 @@ class Paginator(Generic[T]):
         items: list[T] = []
         if limit is not None and limit <= 0:
             return items
-        async for page in self.pages(prefetch=limit is None):
+        async for page in self.pages(prefetch=limit is None, limit=limit):
             items.extend(page.items)
             if limit is not None and len(items) >= limit:
                 return items[:limit]

@@ -1,7 +1,8 @@
-"""The request core: one httpx2.AsyncClient, bearer sessions with one-flight refresh, retries, strict bodies.
+"""The request core: one httpx2.AsyncClient, bearer sessions with one-flight refresh, retries.
 
 Every resource, the paginator and the download path go through ``Transport.exchange``; there is no other way
-to the network.
+to the network. What a JSON answer must be to be accepted is ``json_body.py``'s; the bytes of a download are
+``download.py``'s.
 """
 
 from __future__ import annotations
@@ -43,9 +44,9 @@ from ssp_tui.api.errors import (
     parse_retry_after,
     status_error,
 )
+from ssp_tui.api.json_body import read_json
 from ssp_tui.api.models import RefreshRequest, Session
 from ssp_tui.api.network import LOOPBACK_DIRECT, PROXY_HINT, TLS_HINT, certificate_failure, tls_verification
-from ssp_tui.text_safety import clean_json
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -65,7 +66,6 @@ class SessionShare(Protocol):
         ...
 
 
-MAX_JSON_BYTES = 64 * 1024 * 1024
 log = logging.getLogger("ssp_tui.http")
 """One INFO line per HTTP exchange (method, path, status, time; never a header or a body, so never a
 token), and DEBUG lines for retries and refreshes: ``ssp-tui --verbose`` and ``--debug`` show them."""
@@ -268,14 +268,7 @@ class Transport:
         return await self.request_spec(spec, response_type)
 
     async def request_spec(self, spec: RequestSpec, response_type: type[T] | None) -> T:
-        async def decode(response: httpx2.Response) -> T:
-            try:
-                data = await read_whole_body(response, max_bytes=MAX_JSON_BYTES)
-            except BodyError as exc:
-                raise ProtocolError(spec.endpoint, str(exc)) from None
-            return decode_json(spec.endpoint, response, data, response_type)
-
-        return await self.exchange(spec, decode)
+        return await self.exchange(spec, lambda response: read_json(spec.endpoint, response, response_type))
 
     async def exchange(self, spec: RequestSpec, consume: Callable[[httpx2.Response], Awaitable[R]]) -> R:
         """Send ``spec`` (retrying and refreshing as the policy allows); hand a 2xx response to ``consume``.
@@ -376,27 +369,3 @@ def _session_ended(endpoint: str, detail: str = "") -> AuthenticationRequired:
     return AuthenticationRequired(
         401, "Session ended", detail or "The session has ended; sign in again.", endpoint=endpoint
     )
-
-
-_decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
-
-
-def decode_json(endpoint: str, response: httpx2.Response, data: bytes, response_type: type[T] | None) -> T:
-    """Decode a 2xx body into the contract type; anything else the contract does not promise is a
-    ProtocolError naming the endpoint (never a KeyError or a msgspec traceback)."""
-    if response_type is None:
-        return None  # type: ignore[return-value]  # an empty answer (204) carries nothing to decode
-    media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media != "application/json" and not media.endswith("+json"):
-        raise ProtocolError(endpoint, f"expected JSON, got {media or 'no content type'!r}")
-    decoder = _decoders.get(response_type)
-    if decoder is None:
-        decoder = _decoders[response_type] = msgspec.json.Decoder(response_type)
-    try:
-        # Every string the portal sends is stripped of terminal control sequences here, once, so no screen,
-        # command, export or file name ever receives one (ssp_tui/text_safety.py).
-        return decoder.decode(clean_json(data))
-    except msgspec.ValidationError as exc:
-        raise ProtocolError(endpoint, f"the answer has the wrong shape ({exc})") from None
-    except msgspec.DecodeError:
-        raise ProtocolError(endpoint, "the answer is not valid JSON") from None

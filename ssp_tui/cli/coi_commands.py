@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ssp_tui import clock
-from ssp_tui.api.models import (
-    Certificate,
-    HolderRequest,
-)
+from ssp_tui.api.models import Certificate, CertificateSort, HolderRequest
 from ssp_tui.api.roles import Capability
 from ssp_tui.cli.batch_input import from_file_option, gather
 from ssp_tui.cli.coi_search import CertificateSearch, find_all, query_options
@@ -27,12 +25,16 @@ from ssp_tui.cli.download_run import (
 )
 from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.cli.lazy_group import LazyGroup
+from ssp_tui.cli.listing_stream import ListingStream
 from ssp_tui.cli.output import Column, Output
 from ssp_tui.cli.output_options import make_output, output_options
 from ssp_tui.formatting import plural
-from ssp_tui.operations.downloads.jobs import coi_jobs, combined_title
-from ssp_tui.operations.downloads.plan import DownloadJob
+from ssp_tui.operations.certificate_search import certificate_pages
 from ssp_tui.operations.safe_names import TEMPLATE_FIELDS
+
+if TYPE_CHECKING:
+    # Loaded by the download command only: `coi list` starts without the download engine (pikepdf and all).
+    from ssp_tui.operations.downloads import DownloadJob
 
 BY_INSURED: list[Column[Certificate]] = [
     Column("Insured", lambda c: c.insured_name),
@@ -100,24 +102,24 @@ def coi_list(ctx: click.Context, query: CertificateSearch, group: str, export_pa
     if export_path is not None and export_path.suffix.lower() not in (".xlsx", ".csv"):
         raise click.BadParameter("use a .xlsx or .csv file name.", param_hint="--export")
     output = make_output(ctx, fields=Certificate)
+    sort = CertificateSort.HOLDER if group == "coi" else CertificateSort.INSURED
+    exported: list[Certificate] = []
+    # The portal sorts (by insured or by holder), so each page is printed as it arrives; an export
+    # keeps the rows as they go by.
+    stream = ListingStream(
+        output,
+        BY_COI if sort is CertificateSort.HOLDER else BY_INSURED,
+        empty="No certificates match.",
+        on_rows=exported.extend if export_path is not None else None,
+    )
 
-    async def body(run: CliRun) -> list[Certificate]:
-        return await find_all(run.client, query)
+    async def body(run: CliRun) -> int:
+        return await stream.write(certificate_pages(run.client, query.queries(), sort))
 
-    certificates = run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES)
-    if group == "coi":
-        certificates.sort(
-            key=lambda c: (c.holder_name.casefold(), c.insured_name.casefold(), c.policy_number)
-        )
-        columns = BY_COI
-    else:
-        certificates.sort(
-            key=lambda c: (c.insured_name.casefold(), c.policy_number, c.holder_name.casefold())
-        )
-        columns = BY_INSURED
-    output.listing(certificates, columns, empty="No certificates match.")
+    run_portal(ctx, body, output=output, needs=Capability.CERTIFICATES)
+    stream.finish()
     if export_path is not None:
-        _export(output, certificates, export_path.expanduser())
+        _export(output, exported, export_path.expanduser())
 
 
 def _export(output: Output, certificates: list[Certificate], path: Path) -> None:
@@ -137,6 +139,8 @@ def certificate_jobs(run: CliRun, certificates: list[Certificate], claims_histor
     Named by the profile's filename template through the same job builders as the Credentialing screen, so
     a certificate has one name and one cache identity whichever front end fetched it.
     """
+    from ssp_tui.operations.downloads.jobs import coi_jobs
+
     planned = coi_jobs(
         certificates,
         wants_claims_history=lambda _certificate: claims_history,
@@ -198,6 +202,7 @@ def coi_download(
 
     async def body(run: CliRun) -> None:
         from ssp_tui.operations.downloads import DownloadPlan
+        from ssp_tui.operations.downloads.jobs import combined_title
 
         found = await find_all(run.client, query, for_ids=bool(wanted_ids))
         unresolved: list[tuple[str, str]] = []

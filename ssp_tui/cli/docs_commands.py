@@ -22,9 +22,15 @@ from ssp_tui.cli.download_run import (
     template_check,
 )
 from ssp_tui.cli.exit_codes import CommandFailed
+from ssp_tui.cli.listing_stream import ListingStream
 from ssp_tui.cli.output import Column
 from ssp_tui.cli.output_options import make_output, output_options
-from ssp_tui.operations.policy_lookup import PolicyRef, policy_documents, resolve_policies
+from ssp_tui.operations.policy_lookup import (
+    PolicyRef,
+    policy_document_lists,
+    policy_documents,
+    resolve_policies,
+)
 
 ALL_TERMS = "all"
 _TERM_CHOICES = [*(term.value for term in Term), ALL_TERMS]
@@ -83,17 +89,20 @@ def docs_list(ctx: click.Context, policy: str, term: str) -> None:
       ssp-tui docs list NCP1513214 --term all --json id,type,title
     """
     output = make_output(ctx, fields=Document)
+    stream = ListingStream(output, DOCUMENT_COLUMNS, empty="No documents.")
 
-    async def body(run: CliRun) -> list[Document]:
+    async def body(run: CliRun) -> int:
         found, unknown = await _resolve(run, [policy], run.profile.concurrency)
         if unknown:
             raise CommandFailed(unknown[0][1])
         if term != ALL_TERMS and Term(term) not in found[0].terms:
             raise CommandFailed(f"Policy {found[0].policy_number} has no {term} term.")
-        return await policy_documents(run.client, found, _terms_for(term), run.profile.concurrency)
+        # Each term's documents are printed as soon as they (and the terms before) are in.
+        lists = policy_document_lists(run.client, found, _terms_for(term), run.profile.concurrency)
+        return await stream.write(lists)
 
-    found = run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
-    output.listing(found, DOCUMENT_COLUMNS, empty="No documents.")
+    run_portal(ctx, body, output=output, needs=Capability.POLICY_DOCUMENTS)
+    stream.finish()
 
 
 @docs_group.command("download")

@@ -20,12 +20,11 @@ import click
 
 from ssp_tui.cli.exit_codes import CommandFailed
 from ssp_tui.errors import next_step_for_os_error
-from ssp_tui.operations.downloads.plan import Destination
 from ssp_tui.settings.config import MAX_CONCURRENCY
 
 if TYPE_CHECKING:
     from ssp_tui.cli.context import CliRun
-    from ssp_tui.operations.downloads import BulkResult, DownloadPlan
+    from ssp_tui.operations.downloads import BulkResult, Destination, DownloadPlan
     from ssp_tui.settings.config import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,6 +99,10 @@ def destination(
     """Exactly one of the two flags, and everything about the target checked now, before any request: a
     usage error (exit 2), or a folder that cannot be written (exit 1). None: the combined file exists and
     ``--skip`` says to leave it (the command then does nothing)."""
+    # Here, not at the top: the listings that share a module with a download command (`docs list`) start
+    # without the download engine (pikepdf and all: some 30 ms of CPU a command).
+    from ssp_tui.operations.downloads import Destination
+
     if (combined is None) == (folder is None):
         raise click.UsageError(f"Give exactly one of {combined_flag} FILE.pdf or {folder_flag} DIR.")
     if options.overwrite and options.skip:

@@ -1,18 +1,19 @@
 """Many policies at once: from what a person typed (policy numbers or ids) to their documents, concurrently.
 
 A whole book is thousands of policies, so nothing here goes one policy after another, and resolving a policy
-costs one request: a search by policy number (``GET /policies?q=``), which answers the number, the id and
-whether a renewal term is offered; only a reference that is not a policy number is then tried as an id
-(``GET /policies/{id}``). Many references (``WHOLE_BOOK_FROM``) cost less still: the book's policy list, read
-once at 1,000 a page, answers every number in it. The document lists of every policy and term are then
-fetched ``concurrency`` at a time, at the API's largest page. Results keep the order the references were
-given in.
+costs one request: a search (``GET /policies?q=``), which matches a policy number or, exactly, a policy id,
+and answers the number, the id and whether a renewal term is offered. Only a reference the search does not
+find is then tried as an id (``GET /policies/{id}``), for a portal whose search does not match ids (one
+started by an older ssp-tui). Many references (``WHOLE_BOOK_FROM``) cost less still: the book's policy list,
+read once at 1,000 a page, answers every number and id in it. The document lists of every policy and term are
+then fetched ``concurrency`` at a time, at the API's largest page, and handed on in order as they arrive.
+Results keep the order the references were given in.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -39,8 +40,8 @@ class PolicyRef:
     id: str
     policy_number: str
     terms: tuple[Term, ...]
-    """The terms to look in: the detail's when the policy was found by id; from a search, the previous and
-    current terms and the renewal when one is offered (a term a policy lacks simply lists no documents)."""
+    """The terms to look in: from a search, the previous and current terms and the renewal when one is
+    offered (a term a policy lacks simply lists no documents); the detail's when it was found by id."""
 
     @classmethod
     def from_summary(cls, reference: str, summary: PolicySummary) -> PolicyRef:
@@ -74,18 +75,19 @@ async def in_parallel(
 
 
 async def resolve_policy(client: PortalClient, reference: str) -> PolicyRef | None:
-    """The policy a reference names (a policy number, any case, or an id); None when there is none."""
+    """The policy a reference names (a policy number, any case, or an id); None when there is none. One
+    request when there is one: the search matches ids too."""
     text = reference.strip()
     if not text:
         return None
-    wanted = text.casefold()
     async for summary in client.policies.list(status=StatusFilter.ALL, q=text):
-        if summary.policy_number.casefold() == wanted:
+        if summary.policy_number.casefold() == text.casefold() or summary.id == text:
             return PolicyRef.from_summary(reference, summary)
     return await _policy_by_id(client, reference)
 
 
 async def _policy_by_id(client: PortalClient, reference: str) -> PolicyRef | None:
+    """A reference no search found, tried as an id: a portal's search may not match ids."""
     text = reference.strip()
     if not text:
         return None
@@ -95,15 +97,16 @@ async def _policy_by_id(client: PortalClient, reference: str) -> PolicyRef | Non
         return None
 
 
-async def _listed_by_number(client: PortalClient, references: Sequence[str]) -> dict[str, PolicySummary]:
-    """The policies of the whole book (every status) whose number one of ``references`` names, by the
-    number in ``casefold``; a reference missing from it is no policy number this login may see."""
-    wanted = {reference.strip().casefold() for reference in references}
+async def _listed(client: PortalClient, references: Sequence[str]) -> dict[str, PolicySummary]:
+    """The policies of the whole book (every status) that one of ``references`` names, by the reference;
+    a reference missing from it is no policy number or id this login may see."""
+    by_number = {reference.strip().casefold(): reference for reference in references}
+    by_id = {reference.strip(): reference for reference in references}
     found: dict[str, PolicySummary] = {}
     async for summary in client.policies.list(status=StatusFilter.ALL):
-        number = summary.policy_number.casefold()
-        if number in wanted:
-            found.setdefault(number, summary)
+        for reference in (by_number.get(summary.policy_number.casefold()), by_id.get(summary.id)):
+            if reference is not None:
+                found.setdefault(reference, summary)
     return found
 
 
@@ -116,12 +119,11 @@ async def resolve_policies(
     if len(distinct) < WHOLE_BOOK_FROM:
         answers = await in_parallel(distinct, lambda ref: resolve_policy(client, ref), concurrency)
     else:
-        listed = await _listed_by_number(client, distinct)
+        listed = await _listed(client, distinct)
 
         async def one(reference: str) -> PolicyRef | None:
-            summary = listed.get(reference.strip().casefold())
-            if summary is not None:
-                return PolicyRef.from_summary(reference, summary)
+            if reference in listed:
+                return PolicyRef.from_summary(reference, listed[reference])
             return await _policy_by_id(client, reference)
 
         answers = await in_parallel(distinct, one, concurrency)
@@ -144,17 +146,38 @@ async def policy_documents(
     """The documents of each policy's ``terms(policy)``, listed ``concurrency`` lists at a time, in policy
     then term order; every document carries its policy number and term (filled in if a portal left them
     out, since file names are made from them)."""
-    lists = [(policy, term) for policy in policies for term in terms(policy)]
+    lists = policy_document_lists(client, policies, terms, concurrency)
+    return [document async for documents in lists for document in documents]
 
-    async def documents_of(pair: tuple[PolicyRef, Term]) -> list[Document]:
-        policy, term = pair
-        return [
-            _with_policy(document, policy, term)
-            async for document in client.documents.list(policy.id, term=term)
-        ]
 
-    found = await in_parallel(lists, documents_of, concurrency)
-    return [document for documents in found for document in documents]
+async def policy_document_lists(
+    client: PortalClient,
+    policies: Sequence[PolicyRef],
+    terms: Callable[[PolicyRef], Sequence[Term]],
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> AsyncIterator[list[Document]]:
+    """``policy_documents`` one list (a policy's term) at a time, in the same order, each handed on as soon
+    as it and those before it are in, while the following lists are fetched: a listing prints its first
+    rows before its last list arrives."""
+    gate = asyncio.Semaphore(max(1, concurrency))
+
+    async def documents_of(policy: PolicyRef, term: Term) -> list[Document]:
+        async with gate:
+            return [
+                _with_policy(document, policy, term)
+                async for document in client.documents.list(policy.id, term=term)
+            ]
+
+    fetches = [
+        asyncio.ensure_future(documents_of(policy, term)) for policy in policies for term in terms(policy)
+    ]
+    try:
+        for fetch in fetches:
+            yield await fetch
+    finally:
+        for fetch in fetches:
+            fetch.cancel()
+        await asyncio.gather(*fetches, return_exceptions=True)
 
 
 def _with_policy(document: Document, policy: PolicyRef, term: Term) -> Document:

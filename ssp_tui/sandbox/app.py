@@ -110,6 +110,8 @@ def connect(db_path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(db_path, isolation_level=None, timeout=15.0, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
+    # Orders that ignore case the way clients do (Python's casefold; SQLite's NOCASE folds ASCII only).
+    conn.create_function("casefold", 1, str.casefold, deterministic=True)
     return conn
 
 

@@ -68,8 +68,10 @@ def policies(call: Call) -> Page[PolicySummary]:
         where.append("p.status = ?")
         args.append(status.value)
     if q := call.query.get("q", "").strip():
-        where.append("(p.policy_number LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\')")
-        args += [like_pattern(q), like_pattern(q)]
+        # A policy's own id matches too (exactly): a client resolving what a person typed, a number or an
+        # id, asks once.
+        where.append("(p.policy_number LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' OR p.id = ?)")
+        args += [like_pattern(q), like_pattern(q), q]
     return paged_query(
         call,
         f"{POLICY_SUMMARY_SELECT} WHERE {' AND '.join(where)} ORDER BY p.policy_number, p.id",

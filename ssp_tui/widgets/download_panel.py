@@ -14,7 +14,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
 from ssp_tui.formatting import plural
@@ -82,6 +84,11 @@ class DownloadProgressPanel(Vertical, can_focus=True):
     MAX_ACTIVE_LINES = 8
     """Active files shown one per line; the rest are summed up in one line."""
 
+    PROGRESS_INTERVAL_S = 0.2
+    """While files arrive the panel is drawn at most this often (the first update at once). Each drawing is a
+    frame of the whole screen, on the event loop the downloads run on: drawn on every update, a TUI download
+    of 2,000 certificates took twice the CPU of the engine alone. Start, finish and cancel draw at once."""
+
     @dataclass
     class Cancelled(Message):
         """The user asked to stop the downloads (posted once per batch)."""
@@ -98,6 +105,13 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         self._state = "idle"  # idle, running, cancelling, finished
         self._summary = ""
         self._redraw_pending = False
+        self._drawn: tuple[object, ...] = ()
+        """What the last redraw showed (bar, summary, files), so an unchanged part is not drawn again."""
+        self.progress_interval = self.PROGRESS_INTERVAL_S
+        self._resting: Timer | None = None
+        """Set for ``progress_interval`` after a progress drawing; updates meanwhile are drawn as it ends."""
+        self._held = False
+        """An update arrived while resting."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="download-summary")
@@ -122,13 +136,14 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         self._progress = _Progress(total_files=total_files, total_bytes=total_bytes)
         self._state = "running"
         self._summary = ""
+        self._stop_resting()
         self._redraw()
         self.refresh_bindings()
 
     def file_progress(self, key: Hashable, name: str, done: int, total: int | None = None) -> None:
         """A file has `done` bytes of `total` (None when the size is unknown)."""
         self._progress.active[key] = _ActiveFile(name, done, total)
-        self._redraw()
+        self._progress_redraw()
 
     def file_done(self, key: Hashable, size: int | None = None) -> None:
         """A file finished; `size` counts its bytes when no progress was reported for it (e.g. cached)."""
@@ -139,20 +154,21 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         elif size is not None:
             progress.finished_bytes += size
         progress.files_done += 1
-        self._redraw()
+        self._progress_redraw()
 
     def file_failed(self, key: Hashable, name: str, message: str) -> None:
         """A file failed; it stays listed with the reason."""
         progress = self._progress
         progress.active.pop(key, None)
         progress.failed[key] = (name, message)
-        self._redraw()
+        self._progress_redraw()
 
     def finish(self, summary: str) -> None:
         """The batch ended (completed, failed or cancelled): show the summary; cancelling is off."""
         self._state = "finished"
         self._summary = summary
         self._progress.active.clear()
+        self._stop_resting()
         self._redraw()
         self.refresh_bindings()
 
@@ -168,6 +184,28 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         if action == "cancel":
             return self._state == "running"
         return True
+
+    def _progress_redraw(self) -> None:
+        """A file's progress: drawn at once, then at most once per ``progress_interval``."""
+        if self._resting is not None:
+            self._held = True
+            return
+        self._redraw()
+        if self.progress_interval > 0 and self.is_mounted:
+            self._resting = self.set_timer(self.progress_interval, self._rested)
+
+    def _stop_resting(self) -> None:
+        # The batch starts or ends: drawn at once, and nothing held is drawn after it.
+        if self._resting is not None:
+            self._resting.stop()
+            self._resting = None
+        self._held = False
+
+    def _rested(self) -> None:
+        self._resting = None
+        if self._held:
+            self._held = False
+            self._progress_redraw()
 
     def _redraw(self) -> None:
         """Draw once for however many updates arrive before the panel next handles its messages: thousands of
@@ -187,14 +225,36 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         # summary, which looks stuck. The summary alone says how it ended.
         bar.display = self._state != "finished"
         if progress.total_bytes is not None:
-            done = min(progress.bytes_done, progress.total_bytes)
-            bar.update(total=max(progress.total_bytes, 1), progress=done)
+            amounts: tuple[float | None, float] = (
+                max(progress.total_bytes, 1),
+                min(progress.bytes_done, progress.total_bytes),
+            )
         elif self._state == "idle":
-            bar.update(total=None)
+            amounts = (None, 0)
         else:
-            bar.update(total=max(progress.total_files, 1), progress=progress.files_done)
-        self.query_one("#download-summary", Static).update(self._summary_text())
-        self.query_one("#download-files", Static).update(self._files_text())
+            amounts = (max(progress.total_files, 1), progress.files_done)
+        summary, files = self._summary_text(), self._files_text()
+        # Only what changed is drawn, and without a new layout unless the list of files changes height: the
+        # panel is redrawn hundreds of times in a big download, on the loop the download itself runs on, and
+        # a layout is of the whole screen (a certificate tree of thousands of lines beside it). The bar moves
+        # a percent at a time (what it can show), and to the end.
+        total, done = amounts
+        shown = (total, None if not total else 100 if done >= total else int(done * 100 // total))
+        drawn = self._drawn or (None, None, None)
+        if shown != drawn[0]:
+            if total is None:
+                bar.update(total=None)
+            else:
+                bar.update(total=total, progress=done)
+        if summary != drawn[1]:
+            # Content, not a string: nothing in it is markup (a folder named "[x]" shows as it is), and a
+            # string would be parsed as markup on every redraw.
+            self.query_one("#download-summary", Static).update(Content(summary), layout=False)
+        if files != drawn[2]:
+            lines = files.plain.count("\n")
+            same_height = isinstance(drawn[2], Text) and drawn[2].plain.count("\n") == lines
+            self.query_one("#download-files", Static).update(files, layout=not same_height)
+        self._drawn = (shown, summary, files)
 
     def _summary_text(self) -> str:
         progress = self._progress

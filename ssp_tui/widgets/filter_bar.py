@@ -9,11 +9,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Input, Label
 
 from ssp_tui.widgets.table_model import describe_counts
 from ssp_tui.widgets.virtual_table import VirtualTable
+
+
+class FilterCount(Label):
+    """The count beside the filter: as wide as its text, and its change of width costs no second layout."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual asks for another full layout of the screen whenever a widget's virtual size changes in a
+        # layout (virtual_size is a layout reactive). A label's is only its text's size, which the layout
+        # that is running has just placed, so on every keystroke that changed the count's width ("1,234 of
+        # 200,000" -> "12 of 200,000") the whole screen was laid out and drawn twice more for nothing.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
 class FilterBar(Horizontal):
@@ -74,9 +88,15 @@ class FilterBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self._placeholder, compact=True)
-        yield Label("", classes="filter-bar--count")
+        yield FilterCount("", classes="filter-bar--count")
 
     def on_mount(self) -> None:
+        # Filter as the value changes, inside the key's own handling, not from the Input.Changed message: the
+        # table, the count and whatever watches them then ask for their repaint before the Input's own does,
+        # and the screen draws them all in one frame. From the message, the screen drew the new text first,
+        # then (a frame later) the rows, counts and summary, twice the work and the keystroke's whole effect
+        # a frame late.
+        self.watch(self.query_one(Input), "value", self._value_changed, init=False)
         if self._table_selector is not None:
             # After the first refresh, so a table composed after this bar is mounted too.
             self.call_after_refresh(self._bind_table)
@@ -106,10 +126,12 @@ class FilterBar(Horizontal):
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
+        event.stop()  # FilterBar.Changed says it (posted by _value_changed)
+
+    def _value_changed(self, value: str) -> None:
         if self._table is not None:
-            self._table.set_filter(event.value)
-        self.post_message(self.Changed(self, event.value))
+            self._table.set_filter(value)
+        self.post_message(self.Changed(self, value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

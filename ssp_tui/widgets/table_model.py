@@ -14,6 +14,9 @@ from ssp_tui.formatting import plural
 from ssp_tui.widgets.table_columns import Column, Row, default_text, text_getters, value_getters
 
 RowKey = Hashable
+RECENT_FILTERS = 6
+"""Views of this many recent filters are kept (cleared when the rows or the sort change): deleting a letter
+goes back to a view already made instead of scanning every row again (25 ms: 200,000 rows, two letters)."""
 SEARCH_SEPARATOR = "\n"
 """Joins a row's cell texts for searching; a filter term never contains it, so no match spans two cells."""
 
@@ -49,6 +52,8 @@ class TableModel:
         self._order: list[int] = []
         self._view: list[int] = []
         self._filter_terms: tuple[str, ...] = ()
+        self._recent_views: dict[tuple[str, ...], list[int]] = {}
+        """Recent filters' views (never changed in place, so the view shown may be one of them)."""
         self.filter_text = ""
         self.sort_column: str | None = None
         self.sort_descending = False
@@ -149,6 +154,11 @@ class TableModel:
         """Cell texts of the first `limit` rows as given, for fitting column widths."""
         return (self.texts(index) for index in range(min(limit, len(self._rows))))
 
+    def shown_indices(self) -> Sequence[int]:
+        """The indices (in the rows as given) of the rows the filter lets through, in the shown order.
+        The model's own list, not a copy: read it, never change it."""
+        return self._view
+
     def shown_rows(self) -> list[Row]:
         """The rows the filter lets through, in the shown order (what an export of "what I see" writes)."""
         rows = self._rows
@@ -167,11 +177,16 @@ class TableModel:
         self._anchor = None
         if not terms:
             self._view = list(self._order)
+        elif (recent := self._recent_views.pop(terms, None)) is not None:
+            self._view = self._recent_views[terms] = recent  # now the most recent
         else:
             # Typing more narrows: when every old term lies inside some new term, the new matches are a
             # subset of the current view, so only it needs scanning.
             narrows = bool(previous) and all(any(old in new for new in terms) for old in previous)
             self._view = self._matching(self._view if narrows else self._order, terms)
+            self._recent_views[terms] = self._view
+            if len(self._recent_views) > RECENT_FILTERS:
+                del self._recent_views[next(iter(self._recent_views))]
         self._place_cursor(cursor_key)
 
     def _matching(self, candidates: list[int], terms: tuple[str, ...]) -> list[int]:
@@ -227,6 +242,7 @@ class TableModel:
         self.sort_column = column_key
         self.sort_descending = descending
         self._order = self._sorted(self._order, position, descending)
+        self._recent_views.clear()  # made in the old order
         self._anchor = None
         if self._filter_terms:
             shown = set(self._view)
@@ -261,6 +277,7 @@ class TableModel:
 
     def _rebuild_view(self, cursor_key: RowKey | None) -> None:
         """Recompute order and view for new rows, keeping the sort and filter."""
+        self._recent_views.clear()  # views of the old rows
         self._order = list(range(len(self._rows)))
         if self.sort_column is not None:
             position = self._column_position(self.sort_column)

@@ -10,7 +10,7 @@ import pytest
 from client_helpers import Harness, json_response
 
 from ssp_tui.api.errors import ProtocolError
-from ssp_tui.api.models import AgentCategory, CertificateTerm, SearchBy, StatusFilter, Term
+from ssp_tui.api.models import AgentCategory, CertificateSort, CertificateTerm, SearchBy, StatusFilter, Term
 
 
 def policy(n: int) -> dict:
@@ -115,6 +115,8 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
         await client.credentialing.search_certificates(
             "NCP1", by=SearchBy.POLICY_NUMBER, status=StatusFilter.ACTIVE, term=CertificateTerm.RENEWAL
         ).collect()
+        await client.credentialing.search_certificates(sort=CertificateSort.HOLDER).collect()
+        await client.credentialing.certificates("p1", sort=CertificateSort.INSURED).collect()
     paths = [r.url.raw_path.decode().split("?")[0] for r in seen]
     assert paths == [
         "/api/v1/policies/pol%2F1/documents",  # an id never escapes its path segment
@@ -129,6 +131,8 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
         "/api/v1/billing/accounts",
         "/api/v1/billing/policies",
         "/api/v1/credentialing/certificates",  # the search: no policy_id
+        "/api/v1/credentialing/certificates",
+        "/api/v1/credentialing/certificates",
     ]
     params = [dict(r.url.params) for r in seen]
     assert params[0]["term"] == "renewal"
@@ -148,7 +152,8 @@ async def test_resources_send_the_contract_paths_and_queries(harness: Harness) -
     assert params[8]["q"] == "past due"
     assert params[11] == {
         "q": "NCP1", "by": "policy_number", "status": "active", "term": "renewal", "limit": "1000"
-    }
+    }  # no sort: the portal's default order
+    assert params[12]["sort"] == "holder" and params[13]["sort"] == "insured"
 
 
 def test_pdf_paths() -> None:
@@ -160,3 +165,21 @@ def test_pdf_paths() -> None:
         CredentialingResource.claims_history_path("i 1", "p&1")
         == "/credentialing/insureds/i%201/claims-history?policy_id=p%261"
     )
+
+
+async def test_collect_with_a_limit_asks_for_no_more_than_it_keeps(harness: Harness) -> None:
+    """The first 501 of a broad search: one page of 501, not a full page of 1,000 (issue 23: Support's
+    search asked the portal for twice what it showed)."""
+    portal = PagedPortal(total=2500, page_size=1000)
+    async with harness.client(portal.handle) as client:
+        first = await client.policies.list().collect(limit=501)
+    assert len(first) == 501
+    assert [r.url.params["limit"] for r in portal.requests] == ["501"]
+
+
+async def test_later_pages_of_a_limited_collect_ask_only_for_what_is_still_wanted(harness: Harness) -> None:
+    portal = PagedPortal(total=2500, page_size=100)  # a portal that gives less than asked for
+    async with harness.client(portal.handle) as client:
+        first = await client.policies.list().collect(limit=250)
+    assert [p.policy_number for p in first] == [f"NC-{n:05d}" for n in range(250)]
+    assert [r.url.params["limit"] for r in portal.requests] == ["250", "150", "50"]

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ssp_tui.cli.root import COMMANDS
 
 PROBE = """
@@ -43,16 +45,24 @@ def test_the_root_owns_its_command_list_and_command_modules_never_import_it() ->
         assert "ssp_tui.cli.root" not in Path(spec.origin).read_text(encoding="utf-8"), module
 
 
-def test_a_listing_loads_only_its_own_command_module() -> None:
+@pytest.mark.parametrize(
+    ("command", "module"),
+    [
+        (("policies", "list"), "ssp_tui.cli.policy_commands"),
+        # Listings that share a module with a download command: the download engine stays unloaded.
+        (("docs", "list", "NCP1513214"), "ssp_tui.cli.docs_commands"),
+        (("coi", "list"), "ssp_tui.cli.coi_commands"),
+    ],
+)
+def test_a_listing_loads_only_its_own_command_module(command: tuple[str, ...], module: str) -> None:
     loaded = loaded_by(
         "--portal",
         "http://127.0.0.1:9",
-        "policies",
-        "list",
+        *command,
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
     )
     command_modules = {name for name in loaded if name.endswith("_commands")}
-    assert command_modules == {"ssp_tui.cli.policy_commands"}
+    assert command_modules == {module}
     # (rich is not in the list: httpx imports it for its own command line whenever it is installed.)
     # (filelock: the session lock is the standard library's; its import cost every command ~17 ms.)
     for heavy in ("pikepdf", "xlsxwriter", "jq", "textual", "keyring", "filelock"):

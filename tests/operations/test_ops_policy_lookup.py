@@ -13,7 +13,12 @@ import pytest
 from ssp_tui.api.client import PortalClient
 from ssp_tui.api.models import Role, Session, Term, User
 from ssp_tui.operations import policy_lookup
-from ssp_tui.operations.policy_lookup import PolicyRef, policy_documents, resolve_policies
+from ssp_tui.operations.policy_lookup import (
+    PolicyRef,
+    policy_document_lists,
+    policy_documents,
+    resolve_policies,
+)
 
 POLICIES = {f"NCP{n:07d}": f"po_{n:04d}" for n in range(1, 41)}
 
@@ -65,9 +70,10 @@ def reply(status: int, payload: object) -> httpx2.Response:
 
 class Portal:
     """Answers the policy search, the policy detail and document lists; counts requests and how many were
-    in flight at once."""
+    in flight at once. ``search_matches_ids``: False for a portal whose search does not (an older one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, search_matches_ids: bool = True) -> None:
+        self.search_matches_ids = search_matches_ids
         self.requests: list[httpx2.Request] = []
         self.in_flight = 0
         self.most_in_flight = 0
@@ -86,7 +92,9 @@ class Portal:
         path = request.url.path.removeprefix("/api/v1")
         if path == "/policies":
             q = request.url.params.get("q", "")
-            items = [summary(number) for number in POLICIES if q.upper() in number]
+            # As the portal's search: part of a number (any case), or an id exactly.
+            by_id = {policy_id: n for n, policy_id in POLICIES.items()} if self.search_matches_ids else {}
+            items = [summary(n) for n in POLICIES if q.upper() in n or by_id.get(q) == n]
             # Pages of 16 (the cursor is where the next starts), so a whole listing takes several.
             start = int(request.url.params.get("cursor") or 0)
             following = str(start + 16) if start + 16 < len(items) else None
@@ -137,26 +145,40 @@ async def test_many_policy_numbers_cost_one_request_each_run_concurrently_and_ke
     assert resolved.found[1].terms == (Term.PREVIOUS, Term.CURRENT)  # NCP0000039
 
 
-async def test_an_id_is_tried_after_the_search_and_the_unknown_are_named_together(portal: Portal) -> None:
+REFERENCES = ["po_0007", "NCP0000003", "nope-1", "NCP0000007", "nope-2"]
+
+
+def asked_per_reference(portal: Portal) -> Counter[str]:
+    return Counter(r.url.params.get("q") or r.url.path.rsplit("/", 1)[-1] for r in portal.requests)
+
+
+async def test_an_id_or_a_number_costs_one_search_and_the_unknown_are_named_together(portal: Portal) -> None:
     async with client_for(portal) as client:
-        resolved = await resolve_policies(
-            client, ["po_0007", "NCP0000003", "nope-1", "NCP0000007", "nope-2"], concurrency=3
-        )
+        resolved = await resolve_policies(client, REFERENCES, concurrency=3)
     # NCP0000007 is po_0007 named again: kept once, where it was first named.
+    assert [(p.reference, p.policy_number) for p in resolved.found] == [
+        ("po_0007", "NCP0000007"),
+        ("NCP0000003", "NCP0000003"),
+    ]
+    assert resolved.found[0].terms == (Term.PREVIOUS, Term.CURRENT)  # no renewal offered on NCP0000007
+    assert resolved.unknown == ["nope-1", "nope-2"]
+    # Found: one search each, no detail. Not found: the search, then a lookup as an id (404).
+    assert asked_per_reference(portal) == {
+        "po_0007": 1, "NCP0000003": 1, "NCP0000007": 1, "nope-1": 2, "nope-2": 2
+    }  # fmt: skip
+
+
+async def test_a_portal_whose_search_does_not_match_ids_still_finds_an_id() -> None:
+    portal = Portal(search_matches_ids=False)
+    async with client_for(portal) as client:
+        resolved = await resolve_policies(client, REFERENCES, concurrency=3)
     assert [(p.reference, p.policy_number) for p in resolved.found] == [
         ("po_0007", "NCP0000007"),
         ("NCP0000003", "NCP0000003"),
     ]
     assert resolved.found[0].terms == (Term.CURRENT,)  # from the detail: the terms it really has
     assert resolved.unknown == ["nope-1", "nope-2"]
-    per_reference = Counter(r.url.params.get("q") or r.url.path.rsplit("/", 1)[-1] for r in portal.requests)
-    assert per_reference == {
-        "po_0007": 2,
-        "NCP0000003": 1,
-        "NCP0000007": 1,
-        "nope-1": 2,
-        "nope-2": 2,
-    }
+    assert asked_per_reference(portal)["po_0007"] == 2
 
 
 async def test_documents_of_many_policies_are_listed_concurrently_in_policy_and_term_order(
@@ -173,6 +195,20 @@ async def test_documents_of_many_policies_are_listed_concurrently_in_policy_and_
     assert [(d.policy_number, d.term) for d in documents] == expected
 
 
+async def test_document_lists_are_handed_on_in_order_before_the_last_is_fetched(portal: Portal) -> None:
+    policies = [PolicyRef(n, POLICIES[n], n, (Term.PREVIOUS, Term.CURRENT)) for n in list(POLICIES)[:4]]
+    async with client_for(portal) as client:
+        lists = policy_document_lists(client, policies, lambda p: p.terms, concurrency=2)
+        first = await anext(lists)
+        asked_by_then = len(portal.requests)
+        rest = [documents async for documents in lists]
+    assert [(d.policy_number, d.term) for d in first] == [(policies[0].policy_number, Term.PREVIOUS)] * 2
+    assert asked_by_then < 8 == len(portal.requests)
+    assert [(d.policy_number, d.term) for documents in rest for d in documents[:1]] == [
+        (p.policy_number, term) for p in policies for term in p.terms
+    ][1:]
+
+
 async def test_many_references_read_the_book_once_instead_of_a_search_each(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -185,9 +221,7 @@ async def test_many_references_read_the_book_once_instead_of_a_search_each(
     assert [p.policy_number for p in resolved.found] == numbers  # po_0007 is NCP0000007 again: kept once
     assert resolved.unknown == ["nope-1"]
     assert resolved.found[0].terms == (Term.PREVIOUS, Term.CURRENT, Term.RENEWAL)
+    # Three pages (40 policies, 16 a page) answer every number and id; only the unknown is looked up.
     listings = [r for r in portal.requests if r.url.path == "/api/v1/policies"]
-    assert len(listings) == 3 and not any("q" in r.url.params for r in listings)  # 40 policies, 16 a page
-    assert sorted(r.url.path for r in portal.requests if r not in listings) == [
-        "/api/v1/policies/nope-1",
-        "/api/v1/policies/po_0007",
-    ]
+    assert len(listings) == 3 and not any("q" in r.url.params for r in listings)
+    assert [r.url.path for r in portal.requests if r not in listings] == ["/api/v1/policies/nope-1"]

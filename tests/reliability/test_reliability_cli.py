@@ -24,8 +24,8 @@ from reliability_helpers import (
 )
 from sandbox_harness import SandboxServer
 
+from ssp_tui.api.json_body import MAX_JSON_BYTES
 from ssp_tui.api.models import Certificate, Document, HolderRequest, PolicySummary, Role
-from ssp_tui.api.transport import MAX_JSON_BYTES
 from ssp_tui.cli.exit_codes import ExitCode
 
 POLICIES = r"/api/v1/policies"

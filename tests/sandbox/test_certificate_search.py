@@ -3,11 +3,24 @@ search, exactly the certificates the insured search and a listing per policy giv
 
 from __future__ import annotations
 
+import sqlite3
+
 import httpx2
 import pytest
 from sandbox_harness import SandboxServer
 
 from ssp_tui.api.models import Role
+
+
+def by_insured(c: dict) -> tuple[str, ...]:
+    """``sort=insured`` as docs/api.md defines it: names without regard to case, then exactly, then the id."""
+    insured, holder = c["insured_name"], c["holder_name"]
+    return (insured.casefold(), c["policy_number"], holder.casefold(), insured, holder, c["id"])
+
+
+def by_holder(c: dict) -> tuple[str, ...]:
+    insured, holder = c["insured_name"], c["holder_name"]
+    return (holder.casefold(), insured.casefold(), c["policy_number"], insured, holder, c["id"])
 
 
 def everything(client: httpx2.Client, path: str, **params: object) -> list[dict]:
@@ -54,8 +67,8 @@ def test_the_search_finds_what_the_per_policy_listings_find(
         found = everything(client, "/credentialing/certificates", term=term, limit=7, **search)
     assert sorted(c["id"] for c in found) == sorted(expected)
     assert len({c["id"] for c in found}) == len(found)  # no certificate twice across pages
-    keys = [(c["insured_name"], c["policy_number"], c["holder_name"], c["id"]) for c in found]
-    assert keys == sorted(keys)  # by insured, policy and holder
+    keys = [by_insured(c) for c in found]
+    assert keys == sorted(keys)  # by insured, policy and holder (the default sort)
     if role is Role.INSURED:
         assert len({c["insured_id"] for c in found}) <= 1  # only their own certificates
 
@@ -67,3 +80,35 @@ def test_another_customers_certificates_are_never_found(sandbox: SandboxServer) 
     with sandbox.client(sandbox.token(patel.username)) as client:
         mine = {c["id"] for c in everything(client, "/credentialing/certificates", status="all")}
     assert mine and theirs and not mine & theirs
+
+
+def test_the_portal_sorts_by_insured_or_by_holder_ignoring_case_and_pages_keep_the_order(
+    private_sandbox: SandboxServer,
+) -> None:
+    """``sort=holder`` and ``sort=insured`` are total orders that fold case as Python's ``casefold`` does
+    (SQLite's NOCASE folds ASCII only), so a client can print each page as it comes and merge searches."""
+    with sqlite3.connect(private_sandbox.db_path) as db:
+        holders = [row[0] for row in db.execute("SELECT id FROM certificate_holders ORDER BY name")]
+        insureds = [row[0] for row in db.execute("SELECT id FROM insureds ORDER BY name")]
+        # A name a byte order puts after "Z", and two an ASCII-only fold (NOCASE) orders wrongly: "Ä" < "ä".
+        new_names = ["aardvark Imaging", "Ärzte Zentrum", "ärzte Verbund"]
+        for holder_id, name in zip(holders, new_names, strict=False):
+            db.execute("UPDATE certificate_holders SET name = ? WHERE id = ?", [name, holder_id])
+        db.execute("UPDATE insureds SET name = ? WHERE id = ?", ["de Vries, Anna", insureds[0]])
+    agent = private_sandbox.account(Role.AGENT)
+    with private_sandbox.client(private_sandbox.token(agent.username)) as client:
+        default = everything(client, "/credentialing/certificates", status="all", limit=10)
+        insured = everything(client, "/credentialing/certificates", status="all", limit=10, sort="insured")
+        holder = everything(client, "/credentialing/certificates", status="all", limit=10, sort="holder")
+        policy_id = holder[0]["policy_id"]
+        one_policy = everything(client, "/credentialing/certificates", policy_id=policy_id, sort="holder")
+    assert len(default) > 10 and len({c["id"] for c in holder}) == len(holder)
+    assert [c["id"] for c in default] == [c["id"] for c in insured]
+    assert [by_insured(c) for c in insured] == sorted(map(by_insured, insured))
+    assert [by_holder(c) for c in holder] == sorted(map(by_holder, holder))
+    assert sorted(c["id"] for c in holder) == sorted(c["id"] for c in insured)
+    names = list(dict.fromkeys(c["holder_name"] for c in holder))
+    assert names[:1] == ["aardvark Imaging"] and names.index("ärzte Verbund") < names.index("Ärzte Zentrum")
+    assert names != sorted(names)  # a byte order would differ
+    assert [by_holder(c) for c in one_policy] == sorted(map(by_holder, one_policy))
+    assert {c["policy_id"] for c in one_policy} == {policy_id}

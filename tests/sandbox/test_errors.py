@@ -81,6 +81,7 @@ def test_unknown_paths_and_methods(sandbox: SandboxServer, patel: httpx2.Client)
         ("/seminars/activity?to=yesterday", "to"),
         ("/credentialing/certificates?term=bogus", "term"),
         ("/credentialing/certificates?by=nobody", "by"),
+        ("/credentialing/certificates?sort=name", "sort"),
         ("/risk/resources?category=x", "category"),
         ("/policies?status=", "status"),
         ("/policies?stauts=active", "stauts"),

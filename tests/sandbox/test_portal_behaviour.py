@@ -71,6 +71,11 @@ def test_policy_search_and_status_filter(support: httpx2.Client) -> None:
     by_holder = support.get("/policies", params={"q": holder_word, "limit": 1000}).json()["items"]
     assert sample["id"] in {p["id"] for p in by_holder}
     assert support.get("/policies", params={"q": "%"}).json()["items"] == []
+    # An id matches exactly (one request resolves a number or an id), never in part or in another case.
+    by_id = support.get("/policies", params={"q": sample["id"]}).json()["items"]
+    assert [p["id"] for p in by_id] == [sample["id"]]
+    assert support.get("/policies", params={"q": sample["id"][:-1]}).json()["items"] == []
+    assert support.get("/policies", params={"q": sample["id"].upper()}).json()["items"] == []
 
 
 def test_seminar_activity_filters(support: httpx2.Client) -> None:

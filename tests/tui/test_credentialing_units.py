@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import msgspec
 import pytest
 
-from ssp_tui.api.models import Certificate, CertificateTerm, HolderRequest, HolderRequestStatus
+from ssp_tui.api.models import Certificate, CertificateTerm, HolderRequest, HolderRequestStatus, Page
+from ssp_tui.api.pagination import Paginator
 from ssp_tui.operations.safe_names import TemplateError
 from ssp_tui.tui.sections.credentialing.holder import (
     InsuredChoice,
@@ -16,9 +18,11 @@ from ssp_tui.tui.sections.credentialing.holder import (
 )
 from ssp_tui.tui.sections.credentialing.requests import RequestRow, format_age
 from ssp_tui.tui.sections.credentialing.selection import (
+    CERTIFICATE_REPEATS,
     Access,
     CertificateSelection,
     Grouping,
+    collect_sharing,
     group_certificates,
     plan_downloads,
 )
@@ -58,6 +62,29 @@ def test_grouping_by_insured_and_by_coi() -> None:
     by_coi = group_certificates(CERTS, Grouping.COI)
     assert [g.title for g in by_coi] == ["Lakeside · Ann Arbor, MI", "Magnolia · Ann Arbor, MI"]
     assert by_coi[0].ids == ("c1", "c3") and by_coi[1].ids == ("c4", "c2")
+
+
+async def test_values_repeated_across_pages_are_kept_once_and_unchanged() -> None:
+    # As the decoder makes them: a new string per field per row, on each page.
+    pages = [
+        msgspec.json.decode(
+            msgspec.json.encode(Page(items=CERTS[:2], next_cursor="2")), type=Page[Certificate]
+        )
+    ]
+    pages.append(msgspec.json.decode(msgspec.json.encode(Page(items=CERTS[2:])), type=Page[Certificate]))
+
+    async def fetch(cursor: str | None) -> Page[Certificate]:
+        return pages[0 if cursor is None else 1]
+
+    assert pages[0].items[0].holder_name is not pages[1].items[0].holder_name
+    found = await collect_sharing(
+        Paginator(fetch, endpoint="/credentialing/certificates"), CERTIFICATE_REPEATS
+    )
+    assert found == CERTS, "the same values"
+    lakeside = [c for c in found if c.holder_name == "Lakeside"]
+    assert lakeside[0].holder_name is lakeside[1].holder_name, "one string across pages"
+    assert found[0].policyholder is found[3].policyholder and found[0].insured_name is found[1].insured_name
+    assert found[0].id is not found[1].id
 
 
 def test_an_insured_on_two_policies_is_two_groups() -> None:

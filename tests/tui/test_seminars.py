@@ -23,7 +23,8 @@ from ssp_tui.api.models import Page, Seminar, SeminarActivity, SeminarFormat
 from ssp_tui.api.pagination import Paginator
 from ssp_tui.settings.config import Profile
 from ssp_tui.tui.app import SspApp
-from ssp_tui.tui.sections.seminars.activity import ActivityFilters, activity_summary
+from ssp_tui.tui.sections.seminars.activity import ActivityFilters, activity_summary_of
+from ssp_tui.tui.sections.seminars.credit_tally import CreditTally
 from ssp_tui.tui.sections.seminars.export import ExportDialog
 from ssp_tui.tui.sections.seminars.screen import CATALOG_TAB, SeminarsScreen
 
@@ -370,10 +371,13 @@ async def test_rows_show_while_the_activity_loads_and_nothing_covers_the_screen(
 
 
 def test_the_activity_summary_counts_and_adds_credits_exactly() -> None:
-    # Summed by distinct credit value (it runs on every filter keystroke): still exact, and every row counted.
-    rows: list = [SimpleNamespace(credits=Decimal(c)) for c in ("0.1", "0.1", "0.1", "1.5", "0.25", "1.5")]
-    assert activity_summary(rows) == "6 completions · 3.55 credits"
+    # A filtered view's credits are a sum of integers by row index (it runs on every filter keystroke):
+    # still exact, and every row counted.
+    tally = CreditTally()
+    tally.extend([SimpleNamespace(credits=Decimal(c)) for c in ("0.1", "0.1", "0.1", "1.5", "0.25", "1.5")])
+    assert activity_summary_of(6, tally.total(range(6))) == "6 completions · 3.55 credits"
     assert (
-        activity_summary(rows[:1], filtered_from=6) == "1 completion · 0.1 credits (filtered from 6 loaded)"
+        activity_summary_of(1, tally.total([0]), filtered_from=6)
+        == "1 completion · 0.1 credits (filtered from 6 loaded)"
     )
-    assert activity_summary([]) == "0 completions · 0 credits"
+    assert activity_summary_of(0, tally.total([])) == "0 completions · 0 credits"

@@ -9,12 +9,16 @@ from ssp_tui.widgets.download_panel import DownloadProgressPanel, format_bytes
 
 
 class PanelApp(App[None]):
-    def __init__(self) -> None:
+    def __init__(self, progress_interval: float = 0) -> None:
         super().__init__()
         self.cancelled: list[DownloadProgressPanel.Cancelled] = []
+        self.progress_interval = progress_interval
+        """0: every update is drawn (what these tests read); the pacing has a test of its own."""
 
     def compose(self) -> ComposeResult:
-        yield DownloadProgressPanel(id="panel")
+        panel = DownloadProgressPanel(id="panel")
+        panel.progress_interval = self.progress_interval
+        yield panel
 
     def on_mount(self) -> None:
         self.query_one(DownloadProgressPanel).focus()
@@ -135,3 +139,86 @@ async def test_a_burst_of_updates_is_drawn_once() -> None:
         await pilot.pause()
         assert drawn == ["Downloading 200 of 200 files · 3.9 KB"]
         assert shown(app)[0] == "Downloading 200 of 200 files · 3.9 KB"
+
+
+async def test_a_redraw_draws_only_what_changed_and_lays_out_only_when_the_file_list_changes_height() -> None:
+    """A layout is of the whole screen (a certificate tree of thousands of lines beside the panel): a
+    progress update that keeps the panel's height must not ask for one, and an unchanged part is not drawn."""
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        panel.start(3, total_bytes=3000)
+        panel.file_progress("a", "a.pdf", 100, 1000)
+        await pilot.pause()
+        calls: list[tuple[str, bool]] = []
+        for static in app.query(Static).results(Static):
+            real = static.update
+
+            def spy(content: object = "", *, layout: bool = True, real=real, name=static.id) -> None:  # type: ignore[no-untyped-def]
+                calls.append((name, layout))
+                real(content, layout=layout)  # type: ignore[arg-type]
+
+            static.update = spy  # type: ignore[method-assign]
+        panel.file_progress("a", "a.pdf", 500, 1000)  # same lines, new numbers
+        await pilot.pause()
+        assert calls == [("download-summary", False), ("download-files", False)]
+        calls.clear()
+        panel.file_progress("a", "a.pdf", 500, 1000)  # nothing new
+        await pilot.pause()
+        assert calls == []
+        panel.file_progress("b", "b.pdf", 10, 1000)  # a second line
+        await pilot.pause()
+        assert calls == [("download-summary", False), ("download-files", True)]
+        assert "b.pdf  1% of 1000 B" in shown(app)[1]
+
+
+async def test_the_bar_moves_a_percent_at_a_time_and_to_the_end_and_the_summary_is_not_markup() -> None:
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        panel.start(1000)
+        await pilot.pause()
+        bar = app.query_one(ProgressBar)
+        for number in range(9):  # 0.9%: nothing the bar can show
+            panel.file_done(number)
+            await pilot.pause()
+        assert bar.progress == 0 and shown(app)[0].startswith("Downloading 9 of 1,000 files")
+        panel.file_done(9)
+        await pilot.pause()
+        assert bar.progress == 10
+        for number in range(10, 1000):
+            panel.file_done(number)
+        await pilot.pause()
+        assert (bar.progress, bar.total) == (1000, 1000)
+        panel.finish("Combined 1,000 documents into /tmp/[bold]x[/bold]/all.pdf.")
+        await pilot.pause()
+        assert shown(app)[0] == "Combined 1,000 documents into /tmp/[bold]x[/bold]/all.pdf."
+
+
+async def test_progress_is_drawn_at_once_then_at_most_once_an_interval_and_start_and_finish_at_once() -> None:
+    """Each drawing is a frame of the whole screen on the loop the downloads run on: while files arrive, the
+    first update is drawn at once and the rest when the interval ends (Textual's timer calls ``_rested``)."""
+    app = PanelApp(progress_interval=60)  # long enough that only the test ends an interval
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        assert DownloadProgressPanel.PROGRESS_INTERVAL_S > 0 and DownloadProgressPanel().progress_interval > 0
+        panel.start(3)
+        panel.file_done(0)
+        await pilot.pause()
+        assert shown(app)[0] == "Downloading 1 of 3 files · 0 B"
+        panel.file_done(1)
+        await pilot.pause()
+        assert shown(app)[0] == "Downloading 1 of 3 files · 0 B", "held until the interval ends"
+        panel._rested()
+        await pilot.pause()
+        assert shown(app)[0] == "Downloading 2 of 3 files · 0 B"
+        panel.file_done(2)
+        await pilot.pause()
+        assert shown(app)[0] == "Downloading 2 of 3 files · 0 B"
+        panel.finish("Saved 3 files.")
+        await pilot.pause()
+        assert shown(app)[0] == "Saved 3 files." and panel._resting is None
+        panel.start(1)
+        panel.file_done(0)
+        await pilot.pause()
+        assert shown(app)[0] == "Downloading 1 of 1 file · 0 B", "a new batch is drawn at once"

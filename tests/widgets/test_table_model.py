@@ -250,3 +250,31 @@ def test_describe_counts() -> None:
     assert describe_counts(100_000, 100_000) == "100,000 rows"
     assert describe_counts(1, 1) == "1 row"
     assert describe_counts(5, 9, selected=2, filtered=True) == "5 of 9 · 2 selected"
+
+
+def test_deleting_letters_goes_back_to_the_views_already_made() -> None:
+    model = make_model()
+    model.set_filter("smith")
+    smith = model.shown_indices()
+    model.set_filter("smithe")
+    assert shown_keys(model) == ["P-102"]
+    model.set_filter("smith")  # a letter deleted: the view of "smith" again, not a new scan of every row
+    assert model.shown_indices() is smith
+    assert shown_keys(model) == ["P-100", "P-102", "P-104"]
+
+
+def test_views_kept_for_earlier_filters_follow_a_new_sort_and_new_rows() -> None:
+    model = make_model()
+    model.set_filter("smith")
+    model.set_filter("")
+    model.sort_by("number", descending=True)
+    model.set_filter("smith")
+    assert shown_keys(model) == ["P-104", "P-102", "P-100"]  # in the new order, not the kept one's
+    model.set_filter("")
+    model.append_rows([("P-099", "Jo Smith", 1)])
+    model.set_filter("smith")
+    assert shown_keys(model) == ["P-104", "P-102", "P-100", "P-099"]
+    model.set_filter("")
+    model.set_rows([("P-200", "Ann Smith", 5)], key=lambda row: row[0])
+    model.set_filter("smith")
+    assert shown_keys(model) == ["P-200"]

@@ -22,6 +22,17 @@ class CertificateTerm(StrEnum):
     RENEWAL = "renewal"
 
 
+class CertificateSort(StrEnum):
+    """The order of ``GET /credentialing/certificates`` (``sort=``). Names compare without regard to case
+    (Unicode case folding: "de Vries" among the Ds), then exactly; the certificate id breaks what is left, so
+    the order is total and a client can merge several sorted listings."""
+
+    INSURED = "insured"
+    """By insured name, policy number, then holder name: one block per insured (the default)."""
+    HOLDER = "holder"
+    """By holder name, insured name, then policy number: one block per certificate holder."""
+
+
 class HolderRequestStatus(StrEnum):
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"

@@ -28,8 +28,9 @@ class Resource:
         fixed = query(**params)
         page_type = Page[item_type]  # type: ignore[valid-type]
 
-        async def fetch_page(cursor: str | None) -> Page[T]:
-            paging = query(cursor=cursor, limit=self._transport.page_size)
+        async def fetch_page(cursor: str | None, wanted: int | None = None) -> Page[T]:
+            size = self._transport.page_size if wanted is None else min(wanted, self._transport.page_size)
+            paging = query(cursor=cursor, limit=size)
             return await self._transport.request("GET", path, page_type, params={**fixed, **paging})
 
         return Paginator(fetch_page, endpoint=f"GET {API_PREFIX}{path}")

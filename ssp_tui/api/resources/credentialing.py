@@ -7,6 +7,7 @@ import uuid
 from ssp_tui.api.constants import IDEMPOTENCY_HEADER
 from ssp_tui.api.models import (
     Certificate,
+    CertificateSort,
     CertificateTerm,
     CredentialedInsured,
     HolderRequest,
@@ -28,10 +29,20 @@ class CredentialingResource(Resource):
         return self._list("/credentialing/insureds", CredentialedInsured, q=q or None, by=by, status=status)
 
     def certificates(
-        self, policy_id: str, term: CertificateTerm = CertificateTerm.CURRENT, insured_id: str | None = None
+        self,
+        policy_id: str,
+        term: CertificateTerm = CertificateTerm.CURRENT,
+        insured_id: str | None = None,
+        sort: CertificateSort | None = None,
     ) -> Paginator[Certificate]:
+        """One policy's certificates, by insured then holder (``sort``: the portal's default when None)."""
         return self._list(
-            "/credentialing/certificates", Certificate, policy_id=policy_id, term=term, insured_id=insured_id
+            "/credentialing/certificates",
+            Certificate,
+            policy_id=policy_id,
+            term=term,
+            insured_id=insured_id,
+            sort=sort,
         )
 
     def search_certificates(
@@ -40,11 +51,20 @@ class CredentialingResource(Resource):
         by: SearchBy = SearchBy.POLICYHOLDER,
         status: StatusFilter = StatusFilter.ALL,
         term: CertificateTerm = CertificateTerm.CURRENT,
+        sort: CertificateSort | None = None,
     ) -> Paginator[Certificate]:
-        """The certificates of every insured that ``insureds(q, by, status)`` finds, by insured name, policy
-        number and holder: a whole book's in a few pages, where ``certificates`` takes a request a policy."""
+        """The certificates of every insured that ``insureds(q, by, status)`` finds: a whole book's in a few
+        pages, where ``certificates`` takes a request a policy. In ``sort``'s order (None: the portal's
+        default, by insured name, policy number and holder), which pages keep: rows can be printed as they
+        arrive."""
         return self._list(
-            "/credentialing/certificates", Certificate, q=q or None, by=by, status=status, term=term
+            "/credentialing/certificates",
+            Certificate,
+            q=q or None,
+            by=by,
+            status=status,
+            term=term,
+            sort=sort,
         )
 
     async def create_holder_request(

@@ -36,8 +36,11 @@ from ssp_tui.tui.sections.credentialing.search import CertificateSearch, CoiSear
 from ssp_tui.tui.sections.credentialing.season import EXPIRING_TAB, SENT_TAB, CredentialingSeason
 from ssp_tui.tui.sections.credentialing.season_panes import ExpiringPane, SentPane
 from ssp_tui.tui.sections.credentialing.selection import (
+    CERTIFICATE_REPEATS,
+    INSURED_REPEATS,
     CertificateSelection,
     Grouping,
+    collect_sharing,
     group_certificates,
     plan_downloads,
 )
@@ -196,15 +199,21 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
         self.query_one("#coi-summary", Static).update("Searching…")
         q = search.text or None
         # The insureds (for holder requests and the summary) and their certificates, each a few pages even
-        # for a whole book (one certificate search, not a request per policy), both at once.
+        # for a whole book (one certificate search, not a request per policy), both at once; the values
+        # repeated from row to row kept once (two thirds of a whole book's certificates).
         insureds, certificates = await asyncio.gather(
             self.controller.call(
-                lambda c: c.credentialing.insureds(q=q, by=search.by, status=search.status).collect()
+                lambda c: collect_sharing(
+                    c.credentialing.insureds(q=q, by=search.by, status=search.status), INSURED_REPEATS
+                )
             ),
             self.controller.call(
-                lambda c: c.credentialing.search_certificates(
-                    q=q, by=search.by, status=search.status, term=search.term
-                ).collect()
+                lambda c: collect_sharing(
+                    c.credentialing.search_certificates(
+                        q=q, by=search.by, status=search.status, term=search.term
+                    ),
+                    CERTIFICATE_REPEATS,
+                )
             ),
         )
         policy_ids = {i.policy_id for i in insureds}

@@ -9,13 +9,17 @@ the insured's claims-history letter for that policy, once per insured and policy
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
 
 from ssp_tui.api.constants import DEFAULT_FILENAME_TEMPLATE
 from ssp_tui.api.models.credentialing import Certificate
+from ssp_tui.api.pagination import Paginator
 from ssp_tui.operations.downloads.jobs import CoiJobs, coi_jobs
+
+T = TypeVar("T")
 
 
 class Grouping(StrEnum):
@@ -44,10 +48,56 @@ class CertificateGroup:
     key: str
     title: str
     certificates: tuple[Certificate, ...]
+    ids: tuple[str, ...] = field(init=False)
+    """The certificates' ids, made once: every label, tick and the download order read them, and a whole
+    book has 10,000 groups."""
 
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(certificate.id for certificate in self.certificates)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ids", tuple(certificate.id for certificate in self.certificates))
+
+
+CERTIFICATE_REPEATS: tuple[str, ...] = (
+    "insured_id",
+    "insured_name",
+    "policy_id",
+    "policy_number",
+    "policyholder",
+    "holder_id",
+    "holder_name",
+    "holder_city",
+    "holder_state",
+    "holder_address",
+    "holder_zip",
+    "holder_contact_name",
+    "holder_contact_email",
+    "term_start",
+    "term_end",
+)
+"""Fields that repeat across certificates: the insured's on each of their holders' rows, the holder's on each
+of its insureds' rows (a whole book: 32,585 certificates, 9,573 insureds, 30 holders)."""
+INSURED_REPEATS: tuple[str, ...] = ("credentials", "specialty", "policy_id", "policy_number", "policyholder")
+
+
+def share_repeats(items: Iterable[object], fields: Sequence[str], seen: dict[object, object]) -> None:
+    """Make every equal value of ``fields`` one object, the first seen (``seen`` carries them from one page to
+    the next). The decoder makes a new string per field per row: for a whole book's certificates that is 40
+    MB, of which this gives back 27 MB for a few milliseconds a page."""
+    share = seen.setdefault
+    for item in items:
+        for name in fields:
+            value = getattr(item, name)
+            setattr(item, name, share(value, value))
+
+
+async def collect_sharing(paginator: Paginator[T], fields: Sequence[str]) -> list[T]:
+    """``paginator.collect()``, with ``share_repeats`` applied page by page as they arrive, so the repeats of
+    one page at most are held at once (the process's peak, not only what it keeps)."""
+    seen: dict[object, object] = {}
+    items: list[T] = []
+    async for page in paginator.pages():
+        share_repeats(page.items, fields, seen)
+        items.extend(page.items)
+    return items
 
 
 def group_certificates(certificates: Iterable[Certificate], grouping: Grouping) -> list[CertificateGroup]:

@@ -3,6 +3,9 @@ per certificate. Space ticks the highlighted item or every item of the highlight
 COI Access and COI and Claims History Access the same way; `a` and `n` tick everything or nothing.
 
 The tree only shows a ``CertificateSelection`` and changes it on the user's keys; the screen owns the data.
+A node's label is its title alone; the checkbox, the counts and the access level around it are drawn from the
+selection when the line is drawn, so a tick changes no node: ticking all of a whole book (10,000 groups) used
+to make 10,000 labels and queue 10,000 node refreshes, now it redraws the lines on screen.
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Span, Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
+from textual.widgets._tree import TOGGLE_STYLE  # the arrow's click target, as Tree.render_label marks it
 from textual.widgets.tree import TreeNode
 
 from ssp_tui.api.models.credentialing import Certificate
@@ -34,6 +40,10 @@ OPEN_UP_TO = 500
 """Groups start open when they hold this many certificates in all, or fewer."""
 
 
+_ACCESS_TEXT = {access: f"  {label}" for access, label in ACCESS_LABELS.items()}
+_NO_CLAIMS_TEXT = f"  ({NO_CLAIMS_HISTORY})"
+
+
 @dataclass(frozen=True, slots=True)
 class TreeItem:
     """What a node stands for: a group (all its certificates) or one certificate."""
@@ -43,6 +53,16 @@ class TreeItem:
     title: str
     group_index: int = -1
     """A group's place in ``CertificateTree.groups``."""
+    title_width: int = 0
+    """The title's width in cells, measured once: every line's width is asked for on each change."""
+
+
+def tree_item(
+    certificate_ids: tuple[str, ...], is_group: bool, title: str, group_index: int = -1
+) -> TreeItem:
+    # A tree line is one line: a title with a line break (portal text keeps them) shows its first line.
+    title = title.split("\n", 1)[0]
+    return TreeItem(certificate_ids, is_group, title, group_index, cell_len(title))
 
 
 class CertificateTree(Tree[TreeItem]):
@@ -93,6 +113,9 @@ class CertificateTree(Tree[TreeItem]):
     CertificateTree { height: 1fr; }
     """
 
+    _adding_many: bool = False
+    """True while ``show_groups`` adds nodes (a class default: Textual invalidates during ``__init__``)."""
+
     @dataclass
     class SelectionChanged(Message):
         """Ticks or access levels changed (the screen updates its counts)."""
@@ -117,25 +140,38 @@ class CertificateTree(Tree[TreeItem]):
         start closed, one line each, and a group's certificates are added when it is first opened."""
         self.groups = list(groups)
         self.grouping = grouping
-        self.clear()
+        self._clear_all_nodes()
         start_open = sum(len(group.certificates) for group in self.groups) <= OPEN_UP_TO
-        for index, group in enumerate(self.groups):
-            node = self.root.add(
-                self._group_label(group),
-                data=TreeItem(group.ids, True, group.title, index),
-                expand=start_open,
-                allow_expand=bool(group.certificates),
-            )
-            if start_open:
-                self._add_items(node, group)
+        add = self.root.add
+        self._adding_many = True
+        try:
+            for index, group in enumerate(self.groups):
+                item = tree_item(group.ids, True, group.title, index)
+                node = add(
+                    Text(item.title), data=item, expand=start_open, allow_expand=bool(group.certificates)
+                )
+                if start_open:
+                    self._add_items(node, group)
+        finally:
+            self._adding_many = False
+        self._invalidate()
         if self.groups:
             self.move_cursor(self.root.children[0])
 
+    def _clear_all_nodes(self) -> None:
+        """``Tree.clear``, letting go of every old node. Textual's ``clear`` restarts the node ids but keeps
+        its id -> node registry, so the new nodes only overwrite the first ids: after a whole book (10,000
+        groups), a search for 500 kept the other 9,500 groups' nodes, labels and the old tree they link to
+        alive until a bigger tree came (15-20 MB through the download that follows). Removing them one by
+        one (``remove_children``) is quadratic in Textual; the registry holds nothing else."""
+        self.clear()
+        self._tree_nodes.clear()
+        self._tree_nodes[self.root.id] = self.root
+
     def _add_items(self, node: TreeNode[TreeItem], group: CertificateGroup) -> None:
         for certificate in group.certificates:
-            title = self._item_title(certificate)
-            item = TreeItem((certificate.id,), False, title)
-            node.add_leaf(self._item_label(certificate, title), data=item)
+            item = tree_item((certificate.id,), False, self._item_title(certificate))
+            node.add_leaf(Text(item.title), data=item)
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[TreeItem]) -> None:
         # A group shown closed gets its certificates when it is first opened.
@@ -143,11 +179,52 @@ class CertificateTree(Tree[TreeItem]):
         if item is not None and item.is_group and not node.children:
             self._add_items(node, self.groups[item.group_index])
 
+    def _invalidate(self) -> None:
+        # Textual forgets its lines and asks for a layout on every node added; a whole book adds 10,000
+        # (half the time of building the tree): once, after the last, is the same.
+        if not self._adding_many:
+            super()._invalidate()
+
+    def process_label(self, label: str | Text) -> Text:
+        # Textual splits every label on line breaks to keep the first line, a copy of each; ours are one line.
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
+
+    def render_label(self, node: TreeNode[TreeItem], base_style: Style, style: Style) -> Text:
+        # As Tree.render_label, with the label as the selection has it now in place of the node's title.
+        label = self.label_of(node)
+        label.stylize(style)
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+            return Text.assemble((icon, base_style + TOGGLE_STYLE), label)
+        return Text.assemble(("", base_style), label)
+
     def get_label_width(self, node: TreeNode[TreeItem]) -> int:
-        # Textual measures every line by rendering its label in full, on every change; the label's own width
-        # (and room for the group's arrow) is the same number for a fraction of the cost: ticking all of a
-        # whole book's 10,000 groups went from seconds to a blink.
-        return node.label.cell_len + 2
+        # Textual measures every line by rendering its label in full, on every change: counted here from
+        # the parts instead, for all 10,000 lines of a whole book (with room for a group's arrow, 2 cells,
+        # on every line, as the width was measured before).
+        item = node.data
+        if item is None:
+            return node.label.cell_len + 2
+        if item.is_group:
+            return 2 + len(UNTICKED) + item.title_width + len(self._group_count(item))
+        certificate = self.selection.certificates.get(item.certificate_ids[0])
+        width = 2 + len(UNTICKED) + item.title_width
+        if certificate is None:
+            return width
+        width += len(_ACCESS_TEXT[self.selection.access_of(certificate.id)])
+        return width if certificate.claims_history_available else width + len(_NO_CLAIMS_TEXT)
+
+    def label_of(self, node: TreeNode[TreeItem]) -> Text:
+        """The node's line as shown (without the group's arrow): checkbox, title, count or access level."""
+        item = node.data
+        if item is None:
+            return node.label.copy()
+        if item.is_group:
+            return self._group_label(item)
+        certificate = self.selection.certificates.get(item.certificate_ids[0])
+        return Text(item.title) if certificate is None else self._item_label(certificate, item.title)
 
     def shown_order(self) -> list[str]:
         """Certificate ids in the order the tree shows them (the order of a combined PDF)."""
@@ -211,21 +288,26 @@ class CertificateTree(Tree[TreeItem]):
     # -- labels --
 
     def _changed(self) -> None:
-        # The group nodes were added in the order of ``self.groups``.
-        for group, group_node in zip(self.groups, self.root.children, strict=True):
-            group_node.set_label(self._group_label(group))
-            for leaf in group_node.children:
-                if leaf.data is not None:
-                    certificate = self.selection.certificates[leaf.data.certificate_ids[0]]
-                    leaf.set_label(self._item_label(certificate, leaf.data.title))
+        # Labels are drawn from the selection: forget the drawn lines (and their widths) and draw again.
+        self._invalidate()
         self.post_message(self.SelectionChanged(self))
 
-    def _group_label(self, group: CertificateGroup) -> Text:
-        ticked = sum(self.selection.is_selected(i) for i in group.ids)
-        box = TICKED if ticked == len(group.ids) else PARTLY if ticked else UNTICKED
-        size = len(group.ids)
-        count = f"  {ticked} of {size} ticked" if ticked else "  " + plural(size, "certificate")
-        return Text.assemble(box, (group.title, "bold"), (count, "dim"))
+    def _ticked(self, item: TreeItem) -> int:
+        selected = self.selection.selected
+        return sum(1 for i in item.certificate_ids if i in selected) if selected else 0
+
+    def _group_count(self, item: TreeItem, ticked: int | None = None) -> str:
+        ticked = self._ticked(item) if ticked is None else ticked
+        size = len(item.certificate_ids)
+        return f"  {ticked} of {size} ticked" if ticked else "  " + plural(size, "certificate")
+
+    def _group_label(self, item: TreeItem) -> Text:
+        ticked = self._ticked(item)
+        size = len(item.certificate_ids)
+        box = TICKED if ticked == size else PARTLY if ticked else UNTICKED
+        end = len(box) + len(item.title)
+        plain = box + item.title + self._group_count(item, ticked)
+        return Text(plain, spans=[Span(len(box), end, "bold"), Span(end, len(plain), "dim")])
 
     def _item_title(self, certificate: Certificate) -> str:
         if self.grouping is Grouping.INSURED:

@@ -33,10 +33,10 @@ from ssp_tui.tui.sections.seminars.activity import (
     CATALOG_COLUMNS,
     ActivityFilterForm,
     ActivityFilters,
-    activity_summary,
     activity_summary_of,
     catalog_detail,
 )
+from ssp_tui.tui.sections.seminars.credit_tally import CreditTally
 from ssp_tui.tui.sections.seminars.export import ACTIVITY_EXPORT, CATALOG_EXPORT, ExportDialog, ExportKind
 from ssp_tui.widgets.filter_bar import FilterBar
 from ssp_tui.widgets.virtual_table import VirtualTable
@@ -114,6 +114,8 @@ class SeminarsScreen(SectionScreen):
         (hiding the rows already loaded) and repaints the whole screen on every frame of its animation."""
         self.loaded_rows = 0
         self.loaded_credits = Decimal(0)
+        self.credits = CreditTally()
+        """The credits of the activity table's rows, by row index, for the summary of a filtered view."""
         self.last_export: Path | None = None
         self.seminars: dict[str, Seminar] = {}
         """The catalog by id (an activity row opens its seminar's link)."""
@@ -188,6 +190,7 @@ class SeminarsScreen(SectionScreen):
         # The filter's search index is built once, after the last page, not again for every batch.
         table.index_in_background = False
         table.clear()
+        self.credits.clear()
         self.loaded_rows = 0
         self.loaded_credits = Decimal(0)
         self._set_status(f"Loading ({filters.describe()})…")
@@ -212,7 +215,7 @@ class SeminarsScreen(SectionScreen):
                 # table updates rather than one per page, and the first page shows at once.
                 appended = len(pending) >= max(1, table.model.row_count)
                 if appended:
-                    table.append_rows(pending)
+                    self._append_rows(pending)
                     pending = []
                 # The count moves with the table, every tenth page and at the last: each update lays out
                 # and repaints the screen, 200 of them for 200,000 rows.
@@ -222,8 +225,12 @@ class SeminarsScreen(SectionScreen):
         finally:
             # Also when stopped: every row fetched is shown, and then indexed for the filter.
             table.index_in_background = True
-            table.append_rows(pending)
+            self._append_rows(pending)
         return self.loaded_rows
+
+    def _append_rows(self, rows: list[SeminarActivity]) -> None:
+        self.credits.extend(rows)  # first: the table's count watcher (the summary) reads it
+        self.activity_table.append_rows(rows)
 
     def _set_status(self, text: str) -> None:
         self.query_one("#activity-status", Static).update(escape(text))
@@ -233,7 +240,8 @@ class SeminarsScreen(SectionScreen):
         if shown == total == self.loaded_rows:
             text = activity_summary_of(total, self.loaded_credits)  # kept as the pages arrive
         else:
-            text = activity_summary(self.activity_table.shown_rows(), filtered_from=total)
+            shown_rows = self.activity_table.model.shown_indices()
+            text = activity_summary_of(shown, self.credits.total(shown_rows), filtered_from=total)
         self.query_one("#activity-summary", Static).update(escape(text))
 
     @on(ActivityFilterForm.Applied)
