@@ -21,7 +21,7 @@ def main() -> None:
         if problem is not None:
             sys.stderr.write(f"Error: {problem}\n")
             sys.exit(2)  # usage: the same as `cli` answers from a test's runner
-        from ssp_tui.tui.app import run_app
+        from ssp_tui.tui.launch import run_app
 
         run_app(**options)
         return

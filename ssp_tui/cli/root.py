@@ -145,7 +145,7 @@ def cli(
         problem = terminal_problem()
         if problem is not None:
             raise CommandFailed(problem, ExitCode.USAGE)
-        from ssp_tui.tui.app import run_app  # the TUI loads only when it is wanted
+        from ssp_tui.tui.launch import run_app  # the TUI loads only when it is wanted
 
         run_app(portal=portal, profile=profile, force_sandbox=sandbox, no_mouse=no_mouse)
 

@@ -5,7 +5,6 @@ Kept small on purpose: sections live in ``section_registry.py``, sign-in glue in
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -14,10 +13,12 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import Input
 
-from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID
+from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID, focused_binds
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
+from ssp_tui.tui.section_prebuild import SectionPrebuilder
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
 from ssp_tui.tui.session import SessionController
 from ssp_tui.tui.sign_in.login import LoginScreen
@@ -25,9 +26,6 @@ from ssp_tui.tui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from textual.dom import DOMNode
-    from textual.widget import Widget
 
     from ssp_tui.portal.target import DemoLogin, PortalTarget
     from ssp_tui.settings.config import Profile
@@ -63,11 +61,13 @@ class SspApp(App[None]):
         keymap: Mapping[str, str] | None = None,
         keymap_source: Path | None = None,
         keymap_problems: Sequence[str] = (),
+        prebuild: bool = True,
     ) -> None:
         """``session_folder``: a browser session's own folder (``ssp-tui web``, see ``ssp_tui/web``): the
         download cache and the files on their way to the browser live there and go with the session, and
         settings stay in memory (the server's config file is not the browser user's). ``keymap``: the config
-        file's ``[keymap]`` (binding id -> keys), from ``keymap_source``."""
+        file's ``[keymap]`` (binding id -> keys), from ``keymap_source``. ``prebuild``: build the section
+        screens ahead, while the app is idle after Home (False: each is built at its first key)."""
         super().__init__()
         self.controller = SessionController(
             target,
@@ -95,6 +95,9 @@ class SspApp(App[None]):
         self._keymap_source = keymap_source
         self._keymap_problems = list(keymap_problems)
         self._typed_ahead = TypeAhead(self, self._deliver_typed_ahead)
+        self.prebuild = prebuild
+        self.prebuilder = SectionPrebuilder(self, self._new_section_screen)
+        """The section screens built ahead of their keys (``tui/section_prebuild.py``)."""
 
     def get_default_screen(self) -> LoginScreen:
         return LoginScreen()
@@ -164,17 +167,6 @@ class SspApp(App[None]):
                     return True
         return False
 
-    def _focused_binds(self, focused: Widget | None, action: str) -> bool:
-        """Whether a node from the focused widget up to its screen binds the key of ``action`` to something
-        of its own: then the key is theirs (Textual's screens bind it to these same focus moves)."""
-        keys = {"focus_next": "tab", "focus_previous": "shift+tab"}[action]
-        node: DOMNode | None = focused
-        while node is not None and node is not self:
-            if any(b.action != f"app.{action}" for b in node._bindings.key_to_bindings.get(keys, ())):
-                return True
-            node = node.parent
-        return False
-
     # -- sections --
 
     def visible_sections(self) -> list[Section]:
@@ -189,15 +181,24 @@ class SspApp(App[None]):
     ) -> None:
         """Switch to the section; then hand it the quick jump's ``intent`` or the ``record`` to open (Home's
         attention items: exactly the account or policy term the item is about)."""
+        from ssp_tui.tui.section_screen import SectionScreen
+
         if not self.can_open(section_id):
             return
+        built = self.prebuilder.built(section_id)
+        if isinstance(built, SectionScreen) and built.is_mounted:
+            built.open()  # its fetch first: Textual's restyle of the screen as it resumes would hold it back
         mounted = self.switch_mode(section_id)
+        screen = self.screen
         if intent is not None or record is not None:
 
             async def deliver() -> None:
                 # On a first visit the screen is still being composed: wait for it and for one refresh, so
                 # that widgets mounting children of their own (tabs) have them before the intent arrives.
+                # A screen built ahead may still be mounting: the switch does not wait for that, so wait for
+                # the screen itself too.
                 await mounted
+                await AwaitMount(screen, [screen])
                 self.call_after_refresh(self._deliver_intent, intent, record)
 
             self.call_later(deliver)
@@ -220,24 +221,37 @@ class SspApp(App[None]):
         """After sign-in: one mode per section this user may open, then Home."""
         for section in self.visible_sections():
             if section.id not in self._section_modes:
-                self.add_mode(section.id, self._styled_as_current(section.screen_factory()))
+                self.add_mode(section.id, self._mode_screen(section))
                 self._section_modes.add(section.id)
         await self.switch_mode(HOME_SECTION_ID)
 
-    def _styled_as_current(self, factory: Callable[[], Screen[None]]) -> Callable[[], Screen[None]]:
-        """``factory``, making screens Textual takes as styled by the current stylesheet (they are, from their
-        first mount). Otherwise Textual re-parses every stylesheet of the app the first time it shows each
-        section (Textual counts a new screen as stale): 0.1-0.3 s of every first open, more on a busy machine
-        (docs/performance.md). A theme change still restyles every section: it moves the app's count on."""
+    def prebuild_sections(self) -> None:
+        """Home has drawn its data (or said why it could not): build the other sections' screens in the idle
+        turns to come, so that their keys only switch to them (``tui/section_prebuild.py``)."""
+        if self.prebuild and self.controller.user is not None:
+            self.prebuilder.start([s for s in self.visible_sections() if s.id != HOME_SECTION_ID])
+
+    def _mode_screen(self, section: Section) -> Callable[[], Screen[None]]:
+        """The factory of the section's mode: the screen built ahead when there is one, else a new one."""
 
         def make() -> Screen[None]:
-            screen = factory()
-            screen._css_update_count = self._css_update_count
-            return screen
+            return self.prebuilder.take(section.id) or self._new_section_screen(section)
 
         return make
 
+    def _new_section_screen(self, section: Section) -> Screen[None]:
+        """The section's screen, which Textual takes as styled by the current stylesheet (it is, from its
+        first mount). Otherwise Textual re-parses every stylesheet of the app the first time it shows each
+        section (Textual counts a new screen as stale): 0.1-0.3 s of every first open, more on a busy machine
+        (docs/performance.md). A theme change still restyles every section: it moves the app's count on."""
+        screen = section.screen_factory()()
+        screen._css_update_count = self._css_update_count
+        return screen
+
     async def leave_portal(self) -> None:
+        # The screens built ahead for this user go with their modes: the next user gets their own.
+        for screen in await self.prebuilder.stop():
+            await screen.remove()
         await self.switch_mode(LOGIN_MODE)
         for mode in sorted(self._section_modes):
             await self.remove_mode(mode)
@@ -249,7 +263,7 @@ class SspApp(App[None]):
         if action == "logout":
             return self.controller.user is not None
         if action in ("focus_next", "focus_previous"):
-            return not self._focused_binds(self.screen.focused, action)
+            return not focused_binds(self.screen.focused, self, action)
         if action == "section_key":
             return any(s.key == parameters[0] for s in self.visible_sections()) if parameters else False
         return True
@@ -361,38 +375,14 @@ class SspApp(App[None]):
         if os.environ.get("SSP_TUI_EXIT_WHEN_READY"):
             self.call_after_refresh(self.exit)
 
+    async def _shutdown(self) -> None:
+        # Textual closes every node before the app's unmount: a screen half built ahead was closed while its
+        # widgets were still mounting ("No Tab with id 'nav-support'" from its menu bar). It is let finish,
+        # and the screens never opened are removed, before Textual closes the rest.
+        for screen in await self.prebuilder.stop():
+            await screen.remove()
+        await super()._shutdown()
+
     async def on_unmount(self) -> None:
         await self.controller.aclose()
 
-
-def run_app(
-    portal: str | None = None, profile: str | None = None, force_sandbox: bool = False, no_mouse: bool = False
-) -> None:
-    """``ssp-tui`` with no subcommand: choose the portal, then run the TUI (the sandbox starts beside it)."""
-    from ssp_tui.errors import ConfigError
-    from ssp_tui.portal.target import choose_target
-    from ssp_tui.settings.config import config_path, load_keymap, load_profile
-
-    try:
-        profile_name, loaded = load_profile(profile)
-        keymap, keymap_problems = load_keymap()
-        target = choose_target(portal, loaded, force_sandbox=force_sandbox)
-    except ConfigError as error:
-        # Before the UI exists a plain message on stderr is the clearest place for it (exit status 1).
-        raise SystemExit(f"ssp-tui: {error.full_message}") from None
-    # Everything imported so far (modules, classes, Textual's tables) lives as long as the process. Frozen,
-    # the collector stops re-scanning it: the full collections that otherwise fall inside the first frame
-    # cost about 50 ms of start-up (docs/performance.md), and every later full collection is cheaper too.
-    # (Keeping the collector off until the first frame was tried: the one big collection when it came back
-    # on then held the frame's write to the terminal back by about 100 ms.)
-    gc.freeze()
-    gc.enable()  # ssp_tui.__main__ turned it off for the imports
-    app = SspApp(
-        target,
-        profile_name=profile_name,
-        profile=loaded,
-        keymap=keymap,
-        keymap_source=config_path(),
-        keymap_problems=keymap_problems,
-    )
-    app.run(mouse=not no_mouse)

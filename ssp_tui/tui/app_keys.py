@@ -5,7 +5,12 @@ Each has an id, so config.toml's ``[keymap]`` can move it (docs/tui.md lists the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding, BindingType
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 SECTION_KEY_ID = "app.section_"
 """The ids of the number keys that open sections: ``app.section_1`` ... ``app.section_9``."""
@@ -38,3 +43,16 @@ APP_BINDINGS: list[BindingType] = [
     # Also taken before the focused widget sees them: see on_event.
     *(Binding(str(n), f"section_key('{n}')", show=False, id=f"{SECTION_KEY_ID}{n}") for n in range(1, 10)),
 ]
+
+
+def focused_binds(focused: DOMNode | None, app: DOMNode, action: str) -> bool:
+    """Whether a node from the focused widget up to its screen binds the key of ``action`` (``focus_next``,
+    ``focus_previous``) to something of its own: then the key is theirs (Textual's screens bind it to these
+    same focus moves), and the app's priority Tab gives way."""
+    keys = {"focus_next": "tab", "focus_previous": "shift+tab"}[action]
+    node: DOMNode | None = focused
+    while node is not None and node is not app:
+        if any(b.action != f"app.{action}" for b in node._bindings.key_to_bindings.get(keys, ())):
+            return True
+        node = node.parent
+    return False

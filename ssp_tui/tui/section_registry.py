@@ -44,8 +44,8 @@ class Section:
     key: str
     """The number key that opens it (``"1"`` to ``"9"``), unique across sections."""
     screen: str
-    """``"module:ClassName"`` of the screen; imported only when the section is first opened, so that
-    start-up never pays for a section's imports (PDF, Excel...)."""
+    """``"module:ClassName"`` of the screen; imported only after sign-in (when the screen is built ahead, or
+    at the section's key), so that start-up never pays for a section's imports (PDF, Excel...)."""
     roles: frozenset[Role] = ALL_ROLES
     """The roles that may use it."""
     capability: Capability | None = None
@@ -63,13 +63,17 @@ class Section:
             return False
         return self.capability is None or self.capability in user.capabilities
 
+    def screen_class(self) -> type[Screen[None]]:
+        """The screen's class, imported now (the first call pays for the section's imports)."""
+        module_name, _, class_name = self.screen.partition(":")
+        screen_class: type[Screen[None]] = getattr(import_module(module_name), class_name)
+        return screen_class
+
     def screen_factory(self) -> Callable[[], Screen[None]]:
         """A zero-argument factory for ``App.add_mode`` that imports the screen class on first use."""
 
         def make() -> Screen[None]:
-            module_name, _, class_name = self.screen.partition(":")
-            screen_class = getattr(import_module(module_name), class_name)
-            return screen_class()
+            return self.screen_class()()
 
         return make
 

@@ -1,7 +1,9 @@
 """The main layout every section shares: a header (user, role, portal), the section nav and the footer.
 
 A section screen subclasses ``SectionScreen``, sets ``SECTION_ID`` to its registry id and implements
-``compose_body``. It reaches the portal through ``self.controller`` (see ``tui/session.py``).
+``compose_body``. It reaches the portal through ``self.controller`` (see ``tui/session.py``). It fetches its
+data in ``first_shown``, never at mount: the app builds section screens ahead, while it is idle
+(``tui/section_prebuild.py``), and what the portal says is fetched when the user opens the section.
 """
 
 from __future__ import annotations
@@ -134,6 +136,8 @@ class SectionScreen(Screen[None]):
     }
     """
     SECTION_ID: ClassVar[str]
+    _styled_for: tuple[int, bool] | None = None
+    """The app's style state when the screen mounted; None once it has been left (suspended)."""
 
     @property
     def controller(self) -> SessionController:
@@ -148,13 +152,46 @@ class SectionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < NARROW_COLUMNS, "-narrow")
+        self._styled_for = self._app_style_state()
+
+    def _app_style_state(self) -> tuple[int, bool]:
+        """What of the app a widget's styles depend on beyond its own classes: the stylesheet's version (a
+        theme change moves it on) and whether the terminal has focus (``App:blur`` rules)."""
+        return self.app._css_update_count, self.app.app_focus
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW_COLUMNS, "-narrow")
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         # A click on another tab left it highlighted here; show this section again when coming back.
         self.query_one(SectionNav).active = f"nav-{self.SECTION_ID}"
+        if self._styled_for == self._app_style_state():
+            # Shown for the first time (this handler runs before Textual's own): every widget was styled as
+            # it mounted and restyles itself as its classes change, and nothing of the app they depend on has
+            # changed since, so Textual's restyle of the whole screen on resume (twice on a mode's first
+            # show) would change nothing: 30-90 ms of the key press on the large book (docs/performance.md).
+            event.refresh_styles = False
+        self.open()
+
+    def on_screen_suspend(self) -> None:
+        self._styled_for = None  # from now on, each resume restyles the screen, as Textual does
+
+    shown: bool = False
+    """The user has opened this screen (it may have been built long before, while the app was idle)."""
+
+    def open(self) -> None:
+        """The user opens the screen: the first time, start fetching what it shows (``first_shown``). The app
+        calls it at the key for a screen built ahead, so the fetch is on its way while Textual restyles, lays
+        out and draws the screen; otherwise it is called as the screen is first shown."""
+        if not self.shown:
+            self.shown = True
+            self.first_shown()
+
+    def first_shown(self) -> None:
+        """Called once, when the screen is first opened (after it is composed and mounted, which may have
+        been long before, while the app was idle): start fetching what it shows. Every ``Select`` posts
+        ``Changed`` with its first value as it mounts; a handler that fetches on it ignores it until
+        ``shown``, so that nothing is fetched for a screen built ahead."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker messages do not bubble: the base screen turns any failed worker of its screen into the one

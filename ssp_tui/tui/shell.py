@@ -44,6 +44,10 @@ class Shell(Protocol):
 
     async def enter_portal(self) -> None: ...
 
+    def prebuild_sections(self) -> None:
+        """Home has drawn its data (or said why not): build the other sections' screens while idle."""
+        ...
+
     def demo_totp_secret(self, username: str) -> str | None: ...
 
     async def remember_username(self, username: str | None) -> None:

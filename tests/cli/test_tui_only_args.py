@@ -72,11 +72,11 @@ def test_the_fast_path_knows_exactly_the_root_options_click_declares() -> None:
 def test_the_tui_path_imports_neither_click_nor_subcommands_nor_pikepdf() -> None:
     # The app is stubbed out: only what the command line imports before the TUI starts is looked at.
     probe = (
-        "import sys; import ssp_tui.tui.app; import ssp_tui.tui_args\n"
+        "import sys; import ssp_tui.tui.launch; import ssp_tui.tui_args\n"
         "sys.argv = ['ssp-tui', '--portal', 'http://127.0.0.1:9']\n"
         "ssp_tui.tui_args.terminal_problem = lambda: None  # captured output is not a terminal\n"
         "seen = {}\n"
-        "ssp_tui.tui.app.run_app = lambda **kw: seen.update(kw)\n"
+        "ssp_tui.tui.launch.run_app = lambda **kw: seen.update(kw)\n"
         "from ssp_tui.__main__ import main\n"
         "main()\n"
         "print(seen)\n"

@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList, TabbedContent
 from tui_helpers import SandboxLike, wait_for
 
 from ssp_tui.settings.config import load_keymap
-from ssp_tui.tui import app as app_module
+from ssp_tui.tui import launch
 from ssp_tui.tui.app import SspApp
 from ssp_tui.tui.help import HelpScreen
 from ssp_tui.tui.keymap import binding_ids, check_keymap, valid_key
@@ -134,9 +134,9 @@ def test_no_mouse_runs_the_app_without_the_mouse(
 ) -> None:
     runs: list[dict[str, object]] = []
     monkeypatch.setattr(SspApp, "run", lambda self, **kwargs: runs.append(kwargs))
-    monkeypatch.setattr(app_module, "gc", SimpleNamespace(freeze=lambda: None, enable=lambda: None))
-    app_module.run_app(portal="http://127.0.0.1:9", no_mouse=True)
-    app_module.run_app(portal="http://127.0.0.1:9")
+    monkeypatch.setattr(launch, "gc", SimpleNamespace(freeze=lambda: None, enable=lambda: None))
+    launch.run_app(portal="http://127.0.0.1:9", no_mouse=True)
+    launch.run_app(portal="http://127.0.0.1:9")
     assert runs == [{"mouse": False}, {"mouse": True}]
 
 

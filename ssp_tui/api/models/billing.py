@@ -7,6 +7,8 @@ from enum import StrEnum
 
 import msgspec
 
+from ssp_tui.api.models.common import Listed
+
 
 class BillingTerm(StrEnum):
     CURRENT = "current"
@@ -51,21 +53,21 @@ class BillingSummary(msgspec.Struct, kw_only=True):
     policy_numbers: list[str] = []
 
 
-class Installment(msgspec.Struct, kw_only=True):
+class Installment(Listed, kw_only=True):
     number: int
     due_on: date
     amount_cents: int
     status: InstallmentStatus
 
 
-class AppliedPayment(msgspec.Struct, kw_only=True):
+class AppliedPayment(Listed, kw_only=True):
     paid_on: date
     amount_cents: int
     method: str
     reference: str
 
 
-class BilledPolicy(msgspec.Struct, kw_only=True):
+class BilledPolicy(Listed, kw_only=True):
     id: str
     policy_number: str
     premium_cents: int

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import msgspec
 
-from ssp_tui.api.models.common import Term
+from ssp_tui.api.models.common import Listed, Term
 
 
 class AttentionKind(StrEnum):
@@ -98,7 +98,7 @@ class Seminar(msgspec.Struct, kw_only=True):
     """For live seminars."""
 
 
-class SeminarActivity(msgspec.Struct, kw_only=True):
+class SeminarActivity(Listed, kw_only=True):
     """One participant's completion of a seminar."""
 
     id: str
@@ -123,7 +123,7 @@ class AgentCategory(StrEnum):
     BULLETINS = "bulletins"
 
 
-class AgentResource(msgspec.Struct, kw_only=True):
+class AgentResource(Listed, kw_only=True):
     id: str
     title: str
     category: AgentCategory

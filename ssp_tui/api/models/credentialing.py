@@ -9,7 +9,7 @@ from typing import Annotated
 import msgspec
 
 from ssp_tui.api.constants import PLAIN_TEXT_PATTERN
-from ssp_tui.api.models.common import PolicyStatus
+from ssp_tui.api.models.common import Listed, PolicyStatus
 
 
 class SearchBy(StrEnum):
@@ -50,7 +50,7 @@ def holder_request_overdue(status: HolderRequestStatus, expected_by: datetime, n
     return status in OPEN_HOLDER_REQUEST_STATUSES and now > expected_by
 
 
-class CredentialedInsured(msgspec.Struct, kw_only=True):
+class CredentialedInsured(Listed, kw_only=True):
     """One row of ``GET /credentialing/insureds``."""
 
     id: str
@@ -65,7 +65,7 @@ class CredentialedInsured(msgspec.Struct, kw_only=True):
     has_renewal: bool = False
 
 
-class Certificate(msgspec.Struct, kw_only=True):
+class Certificate(Listed, kw_only=True):
     """One insured x certificate holder for a policy term."""
 
     id: str
@@ -140,7 +140,7 @@ class HolderRequestCreate(msgspec.Struct, kw_only=True):
     contact_email: ShortText = ""
 
 
-class HolderRequest(msgspec.Struct, kw_only=True):
+class HolderRequest(Listed, kw_only=True):
     id: str
     status: HolderRequestStatus
     submitted_at: datetime

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import msgspec
 
-from ssp_tui.api.models.common import PolicyStatus, Term
+from ssp_tui.api.models.common import Listed, PolicyStatus, Term
 
 
 class DocumentType(StrEnum):
@@ -23,7 +23,7 @@ class DocumentType(StrEnum):
     """Risk-management and agent-library PDFs."""
 
 
-class PolicySummary(msgspec.Struct, kw_only=True):
+class PolicySummary(Listed, kw_only=True):
     """One row of ``GET /policies``."""
 
     id: str
@@ -50,7 +50,7 @@ class PolicyTerm(msgspec.Struct, kw_only=True):
     premium_cents: int
 
 
-class InsuredRef(msgspec.Struct, kw_only=True):
+class InsuredRef(Listed, kw_only=True):
     id: str
     name: str
 
@@ -72,7 +72,7 @@ class PolicyDetail(msgspec.Struct, kw_only=True):
     cancelled_on: date | None = None
 
 
-class Document(msgspec.Struct, kw_only=True):
+class Document(Listed, kw_only=True):
     """A PDF the portal holds; its bytes come from ``GET /documents/{id}/content``."""
 
     id: str

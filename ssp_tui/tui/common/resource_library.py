@@ -208,8 +208,10 @@ class ResourceLibraryScreen(SectionScreen):
         return self.query_one(f"#{self.ID_PREFIX}-query", Input).value.strip()
 
     def on_mount(self) -> None:
-        self.load(self.category, self.query_text)
         self.table.focus()
+
+    def first_shown(self) -> None:
+        self.load(self.category, self.query_text)
 
     # -- loading --
 
@@ -244,6 +246,8 @@ class ResourceLibraryScreen(SectionScreen):
     @on(Select.Changed)
     def category_changed(self, event: Select.Changed) -> None:
         event.stop()
+        if not self.shown:
+            return  # the list's first value, set as it mounts: first_shown loads with it
         self.load(self.category, self.query_text)
 
     @on(Input.Submitted)

@@ -175,9 +175,11 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
     runner = getters.query_one(DownloadRunner)
 
     def on_mount(self) -> None:
+        self.tree.focus()
+
+    def first_shown(self) -> None:
         self.search(self.search_bar.search)
         self.load_requests()
-        self.tree.focus()
 
     def open_intent(self, intent: str) -> None:
         if not self.query(CertificateTree):
@@ -271,6 +273,8 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
 
     @on(CoiSearchBar.SearchRequested)
     def search_requested(self, message: CoiSearchBar.SearchRequested) -> None:
+        if not self.shown:
+            return  # the lists' first values, set as it mounts: first_shown loads with it
         self.search(message.search)
         if self.focused is self.query_one("#coi-query", Input):
             self.tree.focus()  # Enter in the box: on to the results, ready to tick

@@ -109,6 +109,7 @@ class HomeScreen(SectionScreen):
             attention = self.query_one("#home-attention", OptionList)
             attention.clear_options()
             attention.add_option(Option("Home could not be loaded. Press r to try again.", disabled=True))
+            self.call_after_refresh(shell(self).prebuild_sections)
         return False
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
@@ -146,6 +147,8 @@ class HomeScreen(SectionScreen):
             Static(f"[b]{_escape(h.title)}[/b]\n{_escape(h.summary)}", classes="risk-highlight")
             for h in home.risk_highlights
         )
+        # Only now, Home's data drawn, are the other sections' screens built (in the idle turns after).
+        self.call_after_refresh(shell(self).prebuild_sections)
 
     @on(OptionList.OptionSelected, "#home-attention")
     def attention_chosen(self, event: OptionList.OptionSelected) -> None:

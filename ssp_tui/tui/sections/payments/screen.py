@@ -96,8 +96,10 @@ class PaymentsScreen(SectionScreen):
         return role_may_pay and self.detail is not None and self.detail.can_pay_online
 
     def on_mount(self) -> None:
-        self.load_list(BillingKind.ACCOUNT)
         self.billing_list.table.focus()
+
+    def first_shown(self) -> None:
+        self.load_list(BillingKind.ACCOUNT)
 
     # -- loading --
 
@@ -148,6 +150,8 @@ class PaymentsScreen(SectionScreen):
 
     @on(BillingList.KindChanged)
     def kind_changed(self, message: BillingList.KindChanged) -> None:
+        if not self.shown:
+            return  # the choice's first value, set as it mounts: first_shown loads with it
         self.chosen = None
         self.load_list(message.kind)
 

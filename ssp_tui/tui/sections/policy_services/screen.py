@@ -128,8 +128,10 @@ class PolicyServicesScreen(SectionScreen):
     runner = getters.query_one(DownloadRunner)
 
     def on_mount(self) -> None:
-        self.load_policies(StatusFilter.ACTIVE)
         self.picker.table.focus()
+
+    def first_shown(self) -> None:
+        self.load_policies(StatusFilter.ACTIVE)
 
     def open_record(self, record: RecordRef) -> None:
         """Home's renewal item: exactly that policy, on the term it is about."""
@@ -204,6 +206,8 @@ class PolicyServicesScreen(SectionScreen):
 
     @on(PolicyPicker.StatusChanged)
     def status_changed(self, message: PolicyPicker.StatusChanged) -> None:
+        if not self.shown:
+            return  # the list's first value, set as it mounts: first_shown loads with it
         self.load_policies(message.status)
 
     @on(PolicyPicker.PolicyChosen)

@@ -148,9 +148,11 @@ class SeminarsScreen(SectionScreen):
 
     def on_mount(self) -> None:
         self.watch(self.activity_table, "view_counts", self._show_summary, init=False)
+        self.activity_table.focus()
+
+    def first_shown(self) -> None:
         self.load_catalog()
         self.load_activity(self.filters)
-        self.activity_table.focus()
 
     def open_intent(self, intent: str) -> None:
         if intent == "activity" and self.query("#seminar-tabs"):
