@@ -42,6 +42,7 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
         ["--certificates", "200", "--scale", "4", "--runs", "3"],
     ),
     "cli": ("benchmarks.bench_cli", ["--runs", "15"]),
+    "combine": ("benchmarks.bench_combine", ["--documents", "1000", "--distinct", "100", "--runs", "2"]),
     # The large book (issue 23): run with --large, in this order (the first builds the book they share).
     "large_build": ("benchmarks.bench_large_build", []),
     "large_tui": ("benchmarks.bench_large_tui", ["--runs", "3"]),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -18,7 +20,7 @@ from ssp_tui.operations.downloads import (
     JobState,
     Phase,
 )
-from ssp_tui.operations.downloads import combine as download_combine
+from ssp_tui.operations.downloads.pdf import CombinedPdfWriter
 from ssp_tui.operations.safe_names import render_template
 
 from .fakes import FakePortal, run_engine, sha256_of
@@ -190,6 +192,54 @@ async def test_cancelling_the_task_mid_combined_run_leaves_nothing(portal: FakeP
     assert leftovers(target, cache) == []
 
 
+def cancel_at_second_document(monkeypatch: pytest.MonkeyPatch, cancel: Callable[[], None]) -> list[str]:
+    """Make the combined PDF's writer call ``cancel`` on the event loop once two documents are written, and
+    wait there until it has run: a cancel that arrives mid-write, at a known point."""
+    loop = asyncio.get_running_loop()
+    appended: list[str] = []
+    real = CombinedPdfWriter.append
+
+    def append(writer: CombinedPdfWriter, source: Path, title: str) -> str | None:
+        outcome = real(writer, source, title)
+        appended.append(title)
+        if len(appended) == 2:
+            done = threading.Event()
+            loop.call_soon_threadsafe(lambda: (cancel(), done.set()))
+            done.wait(10)
+        return outcome
+
+    monkeypatch.setattr(CombinedPdfWriter, "append", append)
+    return appended
+
+
+async def test_a_cancel_while_the_combined_pdf_is_written_stops_it_and_leaves_nothing(
+    portal: FakePortal, dirs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache, target = dirs
+    jobs = [job_for(portal, f"d{i}", 1, f"Title {i}") for i in range(6)]
+    cancel = asyncio.Event()
+    appended = cancel_at_second_document(monkeypatch, cancel.set)
+    result = await run_engine(portal, cache, jobs, target, DownloadMode.COMBINED, cancel=cancel)
+    assert result.cancelled and result.combined_path is None and not result.complete
+    assert appended == ["Title 0", "Title 1"]  # the writer stopped before its next document
+    assert all_files(target) == [] and leftovers(target, cache) == []
+    assert not (cache / "combined").exists() and list((cache / "incoming").iterdir()) == []
+
+
+async def test_cancelling_the_task_while_the_combined_pdf_is_written_leaves_nothing(
+    portal: FakePortal, dirs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache, target = dirs
+    jobs = [job_for(portal, f"d{i}", 1, f"Title {i}") for i in range(6)]
+    run: asyncio.Task[object] | None = None
+    cancel_at_second_document(monkeypatch, lambda: run.cancel() if run is not None else None)
+    run = asyncio.create_task(run_engine(portal, cache, jobs, target, DownloadMode.COMBINED))
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    assert all_files(target) == [] and leftovers(target, cache) == []
+    assert not (cache / "combined").exists() and list((cache / "incoming").iterdir()) == []
+
+
 @pytest.mark.parametrize("relative", ["../../etc/passwd", "/etc/passwd", "sub/../../escape.pdf"])
 async def test_a_path_outside_the_folder_is_refused(portal: FakePortal, dirs, relative: str) -> None:
     cache, target = dirs
@@ -292,12 +342,11 @@ async def test_no_jobs_is_a_complete_empty_run(portal: FakePortal, dirs) -> None
     assert combined.combined_path is None and combined.missing == []
 
 
-async def test_many_documents_are_combined_in_parts_into_the_same_pdf(
-    portal: FakePortal, dirs, monkeypatch: pytest.MonkeyPatch
+async def test_an_unreadable_document_among_many_is_named_missing_and_the_rest_combined(
+    portal: FakePortal, dirs
 ) -> None:
-    """Above COMBINE_PART documents the PDF is made in parts (memory stays flat): every page in order, a
-    bookmark per document at its first page, an unreadable document named as missing, no part left over."""
-    monkeypatch.setattr(download_combine, "COMBINE_PART", 3)
+    """A document found unreadable while the PDF is being written is left out whole: every other page in
+    order, a bookmark per document at its first page, the unreadable one named missing, nothing left over."""
     cache, target = dirs
     pages = [1, 2, 1, 3, 1, 2, 1, 1]
     jobs = [job_for(portal, f"d{i}", count, f"Title {i}") for i, count in enumerate(pages)]
@@ -306,11 +355,14 @@ async def test_many_documents_are_combined_in_parts_into_the_same_pdf(
     jobs[4] = DownloadJob(jobs[4].key, jobs[4].api_path, jobs[4].relative_path, "Title 4", sha256_of(broken))
     result = await run_engine(portal, cache, jobs, target, DownloadMode.COMBINED, allow_missing=True)
     assert [failed.job.key for failed in result.failed] == ["d4"]
+    assert result.failed[0].message.startswith("Not a readable PDF")
     assert result.combined_path is not None
     with pikepdf.open(result.combined_path) as pdf, pdf.open_outline() as outline:
+        assert pdf.check_pdf_syntax() == []
         assert len(pdf.pages) == sum(pages) - pages[4]
         titles = [item.title for item in outline.root]
         assert titles[0].startswith("MISSING 1 of 8")
+        assert [child.title for child in outline.root[0].children] == ["Missing: Title 4"]
         assert titles[1:] == [f"Title {i}" for i in range(8) if i != 4]
         starts = [pikepdf.Page(item.destination[0]).index for item in list(outline.root)[1:]]
         assert starts == [0, 1, 3, 4, 7, 9, 10]

@@ -118,9 +118,15 @@ class ContentCache:
             self._index_dirty = True
         return blob
 
-    def admit_combined(self, key: str, staged: Path) -> CachedBlob:
-        """Keep a finished combined PDF under ``key``; the oldest beyond MAX_COMBINED are removed."""
-        digest = file_sha256(staged)
+    def admit_combined(self, key: str, staged: Path, sha256: str) -> CachedBlob:
+        """Keep a finished combined PDF under ``key``; the oldest beyond MAX_COMBINED are removed.
+
+        ``sha256``: the digest of the bytes as the writer wrote them (so the file is not read again here).
+        It is recorded, not trusted: every later ``lookup_combined`` hashes the file and drops it on a
+        mismatch, as for any blob."""
+        digest = normalise_sha256(sha256)
+        if digest is None:
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
         path = self._combined_path(key)
         make_private_folders(path.parent)
         size = staged.stat().st_size

@@ -140,14 +140,19 @@ def shared_digest_locks(jobs: Sequence[DownloadJob]) -> dict[str, asyncio.Lock]:
     return shared
 
 
-async def to_the_end(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+async def to_the_end(
+    function: Callable[..., T], *args: object, on_cancel: Callable[[], None] | None = None, **kwargs: object
+) -> T:
     """``function`` in a worker thread. A thread cannot be stopped: when this task is cancelled meanwhile,
-    let the thread finish (the caller then deletes what it wrote) before giving up."""
+    call ``on_cancel`` (a way to ask ``function`` to stop early), then let the thread finish (the caller then
+    deletes what it wrote) before giving up."""
     work = asyncio.ensure_future(asyncio.to_thread(function, *args, **kwargs))
     try:
         return await asyncio.shield(work)
     finally:
         if not work.done():
+            if on_cancel is not None:
+                on_cancel()
             with contextlib.suppress(BaseException):
                 await work
 
