@@ -25,6 +25,7 @@ from ssp_tui.errors import next_step_for_os_error, os_reason
 from ssp_tui.operations.downloads.cache import CachedBlob, ContentCache, file_sha256, normalise_sha256
 from ssp_tui.operations.downloads.combine import combine_into
 from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, recorded_files, write_manifest
+from ssp_tui.operations.downloads.pdf import check_pdf_header
 from ssp_tui.operations.downloads.placement import (
     CannotSave,
     SourceChanged,
@@ -49,19 +50,6 @@ CACHE_BATCH = 32
 """Jobs served from the cache per worker-thread call (between two progress reports)."""
 CACHE_THREADS = 4
 """Cache-hit batches placed at once (asyncio's default pool has min(32, CPUs + 4) threads)."""
-_PDF_MAGIC = b"%PDF-"
-_PDF_HEADER_WINDOW = 1024
-
-
-def _check_pdf_header(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        head = os.read(fd, _PDF_HEADER_WINDOW)
-    finally:
-        os.close(fd)
-    if _PDF_MAGIC not in head:
-        raise NotAPdf("The portal sent something that is not a PDF.")
-
 
 class DownloadEngine:
     """Concurrent, cached, verified downloads of many PDFs into separate files or one combined PDF."""
@@ -346,7 +334,7 @@ class DownloadEngine:
         a loaded machine (docs/performance.md, issue 23)."""
         try:
             path = Path(downloaded.path)
-            _check_pdf_header(path)
+            check_pdf_header(path)
             digest = normalise_sha256(downloaded.sha256) or file_sha256(path)
             if digest == job.expected_sha256:
                 digest = job.expected_sha256  # the same string everywhere it is kept: memory per file

@@ -24,6 +24,7 @@ import pikepdf
 
 from ssp_tui.operations.downloads.pdf_objects import SourceObjects, name_bytes, string_bytes
 from ssp_tui.operations.downloads.private_files import create_private
+from ssp_tui.operations.downloads.state import NotAPdf
 
 MAX_LISTED_MISSING = 50
 """How many missing titles the "Missing" bookmark lists by name."""
@@ -39,6 +40,22 @@ _PAGE_TREE_REF = b"2 0 R"
 _FLUSH_AT = 1 << 18
 _SLICE = 4096
 """Page-tree kids and cross-reference entries formatted at a time."""
+
+_PDF_MAGIC = b"%PDF-"
+_PDF_HEADER_WINDOW = 1024
+"""Where a PDF's header may sit: readers accept junk before it, within the first kilobyte."""
+
+
+def check_pdf_header(path: Path) -> None:
+    """Raise ``NotAPdf`` unless the file at ``path`` starts as a PDF does (an HTML error page, a truncated
+    answer): what the engine admits into the cache is at least a PDF by its header."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        head = os.read(fd, _PDF_HEADER_WINDOW)
+    finally:
+        os.close(fd)
+    if _PDF_MAGIC not in head:
+        raise NotAPdf("The portal sent something that is not a PDF.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,14 +25,13 @@ from ssp_tui.api.models import (
     HolderRequestCreate,
     PolicyStatus,
 )
-from ssp_tui.formatting import plural
 from ssp_tui.operations.downloads.jobs import combined_title
 from ssp_tui.operations.safe_names import TemplateError
 from ssp_tui.tui.common.download_runner import DownloadRunner
 from ssp_tui.tui.section_screen import SectionScreen
 from ssp_tui.tui.sections.credentialing.holder import HolderRequestDialog, HolderRequestSent, InsuredChoice
 from ssp_tui.tui.sections.credentialing.requests import HolderRequestsPane
-from ssp_tui.tui.sections.credentialing.search import CertificateSearch, CoiSearchBar
+from ssp_tui.tui.sections.credentialing.search import CertificateSearch, CoiSearchBar, search_summary
 from ssp_tui.tui.sections.credentialing.season import EXPIRING_TAB, SENT_TAB, CredentialingSeason
 from ssp_tui.tui.sections.credentialing.season_panes import ExpiringPane, SentPane
 from ssp_tui.tui.sections.credentialing.selection import (
@@ -239,7 +238,11 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
         self.last_search = message.search
         self.selection.replace(message.certificates)
         self._show_tree()
-        self.query_one("#coi-summary", Static).update(self._summary(message))
+        self.query_one("#coi-summary", Static).update(
+            search_summary(
+                message.insureds, len(message.certificates), message.search.term, message.without_renewal
+            )
+        )
 
     def on_credentialing_screen_requests_loaded(self, message: RequestsLoaded) -> None:
         self.query_one(HolderRequestsPane).show_requests(message.requests)
@@ -251,25 +254,6 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
         found = bool(self.selection.certificates)
         self.tree.display = found
         self.query_one("#coi-hint", Static).display = found
-
-    def _summary(self, message: CertificatesFound) -> str:
-        if not message.insureds:
-            return "No insureds match. Try the other search (policy number or policyholder) or All."
-        policies = {i.policy_id: i for i in message.insureds}
-        term = "renewal term" if message.search.term is CertificateTerm.RENEWAL else "current term"
-        found = f"{plural(len(message.insureds), 'insured')} on {plural(len(policies), 'policy', 'policies')}"
-        if not message.certificates:
-            ended = PolicyStatus.CANCELLED
-            cancelled = sorted(p.policy_number for p in policies.values() if p.status is ended)
-            if len(cancelled) == len(policies):
-                numbers = ", ".join(cancelled)
-                which = f"Policy {numbers} is" if len(cancelled) == 1 else f"Policies {numbers} are"
-                return f"{found}. {which} cancelled: a cancelled policy has no certificates of insurance."
-            return f"{found}, with no certificates for the {term}."
-        text = f"{found} · {plural(len(message.certificates), 'certificate')}, {term}"
-        if message.without_renewal:
-            text += f" · no renewal term offered on {plural(message.without_renewal, 'policy', 'policies')}"
-        return text
 
     @on(CoiSearchBar.SearchRequested)
     def search_requested(self, message: CoiSearchBar.SearchRequested) -> None:

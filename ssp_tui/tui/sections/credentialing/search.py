@@ -3,6 +3,7 @@ certificates are grouped. Enter in the box, or a change of status or term, asks 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
@@ -12,7 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Select
 
-from ssp_tui.api.models import CertificateTerm, SearchBy, StatusFilter
+from ssp_tui.api.models import CertificateTerm, CredentialedInsured, PolicyStatus, SearchBy, StatusFilter
+from ssp_tui.formatting import plural
 from ssp_tui.tui.sections.credentialing.selection import GROUPING_LABELS, Grouping
 
 T = TypeVar("T")
@@ -130,3 +132,26 @@ class CoiSearchBar(Vertical):
     def grouping_changed(self, event: Select.Changed) -> None:
         event.stop()
         self.post_message(self.GroupingChanged(self.grouping))
+
+
+def search_summary(
+    insureds: Sequence[CredentialedInsured], certificates: int, term: CertificateTerm, without_renewal: int
+) -> str:
+    """The line above the certificates: what a search found, or why it found no certificate."""
+    if not insureds:
+        return "No insureds match. Try the other search (policy number or policyholder) or All."
+    policies = {i.policy_id: i for i in insureds}
+    term_name = "renewal term" if term is CertificateTerm.RENEWAL else "current term"
+    found = f"{plural(len(insureds), 'insured')} on {plural(len(policies), 'policy', 'policies')}"
+    if not certificates:
+        ended = PolicyStatus.CANCELLED
+        cancelled = sorted(p.policy_number for p in policies.values() if p.status is ended)
+        if len(cancelled) == len(policies):
+            numbers = ", ".join(cancelled)
+            which = f"Policy {numbers} is" if len(cancelled) == 1 else f"Policies {numbers} are"
+            return f"{found}. {which} cancelled: a cancelled policy has no certificates of insurance."
+        return f"{found}, with no certificates for the {term_name}."
+    text = f"{found} · {plural(certificates, 'certificate')}, {term_name}"
+    if without_renewal:
+        text += f" · no renewal term offered on {plural(without_renewal, 'policy', 'policies')}"
+    return text
