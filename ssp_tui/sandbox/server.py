@@ -27,7 +27,11 @@ LOOPBACK = "127.0.0.1"
 
 def bind_loopback(port: int = 0) -> socket.socket:
     """A listening TCP socket on 127.0.0.1; port 0 lets the system pick a free one."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not left 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets whose
+    # protocol says TCP, and the connections accepted here inherit it. With it on, every answer after the
+    # first on a kept-alive connection waited for the client's delayed ACK before its body went out: 40 ms
+    # added to each request (issue 23: a 5 ms listing answered in 44 ms).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((LOOPBACK, port))
