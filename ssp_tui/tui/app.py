@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID, focused_binds
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
+from ssp_tui.tui.heap import HeapKeeper
 from ssp_tui.tui.section_prebuild import SectionPrebuilder
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
 from ssp_tui.tui.session import SessionController
@@ -96,7 +97,9 @@ class SspApp(App[None]):
         self._keymap_problems = list(keymap_problems)
         self._typed_ahead = TypeAhead(self, self._deliver_typed_ahead)
         self.prebuild = prebuild
-        self.prebuilder = SectionPrebuilder(self, self._new_section_screen)
+        self.heap = HeapKeeper(self)
+        """Collects and freezes the long-lived heap after large loads, and at sign-out (``tui/heap.py``)."""
+        self.prebuilder = SectionPrebuilder(self, self._new_section_screen, when_built=self.settle_heap)
         """The section screens built ahead of their keys (``tui/section_prebuild.py``)."""
 
     def get_default_screen(self) -> LoginScreen:
@@ -231,6 +234,9 @@ class SspApp(App[None]):
         if self.prebuild and self.controller.user is not None:
             self.prebuilder.start([s for s in self.visible_sections() if s.id != HOME_SECTION_ID])
 
+    def settle_heap(self) -> None:
+        self.heap.settle_when_idle()
+
     def _mode_screen(self, section: Section) -> Callable[[], Screen[None]]:
         """The factory of the section's mode: the screen built ahead when there is one, else a new one."""
 
@@ -256,6 +262,9 @@ class SspApp(App[None]):
         for mode in sorted(self._section_modes):
             await self.remove_mode(mode)
         self._section_modes.clear()
+        # Whatever the user's screens and data left frozen is collected now (tui/heap.py).
+        self.heap.cancel()
+        self.heap.settle()
 
     # -- app-wide actions --
 
@@ -381,6 +390,7 @@ class SspApp(App[None]):
         # and the screens never opened are removed, before Textual closes the rest.
         for screen in await self.prebuilder.stop():
             await screen.remove()
+        self.heap.release()
         await super()._shutdown()
 
     async def on_unmount(self) -> None:

@@ -48,6 +48,11 @@ class Shell(Protocol):
         """Home has drawn its data (or said why not): build the other sections' screens while idle."""
         ...
 
+    def settle_heap(self) -> None:
+        """A section's data has landed: once the app is idle, collect and freeze the long-lived heap if it
+        has grown by enough (``tui/heap.py``)."""
+        ...
+
     def demo_totp_secret(self, username: str) -> str | None: ...
 
     async def remember_username(self, username: str | None) -> None:

@@ -1,0 +1,82 @@
+"""The cyclic garbage collector kept off what the app holds for the whole session.
+
+With the section screens built ahead and the large book loaded, the app holds 330,000-480,000 objects the
+collector tracks (Textual's rendered lines and their caches, the widgets, the Credentialing tree), and
+CPython's full collection, which walks every one of them, took 110-250 ms; it falls wherever enough new
+objects have piled up, once inside a filter keystroke (280 ms where the others took 20-50) and once between
+Policy Services' data and its frame (docs/performance.md, "Policy Services and the collector").
+
+So after a large load has landed (the screens built ahead; a section's data drawn, when the heap has grown
+by a lot since), once the app is idle, the keeper collects once and freezes what survives (``gc.freeze``:
+CPython's permanent generation, which its own collections never walk). Their later full collections walk
+only what came since. Frozen objects whose last reference goes are still freed at once (reference counts
+are untouched); only cycles among them wait, until the next settle, which unfreezes and collects first, or
+sign-out, which always does. The rows of a listing are not tracked at all (``api.models.common.Listed``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from typing import TYPE_CHECKING
+
+from ssp_tui.tui.idle import until_idle
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+SETTLE_AFTER_GROWTH = 50_000
+"""Settle again once this many objects have joined the collector's oldest generation since the last settle
+(a quarter of the frozen ones when that is fewer): about 20 ms of walking for each full collection between
+settles, on this machine, instead of 110-250 ms."""
+
+
+def unfrozen_growth() -> int:
+    """Objects in the collector's oldest generation, i.e. long-lived and not frozen."""
+    return len(gc.get_objects(generation=2))
+
+
+class HeapKeeper:
+    """Collects and freezes the long-lived heap at moments the app picks: idle, after a large load."""
+
+    def __init__(self, app: App[None]) -> None:
+        self._app = app
+        self._task: asyncio.Task[None] | None = None
+        self.settles = 0
+        """How many times the heap was collected and frozen (tests read it)."""
+
+    def settle(self) -> None:
+        """Collect everything, frozen objects included, and freeze what survives: now (sign-out, after the
+        screens that go were removed, so that their memory is freed)."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.settles += 1
+
+    def settle_when_idle(self) -> None:
+        """After a load: once the app is idle, settle if the heap has grown by enough since the last settle.
+        Several loads landing together settle once."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._settle_when_idle(), name="heap settle")
+
+    def cancel(self) -> None:
+        """No settle to come (sign-out settles at once; the app is closing)."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def release(self) -> None:
+        """The app is closing: nothing stays frozen on its account (a process that runs several apps, the
+        tests, would otherwise keep the last one's cycles until another app settles)."""
+        self.cancel()
+        if self.settles:
+            gc.unfreeze()
+
+    def grown_enough(self) -> bool:
+        return unfrozen_growth() >= min(SETTLE_AFTER_GROWTH, max(gc.get_freeze_count() // 4, 1))
+
+    async def _settle_when_idle(self) -> None:
+        await until_idle(self._app)
+        if self.grown_enough():
+            self.settle()
+
