@@ -189,6 +189,11 @@ class FrameClock:
         self.cpu = 0.0
         """The main thread's CPU seconds from the key to the frame (what load does not stretch)."""
         self.drawn_event = asyncio.Event()
+        self.gc_s = 0.0
+        """Seconds the cyclic garbage collector ran between the key and the frame."""
+        self.gc_full = 0
+        """Of its collections then, how many were full (generation 2)."""
+        self._gc_started = 0.0
         self._hook()
 
     def _hook(self) -> None:
@@ -218,11 +223,26 @@ class FrameClock:
                 self.drawn_event.set()
 
         self.app._display = displayed  # type: ignore[method-assign]
+        gc.callbacks.append(self._collecting)
+
+    def _collecting(self, phase: str, info: dict[str, int]) -> None:
+        if not self.started or self.drawn is not None:
+            return
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+            return
+        self.gc_s += time.perf_counter() - self._gc_started
+        self.gc_full += info["generation"] == 2
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._collecting)
 
     def start(self) -> None:
         self.rendered.clear()
         self.drawn = None
         self.drawn_event.clear()
+        self.gc_s = 0.0
+        self.gc_full = 0
         self.started = time.perf_counter()
         self.cpu_started = time.thread_time()
 
@@ -252,12 +272,14 @@ async def keystroke(app: SspApp, pilot: object, samples: Samples) -> None:
         samples.add("keystroke", clock.drawn - clock.started)
         samples.add("keystroke to idle", idle)
         samples.add("keystroke CPU", clock.cpu)
+        samples.add("keystroke GC", clock.gc_s)
         drawn = (clock.drawn - clock.started) * 1000
         print(
-            f"  keystroke {key!r}: drawn {drawn:.0f} ms ({clock.cpu * 1000:.0f} ms CPU), "
-            f"idle {idle * 1000:.0f} ms",
+            f"  keystroke {key!r}: drawn {drawn:.0f} ms ({clock.cpu * 1000:.0f} ms CPU; garbage collector "
+            f"{clock.gc_s * 1000:.0f} ms, {clock.gc_full} full), idle {idle * 1000:.0f} ms",
             flush=True,
         )
+    clock.close()
 
 
 PROFILE_DIR: Path | None = None
@@ -389,6 +411,17 @@ async def measure(args: argparse.Namespace) -> list[Result]:
             "filter keystroke, the main thread's CPU from the key to the frame (median)",
             "keystroke CPU",
             note="what load does not stretch",
+        )
+    )
+    results.append(
+        Result(
+            benchmark=BENCHMARK,
+            name="filter keystroke, the garbage collector's longest time in one key",
+            value=max(samples.times["keystroke GC"]) * 1000,
+            unit="ms",
+            runs=len(samples.times["keystroke GC"]),
+            load=list(samples.load),
+            note="gc.callbacks, from the key to the frame",
         )
     )
     worst = max(samples.times["keystroke"])
