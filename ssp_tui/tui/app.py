@@ -138,6 +138,8 @@ class SspApp(App[None]):
             widget.focus()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
+            self.prebuilder.input_seen()  # the screens built ahead wait until the user pauses
         if (
             isinstance(event, events.Key)
             and not event.is_forwarded

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+INPUT_QUIET_S = 0.5
+"""A step of the build starts only once the user has pressed no key and clicked nothing for this long: a
+screen's mount holds the event loop 0.1-0.5 s, and the keys of someone typing should not wait behind it. (A
+key arriving during a mount still waits: Textual mounts a composed screen in one step.)"""
 LAYOUT_PASSES = 3
 """At most this many layouts of a screen built ahead: a widget sized by the first may ask for a second."""
 
@@ -49,8 +54,13 @@ class SectionPrebuilder:
         app: App[None],
         make_screen: Callable[[Section], Screen[None]],
         when_built: Callable[[], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._app = app
+        self._clock = clock
+        self._last_input: float | None = None
+        self.waiting_for_quiet = False
+        """Held back by the user's input (tests read it)."""
         self._make_screen = make_screen
         self._when_built = when_built
         """Called once a start's screens are all built (the app settles its heap then, ``tui/heap.py``)."""
@@ -64,6 +74,10 @@ class SectionPrebuilder:
     def running(self) -> bool:
         """A build is queued or under way."""
         return self._task is not None and not self._task.done()
+
+    def input_seen(self) -> None:
+        """The user pressed a key or clicked: the next step of the build waits until they pause."""
+        self._last_input = self._clock()
 
     def built(self, section_id: str) -> Screen[None] | None:
         """The screen built ahead for the section and not opened yet (it may still be mounting)."""
@@ -157,4 +171,14 @@ class SectionPrebuilder:
         screen._compositor.render_update(full=True)
 
     async def _until_idle(self) -> None:
-        await until_idle(self._app)
+        """Until the app is idle (``tui/idle.py``) and the user has not typed or clicked for INPUT_QUIET_S."""
+        while True:
+            await until_idle(self._app)
+            wait = 0.0 if self._last_input is None else self._last_input + INPUT_QUIET_S - self._clock()
+            if wait <= 0:
+                return
+            self.waiting_for_quiet = True
+            try:
+                await asyncio.sleep(min(wait, INPUT_QUIET_S))
+            finally:
+                self.waiting_for_quiet = False
