@@ -20,6 +20,8 @@ A copy of the large book (benchmarks/large_book.py) is served by the embedded sa
 Every timed key is pressed in a task of its own and timed to its data on screen (polled every 5 ms), not to
 the end of ``Pilot.press``, which waits for the whole app to go idle (``press_until``).
 Support is measured the same way with the support login: its search for "a" (the first 501 accounts).
+--keys-during-prebuild also opens Risk from Home at several moments of the build of the screens ahead (a new
+app each), timed to its data: a key then waits behind the screen being mounted.
 Goals (issue 23): sign-in <= 2x raw; each first open <= 1.5x raw; keystroke < 100 ms; memory < 400 MB.
 """
 
@@ -344,6 +346,31 @@ async def app_round(
         samples.add("Support search app", hits)
 
 
+PREBUILD_KEY_DELAYS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+"""--keys-during-prebuild: seconds after Home's data is shown at which Risk's key is pressed, one app each."""
+
+
+async def prebuild_key_round(book: LargeSandbox, store: SecretStore, samples: Samples) -> None:
+    """Risk's key pressed while the app builds the section screens ahead (the 1.3-2.4 s after Home's data),
+    timed to Risk's data on screen: what it waits for behind a screen's mount or layout."""
+    agent = book.account(AGENT)
+    shown = library_shown("risk", "risk")
+    for delay in PREBUILD_KEY_DELAYS:
+        app = new_app(book, store)
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in(app, pilot, agent.username, agent.password)
+            await asyncio.sleep(delay)
+            building = app.prebuilder.running
+            elapsed = await press_until(pilot, "5", lambda app=app: shown(app), "Risk Management")
+            samples.add("Risk during the prebuild", elapsed)
+            print(
+                f"  Risk's key {delay:.2f} s after Home's data: {elapsed * 1000:.0f} ms"
+                f" ({'while building' if building else 'built already'})",
+                flush=True,
+            )
+            await idle(app, pilot)
+
+
 async def raw_round(book: LargeSandbox, samples: Samples) -> None:
     started = time.perf_counter()
     session = await book.sign_in(AGENT)
@@ -375,6 +402,8 @@ async def measure(args: argparse.Namespace) -> list[Result]:
             samples.load.append(load_average())
             await app_round(book, store, samples, memory, built_memory)
             await raw_round(book, samples)
+            if args.keys_during_prebuild:
+                await prebuild_key_round(book, store, samples)
     results = [
         samples.result(BENCHMARK, "sign-in to Home with data", "sign-in app", "sign-in raw", ("<=", 2))
     ]
@@ -469,6 +498,16 @@ async def measure(args: argparse.Namespace) -> list[Result]:
             note=f"every round: {', '.join(f'{m:.0f}' for m in memory)} MB",
         )
     )
+    if args.keys_during_prebuild:
+        results.append(
+            samples.result(
+                BENCHMARK,
+                "Risk's key pressed while the screens are built ahead, to its data (median)",
+                "Risk during the prebuild",
+                note=f"pressed {', '.join(f'{d:g}' for d in PREBUILD_KEY_DELAYS)} s after Home's data; "
+                f"slowest {max(samples.times['Risk during the prebuild']) * 1000:.0f} ms",
+            )
+        )
     print(f"Large book, median of {args.runs} interleaved rounds")
     for result in results:
         emit(result)
@@ -479,6 +518,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", type=Path, help="write a cProfile of each timed step of the app here")
+    parser.add_argument(
+        "--keys-during-prebuild",
+        action="store_true",
+        help="also press Risk's key at several moments of the build of the screens ahead, one app each",
+    )
     args = parser.parse_args(argv)
     global PROFILE_DIR
     PROFILE_DIR = args.profile
