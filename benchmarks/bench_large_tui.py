@@ -108,9 +108,24 @@ SECTIONS: list[tuple[str, str, Shown, Callable[..., Awaitable[object]]]] = [
 ]
 
 
+SETTLES: list[float] = []
+"""Seconds of each collect-and-freeze of the heap (tui/heap.py), every app of the run."""
+
+
 def new_app(book: LargeSandbox, store: SecretStore) -> SspApp:
     portal = FixedPortal(book.base_url, is_sandbox=True, accounts=book.accounts, label="sandbox (bench)")
-    return SspApp(portal, profile_name="bench", profile=Profile(), show_clock=False, secret_store=store)
+    app = SspApp(portal, profile_name="bench", profile=Profile(), show_clock=False, secret_store=store)
+    heap = getattr(app, "heap", None)
+    if heap is not None:
+        settle = heap.settle
+
+        def timed_settle() -> None:
+            started = time.perf_counter()
+            settle()
+            SETTLES.append(time.perf_counter() - started)
+
+        heap.settle = timed_settle  # type: ignore[method-assign]
+    return app
 
 
 async def sign_in(app: SspApp, pilot: object, username: str, password: str) -> float:
@@ -147,13 +162,16 @@ after the frame that shows its rows, a moment after they arrive."""
 
 async def idle(app: SspApp, pilot: object) -> None:
     """Until every worker the app started has ended, the section screens are built ahead (the app does that
-    while idle after Home, tui/section_prebuild.py) and the app has handled what they posted, and nothing
-    new has started for IDLE_SETTLE_S (untimed)."""
+    while idle after Home, tui/section_prebuild.py), the heap has been settled after the last load
+    (tui/heap.py), the app has handled what they posted, and nothing new has started for IDLE_SETTLE_S
+    (untimed)."""
 
     prebuilder = getattr(app, "prebuilder", None)  # absent before 2026-12-07 (the bench runs on older code)
+    heap = getattr(app, "heap", None)  # the same: the collect-and-freeze after a load (tui/heap.py)
 
     def busy() -> bool:
-        return any(not w.is_finished for w in app.workers) or bool(prebuilder and prebuilder.running)
+        building = bool(prebuilder and prebuilder.running) or bool(heap and heap.settling)
+        return any(not w.is_finished for w in app.workers) or building
 
     while True:
         while busy():
@@ -506,6 +524,18 @@ async def measure(args: argparse.Namespace) -> list[Result]:
                 "Risk during the prebuild",
                 note=f"pressed {', '.join(f'{d:g}' for d in PREBUILD_KEY_DELAYS)} s after Home's data; "
                 f"slowest {max(samples.times['Risk during the prebuild']) * 1000:.0f} ms",
+            )
+        )
+    if SETTLES:
+        results.append(
+            Result(
+                benchmark=BENCHMARK,
+                name="the heap collected and frozen after large loads and at sign-out (longest)",
+                value=max(SETTLES) * 1000,
+                unit="ms",
+                runs=len(SETTLES),
+                load=list(samples.load),
+                note=f"{len(SETTLES)} in the run: {', '.join(f'{s * 1000:.0f}' for s in SETTLES)} ms",
             )
         )
     print(f"Large book, median of {args.runs} interleaved rounds")

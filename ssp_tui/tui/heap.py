@@ -45,6 +45,11 @@ class HeapKeeper:
         self.settles = 0
         """How many times the heap was collected and frozen (tests read it)."""
 
+    @property
+    def settling(self) -> bool:
+        """A settle is waiting for the app to be idle (or running)."""
+        return self._task is not None and not self._task.done()
+
     def settle(self) -> None:
         """Collect everything, frozen objects included, and freeze what survives: now (sign-out, after the
         screens that go were removed, so that their memory is freed)."""

@@ -65,8 +65,7 @@ async def test_a_large_load_is_frozen_once_idle_and_a_small_one_is_not() -> None
 
 
 def heap_settled(app: SspApp) -> bool:
-    task = app.heap._task
-    return not app.prebuilder.running and app.heap.settles > 0 and (task is None or task.done())
+    return not app.prebuilder.running and app.heap.settles > 0 and not app.heap.settling
 
 
 async def test_the_screens_built_ahead_are_frozen_once_built_and_freed_at_sign_out(
