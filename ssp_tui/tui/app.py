@@ -19,6 +19,7 @@ from textual.widgets import Input
 from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID, focused_binds
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.heap import HeapKeeper
+from ssp_tui.tui.idle import UserPause
 from ssp_tui.tui.section_prebuild import SectionPrebuilder
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
 from ssp_tui.tui.session import SessionController
@@ -97,9 +98,13 @@ class SspApp(App[None]):
         self._keymap_problems = list(keymap_problems)
         self._typed_ahead = TypeAhead(self, self._deliver_typed_ahead)
         self.prebuild = prebuild
-        self.heap = HeapKeeper(self)
+        self.user_pause = UserPause()
+        """When the user last typed or clicked: work done while idle waits for a pause (``tui/idle.py``)."""
+        self.heap = HeapKeeper(self, self.user_pause)
         """Collects and freezes the long-lived heap after large loads, and at sign-out (``tui/heap.py``)."""
-        self.prebuilder = SectionPrebuilder(self, self._new_section_screen, when_built=self.settle_heap)
+        self.prebuilder = SectionPrebuilder(
+            self, self._new_section_screen, when_built=self.settle_heap, pause=self.user_pause
+        )
         """The section screens built ahead of their keys (``tui/section_prebuild.py``)."""
 
     def get_default_screen(self) -> LoginScreen:
@@ -139,7 +144,7 @@ class SspApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
-            self.prebuilder.input_seen()  # the screens built ahead wait until the user pauses
+            self.user_pause.seen()  # the screens built ahead and the heap's settle wait until the user pauses
         if (
             isinstance(event, events.Key)
             and not event.is_forwarded

@@ -7,11 +7,12 @@ objects have piled up, once inside a filter keystroke (280 ms where the others t
 Policy Services' data and its frame (docs/performance.md, "Policy Services and the collector").
 
 So after a large load has landed (the screens built ahead; a section's data drawn, when the heap has grown
-by a lot since), once the app is idle, the keeper collects once and freezes what survives (``gc.freeze``:
-CPython's permanent generation, which its own collections never walk). Their later full collections walk
-only what came since. Frozen objects whose last reference goes are still freed at once (reference counts
-are untouched); only cycles among them wait, until the next settle, which unfreezes and collects first, or
-sign-out, which always does. The rows of a listing are not tracked at all (``api.models.common.Listed``).
+by a lot since), once the app is idle and the user has paused (``tui/idle.py``), the keeper collects once
+and freezes what survives (``gc.freeze``: CPython's permanent generation, which its own collections never
+walk). Its later full collections walk only what came since. Frozen objects whose last reference goes are
+still freed at once (reference counts are untouched); only cycles among them wait, until the next settle,
+which unfreezes and collects first, or sign-out, which always does. The rows of a listing are not tracked
+at all (``api.models.common.Listed``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import asyncio
 import gc
 from typing import TYPE_CHECKING
 
-from ssp_tui.tui.idle import until_idle
+from ssp_tui.tui.idle import PAUSE_S, UserPause
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -39,8 +40,9 @@ def unfrozen_growth() -> int:
 class HeapKeeper:
     """Collects and freezes the long-lived heap at moments the app picks: idle, after a large load."""
 
-    def __init__(self, app: App[None]) -> None:
+    def __init__(self, app: App[None], pause: UserPause | None = None) -> None:
         self._app = app
+        self._pause = pause or UserPause()
         self._task: asyncio.Task[None] | None = None
         self.settles = 0
         """How many times the heap was collected and frozen (tests read it)."""
@@ -81,7 +83,9 @@ class HeapKeeper:
         return unfrozen_growth() >= min(SETTLE_AFTER_GROWTH, max(gc.get_freeze_count() // 4, 1))
 
     async def _settle_when_idle(self) -> None:
-        await until_idle(self._app)
+        # Not at the frame that shows the data: a moment later, once idle, and not while the user types.
+        await asyncio.sleep(PAUSE_S)
+        await self._pause.until_paused(self._app)
         if self.grown_enough():
             self.settle()
 

@@ -22,13 +22,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.widget import AwaitMount
 
-from ssp_tui.tui.idle import until_idle
+from ssp_tui.tui.idle import UserPause
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -38,10 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INPUT_QUIET_S = 0.5
-"""A step of the build starts only once the user has pressed no key and clicked nothing for this long: a
-screen's mount holds the event loop 0.1-0.5 s, and the keys of someone typing should not wait behind it. (A
-key arriving during a mount still waits: Textual mounts a composed screen in one step.)"""
 LAYOUT_PASSES = 3
 """At most this many layouts of a screen built ahead: a widget sized by the first may ask for a second."""
 
@@ -54,13 +49,12 @@ class SectionPrebuilder:
         app: App[None],
         make_screen: Callable[[Section], Screen[None]],
         when_built: Callable[[], None] | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        pause: UserPause | None = None,
     ) -> None:
         self._app = app
-        self._clock = clock
-        self._last_input: float | None = None
-        self.waiting_for_quiet = False
-        """Held back by the user's input (tests read it)."""
+        self._pause = pause or UserPause()
+        """Each step starts once the user has paused (``tui/idle.py``): the keys of someone typing should
+        not wait behind a mount. A key arriving during one still waits: Textual mounts a screen at once."""
         self._make_screen = make_screen
         self._when_built = when_built
         """Called once a start's screens are all built (the app settles its heap then, ``tui/heap.py``)."""
@@ -74,10 +68,6 @@ class SectionPrebuilder:
     def running(self) -> bool:
         """A build is queued or under way."""
         return self._task is not None and not self._task.done()
-
-    def input_seen(self) -> None:
-        """The user pressed a key or clicked: the next step of the build waits until they pause."""
-        self._last_input = self._clock()
 
     def built(self, section_id: str) -> Screen[None] | None:
         """The screen built ahead for the section and not opened yet (it may still be mounting)."""
@@ -171,14 +161,4 @@ class SectionPrebuilder:
         screen._compositor.render_update(full=True)
 
     async def _until_idle(self) -> None:
-        """Until the app is idle (``tui/idle.py``) and the user has not typed or clicked for INPUT_QUIET_S."""
-        while True:
-            await until_idle(self._app)
-            wait = 0.0 if self._last_input is None else self._last_input + INPUT_QUIET_S - self._clock()
-            if wait <= 0:
-                return
-            self.waiting_for_quiet = True
-            try:
-                await asyncio.sleep(min(wait, INPUT_QUIET_S))
-            finally:
-                self.waiting_for_quiet = False
+        await self._pause.until_paused(self._app)
