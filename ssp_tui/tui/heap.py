@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     from textual.app import App
 
 SETTLE_AFTER_GROWTH = 50_000
-"""Settle again once this many objects have joined the collector's oldest generation since the last settle
-(a quarter of the frozen ones when that is fewer): about 20 ms of walking for each full collection between
-settles, on this machine, instead of 110-250 ms."""
+"""Settle again once a quarter as many objects as are frozen (CPython's own rule for a full collection), and
+at least this many, have joined the collector's oldest generation since the last settle: the collections
+are then about as many as CPython's own, but at moments the app picks, and each of CPython's between them
+walks no more than that quarter."""
 
 
 def unfrozen_growth() -> int:
@@ -80,7 +81,7 @@ class HeapKeeper:
             gc.unfreeze()
 
     def grown_enough(self) -> bool:
-        return unfrozen_growth() >= min(SETTLE_AFTER_GROWTH, max(gc.get_freeze_count() // 4, 1))
+        return unfrozen_growth() >= max(SETTLE_AFTER_GROWTH, gc.get_freeze_count() // 4)
 
     async def _settle_when_idle(self) -> None:
         # Not at the frame that shows the data: a moment later, once idle, and not while the user types.
