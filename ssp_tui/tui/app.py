@@ -270,8 +270,7 @@ class SspApp(App[None]):
             await self.remove_mode(mode)
         self._section_modes.clear()
         # Whatever the user's screens and data left frozen is collected now (tui/heap.py).
-        self.heap.cancel()
-        self.heap.settle()
+        self.heap.thaw()
 
     # -- app-wide actions --
 

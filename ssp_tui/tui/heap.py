@@ -11,8 +11,8 @@ by a lot since), once the app is idle and the user has paused (``tui/idle.py``),
 and freezes what survives (``gc.freeze``: CPython's permanent generation, which its own collections never
 walk). Its later full collections walk only what came since. Frozen objects whose last reference goes are
 still freed at once (reference counts are untouched); only cycles among them wait, until the next settle,
-which unfreezes and collects first, or sign-out, which always does. The rows of a listing are not tracked
-at all (``api.models.common.Listed``).
+which unfreezes and collects first, or sign-out, which unfreezes everything and collects. The rows of a
+listing are not tracked at all (``api.models.common.Listed``).
 """
 
 from __future__ import annotations
@@ -58,8 +58,7 @@ class HeapKeeper:
         return self._task is not None and not self._task.done()
 
     def settle(self) -> None:
-        """Collect everything, frozen objects included, and freeze what survives: now (sign-out, after the
-        screens that go were removed, so that their memory is freed)."""
+        """Collect everything, frozen objects included, and freeze what survives: now."""
         gc.unfreeze()
         gc.collect()
         gc.freeze()
@@ -73,10 +72,19 @@ class HeapKeeper:
             self._task = asyncio.create_task(self._settle_when_idle(), name="heap settle")
 
     def cancel(self) -> None:
-        """No settle to come (sign-out settles at once; the app is closing)."""
+        """No settle to come (sign-out; the app is closing)."""
         if self._task is not None:
             self._task.cancel()
             self._task = None
+
+    def thaw(self) -> None:
+        """Sign-out: nothing stays frozen, and everything the user's screens and data left is collected now.
+        Not frozen again: what is still winding down (a removed screen's task) would be frozen with the
+        survivors and kept until the next settle; the next user's loads settle again."""
+        self.cancel()
+        gc.unfreeze()
+        gc.collect()
+        self._frozen = 0
 
     def release(self) -> None:
         """The app is closing: nothing stays frozen on its account (a process that runs several apps, the
