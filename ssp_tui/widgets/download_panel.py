@@ -107,6 +107,8 @@ class DownloadProgressPanel(Vertical, can_focus=True):
         self._redraw_pending = False
         self._drawn: tuple[object, ...] = ()
         """What the last redraw showed (bar, summary, files), so an unchanged part is not drawn again."""
+        self._files_height = 0
+        """The lines the list of files takes: while a batch runs, the most it has shown in it."""
         self.progress_interval = self.PROGRESS_INTERVAL_S
         self._resting: Timer | None = None
         """Set for ``progress_interval`` after a progress drawing; updates meanwhile are drawn as it ends."""
@@ -250,11 +252,25 @@ class DownloadProgressPanel(Vertical, can_focus=True):
             # Content, not a string: nothing in it is markup (a folder named "[x]" shows as it is), and a
             # string would be parsed as markup on every redraw.
             self.query_one("#download-summary", Static).update(Content(summary), layout=False)
-        if files != drawn[2]:
-            lines = files.plain.count("\n")
-            same_height = isinstance(drawn[2], Text) and drawn[2].plain.count("\n") == lines
-            self.query_one("#download-files", Static).update(files, layout=not same_height)
+        self._draw_files(files, changed=files != drawn[2])
         self._drawn = (shown, summary, files)
+
+    def _draw_files(self, files: Text, *, changed: bool) -> None:
+        """While a batch runs, the list of files keeps the tallest height it has had in it (blank lines below
+        fewer files), and it shrinks when the batch ends. Small files come and go between two drawings: six
+        downloads at once showed 0 to 6 lines, a new height nearly every drawing, and each was a layout of the
+        whole screen: 0.9 s of the frames' 2.2 s in a profile of a TUI download of 1,929 certificates."""
+        lines = files.plain.count("\n") + 1 if files.plain else 0
+        running = self._state in ("running", "cancelling")
+        height = max(lines, self._files_height) if running else lines
+        static = self.query_one("#download-files", Static)
+        relayout = height != self._files_height
+        if not (changed or relayout):
+            return
+        if relayout:
+            static.styles.min_height = height if running else None
+        self._files_height = height
+        static.update(files, layout=relayout)
 
     def _summary_text(self) -> str:
         progress = self._progress
