@@ -259,3 +259,33 @@ async def test_a_running_batch_keeps_the_file_list_at_its_tallest_and_shrinks_it
         await pilot.pause()
         # No file left: the one line an empty Static takes, as before the batch.
         assert layouts[-1] is True and files.size.height == 1 and files.styles.min_height is None
+
+
+async def test_the_file_list_takes_its_lines_for_the_files_arriving_at_once_from_the_start() -> None:
+    """The runner says how many files arrive at once: the list takes those lines at the start (one layout),
+    so the first files arriving lay nothing out; the reservation ends with the batch."""
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        files = app.query_one("#download-files", Static)
+        panel.start(10, at_once=3)
+        await pilot.pause()
+        assert files.size.height == 3
+        layouts: list[bool] = []
+        real = files.update
+
+        def spy(content: object = "", *, layout: bool = True) -> None:
+            layouts.append(layout)
+            real(content, layout=layout)  # type: ignore[arg-type]
+
+        files.update = spy  # type: ignore[method-assign]
+        for key in "abc":
+            panel.file_progress(key, f"{key}.pdf", 1, 10)
+            await pilot.pause()
+        assert layouts == [False, False, False] and files.size.height == 3
+        panel.finish("Saved 3 files.")
+        await pilot.pause()
+        assert files.size.height == 1 and files.styles.min_height is None
+        panel.start(1, at_once=6)  # never more lines than files
+        await pilot.pause()
+        assert files.size.height == 1
