@@ -306,7 +306,11 @@ class SspApp(App[None]):
                 self.push_screen(DownloadsScreen(self.download_history, None))
                 return
             download_dir = self.controller.profile.download_dir
-            self.push_screen(DownloadsScreen(self.download_history, download_dir, self.controller.portal_key))
+            self.push_screen(
+                DownloadsScreen(
+                    self.download_history, download_dir, self.controller.portal_key, self.controller
+                )
+            )
 
     def action_settings(self) -> None:
         from ssp_tui.tui.settings_screen import SettingsScreen
