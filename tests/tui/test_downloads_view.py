@@ -201,6 +201,8 @@ async def test_a_file_an_earlier_session_failed_to_download_is_retried_from_the_
         rows = view_rows(view)
         failed = [row for row in rows if row.state is RowState.EARLIER_FAILED]
         assert [row.title for row in failed] == [broken.title] and "connection dropped" in failed[0].message
+        status = str(view.query_one("#downloads-status").render())
+        assert "1 not downloaded (r retries them)" in status, status
         view.table.move_cursor(rows.index(failed[0]))
         await wait_for(pilot, lambda: view.check_action("retry", ()), "r to be offered")
         before = len(asked)

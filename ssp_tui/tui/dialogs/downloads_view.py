@@ -137,7 +137,8 @@ class DownloadsScreen(ModalScreen[None]):
 
     def _summary(self, rows: list[DownloadRow]) -> str:
         batches = len(self.history.batches)
-        failed = sum(1 for row in rows if row.state in FAILED)
+        again = self.session is not None
+        failed = sum(1 for row in rows if row.state in FAILED or (again and row.job is not None))
         earlier = sum(1 for row in rows if row.batch == 0)
         parts = [f"{batches} {'batch' if batches == 1 else 'batches'} this session"]
         if failed:
