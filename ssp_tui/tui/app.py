@@ -18,6 +18,8 @@ from textual.widgets import Input
 
 from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID, focused_binds
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
+from ssp_tui.tui.heap import HeapKeeper
+from ssp_tui.tui.idle import UserPause
 from ssp_tui.tui.section_prebuild import SectionPrebuilder
 from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
 from ssp_tui.tui.session import SessionController
@@ -98,7 +100,13 @@ class SspApp(App[None]):
         self._keymap_problems = list(keymap_problems)
         self._typed_ahead = TypeAhead(self, self._deliver_typed_ahead)
         self.prebuild = prebuild
-        self.prebuilder = SectionPrebuilder(self, self._new_section_screen)
+        self.user_pause = UserPause()
+        """When the user last typed or clicked: work done while idle waits for a pause (``tui/idle.py``)."""
+        self.heap = HeapKeeper(self, self.user_pause)
+        """Collects and freezes the long-lived heap after large loads, and at sign-out (``tui/heap.py``)."""
+        self.prebuilder = SectionPrebuilder(
+            self, self._new_section_screen, when_built=self.settle_heap, pause=self.user_pause
+        )
         """The section screens built ahead of their keys (``tui/section_prebuild.py``)."""
 
     def get_default_screen(self) -> LoginScreen:
@@ -137,6 +145,8 @@ class SspApp(App[None]):
             widget.focus()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
+            self.user_pause.seen()  # the screens built ahead and the heap's settle wait until the user pauses
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
         elif not (self._typed_ahead.hold(event) or self._section_by_key(event.key)):
@@ -234,6 +244,9 @@ class SspApp(App[None]):
         if self.prebuild and self.controller.user is not None:
             self.prebuilder.start([s for s in self.visible_sections() if s.id != HOME_SECTION_ID])
 
+    def settle_heap(self) -> None:
+        self.heap.settle_when_idle()
+
     def _mode_screen(self, section: Section) -> Callable[[], Screen[None]]:
         """The factory of the section's mode: the screen built ahead when there is one, else a new one."""
 
@@ -259,6 +272,8 @@ class SspApp(App[None]):
         for mode in sorted(self._section_modes):
             await self.remove_mode(mode)
         self._section_modes.clear()
+        # Whatever the user's screens and data left frozen is collected now (tui/heap.py).
+        self.heap.thaw()
 
     # -- app-wide actions --
 
@@ -388,6 +403,7 @@ class SspApp(App[None]):
         # and the screens never opened are removed, before Textual closes the rest.
         for screen in await self.prebuilder.stop():
             await screen.remove()
+        self.heap.release()
         await super()._shutdown()
 
     async def on_unmount(self) -> None:
