@@ -13,6 +13,8 @@ KEPT_OUT_OF_THE_FIRST_FRAME = (
     "httpx2",  # the client loads in a worker after the first frame
     "msgspec",
     "ssp_tui.api.models",
+    "ssp_tui.api.errors",  # with http: imported by the first call, after the first frame
+    "ssp_tui.tui.dialogs.error_modal",
     "ssp_tui.portal.embedded",
     "ssp_tui.tui.section_screen",
     "email.utils",

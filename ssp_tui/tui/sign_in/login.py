@@ -7,7 +7,6 @@ starts in a worker while the user types.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +20,6 @@ from textual.widgets.option_list import Option
 from ssp_tui.errors import ConfigError
 from ssp_tui.portal.target import DemoLogin
 from ssp_tui.tui.common.form_check import FormCheck
-from ssp_tui.tui.dialogs.error_modal import describe_error
 from ssp_tui.tui.shell import shell
 from ssp_tui.widgets.option_list_keys import VimOptionList
 from ssp_tui.widgets.steady_footer import SteadyFooter
@@ -44,25 +42,31 @@ class LoginScreen(Screen[None]):
         Binding("enter", "username_entered", show=False, priority=True, id="login.username_enter"),
     ]
 
-    @dataclass
+    # Plain classes, not dataclasses as elsewhere: this module is imported before the first frame, and
+    # making the four dataclasses cost about 2 ms of start-up (docs/performance.md).
     class PortalReady(Message):
-        description: str
-        accounts: Sequence[DemoLogin]
+        def __init__(self, description: str, accounts: Sequence[DemoLogin]) -> None:
+            super().__init__()
+            self.description = description
+            self.accounts = accounts
 
-    @dataclass
     class PortalFailed(Message):
-        message: str
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
 
-    @dataclass
     class SignInFailed(Message):
-        message: str
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
 
-    @dataclass
     class SignedIn(Message):
         """A session is installed: the app opens the sections."""
 
-        notes: list[str]
-        """What could not be remembered (no keyring), to tell the user."""
+        def __init__(self, notes: list[str]) -> None:
+            super().__init__()
+            self.notes = notes
+            """What could not be remembered (no keyring), to tell the user."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -125,6 +129,8 @@ class LoginScreen(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="portal-start")
     async def start_portal(self) -> None:
+        from ssp_tui.tui.dialogs.error_modal import describe_error  # after the first frame, as is the client
+
         target = shell(self).controller.target
         try:
             await shell(self).controller.client()  # starts the portal, and checks its URL
