@@ -15,6 +15,8 @@ KEPT_OUT_OF_THE_FIRST_FRAME = (
     "ssp_tui.api.models",
     "ssp_tui.api.errors",  # with http: imported by the first call, after the first frame
     "ssp_tui.tui.dialogs.error_modal",
+    "ssp_tui.tui.section_registry",  # with the roles: imported at the first sign-in
+    "ssp_tui.api.roles",
     "ssp_tui.portal.embedded",
     "ssp_tui.tui.section_screen",
     "email.utils",
