@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -70,6 +70,7 @@ class LoginScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._first_resume = True
         self._accounts: dict[str, DemoLogin] = {}
         self._filled = FormCheck(self._missing, lambda text, error: self._set_status(text, error=error))
 
@@ -120,7 +121,15 @@ class LoginScreen(Screen[None]):
         if shell(self).controller.remembered_username():
             self.fill_remembered_password()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if self._first_resume:
+            # Textual restyles every node of a screen as it resumes (this handler runs before Screen's). The
+            # first resume of the app's default screen comes as its widgets are mounted, each styled with this
+            # same stylesheet as it mounts; restyling them all again cost about 5 ms of start-up before the
+            # first frame (docs/performance.md). A focus change restyles its own nodes; later resumes (after
+            # log out) restyle as Textual does.
+            self._first_resume = False
+            event.refresh_styles = False
         # Back here after logging out: nobody's password stays on the screen.
         self.query_one("#password", Input).value = ""
         self.query_one("#sign-in", Button).disabled = False
