@@ -86,8 +86,7 @@ class SspApp(App[None]):
             self.browser_delivery = BrowserDelivery(session_folder / "outgoing")
         self.controller.relogin_handler = self.ask_relogin
         self._section_registry = tuple(registry) if registry is not None else None
-        """None: ``SECTIONS``, imported at the first sign-in: the registry (dataclasses, the roles) cost about
-        3 ms of start-up before the login screen's first frame, which needs none of it."""
+        """None: ``SECTIONS``, imported at the first sign-in (3 ms of start-up before the first frame)."""
         self.show_clock = show_clock
         """False in tests and snapshots: no countdown or clock text anywhere."""
         self.demo_accounts: dict[str, DemoLogin] = {}
