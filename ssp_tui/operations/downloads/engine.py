@@ -96,7 +96,7 @@ class DownloadEngine:
             if plan.mode is DownloadMode.COMBINED and not stopped and state.blobs:
                 await combine_into(state, self.cache, plan, result, cancel)
         finally:
-            await asyncio.to_thread(self.cache.save_index)
+            await asyncio.to_thread(self.cache.end_run)
         self._finish(state, result, plan)
         if plan.mode is DownloadMode.SEPARATE:
             await self._write_manifest(result, target)
