@@ -21,7 +21,6 @@ from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.heap import HeapKeeper
 from ssp_tui.tui.idle import UserPause
 from ssp_tui.tui.section_prebuild import SectionPrebuilder
-from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
 from ssp_tui.tui.session import SessionController
 from ssp_tui.tui.sign_in.login import LoginScreen
 from ssp_tui.tui.type_ahead import TypeAhead
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from ssp_tui.settings.secrets import SecretStore
     from ssp_tui.tui.common.browser_delivery import BrowserDelivery
     from ssp_tui.tui.common.download_history import DownloadHistory
+    from ssp_tui.tui.section_registry import RecordRef, Section
 
 log = logging.getLogger(__name__)
 LOGIN_MODE = "login"
@@ -58,7 +58,7 @@ class SspApp(App[None]):
         *,
         profile_name: str,
         profile: Profile,
-        registry: Sequence[Section] = SECTIONS,
+        registry: Sequence[Section] | None = None,
         show_clock: bool = True,
         secret_store: SecretStore | None = None,
         session_folder: Path | None = None,
@@ -69,7 +69,8 @@ class SspApp(App[None]):
     ) -> None:
         """``session_folder``: a browser session's own folder (``ssp-tui web``, see ``ssp_tui/web``): the
         download cache and the files on their way to the browser live there and go with the session, and
-        settings stay in memory (the server's config file is not the browser user's). ``keymap``: the config
+        settings stay in memory (the server's config file is not the browser user's). ``registry``: the
+        sections there are (None: every built one, ``SECTIONS``). ``keymap``: the config
         file's ``[keymap]`` (binding id -> keys), from ``keymap_source``. ``prebuild``: build the section
         screens ahead, while the app is idle after Home (False: each is built at its first key)."""
         super().__init__()
@@ -86,7 +87,8 @@ class SspApp(App[None]):
 
             self.browser_delivery = BrowserDelivery(session_folder / "outgoing")
         self.controller.relogin_handler = self.ask_relogin
-        self.registry = tuple(registry)
+        self._section_registry = tuple(registry) if registry is not None else None
+        """None: ``SECTIONS``, imported at the first sign-in (3 ms of start-up before the first frame)."""
         self.show_clock = show_clock
         """False in tests and snapshots: no countdown or clock text anywhere."""
         self.demo_accounts: dict[str, DemoLogin] = {}
@@ -184,7 +186,11 @@ class SspApp(App[None]):
 
     def visible_sections(self) -> list[Section]:
         user = self.controller.user
-        return sections_for(user, self.registry) if user is not None else []
+        if user is None:
+            return []
+        from ssp_tui.tui.section_registry import SECTIONS, sections_for
+
+        return sections_for(user, self._section_registry if self._section_registry is not None else SECTIONS)
 
     def can_open(self, section_id: str) -> bool:
         return any(section.id == section_id for section in self.visible_sections())
@@ -232,6 +238,8 @@ class SspApp(App[None]):
 
     async def enter_portal(self) -> None:
         """After sign-in: one mode per section this user may open, then Home."""
+        from ssp_tui.tui.section_registry import HOME_SECTION_ID
+
         for section in self.visible_sections():
             if section.id not in self._section_modes:
                 self.add_mode(section.id, self._mode_screen(section))
@@ -241,6 +249,8 @@ class SspApp(App[None]):
     def prebuild_sections(self) -> None:
         """Home has drawn its data (or said why it could not): build the other sections' screens in the idle
         turns to come, so that their keys only switch to them (``tui/section_prebuild.py``)."""
+        from ssp_tui.tui.section_registry import HOME_SECTION_ID
+
         if self.prebuild and self.controller.user is not None:
             self.prebuilder.start([s for s in self.visible_sections() if s.id != HOME_SECTION_ID])
 
