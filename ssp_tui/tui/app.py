@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Input
 
-from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID, focused_binds
+from ssp_tui.tui.app_keys import APP_BINDINGS, focused_binds, section_numbers
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
 from ssp_tui.tui.heap import HeapKeeper
 from ssp_tui.tui.idle import UserPause
@@ -120,19 +119,9 @@ class SspApp(App[None]):
             self.run_worker(self._apply_keymap(), exit_on_error=False, group="keymap")
 
     async def _apply_keymap(self) -> None:
-        """The ``[keymap]`` of config.toml, less what is wrong in it (said in a notification)."""
-        import asyncio
-        from pathlib import Path
+        from ssp_tui.tui.keymap import apply_keymap
 
-        from ssp_tui.tui.keymap import binding_ids, check_keymap
-
-        # Knowing every id means importing every screen: in a thread, and only for users with a keymap.
-        known = await asyncio.to_thread(binding_ids)
-        source = self._keymap_source or Path("config.toml")
-        usable, problems = check_keymap(self._wanted_keymap, known, source)
-        self.set_keymap(usable)
-        for problem in [*self._keymap_problems, *problems]:
-            self.notify(problem, title="Key not remapped", severity="error", timeout=15)
+        await apply_keymap(self, self._wanted_keymap, self._keymap_source, self._keymap_problems)
 
     def on_app_focus(self, event: events.AppFocus) -> None:
         # In a browser tab (ssp-tui web) the app starts without focus, so Textual skipped the screen's
@@ -171,15 +160,10 @@ class SspApp(App[None]):
         digits, and a dialog its keys."""
         if self.controller.user is None or self.screen.is_modal or isinstance(self.focused, Input):
             return False
-        bindings = self._bindings.copy()
-        if self._keymap:
-            bindings.apply_keymap(self._keymap)
-        for binding in bindings.key_to_bindings.get(key, ()):
-            if binding.id and binding.id.startswith(SECTION_KEY_ID):
-                number = binding.id.removeprefix(SECTION_KEY_ID)
-                if self.check_action("section_key", (number,)):
-                    self.action_section_key(number)
-                    return True
+        for number in section_numbers(self._bindings, self._keymap, key):
+            if self.check_action("section_key", (number,)):
+                self.action_section_key(number)
+                return True
         return False
 
     # -- sections --
@@ -297,21 +281,9 @@ class SspApp(App[None]):
         return True
 
     def action_help(self, tab: str = "faq") -> None:
-        from ssp_tui.tui.help import HelpScreen
+        from ssp_tui.tui.help import open_help
 
-        if isinstance(self.screen, HelpScreen):
-            return
-        app_keys = [
-            (self.get_key_display(binding), binding.description)
-            for binding in self.BINDINGS
-            if isinstance(binding, Binding) and binding.description  # the number keys have none
-        ]
-        screen_keys = [
-            (self.get_key_display(active.binding), active.binding.description)
-            for active in self.screen.active_bindings.values()
-            if active.binding.show and active.binding.description and active.node is not self
-        ]
-        self.push_screen(HelpScreen(self.visible_sections(), app_keys, screen_keys, initial=f"help-{tab}"))
+        open_help(self, self.visible_sections(), tab)
 
     @property
     def download_history(self) -> DownloadHistory:

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding, BindingType
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from textual.binding import BindingsMap
     from textual.dom import DOMNode
 
 SECTION_KEY_ID = "app.section_"
@@ -56,3 +59,13 @@ def focused_binds(focused: DOMNode | None, app: DOMNode, action: str) -> bool:
             return True
         node = node.parent
     return False
+
+
+def section_numbers(bindings: BindingsMap, keymap: Mapping[str, str], key: str) -> Iterator[str]:
+    """The section numbers ``key`` opens among the app's ``bindings``, as ``keymap`` has moved them."""
+    if keymap:
+        bindings = bindings.copy()
+        bindings.apply_keymap(keymap)
+    for binding in bindings.key_to_bindings.get(key, ()):
+        if binding.id and binding.id.startswith(SECTION_KEY_ID):
+            yield binding.id.removeprefix(SECTION_KEY_ID)

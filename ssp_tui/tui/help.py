@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.markup import escape
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -87,3 +87,21 @@ class HelpScreen(ModalScreen[None]):
 def _key_table(title: str, keys: Iterable[tuple[str, str]]) -> str:
     rows = "\n".join(f"  [b]{escape(key):<16}[/b] {escape(what)}" for key, what in keys)
     return f"[b u]{escape(title)}[/]\n{rows}"
+
+
+def open_help(app: App[None], sections: Iterable[Section], tab: str) -> None:
+    """Push the help on its ``tab`` (``faq``, ``contacts``, ``keys``), listing the app's keys and those of the
+    screen it was opened from, as each is currently bound (a ``[keymap]`` may have moved them)."""
+    if isinstance(app.screen, HelpScreen):
+        return
+    app_keys = [
+        (app.get_key_display(binding), binding.description)
+        for binding in app.BINDINGS
+        if isinstance(binding, Binding) and binding.description  # the number keys have none
+    ]
+    screen_keys = [
+        (app.get_key_display(active.binding), active.binding.description)
+        for active in app.screen.active_bindings.values()
+        if active.binding.show and active.binding.description and active.node is not app
+    ]
+    app.push_screen(HelpScreen(sections, app_keys, screen_keys, initial=f"help-{tab}"))

@@ -5,12 +5,14 @@ and the file) and left out, never a crash."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import pkgutil
 import unicodedata
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
+from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.keys import Keys
@@ -68,3 +70,16 @@ def check_keymap(
         else:
             usable[binding_id] = ",".join(key.strip() for key in keys.split(","))
     return usable, problems
+
+
+async def apply_keymap(
+    app: App[None], wanted: Mapping[str, str], source: Path | None, problems: Collection[str] = ()
+) -> None:
+    """Bind the keys of config.toml's ``[keymap]`` (``wanted``), less what is wrong in it: every problem,
+    with those found reading the file (``problems``), said in a notification."""
+    # Knowing every id means importing every screen: in a thread, and only for users with a keymap.
+    known = await asyncio.to_thread(binding_ids)
+    usable, found = check_keymap(wanted, known, source or Path("config.toml"))
+    app.set_keymap(usable)
+    for problem in [*problems, *found]:
+        app.notify(problem, title="Key not remapped", severity="error", timeout=15)
