@@ -4,6 +4,7 @@ file (one worker call per fetched file, no lock or blob kept per unique job) - i
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import os
 from pathlib import Path
@@ -67,8 +68,18 @@ class Durability:
                 self.named_unsynced.append(str(target))
             real_link(source, target, **kwargs)  # type: ignore[arg-type]
 
+        real_sync_files = placement.sync_files
+
+        def sync_files(fds: list[int]) -> None:
+            # One syncfs for a batch (Linux 5.8+): every file of the batch is durable once it returns.
+            real_sync_files(fds)
+            for fd in fds:
+                info = os.fstat(fd)
+                self.synced.add((info.st_dev, info.st_ino))
+
         monkeypatch.setattr(placement.os, "fsync", fsync)
         monkeypatch.setattr(placement.os, "link", link)
+        monkeypatch.setattr(placement, "sync_files", sync_files)
 
     def check(self, result: BulkResult, cache: Path) -> None:
         """Every file at its final name was fsynced before it got the name, and shares nothing with the
@@ -250,6 +261,59 @@ def test_a_batch_places_like_one_at_a_time(portal: FakePortal, tmp_path: Path) -
         "sub/c.pdf",
     ]
     assert (out / "a (2).pdf").read_bytes() == two.read_bytes()
+
+
+def test_a_batch_is_made_durable_together_before_any_file_of_it_is_named(
+    portal: FakePortal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``place_files`` hands every copy of a batch to one ``sync_files`` (one syncfs per file system on Linux
+    5.8+) before naming any; when that fails, no file of the batch gets its name and no temporary stays."""
+    jobs = jobs_for(portal, 3)
+    sources = []
+    for job in jobs:
+        path = tmp_path / f"{job.key}.pdf"
+        path.write_bytes(portal.documents[job.api_path])
+        final = tmp_path / "out" / f"{job.key}.pdf"
+        sources.append((path, final, job.expected_sha256 or "", path.stat().st_size))
+    batches: list[int] = []
+    real_sync_files = placement.sync_files
+
+    def counting(fds: list[int]) -> None:
+        batches.append(len(fds))
+        assert not any(final.exists() for _, final, _, _ in sources)  # nothing named before it returns
+        real_sync_files(fds)
+
+    monkeypatch.setattr(placement, "sync_files", counting)
+    outcomes = placement.place_files(sources, folders=set())
+    assert batches == [3] and outcomes == [final for _, final, _, _ in sources]
+
+    def failing(fds: list[int]) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(placement, "sync_files", failing)
+    again = [(source, tmp_path / "again" / final.name, sha, size) for source, final, sha, size in sources]
+    failed = placement.place_files(again, folders=set())
+    assert all(isinstance(outcome, OSError) for outcome in failed)
+    assert list((tmp_path / "again").iterdir()) == []
+
+
+def test_sync_files_takes_one_syncfs_per_file_system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssp_tui.operations.downloads import private_files
+
+    synced: list[int] = []
+    monkeypatch.setattr(private_files, "_syncfs_found", [synced.append])
+    fds = [os.open(tmp_path / f"{n}", os.O_WRONLY | os.O_CREAT, 0o600) for n in range(3)]
+    try:
+        private_files.sync_files(fds)
+        assert synced == [fds[0]]  # one file system here
+        monkeypatch.setattr(private_files, "_syncfs_found", [None])  # no syncfs: each file fsynced
+        fsynced: list[int] = []
+        monkeypatch.setattr(private_files.os, "fsync", fsynced.append)
+        private_files.sync_files(fds)
+        assert fsynced == fds
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 def test_the_folder_names_of_many_jobs_are_one_string_each(portal: FakePortal) -> None:

@@ -349,7 +349,7 @@ class DownloadEngine:
     def _final_path(state: RunState, target: Path, job: DownloadJob) -> Path:
         resolved_root = state.resolved_root or os.path.realpath(target)
         state.resolved_root = resolved_root
-        folder, name = final_name_inside(resolved_root, job.relative_path)
+        folder, name = final_name_inside(resolved_root, job.relative_path, state.resolved_folders)
         # Every file of a folder is named from one Path of that folder: the paths a result keeps share their
         # parts instead of holding a copy each (memory per file, issue 23).
         folder_path = state.folder_paths.get(folder)
