@@ -316,6 +316,29 @@ def test_sync_files_takes_one_syncfs_per_file_system(tmp_path: Path, monkeypatch
             os.close(fd)
 
 
+async def test_each_download_worker_keeps_one_staging_folder_for_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No folder made and removed a file (issue 23): a worker stages its downloads one at a time in a folder
+    of its own; what a failed or cut download left there is removed, and no folder stays after the run."""
+    portal = ThenPortal()
+    jobs = jobs_for(portal, 8)
+    portal.fail[jobs[2].api_path] = "The portal is down."
+    portal.cut.add(jobs[5].api_path)  # leaves its .part behind, like a sloppy client
+    made: list[Path] = []
+    real_new_folder = ContentCache.new_staging_folder
+
+    def new_folder(self: ContentCache) -> Path:
+        made.append(real_new_folder(self))
+        return made[-1]
+
+    monkeypatch.setattr(ContentCache, "new_staging_folder", new_folder)
+    result = await run_engine(portal, tmp_path / "cache", jobs, tmp_path / "out", concurrency=2)
+    assert sorted(failed.job.key for failed in result.failed) == ["d2", "d5"]
+    assert len(result.files) == 6 and len(made) == 2
+    assert not any((tmp_path / "cache" / "incoming").iterdir())
+
+
 def test_the_folder_names_of_many_jobs_are_one_string_each(portal: FakePortal) -> None:
     """Memory per job: a bulk download's jobs name a few folders thousands of times."""
     from ssp_tui.operations.safe_names import render_template

@@ -157,20 +157,38 @@ class ContentCache:
     def new_staging_path(self, name: str) -> Path:
         """A fresh ``incoming/<random>/<name>`` for the client to download to (same filesystem as the blobs).
 
-        The folder is per download, so the client's error messages can name the file as the user knows it.
-        """
+        The folder is the download's own, so the client's error messages can name the file as the user knows
+        it."""
+        return self.new_staging_folder() / name
+
+    def new_staging_folder(self) -> Path:
+        """A fresh ``incoming/<random>/`` (0700), for one download at a time: a run's download workers each
+        keep one for the run, so a file costs no folder made and removed (issue 23)."""
         make_private_folders(self.root / INCOMING_DIR)
         folder = self.root / INCOMING_DIR / secrets.token_hex(8)
         folder.mkdir(mode=0o700)
-        return folder / name
+        return folder
+
+    @staticmethod
+    def discard_staged(path: Path) -> None:
+        """Remove what one download left at ``path`` in a staging folder kept for others (the file, its
+        ``.part`` and the ``.part.etag`` a resume needs); the folder stays."""
+        for leftover in (path, path.with_name(path.name + ".part"), path.with_name(path.name + ".part.etag")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
     @staticmethod
     def discard_staging(path: Path) -> None:
         """Remove a download's staging folder and whatever the attempt left in it (``.part`` and all)."""
+        ContentCache.discard_staging_folder(path.parent)
+
+    @staticmethod
+    def discard_staging_folder(folder: Path) -> None:
+        """Remove a staging folder and whatever is left in it."""
         try:
-            os.rmdir(path.parent)  # empty after an admission: one call, where rmtree made a dozen
+            os.rmdir(folder)  # empty after an admission: one call, where rmtree made a dozen
         except OSError:
-            shutil.rmtree(path.parent, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
     def admit(self, staged: Path, sha256: str, *, etag: str | None = None) -> CachedBlob:
         """Move a verified download into the cache (or drop it if the blob is already there)."""

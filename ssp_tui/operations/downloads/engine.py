@@ -86,8 +86,14 @@ class DownloadEngine:
         queue = (index for index, done in enumerate(served) if not done)
 
         async def worker() -> None:
-            for index in queue:
-                await self._one_job(state, index, target, plan.mode, semaphore)
+            # One staging folder a worker for the whole run: a folder made (on the loop) and removed (in the
+            # worker thread) for every file was a tenth of a cold run's file work (issue 23).
+            staging = self.cache.new_staging_folder()
+            try:
+                for index in queue:
+                    await self._one_job(state, index, target, plan.mode, semaphore, staging)
+            finally:
+                self.cache.discard_staging_folder(staging)  # sync: must run even while being cancelled
 
         tasks = [asyncio.create_task(worker()) for _ in range(min(plan.concurrency, remaining))]
         stopped = await self._wait_for(tasks, cancel, state.halted)
@@ -221,12 +227,18 @@ class DownloadEngine:
         return outcomes
 
     async def _one_job(
-        self, state: RunState, index: int, target: Path, mode: DownloadMode, semaphore: asyncio.Semaphore
+        self,
+        state: RunState,
+        index: int,
+        target: Path,
+        mode: DownloadMode,
+        semaphore: asyncio.Semaphore,
+        staging: Path,
     ) -> None:
         job = state.jobs[index]
         place_in = target if mode is DownloadMode.SEPARATE else None
         try:
-            blob, path, from_cache = await self._obtain(state, index, job, semaphore, place_in)
+            blob, path, from_cache = await self._obtain(state, index, job, semaphore, place_in, staging)
             state.record(index, blob, path, from_cache=from_cache)
         except PlacedWhileStopping as placed:
             state.record(index, placed.blob, placed.path, from_cache=placed.from_cache)
@@ -240,7 +252,13 @@ class DownloadEngine:
             state.fail(index, exc)
 
     async def _obtain(
-        self, state: RunState, index: int, job: DownloadJob, semaphore: asyncio.Semaphore, target: Path | None
+        self,
+        state: RunState,
+        index: int,
+        job: DownloadJob,
+        semaphore: asyncio.Semaphore,
+        target: Path | None,
+        staging_folder: Path,
     ) -> tuple[CachedBlob, Path, bool]:
         """The job's blob, and (``target`` given: SEPARATE mode) its file placed under ``target``."""
         expected = normalise_sha256(job.expected_sha256)
@@ -264,16 +282,21 @@ class DownloadEngine:
                         raise outcome
                     return outcome[0], outcome[1], True
             async with semaphore:
-                blob, path = await self._fetch(state, index, job, expected, target)
+                blob, path = await self._fetch(state, index, job, expected, target, staging_folder)
                 return blob, path, False
 
     async def _fetch(
-        self, state: RunState, index: int, job: DownloadJob, expected: str | None, target: Path | None
+        self,
+        state: RunState,
+        index: int,
+        job: DownloadJob,
+        expected: str | None,
+        target: Path | None,
+        staging_folder: Path,
     ) -> tuple[CachedBlob, Path]:
-        # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf").
-        # Made synchronously (one mkdir): in a thread, a cancel arriving while it ran left the folder behind,
-        # since the cleanup below only covers what comes after it.
-        staging = self.cache.new_staging_path(title_filename(job.title or job.key) + ".pdf")
+        # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf"). The
+        # folder is this worker's, holding one download at a time.
+        staging = staging_folder / (title_filename(job.title or job.key) + ".pdf")
         state.emit(index, JobState.DOWNLOADING)
 
         def progress(done: int, total: int | None) -> None:
@@ -300,9 +323,9 @@ class DownloadEngine:
                 then=settle,
             )
         except BaseException:
-            # Nothing of this attempt stays in the staging area; removing a folder is blocking file work
-            # (on the event loop it stalled the other downloads), and it must finish even when cancelled.
-            await to_the_end(self.cache.discard_staging, staging)
+            # Nothing of this attempt stays in the staging area; removing files is blocking file work (on the
+            # event loop it stalled the other downloads), and it must finish even when cancelled.
+            await to_the_end(self.cache.discard_staged, staging)
             if arrived:  # it came over the network, then could not be kept, or the run was stopped
                 state.fetched += 1
             if settled:  # admitted and placed, then the run was stopped: the file is on disk
@@ -329,18 +352,19 @@ class DownloadEngine:
         target: Path | None,
         state: RunState,
     ) -> tuple[CachedBlob, Path]:
-        """Blocking, one thread hop for all of it: the download admitted into the cache, its staging folder
-        removed, and (``target`` given) its copy placed. Three hops a file cost more than the work itself on
-        a loaded machine (docs/performance.md, issue 23)."""
+        """Blocking, one thread hop for all of it: the download admitted into the cache (renamed out of its
+        staging folder), and (``target`` given) its copy placed. Three hops a file cost more than the work
+        itself on a loaded machine (docs/performance.md, issue 23)."""
         try:
             path = Path(downloaded.path)
             check_pdf_header(path)
             digest = normalise_sha256(downloaded.sha256) or file_sha256(path)
             if digest == job.expected_sha256:
                 digest = job.expected_sha256  # the same string everywhere it is kept: memory per file
-            blob = self.cache.admit(path, digest, etag=downloaded.etag)
-        finally:
-            self.cache.discard_staging(staging)
+            blob = self.cache.admit(path, digest, etag=downloaded.etag)  # renamed away: nothing staged stays
+        except BaseException:
+            self.cache.discard_staged(staging)
+            raise
         if target is None:
             return blob, blob.path
         return blob, self._place(blob, target, job, state)
