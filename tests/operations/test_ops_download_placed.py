@@ -7,6 +7,7 @@ import asyncio
 import errno
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -114,8 +115,8 @@ async def test_a_file_at_its_final_name_was_fsynced_and_is_no_link_to_the_cache(
 async def test_the_real_client_places_each_fetched_file_in_one_worker_call(
     sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The client's PDF check, the admission into the cache and the placed copy share one thread hop (three
-    hops a file were a large part of a bulk download's own cost); the placed files are durable the same."""
+    """The client's PDF check and the admission into the cache share one thread hop (three hops a file were a
+    large part of a bulk download's own cost), the placed copies a batch's; the placed files are durable."""
     durability = Durability(monkeypatch)
     calls: list[str] = []
     real_to_thread = asyncio.to_thread
@@ -135,8 +136,11 @@ async def test_the_real_client_places_each_fetched_file_in_one_worker_call(
     assert result.complete and result.fetched == len(jobs) >= 2
     per_file = [name for name in calls if name == "_check_and_rename"]
     assert len(per_file) == len(jobs)
+    # The copies are placed in batches, after each file's slot is free again (``FetchedPlacer``).
+    batches = [name for name in calls if "_place_fetched" in name]
+    assert 1 <= len(batches) <= len(jobs)
     # Besides those: the folder check, the manifest's record, the cache batches, the index and the manifest.
-    assert len(calls) - len(per_file) <= 5
+    assert len(calls) - len(per_file) - len(batches) <= 5
     durability.check(result, tmp_path / "cache")
     assert not any((tmp_path / "cache" / "incoming").iterdir())  # every staging folder removed
 
@@ -335,8 +339,39 @@ async def test_each_download_worker_keeps_one_staging_folder_for_the_run(
     monkeypatch.setattr(ContentCache, "new_staging_folder", new_folder)
     result = await run_engine(portal, tmp_path / "cache", jobs, tmp_path / "out", concurrency=2)
     assert sorted(failed.job.key for failed in result.failed) == ["d2", "d5"]
-    assert len(result.files) == 6 and len(made) == 2
+    assert len(result.files) == 6 and len(made) <= 4  # two workers a slot (``DownloadEngine.run``)
     assert not any((tmp_path / "cache" / "incoming").iterdir())
+
+
+async def test_a_download_slot_is_free_while_its_file_is_placed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At concurrency 1 the second file is fetched while the first one's copy is being placed: the slot is the
+    portal's, and holding it through the copy's fsync left it idle (issue 23). Both are recorded."""
+    from ssp_tui.operations.downloads import engine as engine_module
+
+    portal = ThenPortal()
+    jobs = jobs_for(portal, 2)
+    second_fetched = threading.Event()
+    seen_during_placement: list[bool] = []
+    real_place_files = engine_module.place_files
+    real_download = portal.download
+
+    async def download(api_path, dest, **kwargs):  # type: ignore[no-untyped-def]
+        if api_path == jobs[1].api_path:
+            second_fetched.set()
+        return await real_download(api_path, dest, **kwargs)
+
+    def place_files(files, **kwargs):  # type: ignore[no-untyped-def]
+        if files and not seen_during_placement:  # the first copy waits (at most 10 s) for the next download
+            seen_during_placement.append(second_fetched.wait(10))
+        return real_place_files(files, **kwargs)
+
+    monkeypatch.setattr(portal, "download", download)
+    monkeypatch.setattr(engine_module, "place_files", place_files)
+    result = await run_engine(portal, tmp_path / "cache", jobs, tmp_path / "out", concurrency=1)
+    assert seen_during_placement == [True]
+    assert result.complete and sorted(saved.job.key for saved in result.files) == ["d0", "d1"]
 
 
 def test_the_folder_names_of_many_jobs_are_one_string_each(portal: FakePortal) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,7 @@ from ssp_tui.operations.downloads.placement import (
     place_files,
     prepare_folder,
 )
+from ssp_tui.operations.downloads.placer import FetchedPlacer
 from ssp_tui.operations.downloads.plan import Downloader, DownloadJob, DownloadMode, DownloadPlan
 from ssp_tui.operations.downloads.results import BulkResult, FailedJob, JobState, Phase, ProgressCallback
 from ssp_tui.operations.downloads.state import (
@@ -91,12 +93,23 @@ class DownloadEngine:
             staging = self.cache.new_staging_folder()
             try:
                 for index in queue:
-                    await self._one_job(state, index, target, plan.mode, semaphore, staging)
+                    await self._one_job(state, index, target, plan.mode, semaphore, staging, placer)
             finally:
                 self.cache.discard_staging_folder(staging)  # sync: must run even while being cancelled
 
-        tasks = [asyncio.create_task(worker()) for _ in range(min(plan.concurrency, remaining))]
-        stopped = await self._wait_for(tasks, cancel, state.halted)
+        placer = None
+        workers = plan.concurrency
+        if plan.mode is DownloadMode.SEPARATE:
+            placer = FetchedPlacer(state, functools.partial(self._place_fetched, state, target))
+            # As many workers again as slots: a worker whose file waits for its batch leaves its slot to one
+            # that fetches (the slots alone bound the requests to the portal).
+            workers *= 2
+        tasks = [asyncio.create_task(worker()) for _ in range(min(workers, remaining))]
+        try:
+            stopped = await self._wait_for(tasks, cancel, state.halted)
+        finally:
+            if placer is not None:
+                await placer.close()
         result = BulkResult(mode=plan.mode, fetched=state.fetched, cancelled=stopped)
         try:
             if plan.mode is DownloadMode.COMBINED and not stopped and state.blobs:
@@ -210,20 +223,47 @@ class DownloadEngine:
                 found.append((index, blob, self._final_path(state, target, job)))
             except Exception as exc:  # reported for this job only, like a failed download
                 outcomes.append((index, exc))
+        placed = self._place_found(state, [(blob, final) for _, blob, final in found])
+        for (index, blob, _), outcome in zip(found, placed, strict=True):
+            if isinstance(outcome, SourceChanged):
+                continue  # altered on disk (evicted): fetched again, never vouched for
+            outcomes.append((index, outcome if isinstance(outcome, Exception) else (blob, outcome)))
+        return outcomes
+
+    def _place_fetched(
+        self, state: RunState, target: Path, batch: Sequence[tuple[int, CachedBlob]]
+    ) -> list[Path | Exception]:
+        """Blocking: place the copies of a batch of fetched files (``FetchedPlacer``)."""
+        outcomes: list[Path | Exception] = []
+        found: list[tuple[int, CachedBlob, Path]] = []
+        for index, blob in batch:
+            try:
+                found.append((len(outcomes), blob, self._final_path(state, target, state.jobs[index])))
+                outcomes.append(blob.path)  # replaced below
+            except Exception as exc:
+                outcomes.append(exc)
+        placed = self._place_found(state, [(blob, final) for _, blob, final in found])
+        for (position, _, _), outcome in zip(found, placed, strict=True):
+            outcomes[position] = outcome
+        return outcomes
+
+    def _place_found(
+        self, state: RunState, found: Sequence[tuple[CachedBlob, Path]]
+    ) -> list[Path | Exception]:
+        """Blocking: ``place_files`` for each (blob, final path); an OSError named after the final path, and a
+        blob found altered evicted (``SourceChanged`` returned)."""
         placed = place_files(
-            [(blob.path, final, blob.sha256, blob.bytes) for _, blob, final in found],
+            [(blob.path, final, blob.sha256, blob.bytes) for blob, final in found],
             recorded=state.recorded,
             folders=state.folders,
         )
-        for (index, blob, final), outcome in zip(found, placed, strict=True):
+        outcomes: list[Path | Exception] = []
+        for (blob, final), outcome in zip(found, placed, strict=True):
             if isinstance(outcome, SourceChanged):
-                self.cache.evict(blob)  # altered on disk: fetched again, never vouched for
+                self.cache.evict(blob)
             elif isinstance(outcome, OSError):
-                outcomes.append((index, CannotSave(final, outcome)))
-            elif isinstance(outcome, Exception):
-                outcomes.append((index, outcome))
-            else:
-                outcomes.append((index, (blob, outcome)))
+                outcome = CannotSave(final, outcome)
+            outcomes.append(outcome)
         return outcomes
 
     async def _one_job(
@@ -234,12 +274,14 @@ class DownloadEngine:
         mode: DownloadMode,
         semaphore: asyncio.Semaphore,
         staging: Path,
+        placer: FetchedPlacer | None,
     ) -> None:
         job = state.jobs[index]
         place_in = target if mode is DownloadMode.SEPARATE else None
         try:
-            blob, path, from_cache = await self._obtain(state, index, job, semaphore, place_in, staging)
-            state.record(index, blob, path, from_cache=from_cache)
+            got = await self._obtain(state, index, job, semaphore, place_in, staging, placer)
+            if got is not None:  # else the placer recorded it
+                state.record(index, *got[:2], from_cache=got[2])
         except PlacedWhileStopping as placed:
             state.record(index, placed.blob, placed.path, from_cache=placed.from_cache)
             raise asyncio.CancelledError from None
@@ -259,8 +301,10 @@ class DownloadEngine:
         semaphore: asyncio.Semaphore,
         target: Path | None,
         staging_folder: Path,
-    ) -> tuple[CachedBlob, Path, bool]:
-        """The job's blob, and (``target`` given: SEPARATE mode) its file placed under ``target``."""
+        placer: FetchedPlacer | None = None,
+    ) -> tuple[CachedBlob, Path, bool] | None:
+        """The job's blob, and (``target`` given: SEPARATE mode) its file placed under ``target``; None when
+        ``placer`` placed (and recorded) a fetched file."""
         expected = normalise_sha256(job.expected_sha256)
         if job.expected_sha256 is not None and expected is None:
             raise NotAPdf("The portal listed this document with an invalid checksum.")
@@ -282,8 +326,12 @@ class DownloadEngine:
                         raise outcome
                     return outcome[0], outcome[1], True
             async with semaphore:
-                blob, path = await self._fetch(state, index, job, expected, target, staging_folder)
+                place_in = None if placer is not None else target
+                blob, path = await self._fetch(state, index, job, expected, place_in, staging_folder)
+            if placer is None or target is None:
                 return blob, path, False
+            await placer.place(index, blob)  # the slot is free again meanwhile
+            return None
 
     async def _fetch(
         self,
