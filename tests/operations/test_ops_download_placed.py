@@ -394,3 +394,19 @@ async def test_a_file_fetched_but_not_placeable_counts_as_fetched_and_stays_cach
     result = await run_engine(portal, tmp_path / "cache", [job], tmp_path / "out")
     assert [failed.job.key for failed in result.failed] == ["d0"] and result.fetched == 1
     assert ContentCache(tmp_path / "cache").lookup(sha256=job.expected_sha256) is not None
+
+
+def test_a_blob_folder_removed_since_the_last_admission_is_made_again(tmp_path: Path) -> None:
+    """The cache remembers the blob folders it made (one look a folder, not one a file); one removed since
+    (the cache cleared by the user) is made again rather than failing the download."""
+    cache = ContentCache(tmp_path / "cache")
+    first, second = (tmp_path / "one.pdf", tmp_path / "two.pdf")
+    first.write_bytes(b"%PDF-1.4 one")
+    second.write_bytes(b"%PDF-1.4 two")
+    digest = sha256_of(first.read_bytes())
+    blob = cache.admit(first, digest)
+    blob.path.unlink()
+    blob.path.parent.rmdir()
+    other = "".join((digest[:2], sha256_of(second.read_bytes())[2:]))  # the same folder, another name
+    again = cache.admit(second, other)
+    assert again.path.parent == blob.path.parent and again.path.read_bytes() == b"%PDF-1.4 two"
