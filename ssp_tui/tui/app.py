@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
@@ -26,6 +26,8 @@ from ssp_tui.tui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from textual.worker import Worker
 
     from ssp_tui.portal.target import DemoLogin, PortalTarget
     from ssp_tui.settings.config import Profile
@@ -135,13 +137,14 @@ class SspApp(App[None]):
             widget.focus()
 
     async def on_event(self, event: events.Event) -> None:
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and (self._typed_ahead.hold(event) or self._section_by_key(event.key))
-        ):
-            return
-        await super().on_event(event)
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+        elif not (self._typed_ahead.hold(event) or self._section_by_key(event.key)):
+            await super().on_event(event)
+            self._typed_ahead.handed_on()
+
+    def hold_keys_until_screen(self, worker: Worker[Any]) -> None:
+        self._typed_ahead.hold_until_screen(worker)
 
     async def _deliver_typed_ahead(self, event: events.Key) -> None:
         if not self._section_by_key(event.key):
@@ -303,7 +306,11 @@ class SspApp(App[None]):
                 self.push_screen(DownloadsScreen(self.download_history, None))
                 return
             download_dir = self.controller.profile.download_dir
-            self.push_screen(DownloadsScreen(self.download_history, download_dir, self.controller.portal_key))
+            self.push_screen(
+                DownloadsScreen(
+                    self.download_history, download_dir, self.controller.portal_key, self.controller
+                )
+            )
 
     def action_settings(self) -> None:
         from ssp_tui.tui.settings_screen import SettingsScreen

@@ -15,7 +15,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.widgets import Static, Tab, Tabs
+from textual.widgets import Input, Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from ssp_tui.tui.section_registry import RecordRef
@@ -81,6 +81,14 @@ class SectionNav(Tabs):
     def _label(title: str, key: str) -> str:
         return f"{key} {title}"
 
+    def validate_active(self, active: str) -> str:
+        # Textual refuses an active id with no tab. This nav's tabs are fixed when it is made, so none can
+        # only mean they were already removed: the app closed while the screen was still mounting (seen in
+        # the suite, when a test ends the moment Home is switched to). Then nothing is active, no traceback.
+        if active and not self.query(f"#tabs-list > #{active}"):
+            return ""
+        return active
+
     def on_resize(self, event: events.Resize) -> None:
         # A tab is its label and one cell of padding each side.
         full = sum(len(self._label(s.title, s.key)) + 2 for s in self._sections)
@@ -136,12 +144,29 @@ class SectionScreen(Screen[None]):
     }
     """
     SECTION_ID: ClassVar[str]
+    DIALOG_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+    """Actions whose keys open a dialog. Their bindings are priority ones, acted on as the key arrives, so
+    that the keys typed right after it wait for the dialog (``tui/type_ahead.py``) instead of reaching this
+    screen first; ``check_action`` asks ``typed_in_field`` so that in a text field the letter is typed."""
     _styled_for: tuple[int, bool] | None = None
     """The app's style state when the screen mounted; None once it has been left (suspended)."""
 
     @property
     def controller(self) -> SessionController:
         return shell(self).controller
+
+    def typed_in_field(self, action: str) -> bool:
+        """A dialog key (``DIALOG_ACTIONS``) pressed in a text field or an open drop-down list (which searches
+        as letters are typed): the letter is typed there, not acted on (a priority binding would take it)."""
+        focused = self.focused
+        if action not in self.DIALOG_ACTIONS or focused is None:
+            return False
+        return isinstance(focused, Input) or any(isinstance(node, Select) for node in focused.ancestors)
+
+    def opens_a_dialog(self, worker: Worker[None]) -> None:
+        """``worker`` (just started by a dialog key's action) pushes a dialog once its work is done: the keys
+        typed meanwhile go to that dialog, not to this screen."""
+        shell(self).hold_keys_until_screen(worker)
 
     def compose(self) -> ComposeResult:
         yield PortalHeader(id="portal-header")

@@ -11,10 +11,11 @@ What Textual's ``App`` already offers (``notify``, ``push_screen_wait``, ``theme
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
+    from textual.worker import Worker
 
     from ssp_tui.portal.target import DemoLogin
     from ssp_tui.tui.common.browser_delivery import BrowserDelivery
@@ -46,6 +47,11 @@ class Shell(Protocol):
 
     def prebuild_sections(self) -> None:
         """Home has drawn its data (or said why not): build the other sections' screens while idle."""
+        ...
+
+    def hold_keys_until_screen(self, worker: Worker[Any]) -> None:
+        """Keys typed from now on wait for the screen ``worker`` is about to push (or for its end): a dialog a
+        key opens from a worker gets the keys typed after that key (``tui/type_ahead.py``)."""
         ...
 
     def demo_totp_secret(self, username: str) -> str | None: ...

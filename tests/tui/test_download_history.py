@@ -99,3 +99,42 @@ def test_earlier_runs_come_from_the_manifest_cleaned_and_inside_the_folder(tmp_p
     assert earlier_rows(tmp_path, ours) == []
     (tmp_path / "manifest.json").write_text("not json")
     assert earlier_rows(tmp_path) == []
+
+
+def test_an_earlier_runs_failures_can_run_again_from_their_keys_only(tmp_path: Path) -> None:
+    """Each failed or missing entry becomes the job the first run made, its API path made from its key
+    (never read from the file, which the user may have edited); an entry that cannot say what it was is
+    only listed."""
+    (tmp_path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "generated_at": "2026-11-27T09:30:00+00:00",
+                "files": [],
+                "failed": [
+                    {"key": "DOC-7", "title": "Endorsement", "intended_file": "POL1/e.pdf", "message": "X"},
+                    {"key": "certificate:C-1", "title": "COI", "intended_file": "c.pdf", "api_path": "/a"},
+                    {"key": "claims-history:I-1:P-1", "title": "Claims", "intended_file": "h.pdf"},
+                    {"key": "../../admin", "title": "Odd", "intended_file": "odd.pdf"},
+                    {"title": "From an old manifest", "message": "Gone."},
+                    {"key": "claims-history:I-2", "title": "Half a key", "intended_file": "x.pdf"},
+                ],
+                "missing": [{"key": "DOC-8", "title": "Declarations", "intended_file": "POL1/d.pdf"}],
+            }
+        )
+    )
+    rows = earlier_rows(tmp_path)
+    assert all(row.state is RowState.EARLIER_FAILED and row.folder == tmp_path.resolve() for row in rows)
+    again = {row.title: row.job for row in rows}
+    assert again["Endorsement"] is not None and again["Endorsement"].api_path == "/documents/DOC-7/content"
+    assert str(again["Endorsement"].relative_path) == "POL1/e.pdf"
+    assert again["COI"] is not None and again["COI"].api_path == "/credentialing/certificates/C-1/pdf"
+    claims = again["Claims"]
+    assert claims is not None
+    assert claims.api_path == "/credentialing/insureds/I-1/claims-history?policy_id=P-1"
+    odd = again["Odd"]
+    assert odd is not None and odd.api_path == "/documents/..%2F..%2Fadmin/content"  # one opaque segment
+    assert again["From an old manifest"] is None and again["Half a key"] is None
+    assert again["Declarations"] is not None and again["Declarations"].key == "DOC-8"
+    assert [row.message for row in rows if row.title == "Declarations"] == [
+        "Not downloaded: the run was stopped first."
+    ]

@@ -169,3 +169,52 @@ async def test_the_command_palette_opens_the_downloads_view_with_the_folders_ear
         assert status.startswith("0 batches this session; 2 from earlier runs"), status
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, PolicyServicesScreen), "back in Policy Services")
+
+
+async def test_a_file_an_earlier_session_failed_to_download_is_retried_from_the_view(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch with a failed file, the app closed; the next session's view lists the failure from the folder's
+    manifest, and `r` fetches it into the place it was meant to go (before, only listed)."""
+    folder = tmp_path / "pdfs"
+    profile = Profile(download_dir=folder, filename_template=TEMPLATE)
+    first = make_app(profile)
+    async with first.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "dr.patel")
+        screen = await open_documents(pilot, first)
+        broken = document_rows(screen)[1]
+        asked = fail_once(monkeypatch, f"/documents/{broken.id}/content")
+        await download_all_until_failures(pilot, first, screen)
+        result = screen.runner.last_result
+        assert result is not None and [failed.job for failed in result.failed]
+        intended = folder.resolve() / result.failed[0].job.relative_path
+    assert not intended.exists()
+
+    app = make_app(profile)
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "dr.patel")
+        await pilot.press("f3")
+        await wait_for_screen(pilot, DownloadsScreen, "#downloads-table")
+        view = app.screen
+        assert isinstance(view, DownloadsScreen)
+        await wait_for(pilot, lambda: view.table.model.row_count > 0, "the earlier run")
+        rows = view_rows(view)
+        failed = [row for row in rows if row.state is RowState.EARLIER_FAILED]
+        assert [row.title for row in failed] == [broken.title] and "connection dropped" in failed[0].message
+        status = str(view.query_one("#downloads-status").render())
+        assert "1 not downloaded (r retries them)" in status, status
+        view.table.move_cursor(rows.index(failed[0]))
+        await wait_for(pilot, lambda: view.check_action("retry", ()), "r to be offered")
+        before = len(asked)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.download_history.batches, "the retry batch")
+        retried = app.download_history.batches[0].result
+        assert retried.complete and [saved.path for saved in retried.files] == [intended]
+        assert asked[before:] == [f"/documents/{broken.id}/content"]
+        assert intended.read_bytes().startswith(b"%PDF")
+        await wait_for(
+            pilot,
+            lambda: not any(row.state is RowState.EARLIER_FAILED for row in view_rows(view)),
+            "the failure gone from the view",
+        )
+        assert any(row.batch == 1 and row.path == intended for row in view_rows(view))

@@ -136,3 +136,18 @@ async def test_a_section_opened_at_once_after_sign_in_opens_marked(
         for section in sections:
             app.open_section(section.id)
             await arrive(pilot, app, section, "again")
+
+
+async def test_a_menu_bar_whose_tabs_are_gone_marks_nothing_instead_of_failing(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp]
+) -> None:
+    """As the app closes, a screen still mounting can find its menu tabs already removed: the menu bar then
+    marks nothing. Textual raised "No Tab with id 'nav-home'" from the closing app (seen in the suite)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "dr.patel")
+        nav = app.screen.query_one(SectionNav)
+        await wait_for(pilot, lambda: nav.active == "nav-home", "Home marked")
+        await nav.query_one("#tabs-list").remove_children()
+        nav.active = "nav-home"
+        assert nav.active == ""

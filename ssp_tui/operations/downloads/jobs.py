@@ -20,6 +20,9 @@ from ssp_tui.operations.safe_names import render_template
 
 CERTIFICATE_TYPE = "certificate"
 CLAIMS_HISTORY_TYPE = "claims_history"
+CERTIFICATE_KEY = "certificate:"
+CLAIMS_HISTORY_KEY = "claims-history:"
+"""A job's key starts with what it is (a document's key is its id): ``job_again`` reads it back."""
 
 
 def document_job(
@@ -93,7 +96,7 @@ def certificate_job(
     """A certificate of insurance; ``issued_on`` (usually today) fills the ``{date}`` field."""
     title = f"COI {certificate.insured_name} - {certificate.holder_name}"
     return DownloadJob(
-        key=f"certificate:{certificate.id}",
+        key=f"{CERTIFICATE_KEY}{certificate.id}",
         api_path=CredentialingResource.certificate_pdf_path(certificate.id),
         relative_path=render_template(
             template, _certificate_fields(certificate, CERTIFICATE_TYPE, title, issued_on)
@@ -110,7 +113,7 @@ def claims_history_job(
     title = f"Claims history {certificate.insured_name}"
     fields = _certificate_fields(certificate, CLAIMS_HISTORY_TYPE, title, issued_on)
     return DownloadJob(
-        key=f"claims-history:{certificate.insured_id}:{certificate.policy_id}",
+        key=f"{CLAIMS_HISTORY_KEY}{certificate.insured_id}:{certificate.policy_id}",
         api_path=CredentialingResource.claims_history_path(certificate.insured_id, certificate.policy_id),
         relative_path=render_template(template, fields),
         title=title,
@@ -169,3 +172,24 @@ def combined_title(what: str, subjects: Sequence[str]) -> str:
     shown = ", ".join(unique[:TITLE_SUBJECTS])
     more = len(unique) - TITLE_SUBJECTS
     return f"{what} - {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+def job_again(key: str, title: str, relative_path: str) -> DownloadJob | None:
+    """The job a manifest's failed entry names by its key, to run it again in a later session (the downloads
+    view); None for a key no job here makes. The API path is made from the key as the first run made it, never
+    read from the file (which is the user's and could have been edited); the name is checked again by the
+    engine's placement, as every name is."""
+    if not key or not relative_path:
+        return None
+    if key.startswith(CERTIFICATE_KEY):
+        certificate_id = key.removeprefix(CERTIFICATE_KEY)
+        api_path = CredentialingResource.certificate_pdf_path(certificate_id) if certificate_id else None
+    elif key.startswith(CLAIMS_HISTORY_KEY):
+        insured_id, _, policy_id = key.removeprefix(CLAIMS_HISTORY_KEY).partition(":")
+        both = insured_id and policy_id
+        api_path = CredentialingResource.claims_history_path(insured_id, policy_id) if both else None
+    else:
+        api_path = DocumentsResource.content_path(key)
+    if api_path is None:
+        return None
+    return DownloadJob(key=key, api_path=api_path, relative_path=relative_path, title=title or relative_path)

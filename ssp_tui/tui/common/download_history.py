@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ssp_tui import clock
 from ssp_tui.operations.downloads import BulkResult, DownloadJob, DownloadMode, DownloadPlan
+from ssp_tui.operations.downloads.jobs import job_again
 from ssp_tui.operations.downloads.manifest import MANIFEST_NAME
 from ssp_tui.text_safety import strip_controls
 
@@ -49,6 +50,8 @@ class DownloadRow:
     """Where it went, or was to go."""
     message: str = ""
     """Why it failed, in the engine's words."""
+    job: DownloadJob | None = None
+    """What an earlier run's failure was to fetch, when its manifest says (``earlier_job``): run it again."""
 
 
 @dataclass(slots=True)
@@ -141,11 +144,22 @@ def earlier_rows(folder: Path, history: DownloadHistory | None = None) -> list[D
             file = folder / name
             if file not in listed:
                 rows.append(DownloadRow(0, when, RowState.EARLIER, title, file, file.parent))
-    for entry in _entries(data.get("failed") if not latest_is_ours else None):
+    if latest_is_ours:
+        return rows
+    for entry in [*_entries(data.get("failed")), *_entries(data.get("missing"))]:
         title = _text(entry.get("title")) or _text(entry.get("intended_file"))
-        message = _text(entry.get("message"))
-        rows.append(DownloadRow(0, when, RowState.EARLIER_FAILED, title, None, folder, message))
+        message = _text(entry.get("message")) or "Not downloaded: the run was stopped first."
+        job = earlier_job(entry)
+        rows.append(DownloadRow(0, when, RowState.EARLIER_FAILED, title, None, folder, message, job))
     return rows
+
+
+def earlier_job(entry: dict[str, object]) -> DownloadJob | None:
+    """The job a manifest's failed (or missing) entry was, or None when its entry cannot say."""
+    key, title, name = (entry.get(field) for field in ("key", "title", "intended_file"))
+    if not isinstance(key, str) or not isinstance(name, str):
+        return None
+    return job_again(key, _text(title), name)
 
 
 def ledger_rows(portal_key: str, listed: set[Path], ledger_path: Path | None = None) -> list[DownloadRow]:

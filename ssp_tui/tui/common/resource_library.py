@@ -74,6 +74,7 @@ class ResourceLibraryScreen(SectionScreen):
     ID_PREFIX: ClassVar[str]
     """Prefix of this screen's widget ids (``risk``, ``agent``), so tests and CSS can tell them apart."""
     NOUN: ClassVar[str] = "resources"
+    DIALOG_ACTIONS = frozenset({"download", "open", "preview"})
 
     BINDINGS = [
         Binding(
@@ -82,6 +83,7 @@ class ResourceLibraryScreen(SectionScreen):
             "Download",
             tooltip="Download the selected PDFs (or the highlighted one)",
             id="resource_library.download",
+            priority=True,  # a dialog key: see SectionScreen.DIALOG_ACTIONS
         ),
         Binding(
             "o",
@@ -89,6 +91,7 @@ class ResourceLibraryScreen(SectionScreen):
             "Open",
             tooltip="Open the highlighted link in the browser, or download its PDF",
             id="resource_library.open",
+            priority=True,  # a dialog key: see SectionScreen.DIALOG_ACTIONS
         ),
         Binding(
             "p",
@@ -96,6 +99,7 @@ class ResourceLibraryScreen(SectionScreen):
             "Preview",
             tooltip="Show the text of the highlighted PDF's first page",
             id="resource_library.preview",
+            priority=True,  # a dialog key: see SectionScreen.DIALOG_ACTIONS
         ),
         Binding(
             "slash", "search", "Search", tooltip="Search the portal's resources", id="resource_library.search"
@@ -275,6 +279,8 @@ class ResourceLibraryScreen(SectionScreen):
     # -- actions --
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.typed_in_field(action):
+            return None
         if action == "download":
             return not self.runner.is_running
         return True
@@ -299,9 +305,9 @@ class ResourceLibraryScreen(SectionScreen):
         if item is None:
             self.notify(f"Highlight one of the {self.NOUN} first.", severity="warning")
         elif item.url:
-            self.open_url(item)
+            self.opens_a_dialog(self.open_url(item))
         else:
-            self.download([item])
+            self.opens_a_dialog(self.download([item]))
 
     @work(exclusive=True, exit_on_error=False, group="library-link")
     async def open_url(self, item: LibraryItem) -> None:
@@ -320,7 +326,7 @@ class ResourceLibraryScreen(SectionScreen):
                 severity="warning" if not files else "information",
             )
         if files:
-            self.download(files)
+            self.opens_a_dialog(self.download(files))
         elif not chosen:
             self.notify(f"Highlight or select {self.NOUN} first (space selects, a all).", severity="warning")
 
@@ -359,7 +365,7 @@ class ResourceLibraryScreen(SectionScreen):
         if item is None or not item.document_id:
             self.notify("Highlight a PDF to preview (links open with o).", severity="warning")
             return
-        self.preview(item)
+        self.opens_a_dialog(self.preview(item))
 
     @work(exclusive=True, exit_on_error=False, group="library-preview")
     async def preview(self, item: LibraryItem) -> None:

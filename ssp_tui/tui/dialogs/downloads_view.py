@@ -1,11 +1,14 @@
 """The downloads view (F3, or "Downloads" in the command palette, from any section): every batch this session
 ran and the earlier runs the download folder's manifest lists; open a file or its folder, and run the failed
-ones again through the runner that ran them (so an ended session asks for a new sign-in, as any download)."""
+ones again through the runner that ran them (so an ended session asks for a new sign-in, as any download).
+What an earlier session's run left failed (its manifest names the jobs) runs again through the view's own
+runner, into the same folder."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ssp_tui.operations.downloads import DownloadPlan
+from ssp_tui.operations.downloads import Destination, DownloadJob, DownloadPlan
 from ssp_tui.tui.common.download_history import (
     DownloadHistory,
     DownloadRow,
@@ -25,6 +28,7 @@ from ssp_tui.tui.common.download_history import (
     earlier_rows,
     ledger_rows,
 )
+from ssp_tui.tui.common.download_runner import DownloadRunner, DownloadSession
 from ssp_tui.tui.common.links import open_link
 from ssp_tui.widgets.steady_footer import SteadyFooter
 from ssp_tui.widgets.table_columns import Column, ColumnKind
@@ -78,13 +82,16 @@ class DownloadsScreen(ModalScreen[None]):
         history: DownloadHistory,
         download_dir: Path | None,
         portal_key: Callable[[], Awaitable[str]] | None = None,
+        session: DownloadSession | None = None,
     ) -> None:
         """``download_dir``: whose manifest lists earlier runs; ``portal_key``: which portal's ledger entries
-        to list (None: neither)."""
+        to list (None: neither); ``session``: what runs an earlier run's failures again (None: they are only
+        listed)."""
         super().__init__()
         self.history = history
         self.download_dir = download_dir
         self.portal_key = portal_key
+        self.session = session
 
     def compose(self) -> ComposeResult:
         with Vertical(id="downloads-dialog"):
@@ -93,6 +100,7 @@ class DownloadsScreen(ModalScreen[None]):
                 COLUMNS, multi_select=False, empty_text="Nothing downloaded yet", id="downloads-table"
             )
             yield Static("", id="downloads-status", markup=False)
+            yield DownloadRunner(id="downloads-runner")
         yield SteadyFooter()
 
     def on_mount(self) -> None:
@@ -101,6 +109,10 @@ class DownloadsScreen(ModalScreen[None]):
     @property
     def table(self) -> VirtualTable:
         return self.query_one("#downloads-table", VirtualTable)
+
+    @property
+    def runner(self) -> DownloadRunner:
+        return self.query_one("#downloads-runner", DownloadRunner)
 
     @work(exclusive=True, exit_on_error=False, group="downloads-rows")
     async def load_rows(self) -> None:
@@ -125,7 +137,8 @@ class DownloadsScreen(ModalScreen[None]):
 
     def _summary(self, rows: list[DownloadRow]) -> str:
         batches = len(self.history.batches)
-        failed = sum(1 for row in rows if row.state in FAILED)
+        again = self.session is not None
+        failed = sum(1 for row in rows if row.state in FAILED or (again and row.job is not None))
         earlier = sum(1 for row in rows if row.batch == 0)
         parts = [f"{batches} {'batch' if batches == 1 else 'batches'} this session"]
         if failed:
@@ -148,9 +161,26 @@ class DownloadsScreen(ModalScreen[None]):
         if action == "open_folder":
             return row is not None and row.folder is not None
         if action == "retry":
+            if row is not None and row.batch == 0:
+                again = row.state is RowState.EARLIER_FAILED and row.job is not None
+                return again and self.session is not None and not self.runner.is_running
             batch = self.history.batch(row.batch) if row is not None else None
             return batch is not None and batch.retry is not None and bool(batch.failed_jobs)
         return True
+
+    def _earlier_jobs(self, row: DownloadRow) -> list[DownloadJob]:
+        """Every job the earlier run into ``row``'s folder left failed or missing that can run again."""
+        if row.state is not RowState.EARLIER_FAILED:
+            return []
+        rows = self.table.shown_rows()
+        return [
+            other.job
+            for other in rows
+            if isinstance(other, DownloadRow)
+            and other.job is not None
+            and other.state is RowState.EARLIER_FAILED
+            and other.folder == row.folder
+        ]
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -177,6 +207,9 @@ class DownloadsScreen(ModalScreen[None]):
 
     def action_retry(self) -> None:
         row = self._row()
+        if row is not None and row.batch == 0:
+            self._retry_earlier(row)
+            return
         batch = self.history.batch(row.batch) if row is not None else None
         if batch is None or batch.retry is None:
             return
@@ -185,6 +218,16 @@ class DownloadsScreen(ModalScreen[None]):
             count = len(batch.failed_jobs)
             self._set_status(f"Retrying {count} {'file' if count == 1 else 'files'} of batch {batch.number}…")
             self.retry(batch.retry, plan)
+
+    def _retry_earlier(self, row: DownloadRow) -> None:
+        jobs = self._earlier_jobs(row)
+        session = self.session
+        if not jobs or session is None or row.folder is None:
+            return
+        plan = DownloadPlan(jobs, Destination.separate(row.folder), concurrency=session.profile.concurrency)
+        count = len(jobs)
+        self._set_status(f"Retrying {count} {'file' if count == 1 else 'files'} of the earlier run…")
+        self.retry(partial(self.runner.run_and_report, session), plan)
 
     @work(exclusive=True, exit_on_error=False, group="downloads-retry")
     async def retry(self, run: Retry, plan: DownloadPlan) -> None:

@@ -50,6 +50,7 @@ REQUESTS_TAB = "coi-requests-tab"
 
 
 class CredentialingScreen(CredentialingSeason, SectionScreen):
+    DIALOG_ACTIONS = frozenset({"download", "add_holder"})
     SECTION_ID = "credentialing"
     BINDINGS = [
         Binding(
@@ -58,6 +59,7 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
             "Download",
             tooltip="Download the ticked certificates (one PDF or separate)",
             id="credentialing.download",
+            priority=True,  # a dialog key: see SectionScreen.DIALOG_ACTIONS
         ),
         Binding(
             "h",
@@ -276,8 +278,8 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "download":
             return not self.runner.is_running
-        if action == "add_holder" and isinstance(self.focused, Input):
-            return None  # the letter is typed (a priority binding would take it from the field)
+        if self.typed_in_field(action):
+            return None
         return True
 
     def action_search(self) -> None:
@@ -314,7 +316,7 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
                 "Tick certificates first: space ticks one or a group, a ticks all.", severity="warning"
             )
             return
-        self.download(chosen)
+        self.opens_a_dialog(self.download(chosen))
 
     @work(exclusive=True, exit_on_error=False, group="coi-download")
     async def download(self, certificates: list[Certificate]) -> None:

@@ -39,6 +39,7 @@ def renewal_application_line(documents: list[Document]) -> str:
 
 class PolicyServicesScreen(SectionScreen):
     SECTION_ID = "policy_services"
+    DIALOG_ACTIONS = frozenset({"download", "preview"})
     BINDINGS = [
         Binding(
             "d",
@@ -46,6 +47,7 @@ class PolicyServicesScreen(SectionScreen):
             "Download",
             tooltip="Download the selected documents",
             id="policy_services.download",
+            priority=True,  # a dialog key: see SectionScreen.DIALOG_ACTIONS
         ),
         Binding(
             "p",
@@ -53,6 +55,7 @@ class PolicyServicesScreen(SectionScreen):
             "Preview",
             tooltip="Show the text of the highlighted document's first page",
             id="policy_services.preview",
+            priority=True,  # a dialog key: see SectionScreen.DIALOG_ACTIONS
         ),
         Binding(
             "f",
@@ -253,6 +256,8 @@ class PolicyServicesScreen(SectionScreen):
         return user is not None and capability in user.capabilities
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.typed_in_field(action):
+            return None
         if action == "download":
             return not self.runner.is_running
         if action == "change_requests":
@@ -285,7 +290,7 @@ class PolicyServicesScreen(SectionScreen):
         if not documents:
             self.notify("Select documents first: space selects one, a selects all.", severity="warning")
             return
-        self.download(documents)
+        self.opens_a_dialog(self.download(documents))
 
     @work(exclusive=True, exit_on_error=False, group="download")
     async def download(self, documents: list[Document]) -> None:
@@ -315,7 +320,7 @@ class PolicyServicesScreen(SectionScreen):
         if document is None:
             self.notify("Highlight a document to preview.", severity="warning")
             return
-        self.preview(document)
+        self.opens_a_dialog(self.preview(document))
 
     @work(exclusive=True, exit_on_error=False, group="preview")
     async def preview(self, document: Document) -> None:

@@ -54,6 +54,7 @@ STATUS_EVERY_PAGES = 10
 
 class SeminarsScreen(SectionScreen):
     SECTION_ID = "seminars"
+    DIALOG_ACTIONS = frozenset({"export"})
     BINDINGS = [
         Binding(
             "e",
@@ -61,6 +62,7 @@ class SeminarsScreen(SectionScreen):
             "Export",
             tooltip="Export the rows the tab shows to Excel (.xlsx) or CSV",
             id="seminars.export",
+            priority=True,  # a dialog key: see SectionScreen.DIALOG_ACTIONS
         ),
         Binding(
             "o",
@@ -266,6 +268,8 @@ class SeminarsScreen(SectionScreen):
     # -- actions --
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.typed_in_field(action):
+            return None
         if action == "stop_loading":
             return self.activity_loading
         return True
@@ -318,7 +322,7 @@ class SeminarsScreen(SectionScreen):
             if not seminars:
                 self.notify("No seminars to export.", severity="warning")
                 return
-            self.export(CATALOG_EXPORT, seminars)
+            self.opens_a_dialog(self.export(CATALOG_EXPORT, seminars))
             return
         rows = [row for row in self.activity_table.shown_rows() if isinstance(row, SeminarActivity)]
         if not rows:
@@ -329,7 +333,7 @@ class SeminarsScreen(SectionScreen):
                 f"Still loading: the export has the {plural(len(rows), 'row')} loaded so far.",
                 severity="warning",
             )
-        self.export(ACTIVITY_EXPORT, rows)
+        self.opens_a_dialog(self.export(ACTIVITY_EXPORT, rows))
 
     @work(exclusive=True, exit_on_error=False, group="seminar-export")
     async def export(self, kind: ExportKind, rows: Sequence[Seminar] | Sequence[SeminarActivity]) -> None:
