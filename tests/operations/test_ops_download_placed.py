@@ -137,7 +137,7 @@ async def test_the_real_client_places_each_fetched_file_in_one_worker_call(
     per_file = [name for name in calls if name == "_check_and_rename"]
     assert len(per_file) == len(jobs)
     # The copies are placed in batches, after each file's slot is free again (``FetchedPlacer``).
-    batches = [name for name in calls if "_place_fetched" in name]
+    batches = [name for name in calls if "place_fetched" in name]
     assert 1 <= len(batches) <= len(jobs)
     # Besides those: the folder check, the manifest's record, the cache batches, the index and the manifest.
     assert len(calls) - len(per_file) - len(batches) <= 5
@@ -348,13 +348,13 @@ async def test_a_download_slot_is_free_while_its_file_is_placed(
 ) -> None:
     """At concurrency 1 the second file is fetched while the first one's copy is being placed: the slot is the
     portal's, and holding it through the copy's fsync left it idle (issue 23). Both are recorded."""
-    from ssp_tui.operations.downloads import engine as engine_module
+    from ssp_tui.operations.downloads import placer as placer_module
 
     portal = ThenPortal()
     jobs = jobs_for(portal, 2)
     second_fetched = threading.Event()
     seen_during_placement: list[bool] = []
-    real_place_files = engine_module.place_files
+    real_place_files = placer_module.place_files
     real_download = portal.download
 
     async def download(api_path, dest, **kwargs):  # type: ignore[no-untyped-def]
@@ -368,7 +368,7 @@ async def test_a_download_slot_is_free_while_its_file_is_placed(
         return real_place_files(files, **kwargs)
 
     monkeypatch.setattr(portal, "download", download)
-    monkeypatch.setattr(engine_module, "place_files", place_files)
+    monkeypatch.setattr(placer_module, "place_files", place_files)
     result = await run_engine(portal, tmp_path / "cache", jobs, tmp_path / "out", concurrency=1)
     assert seen_during_placement == [True]
     assert result.complete and sorted(saved.job.key for saved in result.files) == ["d0", "d1"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,13 +27,10 @@ from ssp_tui.operations.downloads.combine import combine_into
 from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, recorded_files, write_manifest
 from ssp_tui.operations.downloads.pdf import check_pdf_header
 from ssp_tui.operations.downloads.placement import (
-    CannotSave,
     SourceChanged,
-    place_file,
-    place_files,
     prepare_folder,
 )
-from ssp_tui.operations.downloads.placer import FetchedPlacer
+from ssp_tui.operations.downloads.placer import FetchedPlacer, final_path, place_fetched, place_found
 from ssp_tui.operations.downloads.plan import Downloader, DownloadJob, DownloadMode, DownloadPlan
 from ssp_tui.operations.downloads.results import BulkResult, FailedJob, JobState, Phase, ProgressCallback
 from ssp_tui.operations.downloads.state import (
@@ -46,7 +42,7 @@ from ssp_tui.operations.downloads.state import (
     stop_after,
     to_the_end,
 )
-from ssp_tui.operations.safe_names import final_name_inside, numbered_path, title_filename
+from ssp_tui.operations.safe_names import title_filename
 
 CACHE_BATCH = 32
 """Jobs served from the cache per worker-thread call (between two progress reports)."""
@@ -100,7 +96,7 @@ class DownloadEngine:
         placer = None
         workers = plan.concurrency
         if plan.mode is DownloadMode.SEPARATE:
-            placer = FetchedPlacer(state, functools.partial(self._place_fetched, state, target))
+            placer = FetchedPlacer(state, functools.partial(place_fetched, self.cache, state, target))
             # As many workers again as slots: a worker whose file waits for its batch leaves its slot to one
             # that fetches (the slots alone bound the requests to the portal).
             workers *= 2
@@ -220,50 +216,14 @@ class DownloadEngine:
                 outcomes.append((index, (blob, blob.path)))
                 continue
             try:
-                found.append((index, blob, self._final_path(state, target, job)))
+                found.append((index, blob, final_path(state, target, job)))
             except Exception as exc:  # reported for this job only, like a failed download
                 outcomes.append((index, exc))
-        placed = self._place_found(state, [(blob, final) for _, blob, final in found])
+        placed = place_found(self.cache, state, [(blob, final) for _, blob, final in found])
         for (index, blob, _), outcome in zip(found, placed, strict=True):
             if isinstance(outcome, SourceChanged):
                 continue  # altered on disk (evicted): fetched again, never vouched for
             outcomes.append((index, outcome if isinstance(outcome, Exception) else (blob, outcome)))
-        return outcomes
-
-    def _place_fetched(
-        self, state: RunState, target: Path, batch: Sequence[tuple[int, CachedBlob]]
-    ) -> list[Path | Exception]:
-        """Blocking: place the copies of a batch of fetched files (``FetchedPlacer``)."""
-        outcomes: list[Path | Exception] = []
-        found: list[tuple[int, CachedBlob, Path]] = []
-        for index, blob in batch:
-            try:
-                found.append((len(outcomes), blob, self._final_path(state, target, state.jobs[index])))
-                outcomes.append(blob.path)  # replaced below
-            except Exception as exc:
-                outcomes.append(exc)
-        placed = self._place_found(state, [(blob, final) for _, blob, final in found])
-        for (position, _, _), outcome in zip(found, placed, strict=True):
-            outcomes[position] = outcome
-        return outcomes
-
-    def _place_found(
-        self, state: RunState, found: Sequence[tuple[CachedBlob, Path]]
-    ) -> list[Path | Exception]:
-        """Blocking: ``place_files`` for each (blob, final path); an OSError named after the final path, and a
-        blob found altered evicted (``SourceChanged`` returned)."""
-        placed = place_files(
-            [(blob.path, final, blob.sha256, blob.bytes) for blob, final in found],
-            recorded=state.recorded,
-            folders=state.folders,
-        )
-        outcomes: list[Path | Exception] = []
-        for (blob, final), outcome in zip(found, placed, strict=True):
-            if isinstance(outcome, SourceChanged):
-                self.cache.evict(blob)
-            elif isinstance(outcome, OSError):
-                outcome = CannotSave(final, outcome)
-            outcomes.append(outcome)
         return outcomes
 
     async def _one_job(
@@ -326,10 +286,9 @@ class DownloadEngine:
                         raise outcome
                     return outcome[0], outcome[1], True
             async with semaphore:
-                place_in = None if placer is not None else target
-                blob, path = await self._fetch(state, index, job, expected, place_in, staging_folder)
+                blob = await self._fetch(state, index, job, expected, staging_folder)
             if placer is None or target is None:
-                return blob, path, False
+                return blob, blob.path, False
             await placer.place(index, blob)  # the slot is free again meanwhile
             return None
 
@@ -339,9 +298,10 @@ class DownloadEngine:
         index: int,
         job: DownloadJob,
         expected: str | None,
-        target: Path | None,
         staging_folder: Path,
-    ) -> tuple[CachedBlob, Path]:
+    ) -> CachedBlob:
+        """The job's bytes downloaded and admitted into the cache (its copy is the placer's, in SEPARATE
+        mode: not while the slot is held)."""
         # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf"). The
         # folder is this worker's, holding one download at a time.
         staging = staging_folder / (title_filename(job.title or job.key) + ".pdf")
@@ -352,16 +312,16 @@ class DownloadEngine:
             state.emit(index, JobState.DOWNLOADING, job_bytes_done=done, job_bytes_total=total)
 
         arrived: list[DownloadedFile] = []
-        settled: list[tuple[CachedBlob, Path]] = []
+        settled: list[CachedBlob] = []
 
         def settle(downloaded: DownloadedFile) -> None:
             arrived.append(downloaded)
-            settled.append(self._settle(staging, downloaded, job, target, state))
+            settled.append(self._settle(staging, downloaded, job))
 
         try:
             # Not fsynced: a blob is verified whenever it is used (hashed as it is copied, or before it is
-            # combined), and a placed copy is fsynced before it gets its name. The admission and the placement
-            # run in the thread the client checks the file in: one thread hop per file.
+            # combined), and a placed copy is made durable before it gets its name. The admission runs in the
+            # thread the client checks the file in: one thread hop per file.
             downloaded = await self.client.download(
                 job.api_path,
                 staging,
@@ -376,33 +336,24 @@ class DownloadEngine:
             await to_the_end(self.cache.discard_staged, staging)
             if arrived:  # it came over the network, then could not be kept, or the run was stopped
                 state.fetched += 1
-            if settled:  # admitted and placed, then the run was stopped: the file is on disk
-                state.note_admitted(settled[0][0].sha256)
-                stop_after([(index, settled[0])], target, from_cache=False)
+            if settled:  # admitted, then the run was stopped: the bytes are in the cache
+                state.note_admitted(settled[0].sha256)
+                raise asyncio.CancelledError from None
             raise
         state.fetched += 1
         if not settled:  # a downloader that does not take ``then``
             try:
-                settled.append(await finishing(self._settle, staging, downloaded, job, target, state))
+                settled.append(await finishing(self._settle, staging, downloaded, job))
             except FinishedWhileStopping as finished:
-                settled.append(finished.result)  # type: ignore[arg-type]
-                state.note_admitted(settled[0][0].sha256)
-                stop_after([(index, settled[0])], target, from_cache=False)
-        blob, path = settled[0]
-        state.note_admitted(blob.sha256)
-        return blob, path
+                state.note_admitted(finished.result.sha256)  # type: ignore[attr-defined]
+                raise asyncio.CancelledError from None
+        state.note_admitted(settled[0].sha256)
+        return settled[0]
 
-    def _settle(
-        self,
-        staging: Path,
-        downloaded: DownloadedFile,
-        job: DownloadJob,
-        target: Path | None,
-        state: RunState,
-    ) -> tuple[CachedBlob, Path]:
-        """Blocking, one thread hop for all of it: the download admitted into the cache (renamed out of its
-        staging folder), and (``target`` given) its copy placed. Three hops a file cost more than the work
-        itself on a loaded machine (docs/performance.md, issue 23)."""
+    def _settle(self, staging: Path, downloaded: DownloadedFile, job: DownloadJob) -> CachedBlob:
+        """Blocking, in the thread the client checked the file in: the download admitted into the cache
+        (renamed out of its staging folder). A thread hop of its own a file cost more than the work itself on
+        a loaded machine (docs/performance.md, issue 23)."""
         try:
             path = Path(downloaded.path)
             check_pdf_header(path)
@@ -413,39 +364,7 @@ class DownloadEngine:
         except BaseException:
             self.cache.discard_staged(staging)
             raise
-        if target is None:
-            return blob, blob.path
-        return blob, self._place(blob, target, job, state)
-
-    @staticmethod
-    def _final_path(state: RunState, target: Path, job: DownloadJob) -> Path:
-        resolved_root = state.resolved_root or os.path.realpath(target)
-        state.resolved_root = resolved_root
-        folder, name = final_name_inside(resolved_root, job.relative_path, state.resolved_folders)
-        # Every file of a folder is named from one Path of that folder: the paths a result keeps share their
-        # parts instead of holding a copy each (memory per file, issue 23).
-        folder_path = state.folder_paths.get(folder)
-        if folder_path is None:
-            folder_path = state.folder_paths.setdefault(folder, Path(folder))
-        if folder == resolved_root and name == MANIFEST_NAME:
-            return numbered_path(folder_path / name, 2)  # the manifest's name is taken by the manifest
-        return folder_path / name
-
-    def _place(self, blob: CachedBlob, target: Path, job: DownloadJob, state: RunState) -> Path:
-        final = self._final_path(state, target, job)
-        try:
-            return place_file(
-                blob.path,
-                final,
-                sha256=blob.sha256,
-                size=blob.bytes,
-                recorded=state.recorded,
-                folders=state.folders,
-            )
-        except SourceChanged:
-            raise
-        except OSError as exc:
-            raise CannotSave(final, exc) from None
+        return blob
 
     @staticmethod
     def _finish(state: RunState, result: BulkResult, plan: DownloadPlan) -> None:

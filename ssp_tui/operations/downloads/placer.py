@@ -12,11 +12,16 @@ lists every file on disk).
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ssp_tui.operations.downloads.cache import CachedBlob
+from ssp_tui.operations.downloads.cache import CachedBlob, ContentCache
+from ssp_tui.operations.downloads.manifest import MANIFEST_NAME
+from ssp_tui.operations.downloads.placement import CannotSave, SourceChanged, place_files
+from ssp_tui.operations.downloads.plan import DownloadJob
 from ssp_tui.operations.downloads.state import RunState, to_the_end
+from ssp_tui.operations.safe_names import final_name_inside, numbered_path
 
 PLACE_BATCH = 32
 """Fetched files placed per worker-thread call at most."""
@@ -84,3 +89,56 @@ class FetchedPlacer:
             # At once, with no await since the loop's last look at the queue: a file queued after this
             # starts a drain of its own.
             self._drains.discard(asyncio.current_task())  # type: ignore[arg-type]
+
+
+def final_path(state: RunState, target: Path, job: DownloadJob) -> Path:
+    """Where ``job``'s file goes under ``target`` (UnsafePath if that would be outside it)."""
+    resolved_root = state.resolved_root or os.path.realpath(target)
+    state.resolved_root = resolved_root
+    folder, name = final_name_inside(resolved_root, job.relative_path, state.resolved_folders)
+    # Every file of a folder is named from one Path of that folder: the paths a result keeps share their
+    # parts instead of holding a copy each (memory per file, issue 23).
+    folder_path = state.folder_paths.get(folder)
+    if folder_path is None:
+        folder_path = state.folder_paths.setdefault(folder, Path(folder))
+    if folder == resolved_root and name == MANIFEST_NAME:
+        return numbered_path(folder_path / name, 2)  # the manifest's name is taken by the manifest
+    return folder_path / name
+
+
+def place_found(
+    cache: ContentCache, state: RunState, found: Sequence[tuple[CachedBlob, Path]]
+) -> list[Path | Exception]:
+    """Blocking: ``place_files`` for each (blob, final path); an OSError named after the final path, and a
+    blob found altered evicted (``SourceChanged`` returned)."""
+    placed = place_files(
+        [(blob.path, final, blob.sha256, blob.bytes) for blob, final in found],
+        recorded=state.recorded,
+        folders=state.folders,
+    )
+    outcomes: list[Path | Exception] = []
+    for (blob, final), outcome in zip(found, placed, strict=True):
+        if isinstance(outcome, SourceChanged):
+            cache.evict(blob)
+        elif isinstance(outcome, OSError):
+            outcome = CannotSave(final, outcome)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def place_fetched(
+    cache: ContentCache, state: RunState, target: Path, batch: Sequence[tuple[int, CachedBlob]]
+) -> list[Path | Exception]:
+    """Blocking: place the copies of a batch of fetched files (``FetchedPlacer``'s ``place_batch``)."""
+    outcomes: list[Path | Exception] = []
+    found: list[tuple[int, CachedBlob, Path]] = []
+    for index, blob in batch:
+        try:
+            found.append((len(outcomes), blob, final_path(state, target, state.jobs[index])))
+            outcomes.append(blob.path)  # replaced below
+        except Exception as exc:
+            outcomes.append(exc)
+    placed = place_found(cache, state, [(blob, final) for _, blob, final in found])
+    for (position, _, _), outcome in zip(found, placed, strict=True):
+        outcomes[position] = outcome
+    return outcomes
