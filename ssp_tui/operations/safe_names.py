@@ -116,7 +116,14 @@ def safe_filename(text: str) -> str:
     Only the last path part of ``text`` is kept (``../../etc/passwd`` gives ``passwd``). Letters, digits,
     space and ``. _ - ( ) ,`` pass; other characters become ``_``; control characters are dropped. Idempotent.
     """
-    name = unicodedata.normalize("NFC", str(text))
+    return _safe_filename(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _safe_filename(text: str) -> str:
+    # Cached: a bulk download names thousands of files from a few values repeated in each (the policy, the
+    # term, the date, the type, the holder): most of its calls ask again for a name already made.
+    name = unicodedata.normalize("NFC", text)
     name = _strip_edges(_map_characters(_last_path_part(name)).strip())
     name = _strip_edges(_cap_length(name))
     if not name:

@@ -320,29 +320,6 @@ def test_sync_files_takes_one_syncfs_per_file_system(tmp_path: Path, monkeypatch
             os.close(fd)
 
 
-async def test_each_download_worker_keeps_one_staging_folder_for_the_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No folder made and removed a file (issue 23): a worker stages its downloads one at a time in a folder
-    of its own; what a failed or cut download left there is removed, and no folder stays after the run."""
-    portal = ThenPortal()
-    jobs = jobs_for(portal, 8)
-    portal.fail[jobs[2].api_path] = "The portal is down."
-    portal.cut.add(jobs[5].api_path)  # leaves its .part behind, like a sloppy client
-    made: list[Path] = []
-    real_new_folder = ContentCache.new_staging_folder
-
-    def new_folder(self: ContentCache) -> Path:
-        made.append(real_new_folder(self))
-        return made[-1]
-
-    monkeypatch.setattr(ContentCache, "new_staging_folder", new_folder)
-    result = await run_engine(portal, tmp_path / "cache", jobs, tmp_path / "out", concurrency=2)
-    assert sorted(failed.job.key for failed in result.failed) == ["d2", "d5"]
-    assert len(result.files) == 6 and len(made) <= 4  # two workers a slot (``DownloadEngine.run``)
-    assert not any((tmp_path / "cache" / "incoming").iterdir())
-
-
 async def test_a_download_slot_is_free_while_its_file_is_placed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -256,3 +256,20 @@ def test_ascii_text_is_mapped_as_each_character_would_be() -> None:
         slow = "".join(map(safe_names._map_character, text))
         slow = safe_names._RUNS_OF_SPACE.sub(" ", safe_names._RUNS_OF_REPLACEMENT.sub("_", slow))
         assert safe_names._map_characters(text) == slow
+
+
+def test_names_are_remembered_by_their_text_and_any_value_names_as_its_text() -> None:
+    """A bulk download asks for the same few names (a policy, a term, a date) thousands of times: they are
+    made once and remembered by their text, so a value that is not a string names as its text would."""
+    from enum import StrEnum
+
+    from ssp_tui.operations import safe_names
+
+    class Term(StrEnum):
+        CURRENT = "current"
+
+    safe_names._safe_filename.cache_clear()
+    assert [safe_filename("NCP 1/2"), safe_filename("NCP 1/2")] == ["2", "2"]
+    assert safe_names._safe_filename.cache_info().hits == 1
+    assert safe_filename(Term.CURRENT) == safe_filename("current") == "current"
+    assert safe_filename(2026) == safe_filename("2026") == "2026"  # type: ignore[arg-type]

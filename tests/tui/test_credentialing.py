@@ -5,20 +5,25 @@ a policyholder's group policy downloaded as one PDF and as separate PDFs, who se
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pikepdf
+import pytest
 from section_helpers import enter_as
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import SandboxLike, click, db, nav_section_ids, wait_for
 
+from ssp_tui.operations.downloads.jobs import CoiJobs
 from ssp_tui.operations.pdf_text import first_page_text
 from ssp_tui.tui.app import SspApp
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog
+from ssp_tui.tui.sections.credentialing import screen as credentialing_screen
 from ssp_tui.tui.sections.credentialing.screen import CredentialingScreen
-from ssp_tui.tui.sections.credentialing.selection import Grouping
+from ssp_tui.tui.sections.credentialing.selection import Grouping, plan_downloads
 from ssp_tui.tui.sections.credentialing.tree import NO_CLAIMS_HISTORY, CertificateTree
 
 SIZE = (150, 50)
@@ -230,3 +235,35 @@ async def test_home_create_a_coi_opens_the_certificates(
             lambda: bool(screen.query(CertificateTree)) and screen.tree.has_focus,
             "the certificates, focused",
         )
+
+
+async def test_the_download_is_planned_off_the_event_loop_with_the_access_levels_as_they_were(
+    sandbox: SandboxLike, make_app: Callable[..., SspApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2,000 certificates' jobs and file names are built in a thread (issue 23), from a copy of the access
+    levels: a change made while they are built does not reach that download."""
+    planned_in: list[threading.Thread] = []
+    started, proceed = threading.Event(), threading.Event()
+
+    def plan_in_a_thread(*args: Any, **kwargs: Any) -> CoiJobs:
+        planned_in.append(threading.current_thread())
+        started.set()
+        proceed.wait(timeout=30)
+        return plan_downloads(*args, **kwargs)
+
+    monkeypatch.setattr(credentialing_screen, "plan_downloads", plan_in_a_thread)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_as(pilot, sandbox, "office.lakes")
+        screen = await open_credentialing(pilot, app)
+        ticked = list(screen.selection.certificates)
+        await pilot.press("a", "d")
+        await wait_for(pilot, started.is_set, "the planning")
+        screen.selection.cycle_access(ticked)  # claims history for all, after the plan began
+        proceed.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, DownloadDialog), "the download dialog")
+        dialog = app.screen
+        assert isinstance(dialog, DownloadDialog)
+        assert dialog.count == len(ticked), "certificates only: the access levels as they were at `d`"
+        assert planned_in and planned_in[0] is not threading.main_thread()
+        await pilot.press("escape")

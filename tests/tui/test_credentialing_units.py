@@ -133,7 +133,9 @@ def test_plan_adds_one_claims_history_per_insured_and_names_those_not_available(
     selection.replace(CERTS)
     selection.select_all()
     selection.cycle_access(("c1", "c2", "c4"))
-    plan = plan_downloads(selection.chosen(["c1", "c2", "c3", "c4"]), selection, issued_on=TODAY)
+    plan = plan_downloads(
+        selection.chosen(["c1", "c2", "c3", "c4"]), selection.access_levels(), issued_on=TODAY
+    )
     assert [job.key for job in plan.jobs] == [
         "certificate:c1",
         "claims-history:ins-Nguyen:P1",
@@ -152,7 +154,7 @@ def test_plan_refuses_a_template_field_certificates_lack() -> None:
     selection = CertificateSelection()
     selection.replace(CERTS)
     with pytest.raises(TemplateError):
-        plan_downloads(CERTS[:1], selection, issued_on=TODAY, template="{nonsense}.pdf")
+        plan_downloads(CERTS[:1], selection.access_levels(), issued_on=TODAY, template="{nonsense}.pdf")
 
 
 GOOD = {

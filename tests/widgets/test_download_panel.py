@@ -222,3 +222,70 @@ async def test_progress_is_drawn_at_once_then_at_most_once_an_interval_and_start
         panel.file_done(0)
         await pilot.pause()
         assert shown(app)[0] == "Downloading 1 of 1 file · 0 B", "a new batch is drawn at once"
+
+
+async def test_a_running_batch_keeps_the_file_list_at_its_tallest_and_shrinks_it_at_its_end() -> None:
+    """Small files come and go between two drawings: a list that shrank and grew again each time asked for a
+    layout of the whole screen nearly every drawing. It grows when it must, and shrinks once, at the end."""
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        files = app.query_one("#download-files", Static)
+        panel.start(3, total_bytes=3000)
+        panel.file_progress("a", "a.pdf", 100, 1000)
+        panel.file_progress("b", "b.pdf", 100, 1000)
+        await pilot.pause()
+        assert files.size.height == 2
+        layouts: list[bool] = []
+        real = files.update
+
+        def spy(content: object = "", *, layout: bool = True) -> None:
+            layouts.append(layout)
+            real(content, layout=layout)  # type: ignore[arg-type]
+
+        files.update = spy  # type: ignore[method-assign]
+        panel.file_done("a")  # one line left: the list keeps two
+        await pilot.pause()
+        panel.file_done("b")
+        panel.file_progress("c", "c.pdf", 100, 1000)
+        await pilot.pause()
+        assert layouts == [False, False] and files.size.height == 2
+        assert "c.pdf" in shown(app)[1] and "a.pdf" not in shown(app)[1]
+        panel.file_progress("d", "d.pdf", 100, 1000)
+        panel.file_progress("e", "e.pdf", 100, 1000)  # three lines: taller, laid out once
+        await pilot.pause()
+        assert layouts[-1] is True and files.size.height == 3
+        panel.finish("Saved 5 files.")
+        await pilot.pause()
+        # No file left: the one line an empty Static takes, as before the batch.
+        assert layouts[-1] is True and files.size.height == 1 and files.styles.min_height is None
+
+
+async def test_the_file_list_takes_its_lines_for_the_files_arriving_at_once_from_the_start() -> None:
+    """The runner says how many files arrive at once: the list takes those lines at the start (one layout),
+    so the first files arriving lay nothing out; the reservation ends with the batch."""
+    app = PanelApp()
+    async with app.run_test() as pilot:
+        panel = app.query_one(DownloadProgressPanel)
+        files = app.query_one("#download-files", Static)
+        panel.start(10, at_once=3)
+        await pilot.pause()
+        assert files.size.height == 3
+        layouts: list[bool] = []
+        real = files.update
+
+        def spy(content: object = "", *, layout: bool = True) -> None:
+            layouts.append(layout)
+            real(content, layout=layout)  # type: ignore[arg-type]
+
+        files.update = spy  # type: ignore[method-assign]
+        for key in "abc":
+            panel.file_progress(key, f"{key}.pdf", 1, 10)
+            await pilot.pause()
+        assert layouts == [False, False, False] and files.size.height == 3
+        panel.finish("Saved 3 files.")
+        await pilot.pause()
+        assert files.size.height == 1 and files.styles.min_height is None
+        panel.start(1, at_once=6)  # never more lines than files
+        await pilot.pause()
+        assert files.size.height == 1

@@ -84,14 +84,8 @@ class DownloadEngine:
         queue = (index for index, done in enumerate(served) if not done)
 
         async def worker() -> None:
-            # One staging folder a worker for the whole run: a folder made (on the loop) and removed (in the
-            # worker thread) for every file was a tenth of a cold run's file work (issue 23).
-            staging = self.cache.new_staging_folder()
-            try:
-                for index in queue:
-                    await self._one_job(state, index, target, plan.mode, semaphore, staging, placer)
-            finally:
-                self.cache.discard_staging_folder(staging)  # sync: must run even while being cancelled
+            for index in queue:
+                await self._one_job(state, index, target, plan.mode, semaphore, placer)
 
         placer = None
         workers = plan.concurrency
@@ -111,7 +105,7 @@ class DownloadEngine:
             if plan.mode is DownloadMode.COMBINED and not stopped and state.blobs:
                 await combine_into(state, self.cache, plan, result, cancel)
         finally:
-            await asyncio.to_thread(self.cache.save_index)
+            await asyncio.to_thread(self.cache.end_run)
         self._finish(state, result, plan)
         if plan.mode is DownloadMode.SEPARATE:
             await self._write_manifest(result, target)
@@ -233,13 +227,12 @@ class DownloadEngine:
         target: Path,
         mode: DownloadMode,
         semaphore: asyncio.Semaphore,
-        staging: Path,
         placer: FetchedPlacer | None,
     ) -> None:
         job = state.jobs[index]
         place_in = target if mode is DownloadMode.SEPARATE else None
         try:
-            got = await self._obtain(state, index, job, semaphore, place_in, staging, placer)
+            got = await self._obtain(state, index, job, semaphore, place_in, placer)
             if got is not None:  # else the placer recorded it
                 state.record(index, *got[:2], from_cache=got[2])
         except PlacedWhileStopping as placed:
@@ -260,7 +253,6 @@ class DownloadEngine:
         job: DownloadJob,
         semaphore: asyncio.Semaphore,
         target: Path | None,
-        staging_folder: Path,
         placer: FetchedPlacer | None = None,
     ) -> tuple[CachedBlob, Path, bool] | None:
         """The job's blob, and (``target`` given: SEPARATE mode) its file placed under ``target``; None when
@@ -286,7 +278,7 @@ class DownloadEngine:
                         raise outcome
                     return outcome[0], outcome[1], True
             async with semaphore:
-                blob = await self._fetch(state, index, job, expected, staging_folder)
+                blob = await self._fetch(state, index, job, expected)
             if placer is None or target is None:
                 return blob, blob.path, False
             await placer.place(index, blob)  # the slot is free again meanwhile
@@ -298,13 +290,13 @@ class DownloadEngine:
         index: int,
         job: DownloadJob,
         expected: str | None,
-        staging_folder: Path,
     ) -> CachedBlob:
         """The job's bytes downloaded and admitted into the cache (its copy is the placer's, in SEPARATE
         mode: not while the slot is held)."""
-        # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf"). The
-        # folder is this worker's, holding one download at a time.
-        staging = staging_folder / (title_filename(job.title or job.key) + ".pdf")
+        # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf").
+        # Made synchronously (one mkdir, or a folder emptied by an earlier download): in a thread, a cancel
+        # arriving while it ran left the folder behind, since the cleanup below only covers what comes after.
+        staging = self.cache.new_staging_path(title_filename(job.title or job.key) + ".pdf")
         state.emit(index, JobState.DOWNLOADING)
 
         def progress(done: int, total: int | None) -> None:
@@ -331,9 +323,9 @@ class DownloadEngine:
                 then=settle,
             )
         except BaseException:
-            # Nothing of this attempt stays in the staging area; removing files is blocking file work (on the
-            # event loop it stalled the other downloads), and it must finish even when cancelled.
-            await to_the_end(self.cache.discard_staged, staging)
+            # Nothing of this attempt stays in the staging area; removing a folder is blocking file work
+            # (on the event loop it stalled the other downloads), and it must finish even when cancelled.
+            await to_the_end(self.cache.discard_staging, staging)
             if arrived:  # it came over the network, then could not be kept, or the run was stopped
                 state.fetched += 1
             if settled:  # admitted, then the run was stopped: the bytes are in the cache
@@ -360,10 +352,9 @@ class DownloadEngine:
             digest = normalise_sha256(downloaded.sha256) or file_sha256(path)
             if digest == job.expected_sha256:
                 digest = job.expected_sha256  # the same string everywhere it is kept: memory per file
-            blob = self.cache.admit(path, digest, etag=downloaded.etag)  # renamed away: nothing staged stays
-        except BaseException:
-            self.cache.discard_staged(staging)
-            raise
+            blob = self.cache.admit(path, digest, etag=downloaded.etag)
+        finally:
+            self.cache.discard_staging(staging)  # emptied by the admission: kept for the next download
         return blob
 
     @staticmethod

@@ -257,7 +257,7 @@ class DownloadRunner(Vertical):
         panel = self.panel
         self.add_class("-shown")
         self._cancel = asyncio.Event()
-        panel.start(len(plan.jobs))
+        panel.start(len(plan.jobs), at_once=plan.concurrency)
         try:
             result = await engine.run(plan, on_progress=self._show_progress, cancel=self._cancel)
         except asyncio.CancelledError:

@@ -321,9 +321,17 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
     @work(exclusive=True, exit_on_error=False, group="coi-download")
     async def download(self, certificates: list[Certificate]) -> None:
         profile = self.controller.profile
+        # In a thread: 2,000 certificates' jobs and safe file names were a few tenths of a second on the event
+        # loop, in front of the dialog and beside every frame (issue 23). The access levels are copied first,
+        # so a key pressed meanwhile cannot change the plan halfway.
+        access = self.selection.access_levels()
         try:
-            plan = plan_downloads(
-                certificates, self.selection, issued_on=clock.today(), template=profile.filename_template
+            plan = await asyncio.to_thread(
+                plan_downloads,
+                certificates,
+                access,
+                issued_on=clock.today(),
+                template=profile.filename_template,
             )
         except TemplateError as error:
             self.notify(f"{error} Change the filename template in Settings (F2).", severity="error")

@@ -8,7 +8,7 @@ the insured's claims-history letter for that policy, once per insured and policy
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -166,6 +166,10 @@ class CertificateSelection:
             self.access[certificate_id] = chosen
         return chosen
 
+    def access_levels(self) -> dict[str, Access]:
+        """A copy of the access levels set (the rest have COI Access), to plan a download off the loop."""
+        return dict(self.access)
+
     def chosen(self, order: Iterable[str]) -> list[Certificate]:
         """The ticked certificates in ``order`` (the order the user sees them)."""
         return [self.certificates[i] for i in order if i in self.selected and i in self.certificates]
@@ -173,15 +177,17 @@ class CertificateSelection:
 
 def plan_downloads(
     certificates: Sequence[Certificate],
-    selection: CertificateSelection,
+    access: Mapping[str, Access],
     *,
     issued_on: date,
     template: str = DEFAULT_FILENAME_TEMPLATE,
 ) -> CoiJobs:
-    """The jobs for the ticked ``certificates``: a claims-history letter where the tick asks for one."""
+    """The jobs for the ticked ``certificates``: a claims-history letter where ``access`` (the selection's
+    ``access_levels()``; COI Access where it has none) asks for one. Touches nothing else of the screen, so it
+    runs in a thread."""
     return coi_jobs(
         certificates,
-        wants_claims_history=lambda c: selection.access_of(c.id) is Access.COI_AND_CLAIMS,
+        wants_claims_history=lambda c: access.get(c.id, Access.COI) is Access.COI_AND_CLAIMS,
         issued_on=issued_on,
         template=template,
     )
