@@ -18,8 +18,9 @@ from textual.widgets import Input
 
 from ssp_tui.tui.app_keys import APP_BINDINGS, SECTION_KEY_ID, focused_binds
 from ssp_tui.tui.commands import ScreenActionCommands, SectionCommands
+from ssp_tui.tui.heap import HeapKeeper
+from ssp_tui.tui.idle import UserPause
 from ssp_tui.tui.section_prebuild import SectionPrebuilder
-from ssp_tui.tui.section_registry import HOME_SECTION_ID, SECTIONS, RecordRef, Section, sections_for
 from ssp_tui.tui.session import SessionController
 from ssp_tui.tui.sign_in.login import LoginScreen
 from ssp_tui.tui.type_ahead import TypeAhead
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from ssp_tui.settings.secrets import SecretStore
     from ssp_tui.tui.common.browser_delivery import BrowserDelivery
     from ssp_tui.tui.common.download_history import DownloadHistory
+    from ssp_tui.tui.section_registry import RecordRef, Section
 
 log = logging.getLogger(__name__)
 LOGIN_MODE = "login"
@@ -56,7 +58,7 @@ class SspApp(App[None]):
         *,
         profile_name: str,
         profile: Profile,
-        registry: Sequence[Section] = SECTIONS,
+        registry: Sequence[Section] | None = None,
         show_clock: bool = True,
         secret_store: SecretStore | None = None,
         session_folder: Path | None = None,
@@ -67,7 +69,8 @@ class SspApp(App[None]):
     ) -> None:
         """``session_folder``: a browser session's own folder (``ssp-tui web``, see ``ssp_tui/web``): the
         download cache and the files on their way to the browser live there and go with the session, and
-        settings stay in memory (the server's config file is not the browser user's). ``keymap``: the config
+        settings stay in memory (the server's config file is not the browser user's). ``registry``: the
+        sections there are (None: every built one, ``SECTIONS``). ``keymap``: the config
         file's ``[keymap]`` (binding id -> keys), from ``keymap_source``. ``prebuild``: build the section
         screens ahead, while the app is idle after Home (False: each is built at its first key)."""
         super().__init__()
@@ -84,7 +87,8 @@ class SspApp(App[None]):
 
             self.browser_delivery = BrowserDelivery(session_folder / "outgoing")
         self.controller.relogin_handler = self.ask_relogin
-        self.registry = tuple(registry)
+        self._section_registry = tuple(registry) if registry is not None else None
+        """None: ``SECTIONS``, imported at the first sign-in (3 ms of start-up before the first frame)."""
         self.show_clock = show_clock
         """False in tests and snapshots: no countdown or clock text anywhere."""
         self.demo_accounts: dict[str, DemoLogin] = {}
@@ -98,7 +102,13 @@ class SspApp(App[None]):
         self._keymap_problems = list(keymap_problems)
         self._typed_ahead = TypeAhead(self, self._deliver_typed_ahead)
         self.prebuild = prebuild
-        self.prebuilder = SectionPrebuilder(self, self._new_section_screen)
+        self.user_pause = UserPause()
+        """When the user last typed or clicked: work done while idle waits for a pause (``tui/idle.py``)."""
+        self.heap = HeapKeeper(self, self.user_pause)
+        """Collects and freezes the long-lived heap after large loads, and at sign-out (``tui/heap.py``)."""
+        self.prebuilder = SectionPrebuilder(
+            self, self._new_section_screen, when_built=self.settle_heap, pause=self.user_pause
+        )
         """The section screens built ahead of their keys (``tui/section_prebuild.py``)."""
 
     def get_default_screen(self) -> LoginScreen:
@@ -137,6 +147,8 @@ class SspApp(App[None]):
             widget.focus()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
+            self.user_pause.seen()  # the screens built ahead and the heap's settle wait until the user pauses
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
         elif not (self._typed_ahead.hold(event) or self._section_by_key(event.key)):
@@ -174,7 +186,11 @@ class SspApp(App[None]):
 
     def visible_sections(self) -> list[Section]:
         user = self.controller.user
-        return sections_for(user, self.registry) if user is not None else []
+        if user is None:
+            return []
+        from ssp_tui.tui.section_registry import SECTIONS, sections_for
+
+        return sections_for(user, self._section_registry if self._section_registry is not None else SECTIONS)
 
     def can_open(self, section_id: str) -> bool:
         return any(section.id == section_id for section in self.visible_sections())
@@ -222,6 +238,8 @@ class SspApp(App[None]):
 
     async def enter_portal(self) -> None:
         """After sign-in: one mode per section this user may open, then Home."""
+        from ssp_tui.tui.section_registry import HOME_SECTION_ID
+
         for section in self.visible_sections():
             if section.id not in self._section_modes:
                 self.add_mode(section.id, self._mode_screen(section))
@@ -231,8 +249,13 @@ class SspApp(App[None]):
     def prebuild_sections(self) -> None:
         """Home has drawn its data (or said why it could not): build the other sections' screens in the idle
         turns to come, so that their keys only switch to them (``tui/section_prebuild.py``)."""
+        from ssp_tui.tui.section_registry import HOME_SECTION_ID
+
         if self.prebuild and self.controller.user is not None:
             self.prebuilder.start([s for s in self.visible_sections() if s.id != HOME_SECTION_ID])
+
+    def settle_heap(self) -> None:
+        self.heap.settle_when_idle()
 
     def _mode_screen(self, section: Section) -> Callable[[], Screen[None]]:
         """The factory of the section's mode: the screen built ahead when there is one, else a new one."""
@@ -259,6 +282,8 @@ class SspApp(App[None]):
         for mode in sorted(self._section_modes):
             await self.remove_mode(mode)
         self._section_modes.clear()
+        # Whatever the user's screens and data left frozen is collected now (tui/heap.py).
+        self.heap.thaw()
 
     # -- app-wide actions --
 
@@ -388,6 +413,7 @@ class SspApp(App[None]):
         # and the screens never opened are removed, before Textual closes the rest.
         for screen in await self.prebuilder.stop():
             await screen.remove()
+        self.heap.release()
         await super()._shutdown()
 
     async def on_unmount(self) -> None:

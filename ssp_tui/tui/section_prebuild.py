@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 from textual.widget import AwaitMount
 
+from ssp_tui.tui.idle import UserPause
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-IDLE_RECHECK_S = 0.05
-"""While a worker runs, how long the prebuilder waits before it looks again."""
 LAYOUT_PASSES = 3
 """At most this many layouts of a screen built ahead: a widget sized by the first may ask for a second."""
 
@@ -44,9 +44,20 @@ LAYOUT_PASSES = 3
 class SectionPrebuilder:
     """Builds the section screens of the signed-in user while the app is idle; hands each to its mode."""
 
-    def __init__(self, app: App[None], make_screen: Callable[[Section], Screen[None]]) -> None:
+    def __init__(
+        self,
+        app: App[None],
+        make_screen: Callable[[Section], Screen[None]],
+        when_built: Callable[[], None] | None = None,
+        pause: UserPause | None = None,
+    ) -> None:
         self._app = app
+        self._pause = pause or UserPause()
+        """Each step starts once the user has paused (``tui/idle.py``): the keys of someone typing should
+        not wait behind a mount. A key arriving during one still waits: Textual mounts a screen at once."""
         self._make_screen = make_screen
+        self._when_built = when_built
+        """Called once a start's screens are all built (the app settles its heap then, ``tui/heap.py``)."""
         self._screens: dict[str, Screen[None]] = {}
         """Built (or being mounted) and not opened yet, by section id."""
         self._opened: set[str] = set()
@@ -97,6 +108,8 @@ class SectionPrebuilder:
                 raise
             except Exception:  # its key builds it again, and shows what went wrong there
                 log.exception("building the %s screen ahead failed", section.id)
+        if self._when_built is not None:
+            self._when_built()
 
     async def _build(self, section: Section) -> None:
         await self._until_idle()
@@ -148,16 +161,4 @@ class SectionPrebuilder:
         screen._compositor.render_update(full=True)
 
     async def _until_idle(self) -> None:
-        """Until no worker of the app runs and the screen on top has drawn what was pending."""
-        app = self._app
-        while True:
-            if any(not worker.is_finished for worker in app.workers):
-                await asyncio.sleep(IDLE_RECHECK_S)
-                continue
-            drawn = asyncio.Event()
-            if not app.call_after_refresh(drawn.set):
-                await asyncio.sleep(IDLE_RECHECK_S)  # the app is closing: it cancels this task
-                continue
-            await drawn.wait()
-            if not any(not worker.is_finished for worker in app.workers):
-                return
+        await self._pause.until_paused(self._app)

@@ -223,6 +223,9 @@ class SectionScreen(Screen[None]):
         # error presentation (notification or modal), so no section has to remember to. Sections implement
         # ``worker_failed`` and never this handler: Textual runs the handler of every class in the chain, so
         # an override that also called ``super()`` reported each failure twice (issue 18).
+        if event.state is WorkerState.SUCCESS:
+            shell(self).settle_heap()  # a load landed: the app may fold it into the frozen heap when idle
+            return
         error = event.worker.error
         if event.state is not WorkerState.ERROR or error is None:
             return

@@ -12,8 +12,6 @@ import importlib
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from ssp_tui.api.errors import AuthenticationRequired
-
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -230,6 +228,10 @@ class SessionController:
         ``request`` must be safe to run twice (a read, or a POST with an idempotency key). Must run in a
         worker: the re-login modal is awaited with ``push_screen_wait``.
         """
+        # Here, not at the top: the app imports this module before its first frame, and the error tree (with
+        # http and the constants) is wanted only once a call is made (docs/performance.md, start-up).
+        from ssp_tui.api.errors import AuthenticationRequired
+
         while True:
             generation = self._generation
             client = await self.client()

@@ -49,6 +49,11 @@ class Shell(Protocol):
         """Home has drawn its data (or said why not): build the other sections' screens while idle."""
         ...
 
+    def settle_heap(self) -> None:
+        """A section's data has landed: once the app is idle, collect and freeze the long-lived heap if it
+        has grown by enough (``tui/heap.py``)."""
+        ...
+
     def hold_keys_until_screen(self, worker: Worker[Any]) -> None:
         """Keys typed from now on wait for the screen ``worker`` is about to push (or for its end): a dialog a
         key opens from a worker gets the keys typed after that key (``tui/type_ahead.py``)."""

@@ -94,7 +94,7 @@ async def test_a_renewal_item_opens_exactly_its_policy_on_the_renewal_term(
         # cancelled after it had answered), once replaced the term with the current one. It changes nothing.
         first_row = table.shown_rows()[0].id  # type: ignore[attr-defined]
         late = await app.controller.call(lambda client: client.policies.get(first_row))
-        screen.post_message(PolicyServicesScreen.PolicyLoaded(late))
+        screen.post_message(PolicyServicesScreen.PolicyLoaded(late, Term.CURRENT, []))
         await settle(pilot)
         assert screen.policy.id == policy_id and screen.term is Term.RENEWAL
 

@@ -136,3 +136,21 @@ def test_the_app_implements_the_shell_its_screens_use() -> None:
         shape = [(p.name, p.kind, p.default) for p in inspect.signature(wanted).parameters.values()]
         actual = [(p.name, p.kind, p.default) for p in inspect.signature(implemented).parameters.values()]
         assert actual == shape, name
+
+
+def test_an_app_given_no_registry_offers_every_built_section() -> None:
+    # The app imports the registry only once someone signs in (start-up, docs/performance.md).
+    from ssp_tui.portal.target import FixedPortal
+    from ssp_tui.settings.config import Profile
+    from ssp_tui.tui.app import SspApp
+
+    agent = user(Role.AGENT, *Capability)
+    app = SspApp(FixedPortal("http://127.0.0.1:9"), profile_name="t", profile=Profile())
+    assert app.visible_sections() == []  # nobody signed in
+    app.controller.user = agent
+    assert app.visible_sections() == sections_for(agent, SECTIONS)
+    assert app.can_open("support") is False and app.can_open("agent") is True
+    portal = FixedPortal("http://127.0.0.1:9")
+    only_home = SspApp(portal, profile_name="t", profile=Profile(), registry=[HOME])
+    only_home.controller.user = agent
+    assert [section.id for section in only_home.visible_sections()] == ["home"]

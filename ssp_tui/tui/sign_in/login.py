@@ -7,9 +7,8 @@ starts in a worker while the user types.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,7 +20,6 @@ from textual.widgets.option_list import Option
 from ssp_tui.errors import ConfigError
 from ssp_tui.portal.target import DemoLogin
 from ssp_tui.tui.common.form_check import FormCheck
-from ssp_tui.tui.dialogs.error_modal import describe_error
 from ssp_tui.tui.shell import shell
 from ssp_tui.widgets.option_list_keys import VimOptionList
 from ssp_tui.widgets.steady_footer import SteadyFooter
@@ -44,28 +42,35 @@ class LoginScreen(Screen[None]):
         Binding("enter", "username_entered", show=False, priority=True, id="login.username_enter"),
     ]
 
-    @dataclass
+    # Plain classes, not dataclasses as elsewhere: this module is imported before the first frame, and
+    # making the four dataclasses cost about 2 ms of start-up (docs/performance.md).
     class PortalReady(Message):
-        description: str
-        accounts: Sequence[DemoLogin]
+        def __init__(self, description: str, accounts: Sequence[DemoLogin]) -> None:
+            super().__init__()
+            self.description = description
+            self.accounts = accounts
 
-    @dataclass
     class PortalFailed(Message):
-        message: str
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
 
-    @dataclass
     class SignInFailed(Message):
-        message: str
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
 
-    @dataclass
     class SignedIn(Message):
         """A session is installed: the app opens the sections."""
 
-        notes: list[str]
-        """What could not be remembered (no keyring), to tell the user."""
+        def __init__(self, notes: list[str]) -> None:
+            super().__init__()
+            self.notes = notes
+            """What could not be remembered (no keyring), to tell the user."""
 
     def __init__(self) -> None:
         super().__init__()
+        self._first_resume = True
         self._accounts: dict[str, DemoLogin] = {}
         self._filled = FormCheck(self._missing, lambda text, error: self._set_status(text, error=error))
 
@@ -116,7 +121,15 @@ class LoginScreen(Screen[None]):
         if shell(self).controller.remembered_username():
             self.fill_remembered_password()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if self._first_resume:
+            # Textual restyles every node of a screen as it resumes (this handler runs before Screen's). The
+            # first resume of the app's default screen comes as its widgets are mounted, each styled with this
+            # same stylesheet as it mounts; restyling them all again cost about 5 ms of start-up before the
+            # first frame (docs/performance.md). A focus change restyles its own nodes; later resumes (after
+            # log out) restyle as Textual does.
+            self._first_resume = False
+            event.refresh_styles = False
         # Back here after logging out: nobody's password stays on the screen.
         self.query_one("#password", Input).value = ""
         self.query_one("#sign-in", Button).disabled = False
@@ -125,6 +138,8 @@ class LoginScreen(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="portal-start")
     async def start_portal(self) -> None:
+        from ssp_tui.tui.dialogs.error_modal import describe_error  # after the first frame, as is the client
+
         target = shell(self).controller.target
         try:
             await shell(self).controller.client()  # starts the portal, and checks its URL

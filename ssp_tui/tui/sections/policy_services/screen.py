@@ -5,6 +5,7 @@ application line)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from textual import getters, on, work
@@ -14,6 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.worker import Worker
 
+from ssp_tui.api.client import PortalClient
+from ssp_tui.api.errors import AuthenticationRequired
 from ssp_tui.api.models import Document, DocumentType, PolicyDetail, PolicySummary, StatusFilter, Term
 from ssp_tui.api.roles import Capability
 from ssp_tui.operations.downloads.jobs import combined_title, document_job
@@ -102,6 +105,10 @@ class PolicyServicesScreen(SectionScreen):
     @dataclass
     class PolicyLoaded(Message):
         policy: PolicyDetail
+        term: Term
+        """The term whose documents were asked for beside the policy."""
+        documents: list[Document] | None
+        """That term's documents; None when that ask failed (the screen asks again, where it is reported)."""
 
     @dataclass
     class DocumentsLoaded(Message):
@@ -168,12 +175,32 @@ class PolicyServicesScreen(SectionScreen):
 
     def load_policy(self, policy_id: str) -> None:
         self.asked_for = policy_id
-        self._fetch_policy(policy_id)
+        self._fetch_policy(policy_id, self.term)
 
     @work(exclusive=True, exit_on_error=False, group="policy")
-    async def _fetch_policy(self, policy_id: str) -> None:
-        policy = await self.controller.call(lambda c: c.policies.get(policy_id))
-        self.post_message(self.PolicyLoaded(policy))
+    async def _fetch_policy(self, policy_id: str, term: Term) -> None:
+        # The documents of the term the screen keeps are asked for beside the policy, not after it: one round
+        # trip where there were two (docs/performance.md, "Policy Services and the collector"). The policy's
+        # terms decide; when they do not offer it, the handler asks for the current term's.
+        async def policy_and_documents(client: PortalClient) -> tuple[PolicyDetail, list[Document] | None]:
+            # The documents first: their listing goes through the paginator's own task, a turn of the loop
+            # later, and the policies' frame can come between; the policy's request then waits, not theirs.
+            documents, policy = await asyncio.gather(
+                client.documents.list(policy_id, term=term).collect(),
+                client.policies.get(policy_id),
+                return_exceptions=True,
+            )
+            for outcome in (policy, documents):
+                if isinstance(outcome, AuthenticationRequired) or (
+                    isinstance(outcome, BaseException) and not isinstance(outcome, Exception)
+                ):
+                    raise outcome  # the session's re-login, or a cancel, as for any one request
+            if isinstance(policy, BaseException):
+                raise policy
+            return policy, None if isinstance(documents, BaseException) else documents
+
+        policy, documents = await self.controller.call(policy_and_documents)
+        self.post_message(self.PolicyLoaded(policy, term, documents))
 
     @work(exclusive=True, exit_on_error=False, group="documents")
     async def load_documents(self, policy_id: str, term: Term) -> None:
@@ -185,6 +212,13 @@ class PolicyServicesScreen(SectionScreen):
             self.picker.show_policies(message.policies)
             if self.opening is not None:
                 self._point_picker_at(self.opening)
+            else:
+                # The row under the cursor is known now: ask for it at once, not after the picker's
+                # CursorMoved and PolicyChosen have gone round (a frame or two later); policy_chosen then
+                # finds it asked for.
+                row = self.picker.table.cursor_row
+                if isinstance(row, PolicySummary) and row.id != self.asked_for:
+                    self.load_policy(row.id)
 
     def on_policy_services_screen_policy_loaded(self, message: PolicyLoaded) -> None:
         policy = message.policy
@@ -194,18 +228,23 @@ class PolicyServicesScreen(SectionScreen):
         status = "cancelled" if policy.cancelled_on else policy.status.value
         heading = f"{policy.policy_number} · {policy.policyholder} · {policy.coverage_type} · {status}"
         self.term = self.documents.show_policy(heading, policy.terms, keep=self.term)
-        self.documents.show_loading()
-        self.load_documents(policy.id, self.term)
+        if message.documents is not None and message.term is self.term:
+            self._show_documents(self.term, message.documents)
+        else:
+            self.documents.show_loading()
+            self.load_documents(policy.id, self.term)
 
     def on_policy_services_screen_documents_loaded(self, message: DocumentsLoaded) -> None:
         if self.policy is not None and (message.policy_id, message.term) == (self.policy.id, self.term):
-            self.documents.show_documents(message.documents)
-            shows_applications = self._may(Capability.RENEWAL_APPLICATIONS) and self.policy.agency is not None
-            self.documents.show_application(
-                renewal_application_line(message.documents)
-                if message.term is Term.RENEWAL and shows_applications
-                else None
-            )
+            self._show_documents(message.term, message.documents)
+
+    def _show_documents(self, term: Term, documents: list[Document]) -> None:
+        assert self.policy is not None
+        self.documents.show_documents(documents)
+        shows_applications = self._may(Capability.RENEWAL_APPLICATIONS) and self.policy.agency is not None
+        self.documents.show_application(
+            renewal_application_line(documents) if term is Term.RENEWAL and shows_applications else None
+        )
 
     @on(PolicyPicker.StatusChanged)
     def status_changed(self, message: PolicyPicker.StatusChanged) -> None:
@@ -223,8 +262,9 @@ class PolicyServicesScreen(SectionScreen):
             self.workers.cancel_group(self, "policy")
             self.workers.cancel_group(self, "documents")
             self.policy = None
+            self.asked_for = None
             self.documents.show_nothing()
-        elif self.policy is None or self.policy.id != message.policy.id:
+        elif message.policy.id != self.asked_for:  # not when it is loaded or on its way already
             self.load_policy(message.policy.id)
 
     @on(DocumentsPane.TermChosen)
