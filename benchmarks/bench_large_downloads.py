@@ -1,6 +1,7 @@
 """Bulk download of 5,000 of the large book's documents: the engine against plain httpx, memory, warm cache.
 
 Run: .venv/bin/python -m benchmarks.bench_large_downloads [--documents 5000] [--runs 2] [--concurrency 6]
+     [--modes separate,combined]
 
 A copy of the large book is served by the embedded sandbox; the agent `bigbook` is signed in. The first
 --documents documents of the book's policies (current, then previous terms) are downloaded; each scenario
@@ -134,7 +135,7 @@ async def measure(args: argparse.Namespace) -> list[Result]:
                 client.auth.set_session(session)
                 for _ in range(args.runs):
                     samples.load.append(load_average())
-                    for mode in ("separate", "combined"):
+                    for mode in args.modes:
                         folder = Path(tempfile.mkdtemp(dir=scratch))
                         started = time.perf_counter()
                         paths = await plain_httpx(book.base_url, token, jobs, folder, c)
@@ -157,13 +158,13 @@ async def measure(args: argparse.Namespace) -> list[Result]:
                                     f"incomplete {mode} {warmth} run: {len(result.failed)} failed"
                                 )
         peaks: dict[str, float] = {}
-        for mode in ("separate", "combined"):
+        for mode in args.modes:
             tenth = documents[: max(1, len(documents) // 10)]
             peaks[f"{mode} tenth"] = child_peak(book.base_url, session, tenth, mode == "combined", c)
             peaks[f"{mode} all"] = child_peak(book.base_url, session, documents, mode == "combined", c)
     n = f"{len(jobs):,}"
     results = []
-    for mode in ("separate", "combined"):
+    for mode in args.modes:
         results.append(
             samples.result(
                 BENCHMARK,
@@ -215,6 +216,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--documents", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=6)
+    parser.add_argument(
+        "--modes",
+        type=lambda text: text.split(","),
+        default=["separate", "combined"],
+        help="separate, combined or both (the default: separate,combined)",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:

@@ -205,13 +205,23 @@ def final_path_inside(root: Path, relative: str | PurePath) -> Path:
     return Path(folder, name)
 
 
-def final_name_inside(resolved_root: str, relative: str | PurePath) -> tuple[str, str]:
+def final_name_inside(
+    resolved_root: str, relative: str | PurePath, resolved: dict[str, str] | None = None
+) -> tuple[str, str]:
     """``final_path_inside`` as ``(resolved folder, name)`` strings, for a root already resolved: a bulk
     download places thousands of files under one root, and pathlib objects made and compared per file were a
-    third of a warm run's own work (issue 23)."""
+    third of a warm run's own work (issue 23).
+
+    ``resolved``: a run's own map of folders already resolved (the text before resolution to the folder after
+    it). A folder's ``realpath`` is an ``lstat`` per part of its path, five or six a file; resolved once per
+    run, as the run makes each folder once (``placement``). The containment check is made for every file."""
     text = os.fspath(relative).rstrip("/" + (os.altsep or "") + os.sep)
     head, name = os.path.split(os.path.join(resolved_root, text))
-    folder = os.path.realpath(head)
+    folder = resolved.get(head) if resolved is not None else None
+    if folder is None:
+        folder = os.path.realpath(head)
+        if resolved is not None:
+            resolved[head] = folder
     inside = os.path.normcase(folder)
     root = os.path.normcase(resolved_root)
     prefix = root if root.endswith(os.sep) else root + os.sep

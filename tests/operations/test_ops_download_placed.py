@@ -4,8 +4,10 @@ file (one worker call per fetched file, no lock or blob kept per unique job) - i
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -67,8 +69,18 @@ class Durability:
                 self.named_unsynced.append(str(target))
             real_link(source, target, **kwargs)  # type: ignore[arg-type]
 
+        real_sync_files = placement.sync_files
+
+        def sync_files(fds: list[int]) -> None:
+            # One syncfs for a batch (Linux 5.8+): every file of the batch is durable once it returns.
+            real_sync_files(fds)
+            for fd in fds:
+                info = os.fstat(fd)
+                self.synced.add((info.st_dev, info.st_ino))
+
         monkeypatch.setattr(placement.os, "fsync", fsync)
         monkeypatch.setattr(placement.os, "link", link)
+        monkeypatch.setattr(placement, "sync_files", sync_files)
 
     def check(self, result: BulkResult, cache: Path) -> None:
         """Every file at its final name was fsynced before it got the name, and shares nothing with the
@@ -103,8 +115,8 @@ async def test_a_file_at_its_final_name_was_fsynced_and_is_no_link_to_the_cache(
 async def test_the_real_client_places_each_fetched_file_in_one_worker_call(
     sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The client's PDF check, the admission into the cache and the placed copy share one thread hop (three
-    hops a file were a large part of a bulk download's own cost); the placed files are durable the same."""
+    """The client's PDF check and the admission into the cache share one thread hop (three hops a file were a
+    large part of a bulk download's own cost), the placed copies a batch's; the placed files are durable."""
     durability = Durability(monkeypatch)
     calls: list[str] = []
     real_to_thread = asyncio.to_thread
@@ -124,8 +136,11 @@ async def test_the_real_client_places_each_fetched_file_in_one_worker_call(
     assert result.complete and result.fetched == len(jobs) >= 2
     per_file = [name for name in calls if name == "_check_and_rename"]
     assert len(per_file) == len(jobs)
+    # The copies are placed in batches, after each file's slot is free again (``FetchedPlacer``).
+    batches = [name for name in calls if "place_fetched" in name]
+    assert 1 <= len(batches) <= len(jobs)
     # Besides those: the folder check, the manifest's record, the cache batches, the index and the manifest.
-    assert len(calls) - len(per_file) <= 5
+    assert len(calls) - len(per_file) - len(batches) <= 5
     durability.check(result, tmp_path / "cache")
     assert not any((tmp_path / "cache" / "incoming").iterdir())  # every staging folder removed
 
@@ -252,6 +267,90 @@ def test_a_batch_places_like_one_at_a_time(portal: FakePortal, tmp_path: Path) -
     assert (out / "a (2).pdf").read_bytes() == two.read_bytes()
 
 
+def test_a_batch_is_made_durable_together_before_any_file_of_it_is_named(
+    portal: FakePortal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``place_files`` hands every copy of a batch to one ``sync_files`` (one syncfs per file system on Linux
+    5.8+) before naming any; when that fails, no file of the batch gets its name and no temporary stays."""
+    jobs = jobs_for(portal, 3)
+    sources = []
+    for job in jobs:
+        path = tmp_path / f"{job.key}.pdf"
+        path.write_bytes(portal.documents[job.api_path])
+        final = tmp_path / "out" / f"{job.key}.pdf"
+        sources.append((path, final, job.expected_sha256 or "", path.stat().st_size))
+    batches: list[int] = []
+    real_sync_files = placement.sync_files
+
+    def counting(fds: list[int]) -> None:
+        batches.append(len(fds))
+        assert not any(final.exists() for _, final, _, _ in sources)  # nothing named before it returns
+        real_sync_files(fds)
+
+    monkeypatch.setattr(placement, "sync_files", counting)
+    outcomes = placement.place_files(sources, folders=set())
+    assert batches == [3] and outcomes == [final for _, final, _, _ in sources]
+
+    def failing(fds: list[int]) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(placement, "sync_files", failing)
+    again = [(source, tmp_path / "again" / final.name, sha, size) for source, final, sha, size in sources]
+    failed = placement.place_files(again, folders=set())
+    assert all(isinstance(outcome, OSError) for outcome in failed)
+    assert list((tmp_path / "again").iterdir()) == []
+
+
+def test_sync_files_takes_one_syncfs_per_file_system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssp_tui.operations.downloads import private_files
+
+    synced: list[int] = []
+    monkeypatch.setattr(private_files, "_syncfs_found", [synced.append])
+    fds = [os.open(tmp_path / f"{n}", os.O_WRONLY | os.O_CREAT, 0o600) for n in range(3)]
+    try:
+        private_files.sync_files(fds)
+        assert synced == [fds[0]]  # one file system here
+        monkeypatch.setattr(private_files, "_syncfs_found", [None])  # no syncfs: each file fsynced
+        fsynced: list[int] = []
+        monkeypatch.setattr(private_files.os, "fsync", fsynced.append)
+        private_files.sync_files(fds)
+        assert fsynced == fds
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+async def test_a_download_slot_is_free_while_its_file_is_placed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At concurrency 1 the second file is fetched while the first one's copy is being placed: the slot is the
+    portal's, and holding it through the copy's fsync left it idle (issue 23). Both are recorded."""
+    from ssp_tui.operations.downloads import placer as placer_module
+
+    portal = ThenPortal()
+    jobs = jobs_for(portal, 2)
+    second_fetched = threading.Event()
+    seen_during_placement: list[bool] = []
+    real_place_files = placer_module.place_files
+    real_download = portal.download
+
+    async def download(api_path, dest, **kwargs):  # type: ignore[no-untyped-def]
+        if api_path == jobs[1].api_path:
+            second_fetched.set()
+        return await real_download(api_path, dest, **kwargs)
+
+    def place_files(files, **kwargs):  # type: ignore[no-untyped-def]
+        if files and not seen_during_placement:  # the first copy waits (at most 10 s) for the next download
+            seen_during_placement.append(second_fetched.wait(10))
+        return real_place_files(files, **kwargs)
+
+    monkeypatch.setattr(portal, "download", download)
+    monkeypatch.setattr(placer_module, "place_files", place_files)
+    result = await run_engine(portal, tmp_path / "cache", jobs, tmp_path / "out", concurrency=1)
+    assert seen_during_placement == [True]
+    assert result.complete and sorted(saved.job.key for saved in result.files) == ["d0", "d1"]
+
+
 def test_the_folder_names_of_many_jobs_are_one_string_each(portal: FakePortal) -> None:
     """Memory per job: a bulk download's jobs name a few folders thousands of times."""
     from ssp_tui.operations.safe_names import render_template
@@ -272,3 +371,19 @@ async def test_a_file_fetched_but_not_placeable_counts_as_fetched_and_stays_cach
     result = await run_engine(portal, tmp_path / "cache", [job], tmp_path / "out")
     assert [failed.job.key for failed in result.failed] == ["d0"] and result.fetched == 1
     assert ContentCache(tmp_path / "cache").lookup(sha256=job.expected_sha256) is not None
+
+
+def test_a_blob_folder_removed_since_the_last_admission_is_made_again(tmp_path: Path) -> None:
+    """The cache remembers the blob folders it made (one look a folder, not one a file); one removed since
+    (the cache cleared by the user) is made again rather than failing the download."""
+    cache = ContentCache(tmp_path / "cache")
+    first, second = (tmp_path / "one.pdf", tmp_path / "two.pdf")
+    first.write_bytes(b"%PDF-1.4 one")
+    second.write_bytes(b"%PDF-1.4 two")
+    digest = sha256_of(first.read_bytes())
+    blob = cache.admit(first, digest)
+    blob.path.unlink()
+    blob.path.parent.rmdir()
+    other = "".join((digest[:2], sha256_of(second.read_bytes())[2:]))  # the same folder, another name
+    again = cache.admit(second, other)
+    assert again.path.parent == blob.path.parent and again.path.read_bytes() == b"%PDF-1.4 two"

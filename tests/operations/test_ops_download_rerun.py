@@ -82,7 +82,14 @@ async def test_a_file_the_manifest_names_was_made_durable_first(
         events.append(("manifest", (0, 0)))
         real_write(final, data)
 
+    real_sync_files = placement.sync_files
+
+    def sync_files(fds: list[int]) -> None:  # a batch of copies made durable at once (one syncfs)
+        real_sync_files(fds)
+        events.extend(("fsync", (os.fstat(fd).st_dev, os.fstat(fd).st_ino)) for fd in fds)
+
     monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(placement, "sync_files", sync_files)
     monkeypatch.setattr(download_manifest, "write_private", write_private)
     cache, target = tmp_path / "cache", tmp_path / "downloads"
     jobs = [job_for(portal, f"d{i}", 1, f"Doc {i}") for i in range(3)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path, PurePosixPath
 
@@ -202,6 +203,33 @@ def test_final_path_inside_decides_as_the_pathlib_version_did(tmp_path: Path, re
     else:
         assert final_path_inside(root, relative) == expected
         assert final_name_inside(str(root.resolve()), relative) == (str(expected.parent), expected.name)
+
+
+def test_a_runs_resolved_folders_answer_as_resolving_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run resolves each folder once (``resolved``); the answers, escapes refused, are as without it."""
+    from ssp_tui.operations import safe_names
+
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "link").symlink_to(tmp_path)
+    resolved_root = str(root.resolve())
+    calls: list[str] = []
+    real_realpath = os.path.realpath
+
+    def realpath(path: str) -> str:
+        calls.append(path)
+        return real_realpath(path)
+
+    monkeypatch.setattr(safe_names.os.path, "realpath", realpath)
+    resolved: dict[str, str] = {}
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        assert final_name_inside(resolved_root, f"sub/{name}", resolved) == (str(root / "sub"), name)
+    assert len(calls) == 1
+    for _ in range(2):
+        with pytest.raises(UnsafePath):
+            final_name_inside(resolved_root, "link/x.pdf", resolved)
 
 
 def test_unique_path_never_returns_a_taken_name(tmp_path: Path) -> None:

@@ -72,6 +72,8 @@ class ContentCache:
         self._combined: dict[str, str] = {}
         """Combination key to SHA-256, least recently used first."""
         self._index_dirty = False
+        self._folders: set[str] = set()
+        """Blob folders made or found by ``admit``."""
         self._lock = threading.Lock()
         self._spare_staging: list[Path] = []
         """Staging folders this cache made and its downloads emptied, to be used again (never another
@@ -207,10 +209,21 @@ class ContentCache:
         """Move a verified download into the cache (or drop it if the blob is already there)."""
         digest = normalise_sha256(sha256)
         path = self.blob_path(sha256)
-        make_private_folders(path.parent)
-        size = staged.stat().st_size
+        size = os.stat(staged).st_size
         os.chmod(staged, PRIVATE_FILE)  # the client's download is 0600 already; a fake's may not be
-        os.replace(staged, path)
+        # The 256 folders are made once for the cache's life, not looked for at every admission (issue 23);
+        # one removed since (the user cleared the cache) is made again.
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            make_private_folders(path.parent)
+            self._folders.add(folder)
+        try:
+            os.replace(staged, path)
+        except FileNotFoundError:
+            if not os.path.exists(staged):
+                raise
+            make_private_folders(path.parent)
+            os.replace(staged, path)
         digest = digest or path.stem
         if etag:
             self.remember_etag(etag, digest)

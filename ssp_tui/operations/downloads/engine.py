@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,12 +27,10 @@ from ssp_tui.operations.downloads.combine import combine_into
 from ssp_tui.operations.downloads.manifest import MANIFEST_NAME, recorded_files, write_manifest
 from ssp_tui.operations.downloads.pdf import check_pdf_header
 from ssp_tui.operations.downloads.placement import (
-    CannotSave,
     SourceChanged,
-    place_file,
-    place_files,
     prepare_folder,
 )
+from ssp_tui.operations.downloads.placer import FetchedPlacer, final_path, place_fetched, place_found
 from ssp_tui.operations.downloads.plan import Downloader, DownloadJob, DownloadMode, DownloadPlan
 from ssp_tui.operations.downloads.results import BulkResult, FailedJob, JobState, Phase, ProgressCallback
 from ssp_tui.operations.downloads.state import (
@@ -44,7 +42,7 @@ from ssp_tui.operations.downloads.state import (
     stop_after,
     to_the_end,
 )
-from ssp_tui.operations.safe_names import final_name_inside, numbered_path, title_filename
+from ssp_tui.operations.safe_names import title_filename
 
 CACHE_BATCH = 32
 """Jobs served from the cache per worker-thread call (between two progress reports)."""
@@ -87,10 +85,21 @@ class DownloadEngine:
 
         async def worker() -> None:
             for index in queue:
-                await self._one_job(state, index, target, plan.mode, semaphore)
+                await self._one_job(state, index, target, plan.mode, semaphore, placer)
 
-        tasks = [asyncio.create_task(worker()) for _ in range(min(plan.concurrency, remaining))]
-        stopped = await self._wait_for(tasks, cancel, state.halted)
+        placer = None
+        workers = plan.concurrency
+        if plan.mode is DownloadMode.SEPARATE:
+            placer = FetchedPlacer(state, functools.partial(place_fetched, self.cache, state, target))
+            # As many workers again as slots: a worker whose file waits for its batch leaves its slot to one
+            # that fetches (the slots alone bound the requests to the portal).
+            workers *= 2
+        tasks = [asyncio.create_task(worker()) for _ in range(min(workers, remaining))]
+        try:
+            stopped = await self._wait_for(tasks, cancel, state.halted)
+        finally:
+            if placer is not None:
+                await placer.close()
         result = BulkResult(mode=plan.mode, fetched=state.fetched, cancelled=stopped)
         try:
             if plan.mode is DownloadMode.COMBINED and not stopped and state.blobs:
@@ -201,33 +210,31 @@ class DownloadEngine:
                 outcomes.append((index, (blob, blob.path)))
                 continue
             try:
-                found.append((index, blob, self._final_path(state, target, job)))
+                found.append((index, blob, final_path(state, target, job)))
             except Exception as exc:  # reported for this job only, like a failed download
                 outcomes.append((index, exc))
-        placed = place_files(
-            [(blob.path, final, blob.sha256, blob.bytes) for _, blob, final in found],
-            recorded=state.recorded,
-            folders=state.folders,
-        )
-        for (index, blob, final), outcome in zip(found, placed, strict=True):
+        placed = place_found(self.cache, state, [(blob, final) for _, blob, final in found])
+        for (index, blob, _), outcome in zip(found, placed, strict=True):
             if isinstance(outcome, SourceChanged):
-                self.cache.evict(blob)  # altered on disk: fetched again, never vouched for
-            elif isinstance(outcome, OSError):
-                outcomes.append((index, CannotSave(final, outcome)))
-            elif isinstance(outcome, Exception):
-                outcomes.append((index, outcome))
-            else:
-                outcomes.append((index, (blob, outcome)))
+                continue  # altered on disk (evicted): fetched again, never vouched for
+            outcomes.append((index, outcome if isinstance(outcome, Exception) else (blob, outcome)))
         return outcomes
 
     async def _one_job(
-        self, state: RunState, index: int, target: Path, mode: DownloadMode, semaphore: asyncio.Semaphore
+        self,
+        state: RunState,
+        index: int,
+        target: Path,
+        mode: DownloadMode,
+        semaphore: asyncio.Semaphore,
+        placer: FetchedPlacer | None,
     ) -> None:
         job = state.jobs[index]
         place_in = target if mode is DownloadMode.SEPARATE else None
         try:
-            blob, path, from_cache = await self._obtain(state, index, job, semaphore, place_in)
-            state.record(index, blob, path, from_cache=from_cache)
+            got = await self._obtain(state, index, job, semaphore, place_in, placer)
+            if got is not None:  # else the placer recorded it
+                state.record(index, *got[:2], from_cache=got[2])
         except PlacedWhileStopping as placed:
             state.record(index, placed.blob, placed.path, from_cache=placed.from_cache)
             raise asyncio.CancelledError from None
@@ -240,9 +247,16 @@ class DownloadEngine:
             state.fail(index, exc)
 
     async def _obtain(
-        self, state: RunState, index: int, job: DownloadJob, semaphore: asyncio.Semaphore, target: Path | None
-    ) -> tuple[CachedBlob, Path, bool]:
-        """The job's blob, and (``target`` given: SEPARATE mode) its file placed under ``target``."""
+        self,
+        state: RunState,
+        index: int,
+        job: DownloadJob,
+        semaphore: asyncio.Semaphore,
+        target: Path | None,
+        placer: FetchedPlacer | None = None,
+    ) -> tuple[CachedBlob, Path, bool] | None:
+        """The job's blob, and (``target`` given: SEPARATE mode) its file placed under ``target``; None when
+        ``placer`` placed (and recorded) a fetched file."""
         expected = normalise_sha256(job.expected_sha256)
         if job.expected_sha256 is not None and expected is None:
             raise NotAPdf("The portal listed this document with an invalid checksum.")
@@ -264,15 +278,24 @@ class DownloadEngine:
                         raise outcome
                     return outcome[0], outcome[1], True
             async with semaphore:
-                blob, path = await self._fetch(state, index, job, expected, target)
-                return blob, path, False
+                blob = await self._fetch(state, index, job, expected)
+            if placer is None or target is None:
+                return blob, blob.path, False
+            await placer.place(index, blob)  # the slot is free again meanwhile
+            return None
 
     async def _fetch(
-        self, state: RunState, index: int, job: DownloadJob, expected: str | None, target: Path | None
-    ) -> tuple[CachedBlob, Path]:
+        self,
+        state: RunState,
+        index: int,
+        job: DownloadJob,
+        expected: str | None,
+    ) -> CachedBlob:
+        """The job's bytes downloaded and admitted into the cache (its copy is the placer's, in SEPARATE
+        mode: not while the slot is held)."""
         # Named after the whole title: the client's messages name this file ("2026-2027 renewal.pdf").
-        # Made synchronously (one mkdir): in a thread, a cancel arriving while it ran left the folder behind,
-        # since the cleanup below only covers what comes after it.
+        # Made synchronously (one mkdir, or a folder emptied by an earlier download): in a thread, a cancel
+        # arriving while it ran left the folder behind, since the cleanup below only covers what comes after.
         staging = self.cache.new_staging_path(title_filename(job.title or job.key) + ".pdf")
         state.emit(index, JobState.DOWNLOADING)
 
@@ -281,16 +304,16 @@ class DownloadEngine:
             state.emit(index, JobState.DOWNLOADING, job_bytes_done=done, job_bytes_total=total)
 
         arrived: list[DownloadedFile] = []
-        settled: list[tuple[CachedBlob, Path]] = []
+        settled: list[CachedBlob] = []
 
         def settle(downloaded: DownloadedFile) -> None:
             arrived.append(downloaded)
-            settled.append(self._settle(staging, downloaded, job, target, state))
+            settled.append(self._settle(staging, downloaded, job))
 
         try:
             # Not fsynced: a blob is verified whenever it is used (hashed as it is copied, or before it is
-            # combined), and a placed copy is fsynced before it gets its name. The admission and the placement
-            # run in the thread the client checks the file in: one thread hop per file.
+            # combined), and a placed copy is made durable before it gets its name. The admission runs in the
+            # thread the client checks the file in: one thread hop per file.
             downloaded = await self.client.download(
                 job.api_path,
                 staging,
@@ -305,32 +328,23 @@ class DownloadEngine:
             await to_the_end(self.cache.discard_staging, staging)
             if arrived:  # it came over the network, then could not be kept, or the run was stopped
                 state.fetched += 1
-            if settled:  # admitted and placed, then the run was stopped: the file is on disk
-                state.note_admitted(settled[0][0].sha256)
-                stop_after([(index, settled[0])], target, from_cache=False)
+            if settled:  # admitted, then the run was stopped: the bytes are in the cache
+                state.note_admitted(settled[0].sha256)
+                raise asyncio.CancelledError from None
             raise
         state.fetched += 1
         if not settled:  # a downloader that does not take ``then``
             try:
-                settled.append(await finishing(self._settle, staging, downloaded, job, target, state))
+                settled.append(await finishing(self._settle, staging, downloaded, job))
             except FinishedWhileStopping as finished:
-                settled.append(finished.result)  # type: ignore[arg-type]
-                state.note_admitted(settled[0][0].sha256)
-                stop_after([(index, settled[0])], target, from_cache=False)
-        blob, path = settled[0]
-        state.note_admitted(blob.sha256)
-        return blob, path
+                state.note_admitted(finished.result.sha256)  # type: ignore[attr-defined]
+                raise asyncio.CancelledError from None
+        state.note_admitted(settled[0].sha256)
+        return settled[0]
 
-    def _settle(
-        self,
-        staging: Path,
-        downloaded: DownloadedFile,
-        job: DownloadJob,
-        target: Path | None,
-        state: RunState,
-    ) -> tuple[CachedBlob, Path]:
-        """Blocking, one thread hop for all of it: the download admitted into the cache, its staging folder
-        removed, and (``target`` given) its copy placed. Three hops a file cost more than the work itself on
+    def _settle(self, staging: Path, downloaded: DownloadedFile, job: DownloadJob) -> CachedBlob:
+        """Blocking, in the thread the client checked the file in: the download admitted into the cache
+        (renamed out of its staging folder). A thread hop of its own a file cost more than the work itself on
         a loaded machine (docs/performance.md, issue 23)."""
         try:
             path = Path(downloaded.path)
@@ -340,40 +354,8 @@ class DownloadEngine:
                 digest = job.expected_sha256  # the same string everywhere it is kept: memory per file
             blob = self.cache.admit(path, digest, etag=downloaded.etag)
         finally:
-            self.cache.discard_staging(staging)
-        if target is None:
-            return blob, blob.path
-        return blob, self._place(blob, target, job, state)
-
-    @staticmethod
-    def _final_path(state: RunState, target: Path, job: DownloadJob) -> Path:
-        resolved_root = state.resolved_root or os.path.realpath(target)
-        state.resolved_root = resolved_root
-        folder, name = final_name_inside(resolved_root, job.relative_path)
-        # Every file of a folder is named from one Path of that folder: the paths a result keeps share their
-        # parts instead of holding a copy each (memory per file, issue 23).
-        folder_path = state.folder_paths.get(folder)
-        if folder_path is None:
-            folder_path = state.folder_paths.setdefault(folder, Path(folder))
-        if folder == resolved_root and name == MANIFEST_NAME:
-            return numbered_path(folder_path / name, 2)  # the manifest's name is taken by the manifest
-        return folder_path / name
-
-    def _place(self, blob: CachedBlob, target: Path, job: DownloadJob, state: RunState) -> Path:
-        final = self._final_path(state, target, job)
-        try:
-            return place_file(
-                blob.path,
-                final,
-                sha256=blob.sha256,
-                size=blob.bytes,
-                recorded=state.recorded,
-                folders=state.folders,
-            )
-        except SourceChanged:
-            raise
-        except OSError as exc:
-            raise CannotSave(final, exc) from None
+            self.cache.discard_staging(staging)  # emptied by the admission: kept for the next download
+        return blob
 
     @staticmethod
     def _finish(state: RunState, result: BulkResult, plan: DownloadPlan) -> None:

@@ -22,7 +22,12 @@ from pathlib import Path
 
 from ssp_tui.errors import CannotWrite, SspError, next_step_for_os_error, os_reason
 from ssp_tui.operations.downloads.cache import file_sha256
-from ssp_tui.operations.downloads.private_files import create_private, make_private_folders, temp_path_beside
+from ssp_tui.operations.downloads.private_files import (
+    create_private,
+    make_private_folders,
+    sync_files,
+    temp_path_beside,
+)
 from ssp_tui.operations.safe_names import numbered_path
 
 _MAX_NUMBER = 10_000
@@ -242,22 +247,36 @@ def place_files(
 ) -> list[Path | Exception]:
     """``place_file(source, wanted, sha256=, size=)`` for each ``(source, wanted, sha256, size)``, the
     outcomes in order (an exception for a file that could not be placed). Every copy is written first, then
-    each is fsynced and only then named: the first fsync commits the file system's journal with the others'
-    bytes, so a batch costs far less waiting than an fsync after each copy (issue 23)."""
+    all are fsynced together (``sync_files``), and only then is each named: a batch waits for a few journal
+    commits, not one a file (issue 23)."""
     outcomes: list[Path | Exception] = []
     started: list[tuple[int, Path, int, Path, int]] = []
+    waiting: set[Path] = set()
 
     def finish_started() -> None:
-        while started:
-            index, temp, out, wanted, number = started.pop(0)
+        try:
+            synced: Exception | None = None
             try:
-                outcomes[index] = _finish_copy(temp, out, wanted, number)
+                sync_files([out for _, _, out, _, _ in started])
             except Exception as exc:
-                outcomes[index] = exc
+                synced = exc  # none of them is known to be durable: none gets its name
+            while started:
+                index, temp, out, wanted, number = started.pop(0)
+                os.close(out)
+                try:
+                    if synced is not None:
+                        raise synced
+                    outcomes[index] = move_into_place(temp, wanted, first_number=number)
+                except Exception as exc:
+                    with contextlib.suppress(FileNotFoundError):
+                        temp.unlink()
+                    outcomes[index] = exc
+        finally:
+            waiting.clear()
 
     try:
         for source, wanted, sha256, size in files:
-            if any(wanted == waiting[3] for waiting in started):
+            if wanted in waiting:
                 finish_started()  # the same name twice: the second sees the first, as one at a time would
             try:
                 found = _same_or_free(wanted, sha256, size, recorded)
@@ -269,6 +288,7 @@ def place_files(
                 outcomes.append(exc)
                 continue
             started.append((len(outcomes), temp, out, wanted, found))
+            waiting.add(wanted)
             outcomes.append(temp)  # replaced by the final path when it is named
         finish_started()
     finally:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 PRIVATE_FILE = 0o600
@@ -71,3 +73,59 @@ def fsync_folder(folder: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+
+def sync_files(fds: Sequence[int]) -> None:
+    """Make the bytes of every open file of ``fds`` durable, as an ``fsync`` of each would.
+
+    On Linux 5.8 or later, one ``syncfs`` per file system among them: it writes back every dirty file of that
+    file system and commits its journal once, where an fsync a file waited for a commit each (a warm bulk
+    download of 5,000 files: 1.2-2.0 s one fsync at a time, 0.7-1.3 s so, and a third less CPU; issue 23).
+    From 5.8 on, ``syncfs`` reports a write-back error met since the descriptor was opened, as fsync does;
+    before, it did not, so older kernels and other systems fsync each file. It also writes back what other
+    programs left dirty on that file system: its cost is shared with them (docs/performance.md)."""
+    syncfs = _syncfs() if len(fds) > 1 else None
+    if syncfs is None:
+        for fd in fds:
+            os.fsync(fd)
+        return
+    devices: dict[int, int] = {}
+    for fd in fds:
+        devices.setdefault(os.fstat(fd).st_dev, fd)
+    for fd in devices.values():
+        syncfs(fd)
+
+
+def _syncfs() -> Callable[[int], None] | None:
+    """``syncfs(fd)`` raising OSError, where it reports write-back errors (Linux 5.8+), else None."""
+    if not _syncfs_found:
+        _syncfs_found.append(_find_syncfs())
+    return _syncfs_found[0]
+
+
+_syncfs_found: list[Callable[[int], None] | None] = []
+
+
+def _find_syncfs() -> Callable[[int], None] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        version = tuple(int(part) for part in re.findall(r"\d+", os.uname().release)[:2])
+        if version < (5, 8):
+            return None
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.syncfs
+    except (OSError, AttributeError, ValueError):
+        return None
+    call.argtypes = [ctypes.c_int]
+    call.restype = ctypes.c_int
+
+    def syncfs(fd: int) -> None:
+        if call(fd) != 0:
+            error = ctypes.get_errno()
+            raise OSError(error, os.strerror(error))
+
+    return syncfs

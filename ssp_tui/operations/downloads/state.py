@@ -64,6 +64,8 @@ class RunState:
         """SEPARATE mode: one Path object per folder files are placed in, that their paths are made from."""
         self.resolved_root = ""
         """SEPARATE mode: the destination folder, resolved once for the run."""
+        self.resolved_folders: dict[str, str] = {}
+        """SEPARATE mode: each folder files go in, resolved once for the run (``final_name_inside``)."""
         self.halted = asyncio.Event()
         """Set when the session ends: the other jobs would only fail the same way, so the run stops."""
 
