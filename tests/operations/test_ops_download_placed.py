@@ -305,12 +305,12 @@ def test_sync_files_takes_one_syncfs_per_file_system(tmp_path: Path, monkeypatch
     from ssp_tui.operations.downloads import private_files
 
     synced: list[int] = []
-    monkeypatch.setattr(private_files, "_syncfs_found", [synced.append])
+    monkeypatch.setattr(private_files, "_syncfs", lambda: synced.append)
     fds = [os.open(tmp_path / f"{n}", os.O_WRONLY | os.O_CREAT, 0o600) for n in range(3)]
     try:
         private_files.sync_files(fds)
         assert synced == [fds[0]]  # one file system here
-        monkeypatch.setattr(private_files, "_syncfs_found", [None])  # no syncfs: each file fsynced
+        monkeypatch.setattr(private_files, "_syncfs", lambda: None)  # no syncfs: each file fsynced
         fsynced: list[int] = []
         monkeypatch.setattr(private_files.os, "fsync", fsynced.append)
         private_files.sync_files(fds)

@@ -184,6 +184,8 @@ class ContentCache:
         try:
             if not os.listdir(folder):
                 with self._lock:
+                    if folder in self._spare_staging:
+                        return  # already given back: twice in the pool, two downloads would share it
                     if len(self._spare_staging) < SPARE_STAGING:
                         self._spare_staging.append(folder)
                         return

@@ -325,7 +325,10 @@ class DownloadEngine:
         except BaseException:
             # Nothing of this attempt stays in the staging area; removing a folder is blocking file work
             # (on the event loop it stalled the other downloads), and it must finish even when cancelled.
-            await to_the_end(self.cache.discard_staging, staging)
+            # Once the file arrived, ``_settle`` has been done with the folder (the client waits for its
+            # thread even when cancelled): a second discard would hand it out twice.
+            if not arrived:
+                await to_the_end(self.cache.discard_staging, staging)
             if arrived:  # it came over the network, then could not be kept, or the run was stopped
                 state.fetched += 1
             if settled:  # admitted, then the run was stopped: the bytes are in the cache

@@ -7,6 +7,7 @@ folder this package creates is 0700. Existing folders the user chose are left as
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import secrets
@@ -75,7 +76,6 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-
 def sync_files(fds: Sequence[int]) -> None:
     """Make the bytes of every open file of ``fds`` durable, as an ``fsync`` of each would.
 
@@ -97,17 +97,9 @@ def sync_files(fds: Sequence[int]) -> None:
         syncfs(fd)
 
 
+@functools.cache
 def _syncfs() -> Callable[[int], None] | None:
     """``syncfs(fd)`` raising OSError, where it reports write-back errors (Linux 5.8+), else None."""
-    if not _syncfs_found:
-        _syncfs_found.append(_find_syncfs())
-    return _syncfs_found[0]
-
-
-_syncfs_found: list[Callable[[int], None] | None] = []
-
-
-def _find_syncfs() -> Callable[[int], None] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
