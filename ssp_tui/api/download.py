@@ -45,6 +45,11 @@ class DownloadedFile:
     etag: str | None
     filename_hint: str | None
     """The portal's suggested name (Content-Disposition), reduced to a bare name; only ever a hint."""
+    pdf_checked: bool = False
+    """True when the downloader proved the file a PDF that opens (``%PDF-`` at its first byte, an ``%%EOF``
+    near its end, and pikepdf opens it) before handing it over. The client's files always are: one leaves
+    ``download`` (returned, or passed to ``then``) only after ``_check_pdf``. A consumer may then skip a check
+    of its own (the engine's header check read every file again); a downloader that says nothing gets it."""
 
 
 class _Interrupted(Exception):
@@ -248,7 +253,8 @@ class _Receiver:
         if total is not None and done != total:
             raise DownloadError(f"{self.dest.name}: {done} bytes arrived, the portal announced {total}")
         hint = filename_hint(response.headers.get("content-disposition"))
-        return DownloadedFile(self.dest, done, hasher.hexdigest(), strong_etag, hint)
+        # Checked: ``_finish`` runs ``_check_pdf`` before this leaves ``download`` or reaches ``then``.
+        return DownloadedFile(self.dest, done, hasher.hexdigest(), strong_etag, hint, pdf_checked=True)
 
     def _keep_resumable(self, strong_etag: str | None) -> None:
         if not self.durable:
