@@ -50,6 +50,10 @@ class DownloadedFile:
     near its end, and pikepdf opens it) before handing it over. The client's files always are: one leaves
     ``download`` (returned, or passed to ``then``) only after ``_check_pdf``. A consumer may then skip a check
     of its own (the engine's header check read every file again); a downloader that says nothing gets it."""
+    private: bool = False
+    """True when the downloader made the file only its user may read (the client's part file is created 0600,
+    or chmodded so when it existed), and ``bytes`` is its size: the engine's admission then neither stats
+    nor chmods it again."""
 
 
 class _Interrupted(Exception):
@@ -257,7 +261,9 @@ class _Receiver:
             raise DownloadError(f"{self.dest.name}: {done} bytes arrived, the portal announced {total}")
         hint = filename_hint(response.headers.get("content-disposition"))
         # Checked: ``_finish`` runs ``_check_pdf`` before this leaves ``download`` or reaches ``then``.
-        return DownloadedFile(self.dest, done, hasher.hexdigest(), strong_etag, hint, pdf_checked=True)
+        # Private: ``_open_private`` made the part 0600 (less by an odd umask); ``done`` bytes are all of it.
+        digest = hasher.hexdigest()
+        return DownloadedFile(self.dest, done, digest, strong_etag, hint, pdf_checked=True, private=True)
 
     def _keep_resumable(self, strong_etag: str | None) -> None:
         if not self.durable:
