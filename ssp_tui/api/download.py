@@ -327,9 +327,9 @@ async def _in_thread(function: Callable[..., T], *args: object) -> T:
 
 def _open_private(path: Path, mode: str) -> int:
     """``path`` opened for writing (``wb`` or ``ab``) as a file only the user may read (0600), never through a
-    symlink: a downloaded insurance document is a private record from its first byte. A plain descriptor:
-    a file object cost an ``fstat`` and an ``isatty`` ``ioctl`` a download on the event loop, each a chance
-    for a worker thread to take the GIL from it (issue 23)."""
+    symlink: a downloaded insurance document is a private record from its first byte. A plain descriptor: a
+    file object cost an ``fstat``, an ``isatty`` ``ioctl`` and an ``lseek`` a download on the event loop, each
+    a chance for a worker thread to take the GIL from it (issue 23)."""
     flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     if mode == "wb":
         try:  # the usual case, a new file: made 0600 by the open itself, nothing to change after
