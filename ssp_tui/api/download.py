@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import TypeVar
 from urllib.parse import unquote
 
 import httpx2
@@ -45,6 +45,15 @@ class DownloadedFile:
     etag: str | None
     filename_hint: str | None
     """The portal's suggested name (Content-Disposition), reduced to a bare name; only ever a hint."""
+    pdf_checked: bool = False
+    """True when the downloader proved the file a PDF that opens (``%PDF-`` at its first byte, an ``%%EOF``
+    near its end, and pikepdf opens it) before handing it over. The client's files always are: one leaves
+    ``download`` (returned, or passed to ``then``) only after ``_check_pdf``. A consumer may then skip a check
+    of its own (the engine's header check read every file again); a downloader that says nothing gets it."""
+    private: bool = False
+    """True when the downloader made the file only its user may read (the client's part file is created 0600,
+    or chmodded so when it existed), and ``bytes`` is its size: the engine's admission then neither stats
+    nor chmods it again."""
 
 
 class _Interrupted(Exception):
@@ -75,8 +84,11 @@ class _PartFiles:
         if etag is None:
             self.etag_file.unlink(missing_ok=True)
         else:
-            with _open_private(self.etag_file, "wb") as out:
-                out.write(etag.encode("utf-8"))
+            fd = _open_private(self.etag_file, "wb")
+            try:
+                _write_all(fd, etag.encode("utf-8"))
+            finally:
+                os.close(fd)
 
     def resumable(self) -> bool:
         return self.part.exists() and self.etag_file.exists()
@@ -219,16 +231,16 @@ class _Receiver:
         # Otherwise the ETag is written only if the transfer breaks (below): a part that was not fsynced is
         # resumed by this download's next attempt, never by a later process, so nothing is written up front.
         identity = response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
-        with _open_private(self.files.part, mode) as out:
+        out = _open_private(self.files.part, mode)
+        try:
             try:
                 async for _, chunk in decoded_chunks(response):
-                    out.write(chunk)
+                    _write_all(out, chunk)
                     hasher.update(chunk)
                     done += len(chunk)
                     if self.on_progress is not None:
                         self.on_progress(done, total)
             except TruncatedBody as exc:
-                out.flush()
                 if identity:
                     self._keep_resumable(strong_etag)
                     raise _Interrupted(str(exc)) from None
@@ -237,18 +249,21 @@ class _Receiver:
                 raise DownloadError(f"{self.dest.name}: {exc}") from None
             except httpx2.TransportError as exc:
                 # Not for the retry loop in Transport: it would repeat the request without the new offset.
-                out.flush()
                 self._keep_resumable(strong_etag)
                 raise _Interrupted(
                     f"the connection broke after {done} bytes ({type(exc).__name__})"
                 ) from None
-            out.flush()
             if self.durable:
-                await _in_thread(os.fsync, out.fileno())
+                await _in_thread(os.fsync, out)
+        finally:
+            os.close(out)
         if total is not None and done != total:
             raise DownloadError(f"{self.dest.name}: {done} bytes arrived, the portal announced {total}")
         hint = filename_hint(response.headers.get("content-disposition"))
-        return DownloadedFile(self.dest, done, hasher.hexdigest(), strong_etag, hint)
+        # Checked: ``_finish`` runs ``_check_pdf`` before this leaves ``download`` or reaches ``then``.
+        # Private: ``_open_private`` made the part 0600 (less by an odd umask); ``done`` bytes are all of it.
+        digest = hasher.hexdigest()
+        return DownloadedFile(self.dest, done, digest, strong_etag, hint, pdf_checked=True, private=True)
 
     def _keep_resumable(self, strong_etag: str | None) -> None:
         if not self.durable:
@@ -310,15 +325,33 @@ async def _in_thread(function: Callable[..., T], *args: object) -> T:
                 await work
 
 
-def _open_private(path: Path, mode: str) -> BinaryIO:
+def _open_private(path: Path, mode: str) -> int:
     """``path`` opened for writing (``wb`` or ``ab``) as a file only the user may read (0600), never through a
-    symlink: a downloaded insurance document is a private record from its first byte."""
+    symlink: a downloaded insurance document is a private record from its first byte. A plain descriptor: a
+    file object cost an ``fstat``, an ``isatty`` ``ioctl`` and an ``lseek`` a download on the event loop, each
+    a chance for a worker thread to take the GIL from it (issue 23)."""
     flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    flags |= os.O_APPEND if mode == "ab" else os.O_TRUNC
-    fd = os.open(path, flags, 0o600)
-    if hasattr(os, "fchmod"):  # a part kept from an older version may have been made 0644
-        os.fchmod(fd, 0o600)
-    return os.fdopen(fd, mode)
+    if mode == "wb":
+        try:  # the usual case, a new file: made 0600 by the open itself, nothing to change after
+            return os.open(path, flags | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+    fd = os.open(path, flags | (os.O_APPEND if mode == "ab" else os.O_TRUNC), 0o600)
+    try:
+        if hasattr(os, "fchmod"):  # a part kept from an older version may have been made 0644
+            os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    written = os.write(fd, data)
+    if written < len(data):  # rare: a short write (a full disk reports an error on the next one)
+        view = memoryview(data)[written:]
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 def _check_pdf(path: Path, name: str) -> None:

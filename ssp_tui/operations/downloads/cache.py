@@ -207,12 +207,20 @@ class ContentCache:
             with contextlib.suppress(OSError):
                 os.rmdir(folder)
 
-    def admit(self, staged: Path, sha256: str, *, etag: str | None = None) -> CachedBlob:
-        """Move a verified download into the cache (or drop it if the blob is already there)."""
+    def admit(
+        self, staged: Path, sha256: str, *, etag: str | None = None, private_size: int | None = None
+    ) -> CachedBlob:
+        """Move a verified download into the cache (or drop it if the blob is already there).
+
+        ``private_size``: the caller's word that ``staged`` is already private (0600) and of that size (the
+        real client's downloads are): a stat and a chmod less a file (issue 23). Without it, both are made."""
         digest = normalise_sha256(sha256)
         path = self.blob_path(sha256)
-        size = os.stat(staged).st_size
-        os.chmod(staged, PRIVATE_FILE)  # the client's download is 0600 already; a fake's may not be
+        if private_size is None:
+            size = os.stat(staged).st_size
+            os.chmod(staged, PRIVATE_FILE)  # a fake downloader's file may be 0644
+        else:
+            size = private_size
         # The 256 folders are made once for the cache's life, not looked for at every admission (issue 23);
         # one removed since (the user cleared the cache) is made again.
         folder = os.path.dirname(path)
