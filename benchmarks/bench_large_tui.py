@@ -22,6 +22,9 @@ the end of ``Pilot.press``, which waits for the whole app to go idle (``press_un
 Support is measured the same way with the support login: its search for "a" (the first 501 accounts).
 --keys-during-prebuild also opens Risk from Home at several moments of the build of the screens ahead (a new
 app each), timed to its data: a key then waits behind the screen being mounted.
+--sections "Policy Services" opens only the named sections (a name's start, comma-separated), without the
+filter keystroke, the memory with the book loaded and Support, and only their raw fetches: a quick pair to
+measure one screen with.
 Goals (issue 23): sign-in <= 2x raw; each first open <= 1.5x raw; keystroke < 100 ms; memory < 400 MB.
 """
 
@@ -112,7 +115,10 @@ def seminars_shown(app: SspApp) -> bool:
     )
 
 
-SECTIONS: list[tuple[str, str, Shown, Callable[..., Awaitable[object]]]] = [
+Section = tuple[str, str, Shown, Callable[..., Awaitable[object]]]
+"""A section's name, its key, its data shown, its raw fetch."""
+
+SECTIONS: list[Section] = [
     ("Payments", "2", payments_shown, raw.payments),
     ("Policy Services", "3", policy_services_shown, raw.policy_services),
     ("Credentialing (whole book)", "4", credentialing_shown, raw.credentialing),
@@ -196,6 +202,17 @@ async def idle(app: SspApp, pilot: object) -> None:
             return
 
 
+def chosen_sections(names: str | None) -> list[Section]:
+    """The sections whose name starts with one of ``names`` (comma-separated); every one when None."""
+    if names is None:
+        return SECTIONS
+    wanted = [name.strip().lower() for name in names.split(",") if name.strip()]
+    chosen = [section for section in SECTIONS if any(section[0].lower().startswith(w) for w in wanted)]
+    if not chosen:
+        raise SystemExit(f"no section starts with {names!r}: {', '.join(s[0] for s in SECTIONS)}")
+    return chosen
+
+
 PROFILE_DIR: Path | None = None
 """--profile DIR: a cProfile of each timed step, written there (the times are then not comparable)."""
 
@@ -216,7 +233,12 @@ def profiled(name: str) -> Iterator[None]:
 
 
 async def app_round(
-    book: LargeSandbox, store: SecretStore, samples: Samples, memory: list[float], built_memory: list[float]
+    book: LargeSandbox,
+    store: SecretStore,
+    samples: Samples,
+    memory: list[float],
+    built_memory: list[float],
+    sections: list[Section],
 ) -> None:
     agent = book.account(AGENT)
     app = new_app(book, store)
@@ -226,7 +248,7 @@ async def app_round(
         await idle(app, pilot)
         gc.collect()
         built_memory.append(resident_mb())
-        for name, key, shown, _ in SECTIONS:
+        for name, key, shown, _ in sections:
             await idle(app, pilot)
             cpu = time.process_time()
             with profiled(name):
@@ -238,6 +260,8 @@ async def app_round(
                 f"({samples.times[f'{name} app CPU'][-1]:.2f} s CPU)",
                 flush=True,
             )
+        if sections is not SECTIONS:
+            return  # --sections: the keystroke needs Seminars, memory every section, and Support is apart
         with profiled("keystroke"):  # the profile also holds the wait for the search index
             await keystroke(app, pilot, samples)
         gc.collect()
@@ -283,17 +307,19 @@ async def prebuild_key_round(book: LargeSandbox, store: SecretStore, samples: Sa
             await idle(app, pilot)
 
 
-async def raw_round(book: LargeSandbox, samples: Samples) -> None:
+async def raw_round(book: LargeSandbox, samples: Samples, sections: list[Section]) -> None:
     started = time.perf_counter()
     session = await book.sign_in(AGENT)
     async with book.raw_client(session.access_token) as http:
         await raw.home(http)
         samples.add("sign-in raw", time.perf_counter() - started)
-        for name, _key, _shown, fetch in SECTIONS:
+        for name, _key, _shown, fetch in sections:
             started = time.perf_counter()
             await fetch(http)
             samples.add(f"{name} raw", time.perf_counter() - started)
             print(f"  raw: {name} {samples.times[f'{name} raw'][-1]:.2f} s", flush=True)
+    if sections is not SECTIONS:
+        return
     session = await book.sign_in(book.first_of(Role.SUPPORT).username)
     async with book.raw_client(session.access_token) as http:
         started = time.perf_counter()
@@ -304,6 +330,7 @@ async def raw_round(book: LargeSandbox, samples: Samples) -> None:
 async def measure(args: argparse.Namespace) -> list[Result]:
     os.environ[CONFIG_ENV] = str(Path(tempfile.mkdtemp()) / "config.toml")  # never the real config file
     samples = Samples()
+    sections = chosen_sections(args.sections)
     memory: list[float] = []
     built_memory: list[float] = []
     async with LargeSandbox() as book:
@@ -312,14 +339,14 @@ async def measure(args: argparse.Namespace) -> list[Result]:
             store.set_device_token(username, await book.device_token(username))
         for _ in range(args.runs):
             samples.load.append(load_average())
-            await app_round(book, store, samples, memory, built_memory)
-            await raw_round(book, samples)
+            await app_round(book, store, samples, memory, built_memory, sections)
+            await raw_round(book, samples, sections)
             if args.keys_during_prebuild:
                 await prebuild_key_round(book, store, samples)
     results = [
         samples.result(BENCHMARK, "sign-in to Home with data", "sign-in app", "sign-in raw", ("<=", 2))
     ]
-    for name, *_ in SECTIONS:
+    for name, *_ in sections:
         results.append(
             samples.result(BENCHMARK, f"first open: {name}", f"{name} app", f"{name} raw", ("<=", 1.5))
         )
@@ -331,6 +358,8 @@ async def measure(args: argparse.Namespace) -> list[Result]:
                 note="CPU seconds of the app's process (the sandbox is another), which load does not stretch",
             )
         )
+    if sections is not SECTIONS:
+        return finish(args, results)
     results.append(
         samples.result(
             BENCHMARK, "first open: Support (search)", "Support search app", "Support search raw", ("<=", 1.5)
@@ -444,6 +473,10 @@ async def measure(args: argparse.Namespace) -> list[Result]:
                 note=f"{len(SETTLES)} in the run: {', '.join(f'{s * 1000:.0f}' for s in SETTLES)} ms",
             )
         )
+    return finish(args, results)
+
+
+def finish(args: argparse.Namespace, results: list[Result]) -> list[Result]:
     print(f"Large book, median of {args.runs} interleaved rounds")
     for result in results:
         emit(result)
@@ -453,6 +486,11 @@ async def measure(args: argparse.Namespace) -> list[Result]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--sections",
+        help="only these sections (a name's start, comma-separated, e.g. 'Policy Services'); "
+        "no keystroke, memory or Support",
+    )
     parser.add_argument("--profile", type=Path, help="write a cProfile of each timed step of the app here")
     parser.add_argument(
         "--keys-during-prebuild",

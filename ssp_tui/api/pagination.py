@@ -50,11 +50,14 @@ class Paginator(Generic[T]):
                 return self._fetch_page(cursor)
             return self._fetch_page(cursor, max(1, limit - given))
 
-        pending: asyncio.Future[Page[T]] | None = asyncio.ensure_future(fetch(None))
+        # The first page is asked for in the caller's own step, not in a task of its own a turn of the loop
+        # later: a caller that starts two requests together (gather) sends both before anything else the
+        # loop has ready, such as a frame of the screen (docs/performance.md, "Policy Services' second round
+        # trip"). Only the pages after it overlap with the caller's work.
+        page = await fetch(None)
+        pending: asyncio.Future[Page[T]] | None = None
         try:
-            while pending is not None:
-                page = await pending
-                pending = None
+            while True:
                 given += len(page.items)
                 cursor = page.next_cursor
                 if cursor is not None:
@@ -66,8 +69,12 @@ class Paginator(Generic[T]):
                     seen.add(cursor)
                     pending = asyncio.ensure_future(fetch(cursor)) if prefetch else None
                 yield page
-                if cursor is not None and pending is None:
+                if cursor is None:
+                    return
+                if pending is None:
                     pending = asyncio.ensure_future(fetch(cursor))
+                page = await pending
+                pending = None
         finally:
             if pending is not None and not pending.done():
                 pending.cancel()

@@ -109,6 +109,13 @@ class SspApp(App[None]):
             self, self._new_section_screen, when_built=self.settle_heap, pause=self.user_pause
         )
         """The section screens built ahead of their keys (``tui/section_prebuild.py``)."""
+        self._switching_to_built = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        # switch_mode holds every frame 50 ms to hide a screen still composing; one built ahead is composed
+        # and laid out, and its first frame came after the first page of its data (docs/performance.md).
+        if not self._switching_to_built:
+            super().delay_update(delay)
 
     def get_default_screen(self) -> LoginScreen:
         return LoginScreen()
@@ -191,7 +198,11 @@ class SspApp(App[None]):
         built = self.prebuilder.built(section_id)
         if isinstance(built, SectionScreen) and built.is_mounted:
             built.open()  # its fetch first: Textual's restyle of the screen as it resumes would hold it back
-        mounted = self.switch_mode(section_id)
+            self._switching_to_built = True
+        try:
+            mounted = self.switch_mode(section_id)
+        finally:
+            self._switching_to_built = False
         screen = self.screen
         if intent is not None or record is not None:
 
@@ -390,4 +401,3 @@ class SspApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.controller.aclose()
-

@@ -182,6 +182,10 @@ class TableView(ScrollView):
     def _update_virtual_size(self) -> None:
         width = self._checkbox_space() + sum(self._widths) + GAP_CELLS * (len(self._widths) - 1)
         self.virtual_size = Size(width, self._model.shown_count + 1)
+        # Whether the vertical scrollbar shows follows from the rows: settled now, it is in the layout this
+        # change asks for. Left to Textual, that layout finds it changed and asks for a second one of the
+        # whole screen (10-40 ms on the large book's Policy Services, before its documents were shown).
+        self._refresh_scrollbars()
 
     def on_resize(self, event: events.Resize) -> None:
         self._refit()

@@ -183,8 +183,8 @@ class PolicyServicesScreen(SectionScreen):
         # trip where there were two (docs/performance.md, "Policy Services and the collector"). The policy's
         # terms decide; when they do not offer it, the handler asks for the current term's.
         async def policy_and_documents(client: PortalClient) -> tuple[PolicyDetail, list[Document] | None]:
-            # The documents first: their listing goes through the paginator's own task, a turn of the loop
-            # later, and the policies' frame can come between; the policy's request then waits, not theirs.
+            # Both are sent in this step, before the policies' frame the loop has ready (the paginator asks
+            # for its first page in the caller's step): the frame then overlaps with the portal's work.
             documents, policy = await asyncio.gather(
                 client.documents.list(policy_id, term=term).collect(),
                 client.policies.get(policy_id),
