@@ -309,16 +309,9 @@ class SspApp(App[None]):
         from ssp_tui.tui.dialogs.downloads_view import DownloadsScreen
 
         if not isinstance(self.screen, DownloadsScreen):
-            if self.browser_delivery is not None:
-                # A browser session's user sees its own batches only, not the server's folders and ledger.
-                self.push_screen(DownloadsScreen(self.download_history, None))
-                return
-            download_dir = self.controller.profile.download_dir
-            self.push_screen(
-                DownloadsScreen(
-                    self.download_history, download_dir, self.controller.portal_key, self.controller
-                )
-            )
+            web = self.browser_delivery is not None
+            view = DownloadsScreen.of_session(self.download_history, self.controller, in_browser=web)
+            self.push_screen(view)
 
     def action_settings(self) -> None:
         from ssp_tui.tui.settings_screen import SettingsScreen

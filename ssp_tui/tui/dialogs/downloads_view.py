@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from textual import work
 from textual.app import ComposeResult
@@ -49,6 +49,12 @@ COLUMNS = [
     ),
 ]
 FAILED = (RowState.FAILED, RowState.MISSING)
+
+
+class ViewSession(DownloadSession, Protocol):
+    """What the view needs of the session (``SessionController``): a runner's, and which portal it is on."""
+
+    async def portal_key(self) -> str: ...
 
 
 class DownloadsScreen(ModalScreen[None]):
@@ -92,6 +98,16 @@ class DownloadsScreen(ModalScreen[None]):
         self.download_dir = download_dir
         self.portal_key = portal_key
         self.session = session
+
+    @classmethod
+    def of_session(
+        cls, history: DownloadHistory, session: ViewSession, *, in_browser: bool
+    ) -> DownloadsScreen:
+        """The view of ``session``: its download folder's earlier runs, this portal's ledger, their retries.
+        In a browser session the user sees their own batches only, not the server's folders and ledger."""
+        if in_browser:
+            return cls(history, None)
+        return cls(history, session.profile.download_dir, session.portal_key, session)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="downloads-dialog"):
