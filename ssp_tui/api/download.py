@@ -25,6 +25,7 @@ import httpx2
 from ssp_tui.api.body import BodyError, TruncatedBody, decoded_chunks
 from ssp_tui.api.constants import DOWNLOAD_DEADLINE_S, PDF_CONTENT_TYPE
 from ssp_tui.api.errors import ConnectionFailed, DownloadError, RequestTimeout, StatusError
+from ssp_tui.api.part_files import PartFiles, open_private, write_all
 from ssp_tui.api.transport import RequestSpec, Transport
 
 T = TypeVar("T")
@@ -60,44 +61,6 @@ class _Interrupted(Exception):
     """The transfer stopped part-way; what arrived is intact and may be resumed."""
 
 
-class _PartFiles:
-    def __init__(self, dest: Path) -> None:
-        self.part = dest.with_name(dest.name + ".part")
-        self.etag_file = dest.with_name(dest.name + ".part.etag")
-
-    def resume_state(self) -> tuple[int, str | None]:
-        """(bytes already here, their strong ETag), or (0, None) after clearing a part that cannot resume."""
-        try:
-            size = self.part.stat().st_size
-        except FileNotFoundError:
-            # The usual case, a first attempt: one call to see there is no part, one to clear a stray ETag.
-            self.etag_file.unlink(missing_ok=True)
-            return 0, None
-        if self.etag_file.exists():
-            etag = self.etag_file.read_text(encoding="utf-8").strip()
-            if etag and not etag.startswith("W/") and size > 0:
-                return size, etag
-        self.discard()
-        return 0, None
-
-    def remember_etag(self, etag: str | None) -> None:
-        if etag is None:
-            self.etag_file.unlink(missing_ok=True)
-        else:
-            fd = _open_private(self.etag_file, "wb")
-            try:
-                _write_all(fd, etag.encode("utf-8"))
-            finally:
-                os.close(fd)
-
-    def resumable(self) -> bool:
-        return self.part.exists() and self.etag_file.exists()
-
-    def discard(self) -> None:
-        self.part.unlink(missing_ok=True)
-        self.etag_file.unlink(missing_ok=True)
-
-
 async def download(
     transport: Transport,
     api_path: str,
@@ -117,7 +80,7 @@ async def download(
     two). What it raises is raised as it is; the file at ``dest`` is the caller's to clean up then."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    files = _PartFiles(dest)
+    files = PartFiles(dest)
     keep_part = False
     done = False
     try:
@@ -148,7 +111,7 @@ async def _download_with_resume(
     transport: Transport,
     api_path: str,
     dest: Path,
-    files: _PartFiles,
+    files: PartFiles,
     expected_sha256: str | None,
     on_progress: ProgressCallback | None,
     durable: bool,
@@ -185,7 +148,7 @@ class _Receiver:
         self,
         endpoint: str,
         dest: Path,
-        files: _PartFiles,
+        files: PartFiles,
         resume_from: int,
         on_progress: ProgressCallback | None,
         durable: bool = True,
@@ -231,11 +194,11 @@ class _Receiver:
         # Otherwise the ETag is written only if the transfer breaks (below): a part that was not fsynced is
         # resumed by this download's next attempt, never by a later process, so nothing is written up front.
         identity = response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
-        out = _open_private(self.files.part, mode)
+        out = open_private(self.files.part, mode)
         try:
             try:
                 async for _, chunk in decoded_chunks(response):
-                    _write_all(out, chunk)
+                    write_all(out, chunk)
                     hasher.update(chunk)
                     done += len(chunk)
                     if self.on_progress is not None:
@@ -261,7 +224,7 @@ class _Receiver:
             raise DownloadError(f"{self.dest.name}: {done} bytes arrived, the portal announced {total}")
         hint = filename_hint(response.headers.get("content-disposition"))
         # Checked: ``_finish`` runs ``_check_pdf`` before this leaves ``download`` or reaches ``then``.
-        # Private: ``_open_private`` made the part 0600 (less by an odd umask); ``done`` bytes are all of it.
+        # Private: ``open_private`` made the part 0600 (less by an odd umask); ``done`` bytes are all of it.
         digest = hasher.hexdigest()
         return DownloadedFile(self.dest, done, digest, strong_etag, hint, pdf_checked=True, private=True)
 
@@ -280,7 +243,7 @@ class _Receiver:
 
 async def _finish(
     dest: Path,
-    files: _PartFiles,
+    files: PartFiles,
     received: DownloadedFile,
     expected_sha256: str | None,
     durable: bool,
@@ -296,7 +259,7 @@ async def _finish(
 
 
 def _check_and_rename(
-    files: _PartFiles,
+    files: PartFiles,
     dest: Path,
     durable: bool,
     received: DownloadedFile | None = None,
@@ -323,35 +286,6 @@ async def _in_thread(function: Callable[..., T], *args: object) -> T:
         if not work.done():
             with contextlib.suppress(BaseException):
                 await work
-
-
-def _open_private(path: Path, mode: str) -> int:
-    """``path`` opened for writing (``wb`` or ``ab``) as a file only the user may read (0600), never through a
-    symlink: a downloaded insurance document is a private record from its first byte. A plain descriptor: a
-    file object cost an ``fstat``, an ``isatty`` ``ioctl`` and an ``lseek`` a download on the event loop, each
-    a chance for a worker thread to take the GIL from it (issue 23)."""
-    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    if mode == "wb":
-        try:  # the usual case, a new file: made 0600 by the open itself, nothing to change after
-            return os.open(path, flags | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-    fd = os.open(path, flags | (os.O_APPEND if mode == "ab" else os.O_TRUNC), 0o600)
-    try:
-        if hasattr(os, "fchmod"):  # a part kept from an older version may have been made 0644
-            os.fchmod(fd, 0o600)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    written = os.write(fd, data)
-    if written < len(data):  # rare: a short write (a full disk reports an error on the next one)
-        view = memoryview(data)[written:]
-        while view:
-            view = view[os.write(fd, view) :]
 
 
 def _check_pdf(path: Path, name: str) -> None:

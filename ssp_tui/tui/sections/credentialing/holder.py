@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -17,7 +17,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from ssp_tui.api.constants import HOLDER_REQUEST_EXPECTED_HOURS
-from ssp_tui.api.models.credentialing import USPS_STATE_CODES, HolderRequest, HolderRequestCreate
+from ssp_tui.api.models.common import PolicyStatus
+from ssp_tui.api.models.credentialing import (
+    USPS_STATE_CODES,
+    Certificate,
+    CredentialedInsured,
+    HolderRequest,
+    HolderRequestCreate,
+)
 from ssp_tui.tui.common.form_check import FormCheck
 
 MAX_TEXT = 200
@@ -50,6 +57,23 @@ class InsuredChoice:
     insured_id: str
     policy_id: str
     label: str
+
+
+def insured_choices(insureds: Iterable[CredentialedInsured]) -> list[InsuredChoice]:
+    """The insureds a holder request can be for: those on active policies."""
+    return [
+        InsuredChoice(i.id, i.policy_id, f"{i.name}, {i.credentials} · {i.policy_number} · {i.policyholder}")
+        for i in insureds
+        if i.status is PolicyStatus.ACTIVE
+    ]
+
+
+def preselected(choices: Sequence[InsuredChoice], current: Certificate | None) -> InsuredChoice | None:
+    """The choice of the highlighted certificate's insured and policy; the only one when nothing is."""
+    if current is None:
+        return choices[0] if len(choices) == 1 else None
+    key = (current.insured_id, current.policy_id)
+    return next((c for c in choices if (c.insured_id, c.policy_id) == key), None)
 
 
 def validate_holder_fields(values: Mapping[str, str]) -> dict[str, str]:

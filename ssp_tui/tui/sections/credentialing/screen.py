@@ -23,13 +23,18 @@ from ssp_tui.api.models import (
     CredentialedInsured,
     HolderRequest,
     HolderRequestCreate,
-    PolicyStatus,
 )
 from ssp_tui.operations.downloads.jobs import combined_title
 from ssp_tui.operations.safe_names import TemplateError
 from ssp_tui.tui.common.download_runner import DownloadRunner
 from ssp_tui.tui.section_screen import SectionScreen
-from ssp_tui.tui.sections.credentialing.holder import HolderRequestDialog, HolderRequestSent, InsuredChoice
+from ssp_tui.tui.sections.credentialing.holder import (
+    HolderRequestDialog,
+    HolderRequestSent,
+    InsuredChoice,
+    insured_choices,
+    preselected,
+)
 from ssp_tui.tui.sections.credentialing.requests import HolderRequestsPane
 from ssp_tui.tui.sections.credentialing.search import CertificateSearch, CoiSearchBar, search_summary
 from ssp_tui.tui.sections.credentialing.season import EXPIRING_TAB, SENT_TAB, CredentialingSeason
@@ -365,29 +370,15 @@ class CredentialingScreen(CredentialingSeason, SectionScreen):
             return
         # Pushed here, not in a worker: the keys typed right after `h` belong to the form (the app holds them
         # until it is composed); from a worker they reached this screen first, where `a` ticks everything.
-        self.app.push_screen(
-            HolderRequestDialog(choices, self._preselected(choices)), callback=self._holder_chosen
-        )
+        chosen = preselected(choices, self.tree.cursor_certificate())
+        self.app.push_screen(HolderRequestDialog(choices, chosen), callback=self._holder_chosen)
 
     def _holder_chosen(self, body: HolderRequestCreate | None) -> None:
         if body is not None:
             self.send_holder_request(body)
 
     def holder_choices(self) -> list[InsuredChoice]:
-        return [
-            InsuredChoice(
-                i.id, i.policy_id, f"{i.name}, {i.credentials} · {i.policy_number} · {i.policyholder}"
-            )
-            for i in self.insureds
-            if i.status is PolicyStatus.ACTIVE
-        ]
-
-    def _preselected(self, choices: list[InsuredChoice]) -> InsuredChoice | None:
-        current = self.tree.cursor_certificate()
-        if current is None:
-            return choices[0] if len(choices) == 1 else None
-        key = (current.insured_id, current.policy_id)
-        return next((c for c in choices if (c.insured_id, c.policy_id) == key), None)
+        return insured_choices(self.insureds)
 
     @work(exclusive=True, exit_on_error=False, group="coi-holder")
     async def send_holder_request(self, body: HolderRequestCreate) -> None:
