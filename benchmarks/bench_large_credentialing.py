@@ -38,10 +38,11 @@ from pathlib import Path
 
 from benchmarks import large_raw as raw
 from benchmarks.bench_downloads import pikepdf_combine, plain_httpx
-from benchmarks.bench_large_tui import new_app, resident_mb, sign_in
+from benchmarks.bench_large_tui import new_app, sign_in
 from benchmarks.bench_login_home import MemoryKeyring, until
 from benchmarks.common import Result, Samples, emit, load_average, peak_rss_mb, reset_peak_rss
 from benchmarks.large_book import AGENT, LargeSandbox
+from benchmarks.large_tui_steps import resident_mb
 from ssp_tui import clock
 from ssp_tui.api.models import Certificate, SearchBy
 from ssp_tui.operations.downloads.jobs import coi_jobs
