@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from section_helpers import enter_as
+from test_policy_services import open_documents
+from test_risk import open_risk
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import SandboxLike, press_burst, wait_for
@@ -23,7 +25,6 @@ from ssp_tui.tui.app import SspApp
 from ssp_tui.tui.common.resource_library import LibraryItem
 from ssp_tui.tui.dialogs.download_dialogs import DownloadDialog, PreviewDialog
 from ssp_tui.tui.sections.policy_services.screen import PolicyServicesScreen
-from ssp_tui.tui.sections.risk_management.screen import RiskManagementScreen
 
 SIZE = (150, 44)
 
@@ -35,23 +36,10 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "cache"
 
 
-async def open_documents(pilot: Pilot, app: SspApp) -> PolicyServicesScreen:
-    await pilot.press("3")
-    await wait_for(pilot, lambda: isinstance(app.screen, PolicyServicesScreen), "Policy Services")
-    screen = app.screen
-    assert isinstance(screen, PolicyServicesScreen)
-    await wait_for(pilot, lambda: screen.documents.table.model.row_count > 0, "the first policy's documents")
+async def documents_focused(pilot: Pilot, app: SspApp) -> PolicyServicesScreen:
+    screen = await open_documents(pilot, app)
     screen.documents.table.focus()
     await wait_for(pilot, lambda: app.focused is screen.documents.table, "the documents focused")
-    return screen
-
-
-async def open_risk(pilot: Pilot, app: SspApp) -> RiskManagementScreen:
-    await pilot.press("5")
-    await wait_for(pilot, lambda: isinstance(app.screen, RiskManagementScreen), "Risk Management")
-    screen = app.screen
-    assert isinstance(screen, RiskManagementScreen)
-    await wait_for(pilot, lambda: screen.table.model.row_count > 0, "the resources")
     return screen
 
 
@@ -66,7 +54,7 @@ async def test_enter_typed_right_after_d_starts_the_download(
     app = make_app(Profile(download_dir=tmp_path / "downloads"))
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "dr.patel")
-        screen = await open_documents(pilot, app)
+        screen = await documents_focused(pilot, app)
         await press_burst(pilot, "a", "d", "enter")
         await wait_for(pilot, lambda: screen.runner.last_result is not None, "the download Enter started")
         result = screen.runner.last_result
