@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from section_helpers import enter_as
+from test_policy_services import open_documents
 from tui_helpers import SandboxLike, wait_for
 
 from ssp_tui.api.models import Document, PolicyDetail, Term
@@ -15,7 +16,6 @@ from ssp_tui.api.pagination import Paginator
 from ssp_tui.api.resources.documents import DocumentsResource
 from ssp_tui.api.resources.policies import PoliciesResource
 from ssp_tui.tui.app import SspApp
-from ssp_tui.tui.sections.policy_services.screen import PolicyServicesScreen
 
 SIZE = (150, 44)
 
@@ -60,11 +60,7 @@ async def test_the_documents_are_asked_for_beside_the_policy_and_each_once(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "agent.rivera")
-        await pilot.press("3")
-        await wait_for(pilot, lambda: isinstance(app.screen, PolicyServicesScreen), "Policy Services")
-        screen = app.screen
-        assert isinstance(screen, PolicyServicesScreen)
-        await wait_for(pilot, lambda: screen.documents.table.model.row_count > 0, "the first documents")
+        screen = await open_documents(pilot, app)
         first = screen.picker.table.cursor_row
         assert screen.policy is not None and first is not None and screen.policy.id == first.id  # type: ignore[attr-defined]
         assert screen.term is Term.CURRENT
@@ -85,11 +81,7 @@ async def test_a_term_the_next_policy_does_not_offer_shows_its_current_term(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await enter_as(pilot, sandbox, "agent.rivera")
-        await pilot.press("3")
-        await wait_for(pilot, lambda: isinstance(app.screen, PolicyServicesScreen), "Policy Services")
-        screen = app.screen
-        assert isinstance(screen, PolicyServicesScreen)
-        await wait_for(pilot, lambda: screen.documents.table.model.row_count > 0, "the first documents")
+        screen = await open_documents(pilot, app)
         rows = screen.picker.table.shown_rows()
         with_renewal = next(p for p in rows if p.has_renewal)  # type: ignore[attr-defined]
         without = next(p for p in rows if not p.has_renewal)  # type: ignore[attr-defined]
